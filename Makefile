@@ -1,0 +1,119 @@
+# boxcheck - see README.md. `make help` lists the targets.
+
+CC       ?= gcc
+BUILD    ?= build
+VERSION  := 0.1.0
+GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+WARN     := -Wall -Wextra $(if $(or $(CI),$(WERROR)),-Werror)
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu17 $(WARN) -D_GNU_SOURCE -MMD -MP -I$(BUILD)/gen \
+            -DBOXCHECK_VERSION='"$(VERSION)"' -DBOXCHECK_GIT_REV='"$(GIT_REV)"'
+LDLIBS   := -lcap -lpfm -ljansson
+TESTLIBS := -lcmocka
+
+DIRS     := primitives scenarios bench harness reports
+SRC      := $(foreach d,$(DIRS),$(wildcard $(d)/*.c))
+LIB_SRC  := $(filter-out harness/main.c,$(SRC))
+OBJ      := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/libboxcheck.a
+BIN      := $(BUILD)/boxcheck
+TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+AREAS_H  := $(BUILD)/gen/areas.h
+
+# Dependency groups for ci/install-deps.sh, per target.
+DEPS_BUILD := build
+DEPS_CHECK := build test
+
+.PHONY: all deps deps-check static check unit suite host-state format \
+        format-check run clean help
+
+all: $(BIN)
+
+help:
+	@echo "make            build $(BIN) (installs missing build deps)"
+	@echo "make run        install, build, run the suite on this host"
+	@echo "make check      install, build, unit tests, format, the suite,"
+	@echo "                output validation and the host-state test"
+	@echo "make static     statically linked $(BUILD)/boxcheck-static"
+	@echo "make deps       install every dependency (ci/install-deps.sh)"
+	@echo "make format     reformat the sources with clang-format"
+
+deps:
+	@ci/install-deps.sh
+
+# Order-only: checking is quick, and never forces a rebuild.
+$(BUILD)/.deps-build: | $(BUILD)
+	@ci/install-deps.sh $(DEPS_BUILD)
+deps-check:
+	@ci/install-deps.sh $(DEPS_CHECK)
+
+$(BUILD):
+	@mkdir -p $@/gen $@/obj $@/tests
+
+# One X(symbol) per BOXCHECK_AREA in scenarios/; rewritten only on change.
+$(AREAS_H): $(wildcard scenarios/*.c) | $(BUILD)
+	@grep -ho 'BOXCHECK_AREA([a-z0-9_]*' scenarios/*.c | sed 's/.*(/X(/; s/$$/)/' \
+		| sort > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/harness/registry.o: $(AREAS_H)
+
+$(LIB): $(OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/obj/harness/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+static: $(BUILD)/boxcheck-static
+$(BUILD)/boxcheck-static: $(BUILD)/obj/harness/main.o $(LIB)
+	$(CC) $(LDFLAGS) -static -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB) tests/testlib.h | $(BUILD)
+	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LIB) $(LDLIBS) $(TESTLIBS)
+
+# ---- checks ---------------------------------------------------------------
+
+unit: deps-check $(TESTS) $(BIN)
+	@set -e; for t in $(TESTS); do echo "== $$t"; BOXCHECK=$(abspath $(BIN)) $$t; done
+
+CHECK_OUT := $(BUILD)/check
+suite: $(BIN) $(BUILD)/tests/json-valid
+	@mkdir -p $(CHECK_OUT)
+	$(BIN) run -j 2 --tap $(CHECK_OUT)/suite.tap --junit $(CHECK_OUT)/suite.xml \
+		--json $(CHECK_OUT)/suite.json
+	prove --exec cat $(CHECK_OUT)/suite.tap
+	xmllint --noout $(CHECK_OUT)/suite.xml
+	$(BUILD)/tests/json-valid $(CHECK_OUT)/suite.json
+
+$(BUILD)/tests/json-valid: tests/json-valid.c | $(BUILD)/.deps-build
+	$(CC) $(CFLAGS) -o $@ $< -ljansson
+
+host-state: $(BIN)
+	tests/host-state.sh $(BIN)
+
+FORMAT_SRC = $(wildcard $(addsuffix /*.[ch],$(DIRS) tests))
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+check: deps-check
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) format-check
+	$(MAKE) suite
+	$(MAKE) host-state
+
+run: deps-check all
+	$(BIN) run -j 2
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)

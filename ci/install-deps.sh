@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install every build and test dependency of boxcheck from Debian's packages.
+# Idempotent: when everything is present it only checks and returns.
+# Usage: ci/install-deps.sh [GROUP...]   groups: build test runtimes vm report all
+set -euo pipefail
+
+declare -A GROUP=(
+	[build]="build-essential pkg-config libcap-dev libpfm4-dev libjansson-dev"
+	[test]="libcmocka-dev libxml2-utils perl iproute2 util-linux clang-format busybox-static"
+	[runtimes]="hyperfine bubblewrap runc crun systemd-container lxc podman"
+	[vm]="qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu cpio"
+	[report]="gnuplot-nox chromium"
+)
+ORDER="build test runtimes vm report"
+
+want=()
+groups=("$@")
+[ ${#groups[@]} -eq 0 ] && groups=(all)
+for g in "${groups[@]}"; do
+	if [ "$g" = all ]; then
+		for o in $ORDER; do want+=(${GROUP[$o]}); done
+	elif [ -n "${GROUP[$g]:-}" ]; then
+		want+=(${GROUP[$g]})
+	else
+		echo "install-deps: unknown group '$g' (known: $ORDER all)" >&2
+		exit 2
+	fi
+done
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps: not a Debian-based host; install these yourself:" >&2
+	printf '  %s\n' "${want[@]}" >&2
+	exit 2
+fi
+
+missing=()
+for p in "${want[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages and not root: ${missing[*]}" >&2
+	exit 2
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/* boxcheck: the command line. One table of subcommands. */
+#include "cli.h"
+
+#include <libgen.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const struct command commands[] = {
+	{ "list", "list scenarios", cmd_list, usage_list },
+	{ "run", "run the conformance suite", cmd_run, usage_run },
+	{ "probe", "show what this host's kernel offers", cmd_probe,
+	  usage_probe },
+	{ "cleanup", "remove what a killed run left behind", cmd_cleanup,
+	  usage_cleanup },
+	{ NULL, NULL, NULL, NULL },
+};
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("boxcheck: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int check_writable(const char *path)
+{
+	char dir[4096];
+	struct stat st;
+
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		return access(path, W_OK) == 0 ? 0 : neg_errno();
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (stat(dirname(dir), &st) < 0)
+		return neg_errno();
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return access(dir, W_OK | X_OK) == 0 ? 0 : neg_errno();
+}
+
+void join_argv(char *buf, size_t len, int argc, char **argv)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < argc && at < len; i++)
+		at += snprintf(buf + at, len - at, "%s%s", i ? " " : "",
+			       argv[i]);
+}
+
+bool common_option(const struct command *c, const char *arg)
+{
+	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		fputs(c->usage, stdout);
+		return true;
+	}
+	return false;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: boxcheck COMMAND [OPTIONS]\n\n"
+	      "A conformance suite and benchmark harness for the Linux "
+	      "primitives\nthat containers are made of.\n\ncommands:\n",
+	      f);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fputs("\n'boxcheck COMMAND --help' for a command's options.\n"
+	      "exit status: 0 ok, 1 a scenario failed or errored, 2 bad usage "
+	      "or input.\n",
+	      f);
+}
+
+int boxcheck_main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr), EXIT_USAGE;
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		return usage(stdout), EXIT_OK;
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("boxcheck %s (%s)\n", BOXCHECK_VERSION, BOXCHECK_GIT_REV);
+		return EXIT_OK;
+	}
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(c->name, argv[1]) != 0)
+			continue;
+		for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+			if (common_option(c, argv[i]))
+				return EXIT_OK;
+		return c->main(argc - 1, argv + 1);
+	}
+	return usage_error("unknown command '%s' (try 'boxcheck --help')",
+			   argv[1]);
+}

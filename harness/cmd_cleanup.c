@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/*
+ * boxcheck cleanup: remove what killed runs left behind. Only things named
+ * "boxcheck-<pid>-<starttime>" whose process is gone are touched: cgroups
+ * below our own cgroup on each hierarchy (with any processes still in them)
+ * and run directories (with any mounts below them, detached first).
+ */
+#include "cli.h"
+#include "host.h"
+#include "instance.h"
+
+#include <string.h>
+#include <sys/mount.h>
+
+const char usage_cleanup[] =
+	"usage: boxcheck cleanup [--dry-run]\n"
+	"\n"
+	"Removes the cgroups, run directories, mounts and processes left by\n"
+	"boxcheck runs that were killed. Runs still alive are left alone.\n";
+
+static int stale_cgroups(const struct cg_layout *l, bool dry)
+{
+	int n = 0;
+
+	for (int i = 0; i < l->n; i++) {
+		char own[PATH_MAX], path[PATH_MAX + 256];
+		_cleanup_closedir_ DIR *d = NULL;
+		struct dirent *e;
+
+		if (cg_own_dir(l, i, own, sizeof(own)) < 0 ||
+		    !(d = opendir(own)))
+			continue;
+		while ((e = readdir(d))) {
+			if (!instance_is_name(e->d_name) ||
+			    instance_alive(e->d_name))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", own, e->d_name);
+			printf("%s cgroup %s\n", dry ? "would remove" : "removed",
+			       path);
+			if (!dry && cg_dir_remove(path) < 0)
+				fprintf(stderr, "boxcheck: cannot remove %s\n",
+					path);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Detach mounts below dir, deepest first (mountinfo lists parents first). */
+static void detach_mounts_below(const char *dir)
+{
+	char line[8192], mp[PATH_MAX], list[64][PATH_MAX];
+	size_t len = strlen(dir), n = 0;
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	while (f && n < ARRAY_SIZE(list) && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 &&
+		    strncmp(mp, dir, len) == 0 && (mp[len] == '/' || !mp[len]))
+			snprintf(list[n++], PATH_MAX, "%s", mp);
+	while (n-- > 0)
+		umount2(list[n], MNT_DETACH);
+}
+
+static int stale_rundirs(bool dry)
+{
+	const char *base = instance_base();
+	_cleanup_closedir_ DIR *d = opendir(base);
+	struct dirent *e;
+	char path[PATH_MAX + 256];
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		if (!instance_is_name(e->d_name) || instance_alive(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
+		printf("%s run directory %s\n", dry ? "would remove" : "removed",
+		       path);
+		if (!dry) {
+			detach_mounts_below(path);
+			rm_rf(path);
+		}
+		n++;
+	}
+	return n;
+}
+
+int cmd_cleanup(int argc, char **argv)
+{
+	struct cg_layout l;
+	bool dry = false;
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry = true;
+		else
+			return usage_error("cleanup: unknown argument '%s'",
+					   argv[i]);
+	}
+	if (cg_layout_detect(&l) == 0)
+		n += stale_cgroups(&l, dry);
+	n += stale_rundirs(dry);
+	printf("%d stale item%s%s\n", n, n == 1 ? "" : "s",
+	       dry ? " found" : " removed");
+	return EXIT_OK;
+}

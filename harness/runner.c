@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The runner. Each (scenario, mode) is a job run by a forked worker:
+ *
+ *   runner                         worker (child)
+ *   mkdir  <run>/<job>             setpgid(0, 0), PR_SET_PDEATHSIG
+ *   cgroup <top>/<job>/worker      join <top>/<job>/worker on every hierarchy
+ *   fork ------------------------> unshare(CLONE_NEWNS), make / rprivate
+ *                                  chdir <run>/<job>, run the scenario
+ *   wait (pidfd or tick) <-------- outcome over a pipe, _exit
+ *   kill the pgid and the cgroup (leftovers), rmdir the cgroup, rm -r dir
+ *
+ * A job past its deadline is killed the same way and reported as a timeout.
+ */
+#include "runner.h"
+#include "instance.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+volatile sig_atomic_t runner_interrupted;
+
+enum { MODE_ISO, MODE_CTL, MODE__COUNT };
+static const char *const mode_names[] = { "iso", "ctl" };
+
+struct job {
+	const struct scenario *s;
+	size_t rec;      /* index into records */
+	int mode;
+	pid_t pid;
+	int pidfd;
+	struct chan ch;
+	double start, deadline;
+	unsigned timeout_s;
+	char dir[PATH_MAX];
+	struct cg_group cg, wcg; /* the job's group and the worker's leaf */
+};
+
+struct run {
+	const struct host *h;
+	const struct run_opts *o;
+	char name[96];
+	char dir[PATH_MAX];
+	struct cg_group top;
+	bool have_cg;
+	pid_t self;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned job_timeout(const struct run *run, const struct scenario *s)
+{
+	if (run->o->timeout_s)
+		return run->o->timeout_s;
+	return s->timeout_s ? s->timeout_s : DEFAULT_TIMEOUT_S;
+}
+
+/* ---- the worker ---------------------------------------------------- */
+
+static _Noreturn void worker_send(struct job *j, struct outcome *o)
+{
+	fd_write_all(j->ch.wr, o, sizeof(*o));
+	_exit(0);
+}
+
+/* Step 1: a private mount namespace; nothing we mount reaches the host. */
+static int worker_private_mounts(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return neg_errno();
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return neg_errno();
+	return 0;
+}
+
+static void worker_reset_signals(void)
+{
+	sigset_t all;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static _Noreturn void worker_main(struct run *run, struct job *j)
+{
+	struct outcome o = { 0 };
+	struct ctx c = { .isolate = j->mode == MODE_ISO,
+			 .tmpdir = j->dir,
+			 .cgl = &run->h->cg,
+			 .cg = run->have_cg ? &j->cg : NULL,
+			 .features = run->h->features,
+			 .out = &o };
+	double t0 = now_s();
+	int r;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != run->self)
+		_exit(1);
+	worker_reset_signals();
+	close(j->ch.rd);
+	if (run->have_cg && (r = cg_group_attach(&j->wcg, getpid())) < 0)
+		ctx_error(&c, r, "join the job's cgroup");
+	else if ((r = worker_private_mounts()) < 0 && run->h->root)
+		ctx_error(&c, r, "make a private mount namespace");
+	else if (chdir(j->dir) < 0)
+		ctx_error(&c, neg_errno(), "chdir to the job's directory");
+	else if (j->s->run(&c) == OBS_NONE || o.obs == OBS_NONE)
+		ctx_error(&c, 0, "scenario reported no observation");
+	o.duration_s = now_s() - t0;
+	worker_send(j, &o);
+}
+
+/* ---- jobs ---------------------------------------------------------- */
+
+static void sanitize(char *dst, size_t len, const char *id, const char *mode)
+{
+	size_t k = 0;
+
+	for (const char *p = id; *p && k + 1 < len; p++)
+		dst[k++] = (*p == '/' || *p == '.') ? '_' : *p;
+	dst[k] = '\0';
+	snprintf(dst + k, len - k, ".%s", mode);
+}
+
+static int job_prepare(struct run *run, struct job *j)
+{
+	char name[128];
+	int r;
+
+	sanitize(name, sizeof(name), j->s->id, mode_names[j->mode]);
+	if (snprintf(j->dir, sizeof(j->dir), "%s/%s", run->dir, name) >=
+	    (int)sizeof(j->dir))
+		return -ENAMETOOLONG;
+	if (mkdir(j->dir, 0700) < 0)
+		return neg_errno();
+	if (!run->have_cg)
+		return 0;
+	r = cg_group_child(&run->top, name, &j->cg);
+	if (r < 0)
+		return r;
+	cg_group_delegate(&j->cg);
+	return cg_group_child(&j->cg, "worker", &j->wcg);
+}
+
+static int job_start(struct run *run, struct job *j)
+{
+	int r = job_prepare(run, j);
+
+	if (r == 0)
+		r = chan_open(&j->ch);
+	if (r < 0)
+		return r;
+	j->timeout_s = job_timeout(run, j->s);
+	j->start = now_s();
+	j->deadline = j->start + j->timeout_s;
+	j->pid = fork();
+	if (j->pid < 0)
+		return neg_errno();
+	if (j->pid == 0)
+		worker_main(run, j);
+	setpgid(j->pid, j->pid); /* also here: no race with our kill(-pgid) */
+	closep(&j->ch.wr);
+	j->ch.wr = -1;
+	j->pidfd = syscall(SYS_pidfd_open, j->pid, 0);
+	return 0;
+}
+
+/* Everything the job started dies: its process group and its cgroup. */
+static void job_kill(struct job *j)
+{
+	kill(-j->pid, SIGKILL);
+	if (j->cg.layout)
+		cg_group_kill(&j->cg);
+}
+
+static void job_outcome(struct job *j, int status, bool timed_out,
+			struct outcome *o)
+{
+	ssize_t n;
+
+	memset(o, 0, sizeof(*o));
+	fcntl(j->ch.rd, F_SETFL, O_NONBLOCK);
+	n = fd_read_all(j->ch.rd, o, sizeof(*o));
+	if (timed_out) {
+		memset(o, 0, sizeof(*o));
+		o->obs = OBS_ERROR;
+		snprintf(o->observed, sizeof(o->observed),
+			 "timeout after %u s", j->timeout_s);
+	} else if (n != sizeof(*o)) {
+		memset(o, 0, sizeof(*o));
+		o->obs = OBS_ERROR;
+		if (WIFSIGNALED(status))
+			snprintf(o->observed, sizeof(o->observed),
+				 "killed by SIG%s",
+				 sigabbrev_np(WTERMSIG(status)) ?: "?");
+		else
+			snprintf(o->observed, sizeof(o->observed),
+				 "worker exited %d without a result",
+				 exit_code_of(status));
+	}
+	o->duration_s = now_s() - j->start;
+}
+
+static void job_finish(struct job *j, int status, bool timed_out,
+		       struct record *rec)
+{
+	job_kill(j); /* leftovers: children the scenario did not reap */
+	job_outcome(j, status, timed_out,
+		    j->mode == MODE_ISO ? &rec->iso : &rec->ctl);
+	chan_close(&j->ch);
+	closep(&j->pidfd);
+	j->pidfd = -1;
+	if (j->cg.layout)
+		cg_group_destroy(&j->cg);
+	rm_rf(j->dir);
+	j->pid = 0;
+}
+
+static void job_fail_start(struct job *j, int err, struct record *rec)
+{
+	struct outcome *o = j->mode == MODE_ISO ? &rec->iso : &rec->ctl;
+
+	o->obs = OBS_ERROR;
+	snprintf(o->observed, sizeof(o->observed), "could not start: %s",
+		 strerror(-err));
+	chan_close(&j->ch);
+	if (j->cg.layout)
+		cg_group_destroy(&j->cg);
+	rm_rf(j->dir);
+	j->pid = 0;
+}
+
+/* ---- the run ------------------------------------------------------- */
+
+struct state {
+	struct run run;
+	struct job *jobs;
+	size_t n_jobs;
+	struct record *recs;
+	int *pending; /* outcomes still missing per record */
+	bool *done;
+	char cg_err[128];
+};
+
+static void complete(struct state *st, size_t rec)
+{
+	struct record *r = &st->recs[rec];
+
+	if (--st->pending[rec] > 0)
+		return;
+	verdict_decide(r);
+	r->duration_s = r->iso.duration_s + r->ctl.duration_s;
+	st->done[rec] = true;
+	if (st->run.o->on_record)
+		st->run.o->on_record(r, st->run.o->arg);
+}
+
+static void skip(struct state *st, size_t rec, const char *why)
+{
+	struct record *r = &st->recs[rec];
+
+	r->verdict = V_SKIP;
+	snprintf(r->reason, sizeof(r->reason), "%s", why);
+	st->done[rec] = true;
+	if (st->run.o->on_record)
+		st->run.o->on_record(r, st->run.o->arg);
+}
+
+static bool needs_cgroup(const struct scenario *s)
+{
+	return s->req.ctrls || s->req.cgroup_version;
+}
+
+static void plan(struct state *st, const struct scenario *const *sel, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char why[256];
+		record_init(&st->recs[i], sel[i]);
+		if (!req_met(&sel[i]->req, st->run.h, why, sizeof(why))) {
+			skip(st, i, why);
+			continue;
+		}
+		if (needs_cgroup(sel[i]) && !st->run.have_cg) {
+			snprintf(why, sizeof(why), "cannot create cgroups: %s",
+				 st->cg_err);
+			skip(st, i, why);
+			continue;
+		}
+		st->pending[i] = MODE__COUNT;
+		for (int m = 0; m < MODE__COUNT; m++)
+			st->jobs[st->n_jobs++] = (struct job){
+				.s = sel[i], .rec = i, .mode = m, .pidfd = -1,
+				.ch = CHAN_INIT
+			};
+	}
+}
+
+/* Sleep until a worker exits, a deadline passes or a signal comes. */
+static void wait_some(struct state *st)
+{
+	struct pollfd pfd[256];
+	nfds_t n = 0;
+	double soonest = now_s() + 3600;
+	int ms;
+
+	for (size_t i = 0; i < st->n_jobs; i++) {
+		struct job *j = &st->jobs[i];
+		if (j->pid <= 0)
+			continue;
+		if (j->deadline < soonest)
+			soonest = j->deadline;
+		if (j->pidfd < 0 || n == ARRAY_SIZE(pfd))
+			soonest = now_s() + 0.005; /* no pidfd: a short tick */
+		else
+			pfd[n++] = (struct pollfd){ j->pidfd, POLLIN, 0 };
+	}
+	ms = (int)((soonest - now_s()) * 1000) + 1;
+	poll(pfd, n, ms > 0 ? ms : 0);
+}
+
+static void reap_done(struct state *st, size_t *running)
+{
+	for (size_t i = 0; i < st->n_jobs; i++) {
+		struct job *j = &st->jobs[i];
+		int status = 0;
+		bool timed_out = false;
+
+		if (j->pid <= 0)
+			continue;
+		if (waitpid(j->pid, &status, WNOHANG) != j->pid) {
+			if (now_s() < j->deadline && !runner_interrupted)
+				continue;
+			timed_out = !runner_interrupted;
+			job_kill(j);
+			wait_status(j->pid, &status);
+		}
+		job_finish(j, status, timed_out, &st->recs[j->rec]);
+		(*running)--;
+		if (!runner_interrupted)
+			complete(st, j->rec);
+	}
+}
+
+static void loop(struct state *st)
+{
+	size_t next = 0, running = 0;
+	int max = st->run.o->jobs > 0 ? st->run.o->jobs : 1;
+
+	while (next < st->n_jobs || running > 0) {
+		while (!runner_interrupted && running < (size_t)max &&
+		       next < st->n_jobs) {
+			struct job *j = &st->jobs[next++];
+			int r = job_start(&st->run, j);
+			if (r < 0) {
+				job_fail_start(j, r, &st->recs[j->rec]);
+				complete(st, j->rec);
+			} else {
+				running++;
+			}
+		}
+		if (runner_interrupted && running == 0)
+			break;
+		if (running > 0)
+			wait_some(st);
+		reap_done(st, &running);
+	}
+}
+
+/* Controllers the runner puts every job under (cpuset needs set-up). */
+#define RUN_CTRLS (~0u & ~CG_BIT(CG_CPUSET))
+
+static int run_setup(struct state *st)
+{
+	struct run *run = &st->run;
+	int r = instance_name(run->name, sizeof(run->name));
+
+	if (r < 0)
+		return r;
+	r = mkdir_p(instance_base(), 0755);
+	if (r < 0)
+		return r;
+	snprintf(run->dir, sizeof(run->dir), "%s/%s", instance_base(),
+		 run->name);
+	if (mkdir(run->dir, 0700) < 0)
+		return neg_errno();
+	snprintf(st->cg_err, sizeof(st->cg_err), "%s",
+		 run->h->root ? "no cgroup hierarchy" : "not root");
+	if (run->h->root && run->h->cg_ok && run->h->cg.mode != CG_MODE_NONE) {
+		r = cg_group_create(&run->h->cg, run->name, RUN_CTRLS,
+				    &run->top);
+		run->have_cg = r == 0;
+		if (r < 0)
+			snprintf(st->cg_err, sizeof(st->cg_err), "%s",
+				 strerror(-r));
+		else
+			cg_group_delegate(&run->top);
+	}
+	return 0;
+}
+
+static void run_teardown(struct state *st)
+{
+	if (st->run.have_cg)
+		cg_group_destroy(&st->run.top);
+	rm_rf(st->run.dir);
+}
+
+int runner_run(const struct scenario *const *sel, size_t n,
+	       const struct host *h, const struct run_opts *o,
+	       struct record *recs)
+{
+	struct state st = { .run = { .h = h, .o = o, .self = getpid() },
+			    .recs = recs };
+	_cleanup_free_ struct job *jobs = calloc(2 * n + 1, sizeof(*jobs));
+	_cleanup_free_ int *pending = calloc(n + 1, sizeof(int));
+	_cleanup_free_ bool *done = calloc(n + 1, sizeof(bool));
+	size_t k = 0;
+	int r;
+
+	if (!jobs || !pending || !done)
+		return -ENOMEM;
+	st.jobs = jobs;
+	st.pending = pending;
+	st.done = done;
+	r = run_setup(&st);
+	if (r < 0) {
+		rm_rf(st.run.dir);
+		return r;
+	}
+	plan(&st, sel, n);
+	loop(&st);
+	run_teardown(&st);
+	for (size_t i = 0; i < n; i++)
+		if (done[i] && k++ != i)
+			recs[k - 1] = recs[i];
+	return k;
+}

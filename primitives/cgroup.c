@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: MIT
+#include "cgroup.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+const struct cg_ctrl_info cg_ctrl_table[CG__COUNT] = {
+	[CG_CPU] = { "cpu", "cpu" },
+	[CG_CPUACCT] = { "cpuacct", NULL },
+	[CG_CPUSET] = { "cpuset", "cpuset" },
+	[CG_MEMORY] = { "memory", "memory" },
+	[CG_DEVICES] = { "devices", NULL },
+	[CG_FREEZER] = { "freezer", NULL },
+	[CG_IO] = { "blkio", "io" },
+	[CG_PIDS] = { "pids", "pids" },
+	[CG_HUGETLB] = { "hugetlb", "hugetlb" },
+	[CG_PERF_EVENT] = { "perf_event", "perf_event" },
+	[CG_NET_CLS] = { "net_cls", NULL },
+	[CG_NET_PRIO] = { "net_prio", NULL },
+	[CG_RDMA] = { "rdma", "rdma" },
+	[CG_MISC] = { "misc", "misc" },
+};
+
+const char *const cg_mode_names[] = {
+	[CG_MODE_NONE] = "none",
+	[CG_MODE_V1] = "v1",
+	[CG_MODE_HYBRID] = "hybrid",
+	[CG_MODE_UNIFIED] = "unified",
+};
+
+int cg_ctrl_by_name(const char *name)
+{
+	for (int c = 0; c < CG__COUNT; c++) {
+		const struct cg_ctrl_info *i = &cg_ctrl_table[c];
+		if ((i->v1_name && strcmp(i->v1_name, name) == 0) ||
+		    (i->v2_name && strcmp(i->v2_name, name) == 0))
+			return c;
+	}
+	return -ENOENT;
+}
+
+/* Controllers named in a comma list; unknown names are ignored, not fatal. */
+static unsigned ctrls_of_list(const char *list, char *named, size_t nlen)
+{
+	char buf[512], *tok, *save = NULL;
+	unsigned mask = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int c = cg_ctrl_by_name(tok);
+		if (c >= 0)
+			mask |= CG_BIT(c);
+		else if (strncmp(tok, "name=", 5) == 0 && named)
+			snprintf(named, nlen, "%s", tok);
+	}
+	return mask;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] && r[3]) {
+			*w++ = (char)strtol((char[]){ r[1], r[2], r[3], 0 },
+					    NULL, 8);
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* One mountinfo line of a cgroup filesystem -> a hierarchy (without own). */
+static int parse_mount_line(char *line, const char *root, struct cg_hier *h)
+{
+	char mroot[PATH_MAX], mpoint[PATH_MAX], fstype[32], super[512];
+	char *dash = strstr(line, " - ");
+
+	if (!dash)
+		return -EINVAL;
+	if (sscanf(line, "%*s %*s %*s %4095s %4095s", mroot, mpoint) != 2)
+		return -EINVAL;
+	if (sscanf(dash + 3, "%31s %*s %511s", fstype, super) != 2)
+		return -EINVAL;
+	memset(h, 0, sizeof(*h));
+	if (strcmp(fstype, "cgroup2") == 0)
+		h->version = 2;
+	else if (strcmp(fstype, "cgroup") == 0)
+		h->version = 1;
+	else
+		return -ENOENT;
+	unescape(mpoint);
+	snprintf(h->mount, sizeof(h->mount), "%s%s", root, mpoint);
+	if (h->version == 1)
+		h->ctrls = ctrls_of_list(super, h->name, sizeof(h->name));
+	return 0;
+}
+
+static bool same_v1_hier(const struct cg_hier *h, unsigned ctrls,
+			 const char *named)
+{
+	return h->version == 1 && h->ctrls == ctrls &&
+	       strcmp(h->name, named) == 0;
+}
+
+static int find_hier(struct cg_layout *l, int version, unsigned ctrls,
+		     const char *named)
+{
+	for (int i = 0; i < l->n; i++) {
+		if (version == 2 && l->hier[i].version == 2)
+			return i;
+		if (version == 1 && same_v1_hier(&l->hier[i], ctrls, named))
+			return i;
+	}
+	return -1;
+}
+
+static int read_mounts(const char *root, struct cg_layout *l)
+{
+	char path[PATH_MAX], line[8192];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/proc/self/mountinfo", root);
+	f = fopen(path, "re");
+	if (!f)
+		return neg_errno();
+	while (fgets(line, sizeof(line), f) && l->n < CG_MAX_HIER) {
+		struct cg_hier h;
+		if (parse_mount_line(line, root, &h) < 0)
+			continue;
+		if (find_hier(l, h.version, h.ctrls, h.name) >= 0)
+			continue; /* the same hierarchy mounted twice */
+		l->hier[l->n++] = h;
+	}
+	return 0;
+}
+
+/* /proc/self/cgroup: "ID:CONTROLLERS:PATH" per hierarchy. */
+static int read_own(const char *root, struct cg_layout *l)
+{
+	char path[PATH_MAX], line[PATH_MAX + 256];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/proc/self/cgroup", root);
+	f = fopen(path, "re");
+	if (!f)
+		return neg_errno();
+	while (fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : 0;
+		char named[64] = "";
+		unsigned ctrls;
+		int i;
+
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		chomp(c2 + 1);
+		ctrls = ctrls_of_list(c1 + 1, named, sizeof(named));
+		i = find_hier(l, c1[1] ? 1 : 2, ctrls, named);
+		if (i >= 0)
+			snprintf(l->hier[i].own, sizeof(l->hier[i].own), "%s",
+				 c2 + 1);
+	}
+	return 0;
+}
+
+/*
+ * On v2 our children can use only what our own cgroup delegates in its
+ * cgroup.subtree_control. We never write that file: it is not ours.
+ */
+static void read_v2_ctrls(struct cg_hier *h)
+{
+	char path[2 * PATH_MAX + 32], buf[1024];
+
+	snprintf(path, sizeof(path), "%s%s/cgroup.subtree_control", h->mount,
+		 strcmp(h->own, "/") == 0 ? "" : h->own);
+	if (read_text(path, buf, sizeof(buf)) >= 0) {
+		for (char *p = buf; *p; p++)
+			if (*p == ' ' || *p == '\n')
+				*p = ',';
+		h->ctrls = ctrls_of_list(buf, NULL, 0);
+	}
+}
+
+static void classify(struct cg_layout *l)
+{
+	bool v1 = false;
+
+	l->unified = -1;
+	for (int c = 0; c < CG__COUNT; c++)
+		l->by_ctrl[c] = -1;
+	for (int i = 0; i < l->n; i++) {
+		struct cg_hier *h = &l->hier[i];
+		if (h->version == 2) {
+			read_v2_ctrls(h);
+			l->unified = i;
+			continue;
+		}
+		v1 = v1 || h->ctrls;
+		for (int c = 0; c < CG__COUNT; c++)
+			if (h->ctrls & CG_BIT(c))
+				l->by_ctrl[c] = i;
+	}
+	/* A controller bound to v1 is not available on v2 at the same time. */
+	if (l->unified >= 0)
+		for (int c = 0; c < CG__COUNT; c++)
+			if (l->by_ctrl[c] < 0 &&
+			    (l->hier[l->unified].ctrls & CG_BIT(c)))
+				l->by_ctrl[c] = l->unified;
+	if (v1)
+		l->mode = l->unified >= 0 ? CG_MODE_HYBRID : CG_MODE_V1;
+	else
+		l->mode = l->unified >= 0 ? CG_MODE_UNIFIED : CG_MODE_NONE;
+}
+
+int cg_layout_detect_at(const char *root, struct cg_layout *l)
+{
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	r = read_mounts(root, l);
+	if (r < 0)
+		return r;
+	r = read_own(root, l);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < l->n; i++)
+		if (!l->hier[i].own[0]) /* mounted but not in our cgroup file */
+			strcpy(l->hier[i].own, "/");
+	classify(l);
+	return 0;
+}
+
+int cg_layout_detect(struct cg_layout *l)
+{
+	return cg_layout_detect_at("", l);
+}
+
+unsigned cg_layout_ctrls(const struct cg_layout *l)
+{
+	unsigned mask = 0;
+
+	for (int c = 0; c < CG__COUNT; c++)
+		if (l->by_ctrl[c] >= 0)
+			mask |= CG_BIT(c);
+	return mask;
+}
+
+int cg_own_dir(const struct cg_layout *l, int i, char *buf, size_t len)
+{
+	const struct cg_hier *h = &l->hier[i];
+	int n = snprintf(buf, len, "%s%s", h->mount,
+			 strcmp(h->own, "/") == 0 ? "" : h->own);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* v2: offer every available controller to the children of a dir we made. */
+static void enable_subtree(const char *dir)
+{
+	char path[PATH_MAX + 32], buf[1024], cmd[1024] = "";
+	char *tok, *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
+	if (read_text(path, buf, sizeof(buf)) <= 0)
+		return;
+	for (tok = strtok_r(buf, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save))
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "+%s ",
+			 tok);
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+	/* EBUSY when processes sit in dir: the no-internal-process rule. */
+	if (cmd[0])
+		write_text(path, cmd);
+}
+
+void cg_group_delegate(const struct cg_group *g)
+{
+	const char *dir = cg_group_unified(g);
+
+	if (dir)
+		enable_subtree(dir);
+}
+
+static bool group_wants(const struct cg_layout *l, int i, unsigned ctrls)
+{
+	return (l->hier[i].ctrls & ctrls) || i == l->unified;
+}
+
+int cg_group_create(const struct cg_layout *l, const char *name, unsigned ctrls,
+		    struct cg_group *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->layout = l;
+	for (int i = 0; i < l->n; i++) {
+		char own[PATH_MAX];
+		int r;
+
+		if (!group_wants(l, i, ctrls))
+			continue;
+		r = cg_own_dir(l, i, own, sizeof(own));
+		if (r == 0 &&
+		    snprintf(g->dir[i], PATH_MAX, "%s/%s", own, name) >= PATH_MAX)
+			r = -ENAMETOOLONG;
+		if (r == 0 && mkdir(g->dir[i], 0755) < 0)
+			r = neg_errno();
+		if (r < 0) {
+			cg_group_destroy(g);
+			return r;
+		}
+		g->hiers |= 1u << i;
+	}
+	return 0;
+}
+
+int cg_group_child(const struct cg_group *g, const char *name,
+		   struct cg_group *child)
+{
+	memset(child, 0, sizeof(*child));
+	child->layout = g->layout;
+	for (int i = 0; i < CG_MAX_HIER; i++) {
+		if (!(g->hiers & (1u << i)))
+			continue;
+		if (snprintf(child->dir[i], PATH_MAX, "%s/%s", g->dir[i],
+			     name) >= PATH_MAX ||
+		    mkdir(child->dir[i], 0755) < 0) {
+			int r = errno == 0 ? -ENAMETOOLONG : neg_errno();
+			cg_group_destroy(child);
+			return r;
+		}
+		child->hiers |= 1u << i;
+	}
+	return 0;
+}
+
+int cg_group_attach(const struct cg_group *g, pid_t pid)
+{
+	char path[PATH_MAX + 32];
+
+	for (int i = 0; i < CG_MAX_HIER; i++) {
+		int r;
+		if (!(g->hiers & (1u << i)))
+			continue;
+		snprintf(path, sizeof(path), "%s/cgroup.procs", g->dir[i]);
+		r = write_fmt(path, "%d", pid);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+const char *cg_group_dir(const struct cg_group *g, enum cg_ctrl c)
+{
+	int i = g->layout->by_ctrl[c];
+
+	if (i < 0 || !(g->hiers & (1u << i)))
+		return NULL;
+	return g->dir[i];
+}
+
+const char *cg_group_unified(const struct cg_group *g)
+{
+	int i = g->layout->unified;
+
+	return i >= 0 && (g->hiers & (1u << i)) ? g->dir[i] : NULL;
+}
+
+/* Count of processes in dir and all directories below it. */
+int cg_dir_nprocs(const char *dir)
+{
+	char path[PATH_MAX + 32], buf[65536];
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0, r;
+
+	if (!d)
+		return neg_errno();
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	r = read_text(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	for (char *p = buf; *p; p++)
+		n += *p == '\n';
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		r = cg_dir_nprocs(path);
+		if (r > 0)
+			n += r;
+	}
+	return n;
+}
+
+/* Thaw first: a frozen task cannot act on SIGKILL. */
+static void thaw(const char *dir)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/freezer.state", dir);
+	if (path_exists(path))
+		write_text(path, "THAWED");
+	snprintf(path, sizeof(path), "%s/cgroup.freeze", dir);
+	if (path_exists(path))
+		write_text(path, "0");
+}
+
+static void kill_listed(const char *dir)
+{
+	char path[PATH_MAX + 32], buf[65536], *save = NULL;
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	thaw(dir);
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	if (write_text(path, "1") < 0) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+		if (read_text(path, buf, sizeof(buf)) > 0)
+			for (char *t = strtok_r(buf, "\n", &save); t;
+			     t = strtok_r(NULL, "\n", &save))
+				kill(atoi(t), SIGKILL);
+	}
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		kill_listed(path);
+	}
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Kill loop: processes may fork while we read the list. ~5 s at most. */
+int cg_dir_kill(const char *dir)
+{
+	for (int round = 0; round < 5000; round++) {
+		int n = cg_dir_nprocs(dir);
+		if (n == -ENOENT)
+			return 0;
+		if (n <= 0)
+			return n;
+		kill_listed(dir);
+		sleep_ms(round < 100 ? 0 : 1);
+	}
+	return -EBUSY;
+}
+
+static int rmdir_one(const char *path, const struct stat *st, int flag,
+		     struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag != FTW_DP)
+		return 0;
+	/* rmdir can answer EBUSY while the last tasks are being released. */
+	for (int i = 0; i < 1000; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		sleep_ms(1);
+	}
+	return -1;
+}
+
+int cg_dir_remove(const char *dir)
+{
+	int r = cg_dir_kill(dir);
+
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (!path_exists(dir))
+		return 0;
+	if (nftw(dir, rmdir_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		return neg_errno();
+	return 0;
+}
+
+int cg_group_kill(const struct cg_group *g)
+{
+	int ret = 0;
+
+	for (int i = 0; i < CG_MAX_HIER; i++) {
+		if (g->hiers & (1u << i)) {
+			int r = cg_dir_kill(g->dir[i]);
+			if (r < 0 && !ret)
+				ret = r;
+		}
+	}
+	return ret;
+}
+
+int cg_group_destroy(struct cg_group *g)
+{
+	int ret = 0;
+
+	for (int i = 0; i < CG_MAX_HIER; i++) {
+		if (!(g->hiers & (1u << i)))
+			continue;
+		int r = cg_dir_remove(g->dir[i]);
+		if (r < 0 && !ret)
+			ret = r;
+		else
+			g->hiers &= ~(1u << i);
+	}
+	return ret;
+}
+
+void cg_group_destroyp(struct cg_group *g)
+{
+	if (g->layout)
+		cg_group_destroy(g);
+}
