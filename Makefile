@@ -7,8 +7,7 @@ GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 WARN     := -Wall -Wextra $(if $(or $(CI),$(WERROR)),-Werror)
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu17 $(WARN) -D_GNU_SOURCE -MMD -MP -I$(BUILD)/gen \
-            -DBOXCHECK_VERSION='"$(VERSION)"' -DBOXCHECK_GIT_REV='"$(GIT_REV)"'
+CFLAGS   += -std=gnu17 $(WARN) -D_GNU_SOURCE -MMD -MP -I$(BUILD)/gen
 LDLIBS   := -lcap -lpfm -ljansson
 TESTLIBS := -lcmocka
 
@@ -20,12 +19,18 @@ LIB      := $(BUILD)/libboxcheck.a
 BIN      := $(BUILD)/boxcheck
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 AREAS_H  := $(BUILD)/gen/areas.h
+VERSION_H := $(BUILD)/gen/version.h
 
 # Dependency groups for ci/install-deps.sh, per target.
 DEPS_BUILD := build
 DEPS_CHECK := build test
+DEPS_RUN   := build test
 
-.PHONY: all deps deps-check static check unit suite host-state format \
+# What `make check` runs after building, in order. Fragments in mk/*.mk add
+# their own steps (CHECK_STEPS += check-vm) and dependency groups.
+CHECK_STEPS := unit format-check suite host-state
+
+.PHONY: FORCE all deps deps-check static check unit suite host-state format \
         format-check run clean help
 
 all: $(BIN)
@@ -46,7 +51,7 @@ deps:
 $(BUILD)/.deps-build: | $(BUILD)
 	@ci/install-deps.sh $(DEPS_BUILD)
 deps-check:
-	@ci/install-deps.sh $(DEPS_CHECK)
+	@ci/install-deps.sh $(sort $(DEPS_CHECK))
 
 $(BUILD):
 	@mkdir -p $@/gen $@/obj $@/tests
@@ -57,11 +62,18 @@ $(AREAS_H): $(wildcard scenarios/*.c) | $(BUILD)
 		| sort > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-build
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-build $(VERSION_H) $(AREAS_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/harness/registry.o: $(AREAS_H)
+
+# The version and git revision, rewritten only when they change.
+$(VERSION_H): FORCE | $(BUILD)
+	@printf '#define BOXCHECK_VERSION "%s"\n#define BOXCHECK_GIT_REV "%s"\n' \
+		"$(VERSION)" "$(GIT_REV)" > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
 
 $(LIB): $(OBJ)
 	@rm -f $@
@@ -105,15 +117,16 @@ format-check:
 
 check: deps-check
 	$(MAKE) all
-	$(MAKE) unit
-	$(MAKE) format-check
-	$(MAKE) suite
-	$(MAKE) host-state
+	@set -e; for step in $(CHECK_STEPS); do \
+		echo "== make $$step"; $(MAKE) --no-print-directory $$step; done
 
-run: deps-check all
+run: all
+	@ci/install-deps.sh $(DEPS_RUN)
 	$(BIN) run -j 2
 
 clean:
 	rm -rf $(BUILD)
+
+include $(wildcard mk/*.mk)
 
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)

@@ -104,7 +104,8 @@ int boxcheck_main(int argc, char **argv)
 		return usage(stdout), EXIT_OK;
 	if (strcmp(argv[1], "--version") == 0 ||
 	    strcmp(argv[1], "version") == 0) {
-		printf("boxcheck %s (%s)\n", BOXCHECK_VERSION, BOXCHECK_GIT_REV);
+		printf("boxcheck %s (%s)\n", BOXCHECK_VERSION,
+		       BOXCHECK_GIT_REV);
 		return EXIT_OK;
 	}
 	for (const struct command *c = commands; c->name; c++) {

@@ -6,18 +6,13 @@
 #include "../primitives/base.h"
 
 enum exit_code {
-	EXIT_OK = 0,       /* nothing failed or errored (skips allowed) */
+	EXIT_OK = 0,	   /* nothing failed or errored (skips allowed) */
 	EXIT_FAILED = 1,   /* a scenario failed or errored */
-	EXIT_USAGE = 2,    /* bad usage or input */
+	EXIT_USAGE = 2,	   /* bad usage or input */
 	EXIT_SIGNAL = 128, /* + signal number when interrupted */
 };
 
-#ifndef BOXCHECK_VERSION
-#define BOXCHECK_VERSION "0.0.0"
-#endif
-#ifndef BOXCHECK_GIT_REV
-#define BOXCHECK_GIT_REV "unknown"
-#endif
+#include "version.h" /* generated: BOXCHECK_VERSION, BOXCHECK_GIT_REV */
 
 struct command {
 	const char *name;

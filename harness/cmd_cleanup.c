@@ -35,8 +35,8 @@ static int stale_cgroups(const struct cg_layout *l, bool dry)
 			    instance_alive(e->d_name))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", own, e->d_name);
-			printf("%s cgroup %s\n", dry ? "would remove" : "removed",
-			       path);
+			printf("%s cgroup %s\n",
+			       dry ? "would remove" : "removed", path);
 			if (!dry && cg_dir_remove(path) < 0)
 				fprintf(stderr, "boxcheck: cannot remove %s\n",
 					path);
@@ -73,8 +73,8 @@ static int stale_rundirs(bool dry)
 		if (!instance_is_name(e->d_name) || instance_alive(e->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
-		printf("%s run directory %s\n", dry ? "would remove" : "removed",
-		       path);
+		printf("%s run directory %s\n",
+		       dry ? "would remove" : "removed", path);
 		if (!dry) {
 			detach_mounts_below(path);
 			rm_rf(path);

@@ -23,8 +23,8 @@ static json_t *scenario_json(const struct scenario *s)
 	req_describe(&s->req, req, sizeof(req));
 	for (size_t i = 0; i < ARRAY_SIZE(s->tags) && s->tags[i]; i++)
 		json_array_append_new(tags, json_string(s->tags[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id", s->id,
-			 "title", s->title, "property", s->property, "expect",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id", s->id, "title",
+			 s->title, "property", s->property, "expect",
 			 s->expect ? s->expect : "", "requires", req, "tags",
 			 tags);
 }

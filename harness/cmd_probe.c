@@ -13,8 +13,10 @@ const char usage_probe[] =
 	"\n"
 	"Host facts, each probed: kernel, arch, CPU, virtualization, cgroup\n"
 	"layout (hierarchies, controllers, our own cgroup paths), namespace\n"
-	"types, user namespace limits, overlayfs, syscalls and kernel features\n"
-	"(clone3, CLONE_INTO_CGROUP, pidfd, fsopen, mount_setattr, cgroup.kill,\n"
+	"types, user namespace limits, overlayfs, syscalls and kernel "
+	"features\n"
+	"(clone3, CLONE_INTO_CGROUP, pidfd, fsopen, mount_setattr, "
+	"cgroup.kill,\n"
 	"seccomp, PMU, /dev/kvm), and the installed runtimes with versions.\n";
 
 /* Text: one "path: value" line per leaf. */
@@ -26,14 +28,14 @@ static void flat(const char *prefix, json_t *v)
 	char p[256];
 
 	if (json_is_object(v)) {
-		json_object_foreach (v, k, x) {
+		json_object_foreach(v, k, x) {
 			snprintf(p, sizeof(p), "%s%s%s", prefix,
 				 *prefix ? "." : "", k);
 			flat(p, x);
 		}
 	} else if (json_is_array(v) && json_array_size(v) &&
 		   json_is_object(json_array_get(v, 0))) {
-		json_array_foreach (v, i, x) {
+		json_array_foreach(v, i, x) {
 			snprintf(p, sizeof(p), "%s[%zu]", prefix, i);
 			flat(p, x);
 		}

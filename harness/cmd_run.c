@@ -17,7 +17,8 @@ const char usage_run[] =
 	"\n"
 	"Runs each selected scenario twice, isolated and as a control, in its\n"
 	"own worker (process group, private mount namespace, temp dir and\n"
-	"cgroup). A scenario passes only if the property holds isolated and is\n"
+	"cgroup). A scenario passes only if the property holds isolated and "
+	"is\n"
 	"absent in the control.\n"
 	"\n"
 	"  -j, --jobs N      workers at once (default 1)\n"
@@ -71,18 +72,30 @@ static int parse(int argc, char **argv, struct run_args *a)
 		case 'j':
 			if (parse_uint(optarg, 1, 256, &a->jobs) < 0)
 				return usage_error("run: -j wants 1..256, not "
-						   "'%s'", optarg);
+						   "'%s'",
+						   optarg);
 			break;
 		case 'T':
 			if (parse_uint(optarg, 1, 86400, &a->timeout) < 0)
 				return usage_error("run: --timeout wants "
-						   "seconds, not '%s'", optarg);
+						   "seconds, not '%s'",
+						   optarg);
 			break;
-		case 'f': a->format = optarg; break;
-		case 'o': a->files[OUT_MAIN] = optarg; break;
-		case 'P': a->files[OUT_TAP] = optarg; break;
-		case 'J': a->files[OUT_JUNIT] = optarg; break;
-		case 'S': a->files[OUT_JSON] = optarg; break;
+		case 'f':
+			a->format = optarg;
+			break;
+		case 'o':
+			a->files[OUT_MAIN] = optarg;
+			break;
+		case 'P':
+			a->files[OUT_TAP] = optarg;
+			break;
+		case 'J':
+			a->files[OUT_JUNIT] = optarg;
+			break;
+		case 'S':
+			a->files[OUT_JSON] = optarg;
+			break;
 		default:
 			return usage_error("run: unknown option '%s' (see "
 					   "'boxcheck run --help')",
@@ -91,7 +104,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 	}
 	if (!writer_by_name(a->format))
 		return usage_error("run: unknown format '%s' (text, tap, json "
-				   "or junit)", a->format);
+				   "or junit)",
+				   a->format);
 	for (int i = 0; i < OUT__COUNT; i++) {
 		int r = a->files[i] ? check_writable(a->files[i]) : 0;
 		if (r < 0)
@@ -204,7 +218,8 @@ int cmd_run(int argc, char **argv)
 	fill_meta(&m, cmd, sizeof(cmd), argc + 1, argv - 1, &h);
 	catch_signals();
 	bool stream = !strcmp(a.format, "text") || a.files[OUT_MAIN];
-	struct run_opts o = { .jobs = a.jobs, .timeout_s = a.timeout,
+	struct run_opts o = { .jobs = a.jobs,
+			      .timeout_s = a.timeout,
 			      .on_record = stream ? on_record : NULL,
 			      .arg = &a };
 	got = runner_run(sel, n, &h, &o, recs);

@@ -36,7 +36,8 @@ static void virtualization(char *buf, size_t len)
 	chomp(vendor);
 	if (read_text("/proc/cpuinfo", info, sizeof(info)) > 0 &&
 	    strstr(info, " hypervisor"))
-		snprintf(buf, len, "vm (%s)", vendor[0] ? vendor : "hypervisor");
+		snprintf(buf, len, "vm (%s)",
+			 vendor[0] ? vendor : "hypervisor");
 	else if (path_exists("/proc/xen"))
 		snprintf(buf, len, "vm (xen)");
 	else if (path_exists("/sys/firmware/devicetree/base/hypervisor"))
@@ -55,9 +56,9 @@ static json_t *cgroup_json(const struct host *h)
 			const struct cg_ctrl_info *ci = &cg_ctrl_table[k];
 			if (hi->ctrls & CG_BIT(k))
 				json_array_append_new(
-					c, json_string(hi->version == 1 ?
-							       ci->v1_name :
-							       ci->v2_name));
+					c, json_string(hi->version == 1
+							       ? ci->v1_name
+							       : ci->v2_name));
 		}
 		json_object_set_new(x, "version", json_integer(hi->version));
 		json_object_set_new(x, "mount", json_string(hi->mount));
@@ -75,8 +76,8 @@ static json_t *sysctl_json(const char *path)
 {
 	uint64_t v;
 
-	return read_u64(path, &v) == 0 ? json_integer((json_int_t)v) :
-					 json_null();
+	return read_u64(path, &v) == 0 ? json_integer((json_int_t)v)
+				       : json_null();
 }
 
 void *host_facts_json(const struct host *h)
@@ -100,7 +101,8 @@ void *host_facts_json(const struct host *h)
 	json_object_set_new(o, "cgroup", cgroup_json(h));
 	for (int t = 0; t < NS__COUNT; t++)
 		if (h->ns & NS_BIT(t))
-			json_array_append_new(ns, json_string(ns_table[t].name));
+			json_array_append_new(ns,
+					      json_string(ns_table[t].name));
 	json_object_set_new(o, "namespaces", ns);
 	json_object_set_new(o, "max_user_namespaces",
 			    sysctl_json("/proc/sys/user/max_user_namespaces"));

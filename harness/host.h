@@ -6,13 +6,13 @@
 #include "../scenarios/scenario.h"
 
 struct host {
-	bool root;               /* euid 0 */
+	bool root;		 /* euid 0 */
 	unsigned long long caps; /* effective capabilities */
-	unsigned ns;             /* namespace types the kernel has */
+	unsigned ns;		 /* namespace types the kernel has */
 	struct cg_layout cg;
-	bool cg_ok;              /* layout detected */
-	unsigned features;       /* FEAT_BIT mask */
-	char filesystems[2048];  /* from /proc/filesystems, space separated */
+	bool cg_ok;		/* layout detected */
+	unsigned features;	/* FEAT_BIT mask */
+	char filesystems[2048]; /* from /proc/filesystems, space separated */
 };
 
 int host_probe(struct host *h);

@@ -67,13 +67,14 @@ static bool selected(const struct selection *sel, const struct scenario *s)
 		for (size_t i = 0; i < sel->n_tags; i++)
 			any = any || strcmp(sel->tags[i], "selftest") == 0;
 		for (size_t i = 0; i < sel->n_patterns; i++)
-			any = any || strncmp(sel->patterns[i], "selftest", 8) == 0;
+			any = any ||
+			      strncmp(sel->patterns[i], "selftest", 8) == 0;
 	}
 	return any;
 }
 
-size_t registry_select(const struct selection *sel,
-		       const struct scenario **out, const char **unmatched)
+size_t registry_select(const struct selection *sel, const struct scenario **out,
+		       const char **unmatched)
 {
 	size_t n = 0, total = registry_count();
 
@@ -86,7 +87,8 @@ size_t registry_select(const struct selection *sel,
 	for (size_t p = 0; p < sel->n_patterns && !*unmatched; p++) {
 		bool hit = false;
 		for (size_t i = 0; i < total && !hit; i++)
-			hit = pattern_match(sel->patterns[p], registry_get(i)->id);
+			hit = pattern_match(sel->patterns[p],
+					    registry_get(i)->id);
 		if (!hit)
 			*unmatched = sel->patterns[p];
 	}

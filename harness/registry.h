@@ -15,9 +15,9 @@ bool scenario_has_tag(const struct scenario *s, const char *tag);
 struct selection {
 	const char *const *patterns; /* none: every scenario */
 	size_t n_patterns;
-	const char *const *tags;     /* all must match */
+	const char *const *tags; /* all must match */
 	size_t n_tags;
-	bool include_selftest;       /* "selftest" scenarios only when asked */
+	bool include_selftest; /* "selftest" scenarios only when asked */
 };
 
 /*
@@ -25,7 +25,7 @@ struct selection {
  * registry order. *unmatched is the first pattern that matched nothing, or
  * NULL. Returns the count.
  */
-size_t registry_select(const struct selection *sel,
-		       const struct scenario **out, const char **unmatched);
+size_t registry_select(const struct selection *sel, const struct scenario **out,
+		       const char **unmatched);
 
 #endif

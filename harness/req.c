@@ -36,7 +36,8 @@ static bool ctrls_met(const struct requirements *r, const struct host *h,
 {
 	if (r->cgroup_version || r->ctrls) {
 		if (!h->cg_ok || h->cg.mode == CG_MODE_NONE)
-			return fail(why, len, "%s", "no cgroup hierarchy mounted");
+			return fail(why, len, "%s",
+				    "no cgroup hierarchy mounted");
 	}
 	if (r->cgroup_version == 2 && h->cg.unified < 0)
 		return fail(why, len, "%s", "no cgroup v2 hierarchy mounted");
@@ -48,7 +49,8 @@ static bool ctrls_met(const struct requirements *r, const struct host *h,
 		if (!(r->ctrls & CG_BIT(c)))
 			continue;
 		if (hi < 0)
-			return fail(why, len, "cgroup controller %s not available",
+			return fail(why, len,
+				    "cgroup controller %s not available",
 				    ci->v1_name ? ci->v1_name : ci->v2_name);
 		if (r->cgroup_version &&
 		    h->cg.hier[hi].version != r->cgroup_version)
@@ -116,7 +118,8 @@ void req_describe(const struct requirements *r, char *buf, size_t len)
 	for (int c = 0; c < CG__COUNT; c++)
 		if (r->ctrls & CG_BIT(c))
 			add(buf, len, &at, "cgroup:%s",
-			    cg_ctrl_table[c].v1_name ?: cg_ctrl_table[c].v2_name);
+			    cg_ctrl_table[c].v1_name
+				    ?: cg_ctrl_table[c].v2_name);
 	for (size_t i = 0; i < ARRAY_SIZE(r->fs) && r->fs[i]; i++)
 		add(buf, len, &at, "fs:%s", r->fs[i]);
 	for (int f = 0; f < FEAT__COUNT; f++)

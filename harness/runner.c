@@ -32,7 +32,7 @@ static const char *const mode_names[] = { "iso", "ctl" };
 
 struct job {
 	const struct scenario *s;
-	size_t rec;      /* index into records */
+	size_t rec; /* index into records */
 	int mode;
 	pid_t pid;
 	int pidfd;
@@ -200,8 +200,8 @@ static void job_outcome(struct job *j, int status, bool timed_out,
 	if (timed_out) {
 		memset(o, 0, sizeof(*o));
 		o->obs = OBS_ERROR;
-		snprintf(o->observed, sizeof(o->observed),
-			 "timeout after %u s", j->timeout_s);
+		snprintf(o->observed, sizeof(o->observed), "timeout after %u s",
+			 j->timeout_s);
 	} else if (n != sizeof(*o)) {
 		memset(o, 0, sizeof(*o));
 		o->obs = OBS_ERROR;
@@ -304,10 +304,12 @@ static void plan(struct state *st, const struct scenario *const *sel, size_t n)
 		}
 		st->pending[i] = MODE__COUNT;
 		for (int m = 0; m < MODE__COUNT; m++)
-			st->jobs[st->n_jobs++] = (struct job){
-				.s = sel[i], .rec = i, .mode = m, .pidfd = -1,
-				.ch = CHAN_INIT
-			};
+			st->jobs[st->n_jobs++] =
+				(struct job){ .s = sel[i],
+					      .rec = i,
+					      .mode = m,
+					      .pidfd = -1,
+					      .ch = CHAN_INIT };
 	}
 }
 

@@ -6,7 +6,7 @@
 #include "host.h"
 
 struct run_opts {
-	int jobs;           /* workers at once, >= 1 */
+	int jobs;	    /* workers at once, >= 1 */
 	unsigned timeout_s; /* 0: each scenario's own, else the default */
 	void (*on_record)(const struct record *r, void *arg);
 	void *arg;

@@ -47,9 +47,9 @@ void *tools_json(void)
 	for (const struct tool *t = tool_table; t->name; t++) {
 		char v[256];
 		json_object_set_new(o, t->name,
-				    tool_version(t, v, sizeof(v)) == 0 ?
-					    json_string(v) :
-					    json_null());
+				    tool_version(t, v, sizeof(v)) == 0
+					    ? json_string(v)
+					    : json_null());
 	}
 	return o;
 }

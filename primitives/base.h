@@ -115,7 +115,10 @@ int exit_code_of(int status);
 struct chan {
 	int rd, wr;
 };
-#define CHAN_INIT { -1, -1 }
+#define CHAN_INIT                                                              \
+	{                                                                      \
+		-1, -1                                                         \
+	}
 int chan_open(struct chan *c);
 void chan_close(struct chan *c);
 void chan_closep(struct chan *c);

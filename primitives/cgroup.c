@@ -66,7 +66,8 @@ static void unescape(char *s)
 	char *w = s;
 
 	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] && r[3]) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] &&
+		    r[3]) {
 			*w++ = (char)strtol((char[]){ r[1], r[2], r[3], 0 },
 					    NULL, 8);
 			r += 3;
@@ -153,7 +154,8 @@ static int read_own(const char *root, struct cg_layout *l)
 	if (!f)
 		return neg_errno();
 	while (fgets(line, sizeof(line), f)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : 0;
+		char *c1 = strchr(line, ':'),
+		     *c2 = c1 ? strchr(c1 + 1, ':') : 0;
 		char named[64] = "";
 		unsigned ctrls;
 		int i;
@@ -306,8 +308,8 @@ int cg_group_create(const struct cg_layout *l, const char *name, unsigned ctrls,
 		if (!group_wants(l, i, ctrls))
 			continue;
 		r = cg_own_dir(l, i, own, sizeof(own));
-		if (r == 0 &&
-		    snprintf(g->dir[i], PATH_MAX, "%s/%s", own, name) >= PATH_MAX)
+		if (r == 0 && snprintf(g->dir[i], PATH_MAX, "%s/%s", own,
+				       name) >= PATH_MAX)
 			r = -ENAMETOOLONG;
 		if (r == 0 && mkdir(g->dir[i], 0755) < 0)
 			r = neg_errno();

@@ -45,9 +45,9 @@ extern const char *const cg_mode_names[];
 #define CG_MAX_HIER 16
 
 struct cg_hier {
-	int version;          /* 1 or 2 */
-	unsigned ctrls;       /* CG_BIT mask of controllers on it */
-	char name[64];        /* v1 named hierarchy ("name=systemd") or "" */
+	int version;	      /* 1 or 2 */
+	unsigned ctrls;	      /* CG_BIT mask of controllers on it */
+	char name[64];	      /* v1 named hierarchy ("name=systemd") or "" */
 	char mount[PATH_MAX]; /* mount point as seen by us */
 	char own[PATH_MAX];   /* our cgroup path within it, "/" at the root */
 };
@@ -57,7 +57,7 @@ struct cg_layout {
 	int n;
 	struct cg_hier hier[CG_MAX_HIER];
 	int by_ctrl[CG__COUNT]; /* index into hier[] or -1 */
-	int unified;            /* index of the cgroup2 hierarchy or -1 */
+	int unified;		/* index of the cgroup2 hierarchy or -1 */
 };
 
 int cg_ctrl_by_name(const char *name); /* v1 or v2 name -> enum, -ENOENT */
@@ -71,7 +71,7 @@ int cg_own_dir(const struct cg_layout *l, int i, char *buf, size_t len);
 /* A cgroup made of one directory per hierarchy used. */
 struct cg_group {
 	const struct cg_layout *layout;
-	unsigned hiers;                  /* bit i: dir[i] is ours */
+	unsigned hiers;			 /* bit i: dir[i] is ours */
 	char dir[CG_MAX_HIER][PATH_MAX]; /* absolute paths */
 };
 

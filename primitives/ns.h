@@ -21,9 +21,9 @@ enum ns_type {
 #define NS_ALL ((1u << NS__COUNT) - 1)
 
 struct ns_info {
-	const char *name;      /* /proc/PID/ns/<name> */
-	unsigned long flag;    /* CLONE_NEW* */
-	int nstype;            /* NS_GET_NSTYPE answer (== flag) */
+	const char *name;   /* /proc/PID/ns/<name> */
+	unsigned long flag; /* CLONE_NEW* */
+	int nstype;	    /* NS_GET_NSTYPE answer (== flag) */
 };
 
 extern const struct ns_info ns_table[NS__COUNT];
@@ -34,13 +34,13 @@ struct ns_id {
 	ino_t ino;
 };
 
-int ns_type_by_name(const char *name);           /* enum value or -EINVAL */
-unsigned long ns_flags(unsigned mask);           /* mask of NS_BIT -> CLONE_ */
+int ns_type_by_name(const char *name); /* enum value or -EINVAL */
+unsigned long ns_flags(unsigned mask); /* mask of NS_BIT -> CLONE_ */
 int ns_parse_list(const char *list, unsigned *mask); /* "pid,net" -> mask */
 int ns_id_of(pid_t pid, enum ns_type t, struct ns_id *id);
 int ns_id_of_path(const char *path, struct ns_id *id);
 bool ns_id_equal(const struct ns_id *a, const struct ns_id *b);
-unsigned ns_available(void);                     /* types this kernel has */
+unsigned ns_available(void); /* types this kernel has */
 
 /*
  * Fork a child in new namespaces (clone flags, SIGCHLD added). Returns like

@@ -8,9 +8,9 @@
 struct overlay_spec {
 	const char *const *lowers; /* leftmost is the top layer */
 	size_t n_lowers;
-	const char *upper;         /* NULL: read-only overlay */
+	const char *upper; /* NULL: read-only overlay */
 	const char *work;
-	const char *extra;         /* more options ("redirect_dir=on"), or NULL */
+	const char *extra; /* more options ("redirect_dir=on"), or NULL */
 };
 
 /* Build the option string "lowerdir=a:b,upperdir=u,workdir=w[,extra]". */

@@ -14,16 +14,13 @@ const char *const verdict_names[V__COUNT] = {
 };
 
 const char *const obs_names[OBS__COUNT] = {
-	[OBS_NONE] = "not run", [OBS_HOLDS] = "holds",
-	[OBS_ABSENT] = "absent", [OBS_SKIP] = "skip",
-	[OBS_ERROR] = "error",
+	[OBS_NONE] = "not run", [OBS_HOLDS] = "holds", [OBS_ABSENT] = "absent",
+	[OBS_SKIP] = "skip",	[OBS_ERROR] = "error",
 };
 
 const struct writer writers[] = {
-	{ "text", report_text },
-	{ "tap", report_tap },
-	{ "json", report_json },
-	{ "junit", report_junit },
+	{ "text", report_text }, { "tap", report_tap },
+	{ "json", report_json }, { "junit", report_junit },
 	{ NULL, NULL },
 };
 

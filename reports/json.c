@@ -13,7 +13,8 @@ static json_t *outcome_json(const struct outcome *o)
 	json_t *ev = json_object();
 
 	for (int k = 0; k < o->n_kv; k++)
-		json_object_set_new(ev, o->kv[k].key, json_string(o->kv[k].val));
+		json_object_set_new(ev, o->kv[k].key,
+				    json_string(o->kv[k].val));
 	return json_pack("{s:s, s:s, s:f, s:o}", "outcome", obs_names[o->obs],
 			 "observed", o->observed, "duration_s", o->duration_s,
 			 "evidence", ev);
@@ -54,14 +55,14 @@ int report_json(FILE *f, const struct run_meta *m, const struct record *r,
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(recs, record_json(&r[i]));
 	tally_records(r, n, &t);
-	doc = json_pack("{s:s, s:i, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I}, "
-			"s:o}",
-			"format", FORMAT_NAME, "format_version", FORMAT_VERSION,
-			"kind", "run", "meta", meta_json(m ? m : &empty),
-			"summary", "total", (json_int_t)n, "pass",
-			(json_int_t)t.n[V_PASS], "fail", (json_int_t)t.n[V_FAIL],
-			"skip", (json_int_t)t.n[V_SKIP], "error",
-			(json_int_t)t.n[V_ERROR], "records", recs);
+	doc = json_pack(
+		"{s:s, s:i, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I}, "
+		"s:o}",
+		"format", FORMAT_NAME, "format_version", FORMAT_VERSION, "kind",
+		"run", "meta", meta_json(m ? m : &empty), "summary", "total",
+		(json_int_t)n, "pass", (json_int_t)t.n[V_PASS], "fail",
+		(json_int_t)t.n[V_FAIL], "skip", (json_int_t)t.n[V_SKIP],
+		"error", (json_int_t)t.n[V_ERROR], "records", recs);
 	if (!doc)
 		return -ENOMEM;
 	err = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

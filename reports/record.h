@@ -47,7 +47,7 @@ struct record {
 
 /* Run metadata. host is a JSON object (json_t *) or NULL. */
 struct run_meta {
-	const char *tool;    /* "boxcheck" */
+	const char *tool; /* "boxcheck" */
 	const char *version;
 	const char *git_rev;
 	const char *command; /* the command line */
@@ -73,15 +73,15 @@ extern const struct writer writers[];
 const struct writer *writer_by_name(const char *name);
 
 int report_text(FILE *f, const struct run_meta *m, const struct record *r,
-	       size_t n, bool color);
+		size_t n, bool color);
 void report_text_line(FILE *f, const struct record *r, bool color);
 void report_text_summary(FILE *f, const struct tally *t, bool color);
 int report_tap(FILE *f, const struct run_meta *m, const struct record *r,
-	      size_t n, bool color);
-int report_junit(FILE *f, const struct run_meta *m, const struct record *r,
-		size_t n, bool color);
-int report_json(FILE *f, const struct run_meta *m, const struct record *r,
 	       size_t n, bool color);
+int report_junit(FILE *f, const struct run_meta *m, const struct record *r,
+		 size_t n, bool color);
+int report_json(FILE *f, const struct run_meta *m, const struct record *r,
+		size_t n, bool color);
 
 /* Write through a temp file and rename: readers never see a partial file. */
 int write_file_atomic(const char *path, const struct writer *w,

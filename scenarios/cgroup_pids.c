@@ -52,7 +52,8 @@ static enum obs pids_max_fork_fails(struct ctx *c)
 	int st;
 
 	TRY(c, cg_group_child(c->cg, "limited", &lim), "create child cgroup");
-	snprintf(path, sizeof(path), "%s/pids.max", cg_group_dir(&lim, CG_PIDS));
+	snprintf(path, sizeof(path), "%s/pids.max",
+		 cg_group_dir(&lim, CG_PIDS));
 	if (c->isolate)
 		TRY(c, write_fmt(path, "%d", PIDS_MAX), "write pids.max");
 	TRY(c, run_in_child(0, fork_until_fail, &lim, &fr, sizeof(fr), &st),
@@ -64,22 +65,23 @@ static enum obs pids_max_fork_fails(struct ctx *c)
 		 cg_group_dir(&lim, CG_PIDS));
 	TRY(c, read_key_u64(path, "max", &events), "read pids.events");
 	ctx_kv(c, "processes", "%d", fr.forked + 1);
-	ctx_kv(c, "fork_errno", "%s", fr.err ? strerrorname_np(fr.err) : "none");
+	ctx_kv(c, "fork_errno", "%s",
+	       fr.err ? strerrorname_np(fr.err) : "none");
 	ctx_kv(c, "pids.events max", "%llu", (unsigned long long)events);
-	return ctx_holds(c,
-			 fr.forked + 1 == PIDS_MAX && fr.err == EAGAIN &&
-				 events >= 1,
-			 "process %d: fork %s; pids.events max=%llu",
-			 fr.forked + 2, fr.err ? strerrorname_np(fr.err) : "ok",
-			 (unsigned long long)events);
+	return ctx_holds(
+		c, fr.forked + 1 == PIDS_MAX && fr.err == EAGAIN && events >= 1,
+		"process %d: fork %s; pids.events max=%llu", fr.forked + 2,
+		fr.err ? strerrorname_np(fr.err) : "ok",
+		(unsigned long long)events);
 }
 
 static const struct scenario cgroup_pids[] = {
 	{
 		.id = "cgroup/pids-max-fork-fails",
 		.title = "fork fails at pids.max",
-		.property = "with pids.max=3, the fourth process of the cgroup "
-			    "fails to fork with EAGAIN and pids.events counts it",
+		.property =
+			"with pids.max=3, the fourth process of the cgroup "
+			"fails to fork with EAGAIN and pids.events counts it",
 		.expect = "process 4: fork EAGAIN; pids.events max>=1",
 		.req = { .root = true, .ctrls = CG_BIT(CG_PIDS) },
 		.tags = { "cgroup", "core" },

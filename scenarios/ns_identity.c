@@ -17,7 +17,8 @@ static enum obs inodes_differ(struct ctx *c)
 	_cleanup_reap_ pid_t pid = -1;
 
 	TRY(c, chan_open(&hold), "pipe");
-	pid = TRY(c, ns_fork(ns_flags(want)), "clone with every namespace flag");
+	pid = TRY(c, ns_fork(ns_flags(want)),
+		  "clone with every namespace flag");
 	if (pid == 0) {
 		char b;
 		close(hold.wr);
@@ -48,8 +49,9 @@ static const struct scenario ns_identity[] = {
 	{
 		.id = "ns/inodes-differ",
 		.title = "new namespaces have new /proc/PID/ns inodes",
-		.property = "each namespace type created anew has a /proc/PID/ns "
-			    "inode different from the parent's, and only those",
+		.property =
+			"each namespace type created anew has a /proc/PID/ns "
+			"inode different from the parent's, and only those",
 		.expect = "every requested type differs",
 		.req = { .root = true },
 		.tags = { "ns", "core" },

@@ -46,8 +46,9 @@ static const struct scenario overlay[] = {
 	{
 		.id = "overlay/copy-up",
 		.title = "a write through an overlay copies the file up",
-		.property = "writing a lower file through the merged dir puts the "
-			    "new content in upper and leaves lower unchanged",
+		.property =
+			"writing a lower file through the merged dir puts the "
+			"new content in upper and leaves lower unchanged",
 		.expect = "lower/file=lower upper/file=new",
 		.req = { .root = true, .fs = { "overlay" } },
 		.tags = { "overlay", "rootfs", "core" },

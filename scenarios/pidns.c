@@ -26,16 +26,17 @@ static enum obs init_is_pid1(struct ctx *c)
 	    "fork the child");
 	ctx_kv(c, "getpid", "%d", p.pid);
 	ctx_kv(c, "getppid", "%d", p.ppid);
-	return ctx_holds(c, p.pid == 1 && p.ppid == 0, "getpid()=%d getppid()=%d",
-			 p.pid, p.ppid);
+	return ctx_holds(c, p.pid == 1 && p.ppid == 0,
+			 "getpid()=%d getppid()=%d", p.pid, p.ppid);
 }
 
 static const struct scenario pidns[] = {
 	{
 		.id = "pidns/init-is-pid1",
 		.title = "first process of a new PID namespace is PID 1",
-		.property = "a child created with CLONE_NEWPID sees getpid() == 1 "
-			    "and getppid() == 0",
+		.property =
+			"a child created with CLONE_NEWPID sees getpid() == 1 "
+			"and getppid() == 0",
 		.expect = "getpid()=1 getppid()=0",
 		.req = { .root = true, .ns = NS_BIT(NS_PID) },
 		.tags = { "pid", "core" },

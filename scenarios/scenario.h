@@ -50,31 +50,31 @@ extern const struct feature_info feature_table[FEAT__COUNT];
 struct requirements {
 	bool root;
 	unsigned long long caps; /* CAP_BIT(CAP_SYS_ADMIN) | ... */
-	unsigned ns;             /* NS_BIT(NS_PID) | ... */
-	int cgroup_version;      /* 0: any; 1 or 2: needs that hierarchy */
-	unsigned ctrls;          /* CG_BIT(CG_PIDS) | ... */
-	const char *fs[4];       /* filesystem types: "overlay" */
-	unsigned features;       /* FEAT_BIT(FEAT_CLONE3) | ... */
-	const char *cmds[4];     /* external commands in PATH */
+	unsigned ns;		 /* NS_BIT(NS_PID) | ... */
+	int cgroup_version;	 /* 0: any; 1 or 2: needs that hierarchy */
+	unsigned ctrls;		 /* CG_BIT(CG_PIDS) | ... */
+	const char *fs[4];	 /* filesystem types: "overlay" */
+	unsigned features;	 /* FEAT_BIT(FEAT_CLONE3) | ... */
+	const char *cmds[4];	 /* external commands in PATH */
 };
 
 struct ctx {
-	bool isolate;                 /* false in the control run */
-	const char *tmpdir;           /* this run's own directory, our cwd */
-	const struct cg_layout *cgl;  /* host cgroup layout */
-	const struct cg_group *cg;    /* this run's cgroup, NULL if none */
-	unsigned features;            /* FEAT_BIT mask found on this host */
+	bool isolate;		     /* false in the control run */
+	const char *tmpdir;	     /* this run's own directory, our cwd */
+	const struct cg_layout *cgl; /* host cgroup layout */
+	const struct cg_group *cg;   /* this run's cgroup, NULL if none */
+	unsigned features;	     /* FEAT_BIT mask found on this host */
 	struct outcome *out;
 };
 
 struct scenario {
-	const char *id;       /* "area/name" */
+	const char *id; /* "area/name" */
 	const char *title;
 	const char *property; /* one sentence */
 	const char *expect;   /* what isolated must observe: "getpid() == 1" */
 	struct requirements req;
 	const char *tags[6];
-	unsigned timeout_s;   /* 0: the runner's default */
+	unsigned timeout_s; /* 0: the runner's default */
 	enum obs (*run)(struct ctx *c);
 };
 
@@ -94,8 +94,7 @@ enum obs ctx_holds(struct ctx *c, bool holds, const char *fmt, ...)
 /* A missing feature found only at run time: say which. */
 enum obs ctx_skip(struct ctx *c, const char *fmt, ...) _printf_(2, 3);
 /* Setup broke: err is -errno (or 0), fmt says what was being done. */
-enum obs ctx_error(struct ctx *c, int err, const char *fmt, ...)
-	_printf_(3, 4);
+enum obs ctx_error(struct ctx *c, int err, const char *fmt, ...) _printf_(3, 4);
 /* Evidence: a key and its observed value. */
 void ctx_kv(struct ctx *c, const char *key, const char *fmt, ...)
 	_printf_(3, 4);
