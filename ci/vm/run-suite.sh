@@ -4,15 +4,17 @@
 # console.log. Exit 0 when results came back (verdicts are judged by the
 # matrix), 1 with the reason when they did not.
 # Usage: run-suite.sh ARCH DIR VMRUN [BOXCHECK]  env: VM_TIMEOUT VM_MEM VM_CPUS VM_JOBS
-#        VM_SELECT (comma-separated patterns for `boxcheck run`)
+#        VM_SELECT (comma-separated patterns for `boxcheck run`), VM_APPEND
+#        (more kernel command line, e.g. boxcheck_mode=panic to test this)
 set -euo pipefail
 
-arch=$1 dir=$2 vmrun=$3
+arch=$1 dir=$2 vmrun=$3 boxcheck=${4:-}
 out=$dir/results
 rm -rf "$out"
 mkdir -p "$out"
 append="boxcheck_jobs=${VM_JOBS:-2}"
 [ -z "${VM_SELECT:-}" ] || append+=" boxcheck_select=$VM_SELECT"
+[ -z "${VM_APPEND:-}" ] || append+=" $VM_APPEND"
 
 echo "== vm $arch: boxcheck run in $(cat "$dir/kernel-release") (console: $out/console.log)"
 rc=0
@@ -39,6 +41,12 @@ echo "vm $arch: ERROR: no results came back from the guest" >&2
 [ ! -s "$out/exit-code" ] || echo "vm $arch: guest boxcheck exited $(cat "$out/exit-code")" >&2
 panic=$(tr -d '\r' <"$out/console.log" | grep -m3 -E 'Kernel panic|Oops|BUG:|@@boxcheck-error' || true)
 [ -z "$panic" ] || printf 'vm %s: guest: %s\n' "$arch" "$panic" >&2
+if [ -n "$boxcheck" ]; then
+	# Scenarios with no verdict on the console: one of them was running.
+	done=$(tr -d '\r' <"$out/console.log" | awk '/^(pass|fail|skip|error) /{ print $2 }')
+	left=$("$boxcheck" list | awk '{ print $1 }' | grep -vxF -e "${done:-@none@}" | paste -sd' ' || true)
+	echo "vm $arch: scenarios without a verdict: ${left:-none}" >&2
+fi
 echo "vm $arch: last console lines:" >&2
 tr -d '\r' <"$out/console.log" | grep -vE '^[A-Za-z0-9+/=]{60,}$' | tail -n 15 | sed 's/^/   /' >&2
 exit 1
