@@ -87,8 +87,8 @@ vm-images: $(VM_RUN) $(foreach a,$(VM_ARCHES),$(VM_DIR)/$(a)/vmlinuz \
 
 # The host column: `make suite`'s results when newer than the binary (as in
 # `make check`), else a fresh host run.
-VM_HOST_JSON = $(if $(shell [ $(CHECK_OUT)/suite.json -nt $(BIN) ] && echo y),\
-	$(CHECK_OUT)/suite.json,$(VM_DIR)/host/suite.json)
+VM_HOST_JSON = $(strip $(if $(shell [ $(CHECK_OUT)/suite.json -nt $(BIN) ] \
+	&& echo y),$(CHECK_OUT)/suite.json,$(VM_DIR)/host/suite.json))
 check-vm: vm-images $(VM_MATRIX) $(BIN)
 	@if [ $(VM_HOST_JSON) = $(VM_DIR)/host/suite.json ]; then \
 		echo "== host: boxcheck run (no fresh $(CHECK_OUT)/suite.json)"; \
