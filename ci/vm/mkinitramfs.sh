@@ -5,7 +5,7 @@
 set -euo pipefail
 
 here=$(dirname "$0")
-dir=$1 boxcheck=$2 out=$3
+dir=$1 boxcheck=$2 out=$(realpath -m "$3")
 pkgs=$dir/pkgs
 kver=$(basename "$(ls -d "$pkgs"/lib/modules/*/ | head -n1)")
 mods=$pkgs/lib/modules/$kver
@@ -19,7 +19,12 @@ cp "$pkgs/bin/busybox" "$root/bin/busybox"
 cp "$boxcheck" "$root/bin/boxcheck"
 install -m 0755 "$here/init" "$root/init"
 cp "$mods/modules.builtin" "$root/lib/modules/$kver/"
-cat "$dir/pkgs.versions" >"$root/etc/boxcheck-vm-packages"
+cat "$dir/pkgs.versions" "$dir/extra.versions" >"$root/etc/boxcheck-vm-packages"
+
+# ci/vm/packages: programs and shared libraries (no docs, locales, gconv).
+(cd "$dir/extra" && find $(ls -d bin sbin usr/bin usr/sbin lib lib64 usr/lib 2>/dev/null) \
+	\( -name gconv -o -name '*.a' -o -name audit \) -prune -o \
+	\( -type f -o -type l \) -print 2>/dev/null | cpio -pdm --quiet "$root")
 
 # Dependencies first, as modules.dep lists them (the last is loaded first).
 order=$root/lib/modules/$kver/load-order
