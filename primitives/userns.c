@@ -237,6 +237,13 @@ int userns_read_map(pid_t pid, const char *which, struct idmap *m)
 	return idmap_parse(text, m);
 }
 
+int userns_become_root(void)
+{
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return neg_errno();
+	return 0;
+}
+
 pid_t userns_fork(unsigned long flags, const struct idmap *uid,
 		  const struct idmap *gid, bool deny_setgroups)
 {

@@ -52,6 +52,13 @@ int userns_write_maps(pid_t pid, const struct idmap *uid,
 int userns_read_map(pid_t pid, const char *which, struct idmap *m);
 
 /*
+ * Become uid and gid 0 of the current user namespace (setresgid, then
+ * setresuid): until then a child keeps its creator's ids, which the new
+ * maps may not cover.
+ */
+int userns_become_root(void);
+
+/*
  * fork() into a new user namespace (plus the other CLONE_NEW* flags given):
  * the parent writes the maps, and the child returns 0 only after they are
  * written. If writing fails the parent kills and reaps the child and returns
