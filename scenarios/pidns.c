@@ -72,8 +72,7 @@ static enum obs parent_sees_other_pid(struct ctx *c)
 	}
 	TRY(c, chan_recv_int(&ch, &inside), "read the child's pid");
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	TRY(c, read_text(path, nspid, sizeof(nspid)) < 0 ? -errno : 0,
-	    "read status");
+	TRY(c, read_text(path, nspid, sizeof(nspid)), "read its status");
 	ctx_kv(c, "pid seen by parent", "%d", pid);
 	ctx_kv(c, "getpid in child", "%d", inside);
 	return ctx_holds(c, inside != pid, "parent sees %d, child sees %d", pid,
