@@ -327,8 +327,13 @@ bool opts_have(const char *opts, const char *opt)
 
 /* ---- confinement --------------------------------------------------- */
 
+/* The initial mount namespace's fixed inode (Linux 6.x: PROC_MNT_INIT_INO). */
+#define MNT_INIT_INO 0xEFFFFFF8u
+
 /*
- * The answer is kept: after pivot_root there may be no /proc to ask, and a
+ * A best-effort guard: init's mount namespace is known by /proc/1/ns/mnt when
+ * readable (pid 1 may belong to someone else), else by its fixed inode. The
+ * answer is kept: after pivot_root there may be no /proc to ask, and a
  * process does not get back into init's mount namespace by itself.
  */
 int rootfs_private_mntns(void)
@@ -336,12 +341,15 @@ int rootfs_private_mntns(void)
 	static int verdict = -EPERM;
 	struct stat self, init;
 
-	if (stat("/proc/self/ns/mnt", &self) == 0 &&
-	    stat("/proc/1/ns/mnt", &init) == 0)
-		verdict = (self.st_dev == init.st_dev &&
-			   self.st_ino == init.st_ino)
-				  ? -EPERM
-				  : 0;
+	if (stat("/proc/self/ns/mnt", &self) < 0)
+		return verdict;
+	if (stat("/proc/1/ns/mnt", &init) == 0)
+		verdict =
+			self.st_dev == init.st_dev && self.st_ino == init.st_ino
+				? -EPERM
+				: 0;
+	else
+		verdict = self.st_ino == MNT_INIT_INO ? -EPERM : 0;
 	return verdict;
 }
 
