@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "overlay.h"
+#include "ns.h"
 #include "rootfs.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -128,6 +130,74 @@ int overlay_mount_fsopen(const struct overlay_spec *s, const char *target)
 		    MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return neg_errno();
 	return 0;
+}
+
+static _Noreturn void userns_child(struct chan *go, struct chan *res,
+				   const struct overlay_spec *s,
+				   const char *target, int (*then)(void *),
+				   void *arg)
+{
+	int r, v;
+
+	close(go->wr);
+	close(res->rd);
+	/* Wait until the parent has written the id maps. */
+	r = chan_recv_int(go, &v);
+	if (r == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		r = neg_errno();
+	if (r == 0)
+		r = overlay_mount(s, target);
+	if (r == 0 && then)
+		r = then(arg);
+	chan_send_int(res, r);
+	_exit(0);
+}
+
+static int write_maps(pid_t pid, uid_t uid, gid_t gid)
+{
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
+	r = write_text(path, "deny");
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	r = r ?: write_fmt(path, "0 %u 1", uid);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	return r ?: write_fmt(path, "0 %u 1", gid);
+}
+
+int overlay_userns_run(const struct overlay_spec *s, const char *target,
+		       uid_t uid, gid_t gid, int (*then)(void *arg), void *arg)
+{
+	_cleanup_chan_ struct chan go = CHAN_INIT, res = CHAN_INIT;
+	_cleanup_reap_ pid_t pid = -1;
+	int r, v = -EPIPE;
+
+	/* 1. Two pipes: "maps written" down, the result up. */
+	r = chan_open(&go);
+	if (r == 0)
+		r = chan_open(&res);
+	if (r < 0)
+		return r;
+	/* 2. The child, in a new user namespace and mount namespace. */
+	pid = ns_fork(CLONE_NEWUSER | CLONE_NEWNS);
+	if (pid < 0)
+		return pid;
+	if (pid == 0)
+		userns_child(&go, &res, s, target, then, arg);
+	closep(&go.rd);
+	closep(&res.wr);
+	go.rd = res.wr = -1;
+	/* 3. Map its root to uid:gid outside, and let it go. */
+	r = write_maps(pid, uid, gid);
+	if (r < 0)
+		return r;
+	r = chan_send_int(&go, 0);
+	/* 4. Its result; then reap it. */
+	if (r == 0)
+		chan_recv_int(&res, &v);
+	r = wait_status(TAKE_PID(pid), NULL);
+	return r < 0 ? r : v;
 }
 
 const struct ovl_opt_info ovl_opt_table[OVL_OPT__COUNT] = {

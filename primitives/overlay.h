@@ -20,6 +20,16 @@ int overlay_mount(const struct overlay_spec *s, const char *target);
 /* The same through fsopen, fsconfig, fsmount and move_mount. */
 int overlay_mount_fsopen(const struct overlay_spec *s, const char *target);
 
+/*
+ * As an unprivileged user would: fork a child into a new user and mount
+ * namespace whose only ids, 0 inside, map to uid and gid outside; mount s on
+ * target there, then run then(arg) (if given) inside. Returns the mount's
+ * -errno, or then's return value. Paths resolve from the caller's cwd, which
+ * the mapped user must be able to search.
+ */
+int overlay_userns_run(const struct overlay_spec *s, const char *target,
+		       uid_t uid, gid_t gid, int (*then)(void *arg), void *arg);
+
 /* Options whose support depends on the kernel and its configuration. */
 enum ovl_opt {
 	OVL_REDIRECT_DIR,
