@@ -360,6 +360,23 @@ int rootfs_chroot(const char *dir)
 	return 0;
 }
 
+int rootfs_chroot_escape(const char *subdir)
+{
+	/* 1. A directory to chroot into; cwd is left above it. */
+	if (mkdir(subdir, 0755) < 0 && errno != EEXIST)
+		return neg_errno();
+	if (chroot(subdir) < 0)
+		return neg_errno();
+	/* 2. cwd is outside the root, so ".." is never clamped: climb. */
+	for (int i = 0; i < 256; i++)
+		if (chdir("..") < 0)
+			return neg_errno();
+	/* 3. Whatever the top is, it becomes the root. */
+	if (chroot(".") < 0)
+		return neg_errno();
+	return 0;
+}
+
 int sys_pivot_root(const char *new_root, const char *put_old)
 {
 	return syscall(SYS_pivot_root, new_root, put_old) < 0 ? neg_errno() : 0;

@@ -60,6 +60,12 @@ bool rootfs_is_mountpoint(const char *path);
 bool opts_have(const char *opts, const char *opt);
 
 int rootfs_chroot(const char *dir);
+/*
+ * The classic chroot escape, for checks only: mkdir subdir (if missing) and
+ * chroot into it while cwd stays outside, climb with chdir(".."), and make
+ * the top the root. 0 when every step worked; the caller then looks around.
+ */
+int rootfs_chroot_escape(const char *subdir);
 /* The careful pivot_root sequence (see rootfs.c). Leaves cwd at "/". */
 int rootfs_pivot(const char *dir);
 /* pivot_root(2), which libc does not wrap. */
