@@ -168,7 +168,7 @@ int cg_knob_locate(const struct cg_group *g, enum cg_knob k, const char **dir,
 		   const char **file);
 /*
  * 0, or -EOPNOTSUPP (no such knob here), -ENOENT (the kernel has no such
- * file), -ENODATA (the key is missing), -EINVAL (a value we cannot parse),
+ * file), -ENODATA (the key is missing), -EBADMSG (a value we cannot parse),
  * -EROFS (a statistic), or the kernel's answer to the write.
  */
 int cg_get(const struct cg_group *g, enum cg_knob k, uint64_t *v);

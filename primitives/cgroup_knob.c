@@ -135,7 +135,7 @@ const char *cg_knob_name(enum cg_knob k)
 bool cg_knob_missing(int err)
 {
 	return err == -EOPNOTSUPP || err == -ENOENT || err == -ENODATA ||
-	       err == -EINVAL;
+	       err == -EBADMSG;
 }
 
 /* The row for version v, or NULL. */
@@ -214,14 +214,14 @@ static int parse_val(const struct cg_knob_file *f, const char *t, uint64_t *v)
 		for (int i = 0; f->words[i]; i++)
 			if (strcmp(t, f->words[i]) == 0)
 				return *v = i, 0;
-		return -EINVAL;
+		return -EBADMSG;
 	}
 	if (strcmp(t, "max") == 0 || strcmp(t, "-1") == 0)
 		return *v = CG_VAL_MAX, 0;
 	errno = 0;
 	*v = strtoull(t, &end, 10);
 	if (errno || end == t || *end)
-		return -EINVAL;
+		return -EBADMSG;
 	if (f->div > 1)
 		*v /= f->div;
 	return 0;
@@ -240,7 +240,7 @@ static int get_row(const char *dir, const struct cg_knob_file *f, uint64_t *v)
 		return -ENODATA;
 	t = field_of(t, f->field);
 	if (!t)
-		return -EINVAL;
+		return -EBADMSG;
 	return parse_val(f, t, v);
 }
 
@@ -292,7 +292,7 @@ static int set_row(const char *dir, const struct cg_knob_file *f, uint64_t v)
 	t = strtok_r(buf, " \n", &save);
 	for (int i = 0; i < f->nfields; i++) {
 		if (!t)
-			return -EINVAL;
+			return -EBADMSG;
 		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s",
 			 i ? " " : "", i == f->field ? val : t);
 		t = strtok_r(NULL, " \n", &save);
