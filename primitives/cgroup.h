@@ -184,6 +184,9 @@ int cg_dir_has_pid(const char *dir, pid_t pid);
 /* pid's cgroup path on hierarchy i of l, as /proc/PID/cgroup gives it. */
 int cg_pid_path(const struct cg_layout *l, int i, pid_t pid, char *buf,
 		size_t len);
+/* The directory of cgroup path cgpath on hierarchy i; -ENOENT if hidden. */
+int cg_path_dir(const struct cg_layout *l, int i, const char *cgpath, char *buf,
+		size_t len);
 
 /*
  * fork() straight into g's v2 cgroup with clone3(CLONE_INTO_CGROUP): 0 in

@@ -391,6 +391,21 @@ int cg_pid_path(const struct cg_layout *l, int i, pid_t pid, char *buf,
 	return -ENOENT;
 }
 
+int cg_path_dir(const struct cg_layout *l, int i, const char *cgpath, char *buf,
+		size_t len)
+{
+	const struct cg_hier *h = &l->hier[i];
+	size_t n = strcmp(h->mroot, "/") == 0 ? 0 : strlen(h->mroot);
+	int w;
+
+	if (strncmp(cgpath, h->mroot, n) != 0 ||
+	    (cgpath[n] != '/' && cgpath[n] != '\0') || strstr(cgpath, "/.."))
+		return -ENOENT;
+	w = snprintf(buf, len, "%s%s", h->mount,
+		     strcmp(cgpath + n, "/") == 0 ? "" : cgpath + n);
+	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
 /*
  * clone3 with CLONE_INTO_CGROUP (5.7+): the child starts life in the
  * cgroup, no migration. The cgroup must be on the v2 hierarchy.
