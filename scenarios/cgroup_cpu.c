@@ -10,21 +10,35 @@
 
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #define PERIOD_US 10000
 #define QUOTA_US 2000	  /* 20% of one CPU */
-#define BUSY_MS 300	  /* wall time of the busy loop */
+#define BUSY_CPU_MS 60	  /* CPU time the busy loop burns: 30 periods' quota */
+#define BUSY_WALL_MS 3000 /* a cap, should the host starve it */
 #define MAX_SHARE 0.35	  /* loose: 20% expected */
 #define USER_WORK_MS 100  /* of CPU time */
 #define SYSTEM_WORK_MS 60 /* of CPU time */
 
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Burn a fixed amount of CPU time, not of wall time: throttled or not,
+ * under load or not, it must exhaust the quota in about 30 periods.
+ */
 static int busy_loop(void *arg)
 {
-	double end = cgs_now() + BUSY_MS / 1000.0;
+	double end = cgs_now() + BUSY_WALL_MS / 1000.0;
 	volatile unsigned long n = 0;
 
 	(void)arg;
-	while (cgs_now() < end)
+	while (cpu_s() < BUSY_CPU_MS / 1000.0 && cgs_now() < end)
 		for (int i = 0; i < 10000; i++)
 			n++;
 	return 0;
@@ -47,7 +61,7 @@ static enum obs cpu_quota_throttles(struct ctx *c)
 		CGS_SET(c, &q, CGK_CPU_PERIOD, PERIOD_US);
 		CGS_SET(c, &q, CGK_CPU_QUOTA, QUOTA_US);
 	}
-	/* 2. A busy loop in the group for a fixed wall time. */
+	/* 2. A busy loop in the group for a fixed CPU time. */
 	CGS_GET(c, &q, CGK_CPU_USAGE, &u0);
 	t0 = cgs_now();
 	pid = TRY(c, cgs_fork_in(&q, busy_loop, NULL), "start the busy loop");
