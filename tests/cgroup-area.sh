@@ -20,7 +20,7 @@ trap 'rm -f "$log"' EXIT
 
 start=$(date +%s%N)
 set +e
-"$bin" run -j 2 'cgroup*' >"$log" 2>&1 &
+"$bin" run -j 2 'cgroup/*' >"$log" 2>&1 &
 pid=$!
 wait $pid
 rc=$?
