@@ -190,6 +190,40 @@ static int find_agent(const char *opt, const char *self, char *buf, size_t len)
 	return -ENOENT;
 }
 
+/* The deepest own path, if every hierarchy's own path is its ancestor. */
+static void cg_deep_setup(struct vrun *run)
+{
+	const struct cg_layout *l = &run->cgl;
+	const char *deep = "/";
+
+	for (int i = 0; i < l->n; i++)
+		if (strlen(l->hier[i].own) > strlen(deep))
+			deep = l->hier[i].own;
+	for (int i = 0; i < l->n; i++) {
+		const char *own = l->hier[i].own;
+		size_t n = strlen(own);
+		if (strcmp(own, "/") &&
+		    (strncmp(deep, own, n) || (deep[n] && deep[n] != '/')))
+			return;
+	}
+	snprintf(run->cg_deep, sizeof(run->cg_deep), "%s", deep);
+	for (int i = 0; i < l->n; i++) {
+		const struct cg_hier *h = &l->hier[i];
+		char path[PATH_MAX];
+		size_t at = strcmp(h->own, "/") ? strlen(h->own) : 0;
+		while (deep[at] == '/') {
+			const char *next = strchr(deep + at + 1, '/');
+			at = next ? (size_t)(next - deep) : strlen(deep);
+			snprintf(path, sizeof(path), "%.2000s%.*s", h->mount,
+				 (int)at, deep);
+			if (!path_exists(path)) {
+				snprintf(run->cg_made[i], PATH_MAX, "%s", path);
+				break;
+			}
+		}
+	}
+}
+
 static int run_setup(struct vrun *run)
 {
 	int r = instance_name(run->name, sizeof(run->name));
@@ -210,6 +244,8 @@ static int run_setup(struct vrun *run)
 		       run->cgl.mode != CG_MODE_NONE;
 	snprintf(run->cg_why, sizeof(run->cg_why), "%s",
 		 geteuid() ? "not root" : "no cgroup hierarchy");
+	if (run->have_cg)
+		cg_deep_setup(run);
 	return 0;
 }
 
@@ -227,18 +263,46 @@ static void detach_mounts_below(const char *dir)
 		umount2(list[n], MNT_DETACH);
 }
 
-/* Every hierarchy, also those a runtime joined on its own (cpuset, named). */
-static void run_teardown(struct vrun *run)
+static void cg_remove_quiet(const char *path)
+{
+	if (path_exists(path) && cg_dir_remove(path) < 0)
+		fprintf(stderr, "boxcheck: cannot remove cgroup %s\n", path);
+}
+
+/*
+ * Every hierarchy, also those a runtime joined on its own (cpuset, named):
+ * <own>/<instance>, <mount><deep>/<instance>, then the empty directories
+ * of <deep> that did not exist before the run, deepest first, by rmdir.
+ */
+static void cg_teardown(struct vrun *run)
 {
 	for (int i = 0; run->have_cg && i < run->cgl.n; i++) {
+		const struct cg_hier *h = &run->cgl.hier[i];
 		char own[PATH_MAX], path[PATH_MAX + 128];
-		if (cg_own_dir(&run->cgl, i, own, sizeof(own)) < 0)
+		if (cg_own_dir(&run->cgl, i, own, sizeof(own)) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", own, run->name);
+			cg_remove_quiet(path);
+		}
+		if (!run->cg_deep[0])
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", own, run->name);
-		if (path_exists(path) && cg_dir_remove(path) < 0)
-			fprintf(stderr, "boxcheck: cannot remove cgroup %s\n",
-				path);
+		snprintf(path, sizeof(path), "%.2000s%.1900s/%.90s", h->mount,
+			 strcmp(run->cg_deep, "/") ? run->cg_deep : "",
+			 run->name);
+		cg_remove_quiet(path);
+		if (!run->cg_made[i][0])
+			continue;
+		snprintf(path, sizeof(path), "%.2000s%.2000s", h->mount,
+			 run->cg_deep);
+		while (strlen(path) >= strlen(run->cg_made[i])) {
+			rmdir(path);
+			*strrchr(path, '/') = '\0';
+		}
 	}
+}
+
+static void run_teardown(struct vrun *run)
+{
+	cg_teardown(run);
 	detach_mounts_below(run->dir);
 	rm_rf(run->dir);
 }

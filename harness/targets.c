@@ -179,36 +179,38 @@ static int prepare_nspawn(struct tctx *c, struct argvb *a)
 
 static int prepare_lxc(struct tctx *c, struct argvb *a)
 {
-	char caps[1024], path[PATH_MAX + 16];
+	char caps[1024], path[PATH_MAX + 16], conf[16384];
 	const struct profile *p = c->pr;
-	int r;
+	int r = 0;
 
 	cap_list(p->caps, true, " ", caps, sizeof(caps));
 	snprintf(c->config, sizeof(c->config), "%s/lxc.conf", c->dir);
-	r = write_fmt(c->config,
-		      "lxc.rootfs.path = dir:%s\n"
-		      "lxc.rootfs.options = ro\n"
-		      "lxc.uts.name = %s\n"
-		      "lxc.net.0.type = empty\n"
-		      "lxc.idmap = u 0 %llu %llu\n"
-		      "lxc.idmap = g 0 %llu %llu\n"
-		      "lxc.cap.keep = %s\n"
-		      "lxc.no_new_privs = %d\n"
-		      "lxc.cgroup.relative = 1\n"
-		      "lxc.cgroup.dir = %s\n"
-		      "lxc.cgroup.pids.max = %u\n"
-		      "lxc.cgroup.memory.limit_in_bytes = %llu\n"
-		      "lxc.cgroup2.pids.max = %u\n"
-		      "lxc.cgroup2.memory.max = %llu\n"
-		      "lxc.mount.auto = proc:mixed sys:ro cgroup:ro\n"
-		      "lxc.autodev = 1\n"
-		      "lxc.apparmor.profile = unconfined\n"
-		      "lxc.log.file = %s/lxc.log\n",
-		      c->rootfs, p->hostname, p->uid_base, p->id_count,
-		      p->uid_base, p->id_count, caps, p->no_new_privs,
-		      c->cgpath, p->pids_max, p->memory_max, p->pids_max,
-		      p->memory_max, c->dir);
+	r = snprintf(conf, sizeof(conf),
+		     "lxc.rootfs.path = dir:%s\n"
+		     "lxc.rootfs.options = ro\n"
+		     "lxc.uts.name = %s\n"
+		     "lxc.net.0.type = empty\n"
+		     "lxc.idmap = u 0 %llu %llu\n"
+		     "lxc.idmap = g 0 %llu %llu\n"
+		     "lxc.cap.keep = %s\n"
+		     "lxc.no_new_privs = %d\n"
+		     "lxc.cgroup.relative = 1\n"
+		     "lxc.cgroup.dir = %s\n"
+		     "lxc.cgroup.pids.max = %u\n"
+		     "lxc.cgroup.memory.limit_in_bytes = %llu\n"
+		     "lxc.cgroup2.pids.max = %u\n"
+		     "lxc.cgroup2.memory.max = %llu\n"
+		     "lxc.mount.auto = proc:mixed sys:ro cgroup:ro\n"
+		     "lxc.autodev = 1\n"
+		     "lxc.apparmor.profile = unconfined\n"
+		     "lxc.log.file = %s/lxc.log\n",
+		     c->rootfs, p->hostname, p->uid_base, p->id_count,
+		     p->uid_base, p->id_count, caps, p->no_new_privs, c->cgpath,
+		     p->pids_max, p->memory_max, p->pids_max, p->memory_max,
+		     c->dir);
+	r = r >= (int)sizeof(conf) ? -E2BIG : 0;
 	snprintf(path, sizeof(path), "%s/lxcpath", c->dir);
+	r = r ?: write_text_creat(c->config, conf);
 	r = r ?: mkdir_p(path, 0711);
 	argv_add(a, "lxc-execute");
 	argv_add(a, "--name=%s", c->name);
@@ -254,8 +256,6 @@ static int prepare_podman(struct tctx *c, struct argvb *a)
 	argv_add(a, "run");
 	argv_add(a, "--rm");
 	argv_add(a, "--name=%s", c->name);
-	argv_add(a, "--rootfs");
-	argv_add(a, "%s", c->rootfs);
 	argv_add(a, "--read-only");
 	argv_add(a, "--read-only-tmpfs=false");
 	argv_add(a, "--hostname=%s", p->hostname);
@@ -268,14 +268,22 @@ static int prepare_podman(struct tctx *c, struct argvb *a)
 	argv_add(a, "--gidmap=0:%llu:%llu", p->uid_base, p->id_count);
 	argv_add(a, "--pids-limit=%u", p->pids_max);
 	argv_add(a, "--memory=%llu", p->memory_max);
-	argv_add(a, "--cgroup-parent=%s", c->cgpath);
+	/* cgroupfs resolves it from the root, for conmon as for the rest */
+	argv_add(a, "--cgroup-parent=%s", c->cgabs);
 	argv_add(a, "--cap-drop=all");
 	argv_add(a, "--cap-add=%s", caps);
 	if (p->no_new_privs)
 		argv_add(a, "--security-opt=no-new-privileges");
-	argv_add(a, "--ulimit=host"); /* its defaults exceed this host's */
+	/*
+	 * Its defaults (nofile 1048576, nproc 32768) exceed what runc may set
+	 * in a user namespace here: ask for the OCI config's values.
+	 */
+	argv_add(a, "--ulimit=nofile=1024:1024");
+	argv_add(a, "--ulimit=nproc=1024:1024");
 	argv_add(a, "--log-driver=none");
+	argv_add(a, "--rootfs"); /* a flag: the root is the first argument */
 	argv_add(a, "--");
+	argv_add(a, "%s", c->rootfs);
 	for (const char *const *q = arg_agent; *q; q++)
 		argv_add(a, "%s", *q);
 	return 0;
@@ -359,6 +367,7 @@ const struct target target_table[] = {
 	  .prepare = prepare_podman,
 	  .cleanup = cleanup_podman,
 	  .needs_rootfs = true,
+	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "podman has no time namespace "
 					 "option" } },
 	{ 0 },

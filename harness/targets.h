@@ -37,6 +37,7 @@ struct tctx {
 	char rootfs[PATH_MAX + 32]; /* dir/rootfs */
 	char config[PATH_MAX + 32]; /* the config file written, or "" */
 	char cgpath[256];	    /* relative to our own cgroup, or "" */
+	char cgabs[PATH_MAX];	    /* absolute, below ours everywhere, or "" */
 	char name[96];		    /* container name */
 	unsigned ns;		    /* namespaces asked for */
 };
@@ -53,6 +54,7 @@ struct target {
 	const char *not_ready; /* whole target skips with this reason */
 	bool control;	       /* the host: no isolation, never counts */
 	bool needs_rootfs;
+	bool absolute_cgroup; /* uses c->cgabs, not c->cgpath */
 	/* Why an item of the profile cannot be asked for (NULL: it can). */
 	const char *cannot[P__COUNT];
 };

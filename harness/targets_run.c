@@ -171,9 +171,12 @@ static int copy_file(const char *from, const char *to, mode_t mode)
  */
 int rootfs_make(const char *dir, const char *agent)
 {
-	static const char *const dirs[] = { "bin", "dev", "etc", "proc",
-					    "sys", "tmp", "usr", "usr/lib",
-					    "run", "var", "root" };
+	static const char *const dirs[] = { "bin", "dev", "etc",     "proc",
+					    "sys", "tmp", "usr",     "usr/lib",
+					    "run", "var", "var/tmp", "root" };
+	static const char *const files[] = { "etc/hosts", "etc/hostname",
+					     "etc/resolv.conf",
+					     "run/.containerenv" };
 	char path[PATH_MAX];
 	int r = mkdir_p(dir, 0755);
 
@@ -190,6 +193,11 @@ int rootfs_make(const char *dir, const char *agent)
 	r = r ?: write_text_creat(path, "root:x:0:0:root:/root:/bin/sh\n");
 	snprintf(path, sizeof(path), "%s/etc/group", dir);
 	r = r ?: write_text_creat(path, "root:x:0:\n");
+	/* bind-mount targets a user-namespaced runtime cannot create */
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		r = write_text_creat(path, "");
+	}
 	snprintf(path, sizeof(path), "%s" AGENT_PATH, dir);
 	return r ?: copy_file(agent, path, 0755);
 }

@@ -103,6 +103,11 @@ static bool target_skip(const struct vrun *run, const struct vsel *s,
 		snprintf(res->why, sizeof(res->why),
 			 "cannot give %s a cgroup below ours: %s", t->tool,
 			 run->cg_why);
+	else if (t->absolute_cgroup && !run->cg_deep[0])
+		snprintf(res->why, sizeof(res->why),
+			 "%s takes only an absolute cgroup path, and no one "
+			 "path is below our own cgroup on every hierarchy",
+			 t->tool);
 	else
 		return false;
 	return true;
@@ -126,6 +131,10 @@ static void ctx_init(const struct vrun *run, const struct vsel *s,
 	if (run->have_cg)
 		snprintf(c->cgpath, sizeof(c->cgpath), "%s/%s", run->name,
 			 c->dir + strlen(run->dir) + 1);
+	if (run->have_cg && run->cg_deep[0])
+		snprintf(c->cgabs, sizeof(c->cgabs), "%.3000s/%s",
+			 strcmp(run->cg_deep, "/") ? run->cg_deep : "",
+			 c->cgpath);
 	snprintf(c->name, sizeof(c->name), "%.60s-%.31s", run->name,
 		 c->dir + strlen(run->dir) + 1);
 	c->ns = run->pr->ns & kernel;
@@ -160,6 +169,10 @@ static void run_one(const struct vrun *run, const struct vsel *s,
 			 strerror(-r));
 		return;
 	}
+	if (getenv("BOXCHECK_DEBUG"))
+		for (int i = 0; i < a.n; i++)
+			fprintf(stderr, "%s%s", a.v[i],
+				i + 1 < a.n ? " " : "\n");
 	r = target_launch(&c, a.v, run->timeout_s, &l);
 	if (r < 0)
 		snprintf(res->why, sizeof(res->why), "cannot start %s: %s",

@@ -25,6 +25,14 @@ struct vrun {
 	struct cg_layout cgl;
 	bool have_cg;
 	char cg_why[128];
+	/*
+	 * For runtimes that take only an absolute cgroup path (podman's
+	 * cgroupfs manager): our deepest own path when every hierarchy's own
+	 * path is an ancestor of it, else "". cg_made[i]: the first directory
+	 * of that path missing on hierarchy i at setup (we remove it after).
+	 */
+	char cg_deep[PATH_MAX];
+	char cg_made[CG_MAX_HIER][PATH_MAX];
 	unsigned timeout_s;
 };
 
