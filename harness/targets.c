@@ -379,6 +379,8 @@ const struct target target_cmd = {
 	.summary = "any launcher, from a command template",
 	.prepare = prepare_template,
 	.needs_rootfs = true,
+	.cannot = { NS_ITEM(NS_TIME) = "the config.json it is handed is "
+				       "runtime-spec 1.0: " NO_TIME_OCI },
 };
 
 const struct target *target_by_name(const char *name)

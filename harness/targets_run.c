@@ -137,8 +137,14 @@ int template_expand(const struct tctx *c, const char *tmpl, struct argvb *b)
 	}
 	line[at] = '\0';
 	for (tok = strtok_r(line, " \t\n", &save); tok;
-	     tok = strtok_r(NULL, " \t\n", &save))
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		char abs[PATH_MAX];
+		/* the launcher starts in c->dir: a relative program moves */
+		if (b->n == 0 && tok[0] != '/' && strchr(tok, '/') &&
+		    realpath(tok, abs))
+			tok = abs;
 		argv_add(b, "%s", tok);
+	}
 	return b->overflow ? -E2BIG : 0;
 }
 

@@ -321,11 +321,13 @@ static void notes(FILE *f, const struct record *r, size_t n, bool md)
 void validate_matrix(FILE *f, const struct record *r, size_t n, bool md)
 {
 	const char *t[MATRIX_MAX];
-	int nt = labels(r, n, t);
+	int nt = labels(r, n, t), w[MATRIX_MAX];
 
 	fprintf(f, md ? "| property |" : "%-14s", "property");
-	for (int j = 0; j < nt; j++)
-		fprintf(f, md ? " %s |" : " %-8s", t[j]);
+	for (int j = 0; j < nt; j++) {
+		w[j] = md ? 0 : strlen(t[j]) > 6 ? (int)strlen(t[j]) : 6;
+		fprintf(f, md ? " %*s |" : " %-*s", w[j], t[j]);
+	}
 	fputc('\n', f);
 	if (md) {
 		fputs("|---|", f);
@@ -338,7 +340,7 @@ void validate_matrix(FILE *f, const struct record *r, size_t n, bool md)
 		snprintf(id, sizeof(id), "validate/%s", prop_info(p)->id);
 		fprintf(f, md ? "| %s |" : "%-14s", prop_info(p)->id);
 		for (int j = 0; j < nt; j++)
-			fprintf(f, md ? " %s |" : " %-8s",
+			fprintf(f, md ? " %*s |" : " %-*s", w[j],
 				cell_text(cell(r, n, t[j], id), md));
 		fputc('\n', f);
 	}
