@@ -14,6 +14,10 @@ const struct command commands[] = {
 	  usage_probe },
 	{ "cleanup", "remove what a killed run left behind", cmd_cleanup,
 	  usage_cleanup },
+	{ "inspect", "agent: print isolation facts seen from inside",
+	  cmd_inspect, usage_inspect },
+	{ "validate", "check runtimes against the standard profile",
+	  cmd_validate, usage_validate },
 	{ NULL, NULL, NULL, NULL },
 };
 
