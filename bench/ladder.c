@@ -136,6 +136,31 @@ struct ladder_step_info ladder_steps[LS__COUNT] = {
 			     NS1(NET), 0, sample_net_cleanup, NULL },
 };
 
+/* What the child's exit status says broke (child_main's _exit codes). */
+static const char *const child_stage[] = {
+	[120] = "waiting for the parent",   [121] = "writing the report",
+	[122] = "mounting tmpfs/overlay",   [123] = "pivot_root",
+	[124] = "dup2 of the report pipe",  [125] = "setresuid to mapped root",
+	[127] = "execve of tiny",
+};
+
+const char *ladder_strerror(int err, char *buf, size_t len)
+{
+	int code = -err - LADDER_ECHILD;
+
+	if (err == -ENOSYS)
+		snprintf(buf, len, "no sampler (not built yet)");
+	else if (code > 0 && code < (int)ARRAY_SIZE(child_stage) &&
+		 child_stage[code])
+		snprintf(buf, len, "child failed at %s (exit %d)",
+			 child_stage[code], code);
+	else if (code > 0 && code < 256)
+		snprintf(buf, len, "child exited with %d", code);
+	else
+		snprintf(buf, len, "%s", strerror(-err));
+	return buf;
+}
+
 int ladder_step_by_name(const char *name)
 {
 	for (int s = 0; s < LS__COUNT; s++)
@@ -312,8 +337,9 @@ static int finish(struct spawn *sp, pid_t pid, double t0,
 	}
 	t1 = bench_now();
 	if (n != sizeof(ts))
-		return WIFEXITED(st) && WEXITSTATUS(st) ? -WEXITSTATUS(st)
-							: -EPIPE;
+		return WIFEXITED(st) && WEXITSTATUS(st)
+			       ? -(LADDER_ECHILD + WEXITSTATUS(st))
+			       : -EPIPE;
 	out->start_s = ts_seconds(&ts) - t0;
 	out->stop_s = t1 - ts_seconds(&ts);
 	return r;

@@ -84,6 +84,9 @@ struct ladder_step_info {
 extern struct ladder_step_info ladder_steps[LS__COUNT];
 
 int ladder_step_by_name(const char *name);
+/* A child's exit status e comes back as -(LADDER_ECHILD + e). */
+#define LADDER_ECHILD 4096
+const char *ladder_strerror(int err, char *buf, size_t len);
 /* One sample of step s. 0 or -errno. */
 int ladder_sample(const struct ladder_ctx *c, enum ladder_step s,
 		  struct ladder_sample *out);
