@@ -71,14 +71,16 @@ static int oci_bundle(const struct ext_ctx *c, const char *dir,
 		       "user");
 	cfg = json_pack(
 		"{s:s, s:{s:b, s:{s:i, s:i}, s:[s], s:[s], s:s, s:b}, "
-		"s:{s:s, s:b}, s:s, s:[{s:s, s:s, s:s, s:[s, s, s]}], "
+		"s:{s:s, s:b}, s:s, s:[{s:s, s:s, s:s, s:[s, s, s]}, "
+		"{s:s, s:s, s:s}], "
 		"s:{s:o, s:o, s:o, s:s}}",
 		"ociVersion", "1.0.2", "process", "terminal", 0, "user", "uid",
 		0, "gid", 0, "args", FIXTURE_TINY, "env", "PATH=/bin", "cwd",
 		"/", "noNewPrivileges", 1, "root", "path", c->rootfs,
 		"readonly", 1, "hostname", "bench", "mounts", "destination",
 		"/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid",
-		"mode=755", "size=1m", "linux", "namespaces", ns, "uidMappings",
+		"mode=755", "size=1m", "destination", "/proc", "type", "proc",
+		"source", "proc", "linux", "namespaces", ns, "uidMappings",
 		oci_idmap(), "gidMappings", oci_idmap(), "cgroupsPath", cg);
 	if (!cfg)
 		return -EINVAL;
@@ -145,16 +147,26 @@ static int prep_lxc(const struct ext_ctx *c, const char *dir, char *cmd,
 	return write_text_creat(path, conf);
 }
 
+/*
+ * podman: crun (its default) refuses hybrid cgroups; runc needs cgroups
+ * enabled, so it gets a parent below ours when one path fits all
+ * hierarchies. Explicit rlimits: podman's defaults exceed this host's.
+ */
 static int prep_podman(const struct ext_ctx *c, const char *dir, char *cmd,
 		       size_t len)
 {
+	char cg[PATH_MAX + 64] = "--cgroups disabled";
+
+	if (c->cg_abs)
+		snprintf(cg, sizeof(cg), "--runtime runc --cgroup-parent %s",
+			 c->cg_abs);
 	snprintf(cmd, len,
 		 "podman --root %s/root --runroot %s/run --tmpdir %s/tmp "
 		 "--cgroup-manager cgroupfs --events-backend none "
-		 "--storage-driver vfs run --rm --network none --cgroups "
-		 "disabled --cgroupns private --ulimit host --uidmap " IDMAP
-		 " --gidmap " IDMAP " --rootfs %s:O %s",
-		 dir, dir, dir, c->rootfs, FIXTURE_TINY);
+		 "--storage-driver vfs run --rm --network none %s "
+		 "--cgroupns private --ulimit nofile=1024:1024 "
+		 "--ulimit nproc=4096:4096 --rootfs %s:O %s",
+		 dir, dir, dir, cg, c->rootfs, FIXTURE_TINY);
 	return 0;
 }
 
@@ -171,7 +183,7 @@ const struct ext_runtime ext_table[] = {
 	  "rootfs read-only bind; no time namespace, no cgroup limits" },
 	{ "runc", "runc", prep_runc,
 	  "pid net ipc uts mount cgroup user (0->100000) namespaces, own "
-	  "cgroup, read-only rootfs, tmpfs /dev; runc 1.1 has no time "
+	  "cgroup, read-only rootfs, tmpfs /dev, /proc (runc needs it); runc 1.1 has no time "
 	  "namespace" },
 	{ "crun", "crun", prep_crun, "as runc" },
 	{ "nspawn", "systemd-nspawn", prep_nspawn,
@@ -181,9 +193,10 @@ const struct ext_runtime ext_table[] = {
 	  "all but time namespaces (0->100000), lxc-init as pid 1, "
 	  "cgroup below ours" },
 	{ "podman", "podman", prep_podman,
-	  "pid net(none) ipc uts mount cgroup user (0->100000) "
-	  "namespaces, overlay on the rootfs; --cgroups disabled (keeps it "
-	  "in our cgroup), --ulimit host" },
+	  "pid net(none) ipc uts mount cgroup namespaces; no user "
+	  "namespace (with --uidmap its :O overlay denies /etc/hostname), "
+	  "overlay on the rootfs, runc with a cgroup below ours "
+	  "(crun, its default, refuses hybrid cgroups), explicit rlimits" },
 	{ NULL, NULL, NULL, NULL },
 };
 

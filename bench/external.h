@@ -14,6 +14,8 @@ struct ext_ctx {
 	const char *rootfs;  /* fixture */
 	const char *dir;     /* our temp dir for configs and state */
 	const char *cg_name; /* our bench cgroup's name, below our own */
+	/* One absolute cgroup path below our own on every hierarchy, or NULL */
+	const char *cg_abs;
 	unsigned runs, warmup;
 };
 

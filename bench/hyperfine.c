@@ -62,8 +62,10 @@ int hyperfine_import(const char *path, struct bench_result *r,
 		if (ret < 0)
 			break;
 	}
+	if (ret == 0)
+		ret = (int)json_array_size(results);
 	json_decref(doc);
-	return ret < 0 ? ret : (int)json_array_size(results);
+	return ret;
 }
 
 /* Split on spaces into argv (in place). */

@@ -266,6 +266,7 @@ struct env {
 	char inst[64];
 	char rundir[PATH_MAX], scratch[PATH_MAX + 16], extdir[PATH_MAX + 16];
 	char rootfs[PATH_MAX];
+	char cg_abs[PATH_MAX + 80];
 	struct cg_layout cg;
 	struct cg_group group;
 	bool have_group;
@@ -299,6 +300,53 @@ static int beside_binary(const char *name, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * cgroup v1 cpuset: a new group has no CPUs or memory nodes until given
+ * some, and attaching to it fails with ENOSPC. Give ours our own and let
+ * its children (per-sample groups) inherit them (cgroup.clone_children).
+ */
+static void cpuset_inherit(const struct cg_group *g)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	const char *dir = cg_group_dir(g, CG_CPUSET);
+	char path[PATH_MAX + 32], val[4096];
+
+	if (!dir || g->layout->by_ctrl[CG_CPUSET] == g->layout->unified)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/../%s", dir, files[i]);
+		if (read_text(path, val, sizeof(val)) <= 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		write_text(path, chomp(val));
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.clone_children", dir);
+	write_text(path, "1");
+}
+
+/*
+ * An absolute cgroup path below our own on every hierarchy: our longest own
+ * path when every other is a prefix of it (for tools that take only one).
+ */
+static void common_cgroup(struct env *e)
+{
+	const char *longest = "/";
+
+	for (int i = 0; i < e->cg.n; i++)
+		if (strlen(e->cg.hier[i].own) > strlen(longest))
+			longest = e->cg.hier[i].own;
+	for (int i = 0; i < e->cg.n; i++) {
+		const char *o = e->cg.hier[i].own;
+		size_t n = strlen(o);
+		if (strcmp(o, "/") != 0 &&
+		    (strncmp(longest, o, n) != 0 ||
+		     (longest[n] != '/' && longest[n] != '\0')))
+			return;
+	}
+	snprintf(e->cg_abs, sizeof(e->cg_abs), "%s/%s",
+		 strcmp(longest, "/") == 0 ? "" : longest, e->inst);
+}
+
 static int env_setup(struct env *e, char *err, size_t len)
 {
 	char tiny[PATH_MAX];
@@ -325,8 +373,11 @@ static int env_setup(struct env *e, char *err, size_t len)
 		       r;
 	if (cg_layout_detect(&e->cg) == 0 &&
 	    cg_group_create(&e->cg, e->inst, cg_layout_ctrls(&e->cg),
-			    &e->group) == 0)
+			    &e->group) == 0) {
 		e->have_group = true;
+		cpuset_inherit(&e->group);
+		common_cgroup(e);
+	}
 	return 0;
 }
 
@@ -387,6 +438,7 @@ static void run_external(const struct bench_args *a, const struct env *e,
 	struct ext_ctx x = { .rootfs = e->rootfs,
 			     .dir = e->extdir,
 			     .cg_name = e->inst,
+			     .cg_abs = e->cg_abs[0] ? e->cg_abs : NULL,
 			     .runs = a->o.ext_runs,
 			     .warmup = a->o.ext_warmup };
 
