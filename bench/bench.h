@@ -49,8 +49,8 @@ struct bench_variant {
 struct conc_level {
 	unsigned k;
 	unsigned rounds;
-	struct series lat; /* clone called -> reported, every start */
-	double starts_per_s; /* median over rounds */
+	struct series lat;	 /* clone called -> reported, every start */
+	double starts_per_s;	 /* median over rounds */
 	double mem_cgroup_bytes; /* per idle container, memcg usage delta */
 	double mem_avail_bytes;	 /* per idle container, MemAvailable delta */
 	char error[256];

@@ -18,8 +18,7 @@ static int read_series(json_t *o, struct series *s, char *err, size_t len)
 		snprintf(err, len, "a series without \"samples\"");
 		return -EINVAL;
 	}
-	json_array_foreach(samples, i, x)
-	{
+	json_array_foreach(samples, i, x) {
 		if (!json_is_number(x)) {
 			snprintf(err, len, "a sample that is not a number");
 			return -EINVAL;
@@ -50,8 +49,9 @@ static int read_variant(json_t *o, struct bench_result *r, char *err,
 	int ret;
 
 	if (!name || gi < 0 || si < 0) {
-		snprintf(err, len, "a variant without a valid name, group or "
-				   "status");
+		snprintf(err, len,
+			 "a variant without a valid name, group or "
+			 "status");
 		return -EINVAL;
 	}
 	v = bench_add(r, name, gi);
@@ -60,8 +60,8 @@ static int read_variant(json_t *o, struct bench_result *r, char *err,
 	v->status = si;
 	ret = read_series(json_object_get(o, "start"), &v->start, err, len);
 	if (ret == 0)
-		ret = read_series(json_object_get(o, "teardown"), &v->stop,
-				  err, len);
+		ret = read_series(json_object_get(o, "teardown"), &v->stop, err,
+				  len);
 	return ret;
 }
 
@@ -97,8 +97,7 @@ int bench_read_json(const char *path, struct bench_result *r, char *err,
 		err[0] = '\0';
 	if (err[0])
 		ret = -EINVAL;
-	json_array_foreach(vs, i, v)
-	{
+	json_array_foreach(vs, i, v) {
 		if (ret < 0)
 			break;
 		ret = read_variant(v, r, err, len);
@@ -114,7 +113,8 @@ int bench_read_json(const char *path, struct bench_result *r, char *err,
 
 static void compare_series(FILE *f, const char *name, const char *what,
 			   const struct series *a, const struct series *b,
-			   const struct compare_opts *o, struct compare_tally *t)
+			   const struct compare_opts *o,
+			   struct compare_tally *t)
 {
 	struct mwu m;
 	const char *verdict = "same";
@@ -132,8 +132,9 @@ static void compare_series(FILE *f, const char *name, const char *what,
 	} else {
 		t->same++;
 	}
-	fprintf(f, "%-10s %-14s %-9s p50 %10.1f -> %10.1f us  %+7.1f%%  "
-		   "U=%.0f p=%.3g (n=%zu/%zu)\n",
+	fprintf(f,
+		"%-10s %-14s %-9s p50 %10.1f -> %10.1f us  %+7.1f%%  "
+		"U=%.0f p=%.3g (n=%zu/%zu)\n",
 		verdict, name, what, a->st.p50 * 1e6, b->st.p50 * 1e6,
 		m.effect * 100, m.u, m.p, a->n, b->n);
 }
@@ -167,12 +168,13 @@ int bench_compare(FILE *f, const struct bench_result *base,
 	for (size_t i = 0; i < cur->n; i++)
 		if (!bench_find((struct bench_result *)base, cur->v[i].name)) {
 			t->unmatched++;
-			fprintf(f, "%-10s %-14s only in the new result\n", "new",
-				cur->v[i].name);
+			fprintf(f, "%-10s %-14s only in the new result\n",
+				"new", cur->v[i].name);
 		}
 	if (!t->compared) {
-		snprintf(err, len, "the results have no measured variant in "
-				   "common");
+		snprintf(err, len,
+			 "the results have no measured variant in "
+			 "common");
 		return -EINVAL;
 	}
 	return 0;

@@ -129,7 +129,9 @@ static double collect(struct burst *b, double t0, unsigned n,
 static int one_round(const struct ladder_ctx *c, const struct cg_group *g,
 		     struct conc_level *lv, double *tput)
 {
-	struct burst b = { CHAN_INIT, CHAN_INIT, CHAN_INIT, CHAN_INIT, c, lv->k };
+	struct burst b = {
+		CHAN_INIT, CHAN_INIT, CHAN_INIT, CHAN_INIT, c, lv->k
+	};
 	double mem0, avail0, t0 = 0, last;
 	unsigned started = 0;
 	pid_t pid;
@@ -157,8 +159,8 @@ static int one_round(const struct ladder_ctx *c, const struct cg_group *g,
 		if (started && mem0 >= 0)
 			lv->mem_cgroup_bytes = (cg_memory(g) - mem0) / started;
 		if (started && avail0 >= 0)
-			lv->mem_avail_bytes = (avail0 - mem_available()) /
-					      started;
+			lv->mem_avail_bytes =
+				(avail0 - mem_available()) / started;
 		if (started < lv->k)
 			snprintf(lv->error, sizeof(lv->error),
 				 "only %u of %u started", started, lv->k);

@@ -57,8 +57,7 @@ static json_t *oci_idmap(void)
 }
 
 /* An OCI bundle: config.json with the rootfs read-only, tmpfs /dev. */
-static int oci_bundle(const struct ext_ctx *c, const char *dir,
-		      const char *rt)
+static int oci_bundle(const struct ext_ctx *c, const char *dir, const char *rt)
 {
 	char path[PATH_MAX + 16], cg[256];
 	json_t *ns, *cfg;
@@ -95,8 +94,8 @@ static int prep_oci(const struct ext_ctx *c, const char *dir, char *cmd,
 {
 	int r = oci_bundle(c, dir, rt);
 
-	snprintf(cmd, len, "%s --root %s/state run --bundle %s boxcheck-%s",
-		 rt, dir, dir, rt);
+	snprintf(cmd, len, "%s --root %s/state run --bundle %s boxcheck-%s", rt,
+		 dir, dir, rt);
 	return r;
 }
 
@@ -171,10 +170,12 @@ static int prep_podman(const struct ext_ctx *c, const char *dir, char *cmd,
 }
 
 const struct ext_runtime ext_table[] = {
-	{ "true", "true", prep_true, "none: /bin/true from the host (exec "
-				     "baseline)" },
-	{ "exec", NULL, prep_exec, "none: tiny executed directly (the "
-				   "ladder's exec step)" },
+	{ "true", "true", prep_true,
+	  "none: /bin/true from the host (exec "
+	  "baseline)" },
+	{ "exec", NULL, prep_exec,
+	  "none: tiny executed directly (the "
+	  "ladder's exec step)" },
 	{ "unshare", "unshare", prep_unshare,
 	  "all 8 namespaces, root mapped to root (--map-root-user), chroot; "
 	  "no cgroup, no overlay, no pivot_root" },
@@ -183,7 +184,8 @@ const struct ext_runtime ext_table[] = {
 	  "rootfs read-only bind; no time namespace, no cgroup limits" },
 	{ "runc", "runc", prep_runc,
 	  "pid net ipc uts mount cgroup user (0->100000) namespaces, own "
-	  "cgroup, read-only rootfs, tmpfs /dev, /proc (runc needs it); runc 1.1 has no time "
+	  "cgroup, read-only rootfs, tmpfs /dev, /proc (runc needs it); runc "
+	  "1.1 has no time "
 	  "namespace" },
 	{ "crun", "crun", prep_crun, "as runc" },
 	{ "nspawn", "systemd-nspawn", prep_nspawn,
@@ -214,9 +216,10 @@ bool ext_installed(const struct ext_runtime *e)
 
 	if (!e->binary)
 		return true;
-	for (const char *const *d = (const char *const[]){
-		     "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
-		     "/usr/bin", "/sbin", "/bin", NULL };
+	for (const char *const *d =
+		     (const char *const[]){ "/usr/local/sbin", "/usr/local/bin",
+					    "/usr/sbin", "/usr/bin", "/sbin",
+					    "/bin", NULL };
 	     *d; d++) {
 		snprintf(path, sizeof(path), "%s/%s", *d, e->binary);
 		if (access(path, X_OK) == 0)
@@ -226,8 +229,7 @@ bool ext_installed(const struct ext_runtime *e)
 }
 
 /* The tool's own message: the last non-empty lines of its output. */
-static void failure_reason(struct bench_variant *v, int status,
-			   const char *out)
+static void failure_reason(struct bench_variant *v, int status, const char *out)
 {
 	char buf[sizeof(v->reason)];
 	size_t n;
@@ -268,8 +270,7 @@ int ext_run(const struct ext_ctx *c, const struct ext_runtime *e,
 	}
 	/* 2. hyperfine, 3. its samples into our model */
 	snprintf(out, sizeof(out), "%s/hyperfine.json", dir);
-	if (hyperfine_run(cmd, c->runs, c->warmup, out, msg, sizeof(msg)) <
-	    0) {
+	if (hyperfine_run(cmd, c->runs, c->warmup, out, msg, sizeof(msg)) < 0) {
 		v = bench_add(r, e->name, BG_EXTERNAL);
 		if (v)
 			failure_reason(v, -1, msg);

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const fixture_dirs[] = { "bin", "usr",  "usr/bin", "etc",
+static const char *const fixture_dirs[] = { "bin",  "usr", "usr/bin", "etc",
 					    "proc", "dev", "sys",     "tmp",
 					    "run",  "root" };
-static const char *const applets[] = { "sh", "true", "sleep", "cat", "echo",
-				       "ls" };
+static const char *const applets[] = { "sh",  "true", "sleep",
+				       "cat", "echo", "ls" };
 
 static int copy_file(const char *from, const char *to, mode_t mode)
 {

@@ -53,10 +53,10 @@ static json_t *pmu(void)
 	json_t *o;
 
 	counters_open(&c);
-	o = json_pack("{s:b, s:s}", "hardware", c.fd[CNT_CYCLES] >= 0,
-		      "cycles", c.fd[CNT_CYCLES] >= 0 ? "available"
-						      : "unavailable: no "
-							"hardware PMU");
+	o = json_pack("{s:b, s:s}", "hardware", c.fd[CNT_CYCLES] >= 0, "cycles",
+		      c.fd[CNT_CYCLES] >= 0 ? "available"
+					    : "unavailable: no "
+					      "hardware PMU");
 	counters_close(&c);
 	return o;
 }
@@ -67,8 +67,7 @@ void bench_host_meta(void *host)
 	json_t *gov = text_or_null(
 		"/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
 
-	json_object_set_new(h, "kernel_cmdline",
-			    text_or_null("/proc/cmdline"));
+	json_object_set_new(h, "kernel_cmdline", text_or_null("/proc/cmdline"));
 	json_object_set_new(h, "smt", smt());
 	json_object_set_new(h, "governor",
 			    json_is_null(gov) ? json_string("none (no cpufreq)")

@@ -23,8 +23,7 @@ static int import_one(json_t *res, struct bench_result *r, enum bench_group g,
 		return -ENOMEM;
 	snprintf(v->command, sizeof(v->command), "%s", cmd);
 	snprintf(v->desc, sizeof(v->desc), "hyperfine -N: %.140s", cmd);
-	json_array_foreach(times, i, t)
-	{
+	json_array_foreach(times, i, t) {
 		if (!json_is_number(t) || json_number_value(t) < 0) {
 			snprintf(err, len, "\"times\" holds a non-time");
 			return -EINVAL;
@@ -50,13 +49,12 @@ int hyperfine_import(const char *path, struct bench_result *r,
 	}
 	results = json_object_get(doc, "results");
 	if (!json_is_array(results)) {
-		snprintf(err, len, "%s: not a hyperfine export (no \"results\")",
-			 path);
+		snprintf(err, len,
+			 "%s: not a hyperfine export (no \"results\")", path);
 		json_decref(doc);
 		return -EINVAL;
 	}
-	json_array_foreach(results, i, res)
-	{
+	json_array_foreach(results, i, res) {
 		ret = import_one(res, r, g, i < n_names ? names[i] : NULL, err,
 				 len);
 		if (ret < 0)
@@ -149,8 +147,8 @@ int hyperfine_run(const char *cmd, unsigned runs, unsigned warmup,
 		  const char *out, char *err, size_t len)
 {
 	char w[16], n[16];
-	char *argv[] = { "hyperfine", "-N",	 "--style",	  "none",
-			 "--warmup",  w,	 "--runs",	  n,
+	char *argv[] = { "hyperfine",	  "-N",	       "--style",   "none",
+			 "--warmup",	  w,	       "--runs",    n,
 			 "--export-json", (char *)out, (char *)cmd, NULL };
 	int r;
 

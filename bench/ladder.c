@@ -85,8 +85,9 @@ static int sample_net_cleanup(const struct ladder_ctx *c, enum ladder_step s,
 struct ladder_step_info ladder_steps[LS__COUNT] = {
 	[LS_EMPTY] = { "empty", "timing window with nothing in it", 0, 0,
 		       sample_empty, NULL },
-	[LS_FORK] = { "fork", "clone3() without flags (fork), child reports, "
-			      "_exit",
+	[LS_FORK] = { "fork",
+		      "clone3() without flags (fork), child reports, "
+		      "_exit",
 		      0, 0, NULL, NULL },
 	[LS_EXEC] = { "exec", "fork + execve of the static tiny program", 0,
 		      ADD_EXEC, NULL, NULL },
@@ -106,8 +107,8 @@ struct ladder_step_info ladder_steps[LS__COUNT] = {
 			   NS1(CGROUP), ADD_EXEC, NULL, NULL },
 	[LS_NS_TIME] = { "ns-time", "exec + new time namespace (clone3)",
 			 NS1(TIME), ADD_EXEC, NULL, NULL },
-	[LS_NS_ALL] = { "ns-all", "exec + all eight namespaces at once",
-			ALL_NS, ADD_EXEC, NULL, NULL },
+	[LS_NS_ALL] = { "ns-all", "exec + all eight namespaces at once", ALL_NS,
+			ADD_EXEC, NULL, NULL },
 	[LS_IDMAP] = { "idmap", "ns-all + uid/gid map written by the parent",
 		       ALL_NS, ADD_EXEC | ADD_IDMAP, NULL, NULL },
 	[LS_CGROUP] = { "cgroup",
@@ -122,8 +123,9 @@ struct ladder_step_info ladder_steps[LS__COUNT] = {
 			 "cgroup + / rprivate, tmpfs and overlay of the rootfs "
 			 "mounted by the child, exec from it",
 			 ALL_NS, CG_STEPS | ADD_OVERLAY, NULL, no_cgroup },
-	[LS_PIVOT] = { "pivot-root", "overlay + pivot_root into it, old root "
-				     "detached",
+	[LS_PIVOT] = { "pivot-root",
+		       "overlay + pivot_root into it, old root "
+		       "detached",
 		       ALL_NS, CG_STEPS | ADD_OVERLAY | ADD_PIVOT, NULL,
 		       no_cgroup },
 	[LS_CONTAINER] = { "container",
@@ -138,9 +140,9 @@ struct ladder_step_info ladder_steps[LS__COUNT] = {
 
 /* What the child's exit status says broke (child_main's _exit codes). */
 static const char *const child_stage[] = {
-	[120] = "waiting for the parent",   [121] = "writing the report",
-	[122] = "mounting tmpfs/overlay",   [123] = "pivot_root",
-	[124] = "dup2 of the report pipe",  [125] = "setresuid to mapped root",
+	[120] = "waiting for the parent",  [121] = "writing the report",
+	[122] = "mounting tmpfs/overlay",  [123] = "pivot_root",
+	[124] = "dup2 of the report pipe", [125] = "setresuid to mapped root",
 	[127] = "execve of tiny",
 };
 
@@ -217,8 +219,9 @@ static void child_main(struct spawn *sp)
 	if (!(sp->info->adds & ADD_EXEC)) {
 		hook_delay(sp->c, sp->s);
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		_exit(write(sp->report.wr, &ts, sizeof(ts)) == sizeof(ts) ? 0
-									  : 121);
+		_exit(write(sp->report.wr, &ts, sizeof(ts)) == sizeof(ts)
+			      ? 0
+			      : 121);
 	}
 	if (sp->info->adds & ADD_OVERLAY) {
 		if (bench_overlay_setup(sp->c->scratch, root, merged,
@@ -348,8 +351,12 @@ static int finish(struct spawn *sp, pid_t pid, double t0,
 static int sample_spawn(const struct ladder_ctx *c, enum ladder_step s,
 			struct ladder_sample *out)
 {
-	struct spawn sp = { .c = c, .s = s, .info = &ladder_steps[s],
-			    .report = CHAN_INIT, .go = CHAN_INIT, .cg_fd = -1 };
+	struct spawn sp = { .c = c,
+			    .s = s,
+			    .info = &ladder_steps[s],
+			    .report = CHAN_INIT,
+			    .go = CHAN_INIT,
+			    .cg_fd = -1 };
 	bool need_go = sp.info->adds & (ADD_IDMAP | ADD_CGROUP);
 	double t0;
 	pid_t pid;

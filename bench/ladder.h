@@ -50,13 +50,13 @@ enum ladder_add {
 };
 
 struct ladder_ctx {
-	const char *rootfs;   /* fixture (bench/fixture.h) */
-	const char *scratch;  /* an empty dir the child may mount over */
+	const char *rootfs;  /* fixture (bench/fixture.h) */
+	const char *scratch; /* an empty dir the child may mount over */
 	const struct cg_group *cg_parent; /* our bench cgroup, or NULL */
-	unsigned seq;		       /* makes per-sample names unique */
-	int delay_step;		       /* test hook: step to slow, or -1 */
-	double delay_s;		       /* ... by this much (busy wait) */
-	bool have_into;		       /* CLONE_INTO_CGROUP usable */
+	unsigned seq;			  /* makes per-sample names unique */
+	int delay_step;			  /* test hook: step to slow, or -1 */
+	double delay_s;			  /* ... by this much (busy wait) */
+	bool have_into;			  /* CLONE_INTO_CGROUP usable */
 };
 
 struct ladder_sample {

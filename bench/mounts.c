@@ -12,10 +12,9 @@ int bench_overlay_setup(const char *scratch, const char *lower, char *merged,
 {
 	char upper[PATH_MAX], work[PATH_MAX];
 	const char *lowers[] = { lower };
-	struct overlay_spec s = { .lowers = lowers,
-				  .n_lowers = 1,
-				  .upper = upper,
-				  .work = work };
+	struct overlay_spec s = {
+		.lowers = lowers, .n_lowers = 1, .upper = upper, .work = work
+	};
 
 	/* 1. nothing we mount may propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)

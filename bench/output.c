@@ -29,8 +29,8 @@ static void counter_cell(const struct bench_variant *v, int i, char *buf,
 						    ci->hardware, why,
 						    sizeof(why)));
 	else if (i == CNT_TASK_CLOCK)
-		snprintf(buf, len, "%.1f", v->counters.total[i] /
-						   v->counters.n / 1e3);
+		snprintf(buf, len, "%.1f",
+			 v->counters.total[i] / v->counters.n / 1e3);
 	else
 		snprintf(buf, len, "%.1f",
 			 v->counters.total[i] / v->counters.n);
@@ -68,10 +68,11 @@ static void text_conc(FILE *f, const struct bench_result *r)
 {
 	if (!r->n_conc)
 		return;
-	fprintf(f, "\nconcurrency (%s; burst start -> each child's report):\n"
-		   "%6s %6s %10s %10s %12s %14s %14s\n",
-		r->conc_variant, "K", "rounds", "p50 us", "p99 us",
-		"starts/s", "memcg B/idle", "MemAvail B/idle");
+	fprintf(f,
+		"\nconcurrency (%s; burst start -> each child's report):\n"
+		"%6s %6s %10s %10s %12s %14s %14s\n",
+		r->conc_variant, "K", "rounds", "p50 us", "p99 us", "starts/s",
+		"memcg B/idle", "MemAvail B/idle");
 	for (size_t i = 0; i < r->n_conc; i++) {
 		const struct conc_level *l = &r->conc[i];
 		fprintf(f, "%6u %6u %10.1f %10.1f %12.0f %14.0f %14.0f %s\n",
@@ -115,8 +116,9 @@ static void md_row(FILE *f, const struct bench_variant *v)
 					   : "teardown only",
 			v->status != BS_OK ? v->reason : v->desc);
 		if (v->status == BS_OK && v->stop.st.n)
-			fprintf(f, "| %s (teardown) | %zu | | %.1f | | %.1f | "
-				   "| | |\n",
+			fprintf(f,
+				"| %s (teardown) | %zu | | %.1f | | %.1f | "
+				"| | |\n",
 				v->name, v->stop.st.n, us(v->stop.st.p50),
 				us(v->stop.st.p99));
 		return;
@@ -136,22 +138,25 @@ static void md_row(FILE *f, const struct bench_variant *v)
 
 int bench_write_markdown(FILE *f, const struct bench_result *r)
 {
-	fprintf(f, "Times in µs. Start: clone called → first instruction after "
-		   "execve; teardown: report → reaped.\n\n"
-		   "| variant | n | min | p50 [95%% CI] | p90 | p99 | mean ± sd "
-		   "| teardown p50 | task-clock µs / faults / ctxsw |\n"
-		   "|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+	fprintf(f,
+		"Times in µs. Start: clone called → first instruction after "
+		"execve; teardown: report → reaped.\n\n"
+		"| variant | n | min | p50 [95%% CI] | p90 | p99 | mean ± sd "
+		"| teardown p50 | task-clock µs / faults / ctxsw |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
 	for (size_t i = 0; i < r->n; i++)
 		md_row(f, &r->v[i]);
 	if (r->n_conc) {
-		fprintf(f, "\nConcurrency (%s): burst start → each child's "
-			   "report.\n\n| K | p50 µs | p99 µs | starts/s | "
-			   "memcg B per idle | MemAvailable B per idle |\n"
-			   "|---:|---:|---:|---:|---:|---:|\n",
+		fprintf(f,
+			"\nConcurrency (%s): burst start → each child's "
+			"report.\n\n| K | p50 µs | p99 µs | starts/s | "
+			"memcg B per idle | MemAvailable B per idle |\n"
+			"|---:|---:|---:|---:|---:|---:|\n",
 			r->conc_variant);
 		for (size_t i = 0; i < r->n_conc; i++) {
 			const struct conc_level *l = &r->conc[i];
-			fprintf(f, "| %u | %.1f | %.1f | %.0f | %.0f | %.0f |\n",
+			fprintf(f,
+				"| %u | %.1f | %.1f | %.0f | %.0f | %.0f |\n",
 				l->k, us(l->lat.st.p50), us(l->lat.st.p99),
 				l->starts_per_s, l->mem_cgroup_bytes,
 				l->mem_avail_bytes);
@@ -207,10 +212,9 @@ static json_t *variant_json(const struct bench_variant *v)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
 			 "name", v->name, "group", bench_group_names[v->group],
-			 "status", bench_status_names[v->status],
-			 "description", v->desc, "reason", v->reason,
-			 "command", v->command, "start",
-			 series_json(&v->start), "teardown",
+			 "status", bench_status_names[v->status], "description",
+			 v->desc, "reason", v->reason, "command", v->command,
+			 "start", series_json(&v->start), "teardown",
 			 series_json(&v->stop), "counters", counters_json(v));
 }
 
@@ -247,8 +251,8 @@ int bench_write_json(FILE *f, const struct bench_result *r)
 	doc = json_pack("{s:s, s:i, s:s, s:O, s:o, s:o}", "format",
 			BENCH_FORMAT, "format_version", BENCH_FORMAT_VERSION,
 			"kind", "bench", "meta",
-			r->meta ? (json_t *)r->meta : json_object(),
-			"variants", vs, "concurrency", conc_json(r));
+			r->meta ? (json_t *)r->meta : json_object(), "variants",
+			vs, "concurrency", conc_json(r));
 	if (!doc)
 		return -ENOMEM;
 	err = json_dumpf(doc, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER);

@@ -46,17 +46,19 @@ double stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi)
 	*lo = 1;
 	*hi = n;
 	/*
+	 * x(k) lies above the median when at most k-1 samples fall below it:
 	 * P(x(k) <= median <= x(n-k+1)) = 1 - 2 P(B <= k-1), B ~ Bin(n, 1/2).
 	 * Grow k while the coverage stays at or above level.
 	 */
 	for (size_t k = 1; k <= (n + 1) / 2; k++) {
-		double cover = 1 - 2 * tail;
+		double cover;
+		tail += exp(log_binom_half(n, k - 1));
+		cover = 1 - 2 * tail;
 		if (cover < level)
 			break;
 		*lo = k;
 		*hi = n - k + 1;
 		best = cover;
-		tail += exp(log_binom_half(n, k - 1));
 	}
 	return best;
 }

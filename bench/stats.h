@@ -35,11 +35,11 @@ double stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi);
 int stats_compute(const double *x, size_t n, struct stats *s);
 
 struct mwu {
-	double u;	 /* U of the first sample */
-	double z;	 /* normal approximation, tie- and continuity-corrected */
-	double p;	 /* two-sided p-value */
-	double effect;	 /* median(b) / median(a) - 1 */
-	double auc;	 /* U / (na * nb): P(a > b) + P(a = b) / 2 */
+	double u;      /* U of the first sample */
+	double z;      /* normal approximation, tie- and continuity-corrected */
+	double p;      /* two-sided p-value */
+	double effect; /* median(b) / median(a) - 1 */
+	double auc;    /* U / (na * nb): P(a > b) + P(a = b) / 2 */
 };
 
 /*

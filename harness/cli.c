@@ -15,8 +15,8 @@ const struct command commands[] = {
 	{ "cleanup", "remove what a killed run left behind", cmd_cleanup,
 	  usage_cleanup },
 	{ "bench", "start-latency benchmarks", cmd_bench, usage_bench },
-	{ "compare", "compare two bench results (regression gate)",
-	  cmd_compare, usage_compare },
+	{ "compare", "compare two bench results (regression gate)", cmd_compare,
+	  usage_compare },
 	{ NULL, NULL, NULL, NULL },
 };
 

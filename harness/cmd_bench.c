@@ -359,7 +359,8 @@ static int env_setup(struct env *e, char *err, size_t len)
 	snprintf(e->scratch, sizeof(e->scratch), "%s/scratch", e->rundir);
 	snprintf(e->extdir, sizeof(e->extdir), "%s/ext", e->rundir);
 	/* 0755 all the way: mapped container root must traverse to scratch */
-	if ((r = mkdir_p(e->scratch, 0755)) < 0 || (r = mkdir_p(e->extdir, 0755)) < 0 ||
+	if ((r = mkdir_p(e->scratch, 0755)) < 0 ||
+	    (r = mkdir_p(e->extdir, 0755)) < 0 ||
 	    chmod(instance_base(), 0755) < 0 || chmod(e->rundir, 0755) < 0)
 		return snprintf(err, len, "creating %s", e->rundir),
 		       r < 0 ? r : neg_errno();
@@ -553,8 +554,7 @@ int cmd_bench(int argc, char **argv)
 	env_release(&e);
 	json_object_set_new(json_object_get(r.meta, "host"), "load_after",
 			    bench_loadavg());
-	json_object_set_new(r.meta, "duration_s",
-			    json_real(bench_now() - t0));
+	json_object_set_new(r.meta, "duration_s", json_real(bench_now() - t0));
 	bench_finish(&r);
 	ret = write_outputs(&a, &r);
 	if (!ret)

@@ -49,8 +49,8 @@ int cmd_compare(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 't' && parse_double(optarg, 0, 1000, &pct) == 0)
 			o.threshold = pct / 100;
-		else if (c == 'a' && parse_double(optarg, 1e-12, 1, &o.alpha) ==
-						 0)
+		else if (c == 'a' &&
+			 parse_double(optarg, 1e-12, 1, &o.alpha) == 0)
 			;
 		else if (c == 't' || c == 'a')
 			return usage_error("compare: bad value '%s' for %s",
