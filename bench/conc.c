@@ -74,7 +74,7 @@ static void launcher(struct burst *b)
 		_exit(1);
 	t0 = bench_now();
 	for (; started < b->k; started++) {
-		pid_t pid = ns_fork(flags);
+		pid_t pid = bench_clone3(flags, -1);
 		if (pid == 0)
 			idle_child(b, path);
 		if (pid < 0)

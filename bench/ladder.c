@@ -187,7 +187,7 @@ struct spawn {
 	int cg_fd;
 };
 
-static pid_t clone3_child(uint64_t flags, int cgroup_fd)
+pid_t bench_clone3(uint64_t flags, int cgroup_fd)
 {
 	struct clone3_args a = { .flags = flags, .exit_signal = SIGCHLD };
 	long pid;
@@ -373,7 +373,7 @@ static int sample_spawn(const struct ladder_ctx *c, enum ladder_step s,
 		if (r < 0)
 			goto out;
 	}
-	pid = clone3_child(ns_flags(sp.info->ns), sp.cg_fd);
+	pid = bench_clone3(ns_flags(sp.info->ns), sp.cg_fd);
 	if (pid == 0)
 		child_main(&sp);
 	if (pid < 0) {

@@ -91,6 +91,12 @@ const char *ladder_strerror(int err, char *buf, size_t len);
 int ladder_sample(const struct ladder_ctx *c, enum ladder_step s,
 		  struct ladder_sample *out);
 
+/*
+ * clone3 like fork (SIGCHLD, the caller's stack copied) with flags, into
+ * the cgroup directory cgroup_fd unless it is -1. Returns like fork().
+ */
+pid_t bench_clone3(uint64_t flags, int cgroup_fd);
+
 /* Monotonic clock in seconds. */
 double bench_now(void);
 
