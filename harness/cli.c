@@ -14,16 +14,13 @@ const struct command commands[] = {
 	  usage_probe },
 	{ "cleanup", "remove what a killed run left behind", cmd_cleanup,
 	  usage_cleanup },
-<<<<<<< HEAD
 	{ "inspect", "agent: print isolation facts seen from inside",
 	  cmd_inspect, usage_inspect },
 	{ "validate", "check runtimes against the standard profile",
 	  cmd_validate, usage_validate },
-=======
 	{ "bench", "start-latency benchmarks", cmd_bench, usage_bench },
 	{ "compare", "compare two bench results (regression gate)", cmd_compare,
 	  usage_compare },
->>>>>>> bench
 	{ NULL, NULL, NULL, NULL },
 };
 
