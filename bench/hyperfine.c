@@ -2,6 +2,8 @@
 #include "hyperfine.h"
 
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <jansson.h>
 #include <string.h>
 #include <time.h>
@@ -84,6 +86,13 @@ static void child_exec(char *const argv[], int out, unsigned timeout_s)
 	int null = open("/dev/null", O_RDONLY);
 
 	setpgid(0, 0);
+	/*
+	 * Runtimes mount (podman's storage, runc's rootfs): all of it stays in
+	 * a private mount namespace that dies with them, never the host's.
+	 */
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		_exit(125);
 	alarm(timeout_s); /* survives execve: a hung tool dies */
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 ||
 	    dup2(out, 2) < 0)
