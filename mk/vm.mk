@@ -78,7 +78,8 @@ $(foreach a,$(VM_ARCHES),$(eval $(call vm_arch,$(a))))
 
 vm-images: $(VM_RUN) $(foreach a,$(VM_ARCHES),$(VM_DIR)/$(a)/vmlinuz \
 		$(VM_DIR)/$(a)/initramfs.cpio.gz)
-	@cat $(foreach a,$(VM_ARCHES),$(VM_DIR)/$(a)/pkgs.versions) \
+	@cat $(foreach a,$(VM_ARCHES),$(VM_DIR)/$(a)/pkgs.versions \
+		$(VM_DIR)/$(a)/extra.versions) \
 		$(wildcard $(VM_DIR)/sysroot-*.versions) | sort -u \
 		>$(VM_DIR)/versions.txt
 	@for a in $(VM_ARCHES); do \
