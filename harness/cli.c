@@ -14,6 +14,8 @@ const struct command commands[] = {
 	  usage_probe },
 	{ "cleanup", "remove what a killed run left behind", cmd_cleanup,
 	  usage_cleanup },
+	{ "report", "render result files as HTML and Markdown with plots",
+	  cmd_report, usage_report },
 	{ NULL, NULL, NULL, NULL },
 };
 

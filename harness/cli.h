@@ -39,7 +39,9 @@ int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const char usage_list[], usage_run[], usage_probe[], usage_cleanup[];
+extern const char usage_report[];
 
 #endif
