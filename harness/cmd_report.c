@@ -78,14 +78,22 @@ static int parse(int argc, char **argv, struct report_args *a)
  * .compare to its sample test here; until then the comparison section
  * shows the medians side by side, marked untested.
  */
+static struct plot_cache cache;
 static const struct report_opts opts = {
 	.compare = NULL,
 	.min_effect = 0.05,
+	.cache = &cache,
 };
+
+static void drop_cache(struct plot_cache **c)
+{
+	plot_cache_free(*c);
+}
 
 int cmd_report(int argc, char **argv)
 {
 	_cleanup_results_ struct result_set set = { 0 };
+	_cleanup_(drop_cache) struct plot_cache *c = &cache;
 	struct report_args a = { 0 };
 	struct report_summary sum;
 	char err[1024], line[512];

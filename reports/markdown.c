@@ -9,17 +9,23 @@
 #include <errno.h>
 #include <string.h>
 
+/*
+ * Backslash what Markdown would read as markup anywhere (emphasis, code,
+ * links, HTML, table cells), and what starts a heading or a list at the
+ * start of a string; & as an entity; control characters as spaces.
+ */
 void markdown_escape(FILE *f, const char *s)
 {
-	for (; s && *s; s++) {
-		if (strchr("\\`*_{}[]<>()#+!|~", *s))
-			fprintf(f, "\\%c", *s);
-		else if (*s == '&')
+	for (const char *p = s; p && *p; p++) {
+		if ((*p && strchr("\\`*_{}[]<>|~", *p)) ||
+		    (p == s && strchr("#+-=>!", *p)))
+			fprintf(f, "\\%c", *p);
+		else if (*p == '&')
 			fputs("&amp;", f);
-		else if ((unsigned char)*s < 0x20)
+		else if ((unsigned char)*p < 0x20)
 			fputc(' ', f);
 		else
-			fputc(*s, f);
+			fputc(*p, f);
 	}
 }
 

@@ -123,15 +123,60 @@ void report_summary_line(char *buf, size_t len, const struct report_summary *s)
 		 s->plots_failed ? " (some failed)" : "");
 }
 
+void plot_cache_free(struct plot_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->e[i].script), free(c->e[i].svg), free(c->e[i].why);
+	free(c->e);
+	memset(c, 0, sizeof(*c));
+}
+
+static struct plot_cache_entry *cache_find(struct plot_cache *c,
+					   const char *script)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (!strcmp(c->e[i].script, script))
+			return &c->e[i];
+	return NULL;
+}
+
+static void cache_add(struct plot_cache *c, const char *script, const char *svg,
+		      const char *why)
+{
+	struct plot_cache_entry *e;
+
+	if (!c || !(e = reallocarray(c->e, c->n + 1, sizeof(*e))))
+		return;
+	c->e = e;
+	e = &c->e[c->n];
+	e->script = strdup(script);
+	e->svg = svg ? strdup(svg) : NULL;
+	e->why = strdup(why);
+	if (e->script && e->why && (e->svg || !svg))
+		c->n++;
+	else
+		free(e->script), free(e->svg), free(e->why);
+}
+
 void report_plot(struct doc *d, struct report_summary *sum, const char *name,
 		 const char *caption, const char *script)
 {
+	struct plot_cache *cache = d->opts ? d->opts->cache : NULL;
+	struct plot_cache_entry *hit =
+		script ? cache_find(cache, script) : NULL;
 	_cleanup_free_ char *svg = NULL;
 	char why[256] = "";
 	int r = -ENOMEM;
 
-	if (script)
+	if (hit) {
+		r = hit->svg ? 0 : -EIO;
+		snprintf(why, sizeof(why), "%s", hit->why);
+	} else if (script) {
 		r = plot_svg(script, PLOT_TIMEOUT_MS, &svg, why, sizeof(why));
+		if (r < 0 && !why[0])
+			snprintf(why, sizeof(why), "%s", strerror(-r));
+		cache_add(cache, script, svg, why);
+	}
 	if (r < 0 && !why[0])
 		snprintf(why, sizeof(why), "%s", strerror(-r));
 	if (r < 0 && !sum->plots_failed++)
@@ -139,7 +184,7 @@ void report_plot(struct doc *d, struct report_summary *sum, const char *name,
 			 why);
 	if (r == 0)
 		sum->plots++;
-	d->ops->figure(d, name, caption, svg, why);
+	d->ops->figure(d, name, caption, hit ? hit->svg : svg, why);
 }
 
 /* ---- summary ------------------------------------------------------------ */

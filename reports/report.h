@@ -44,7 +44,18 @@ struct report_opts {
 	int (*compare)(const double *a, size_t na, const double *b, size_t nb,
 		       struct cmp_result *out);
 	double min_effect; /* for the text: 0.05 is 5% */
+	/* Plots drawn once, reused by the next document (may be NULL). */
+	struct plot_cache *cache;
 };
+
+/* SVGs by script, so HTML and Markdown run gnuplot once per plot. */
+struct plot_cache {
+	struct plot_cache_entry {
+		char *script, *svg, *why;
+	} * e;
+	size_t n;
+};
+void plot_cache_free(struct plot_cache *c);
 
 struct doc;
 struct doc_ops {

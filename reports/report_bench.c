@@ -306,7 +306,9 @@ int render_ladder(struct doc *d, const struct result_set *set,
 			"namespaces and boxcheck's reference container to "
 			"external runtimes and a VM boot. Bars are medians, "
 			"whiskers p10-p90 (the median's confidence interval "
-			"where percentiles are absent), on a log scale.");
+			"where percentiles are absent), on a log scale. Grey: "
+			"baselines; blue: namespaces and the reference "
+			"container; orange: external runtimes; green: VMs.");
 	for (size_t fi = 0; fi < set->n; fi++) {
 		json_t *vars = bench_variants(&set->f[fi]);
 		char name[32];

@@ -250,9 +250,14 @@ int render_matrix(struct doc *d, const struct result_set *set,
 	for (size_t c = 0; c < m.ncols; c++)
 		column_head(&t.head[c + 1], &m.cols[c]);
 	for (size_t row = 0; row < m.nids; row++) {
-		cell_set(table_at(&t, row, 0), m.ids[row], "id");
+		struct cell *id = table_at(&t, row, 0);
+		cell_set(id, m.ids[row], "id");
 		for (size_t c = 0; c < m.ncols; c++) {
 			json_t *rec = find_record(&m.cols[c], m.ids[row]);
+			if (rec && !id->hover)
+				cell_extra(&id->hover, "%s: %s",
+					   jstr(rec, "title", ""),
+					   jstr(rec, "property", ""));
 			struct cell *cell = table_at(&t, row, c + 1);
 			if (rec)
 				fill_cell(cell, rec);
