@@ -54,7 +54,7 @@ static const char *const verdicts[] = { "pass", "fail", "skip", "error", NULL };
 static const char *const outcomes[] = { "holds", "absent",  "skip",
 					"error", "not run", NULL };
 static const char *const units[] = { "s", "ms", "us", "ns", NULL };
-static const char *const statuses[] = { "ok", "skip", "error", NULL };
+static const char *const statuses[] = { "ok", "skipped", "failed", NULL };
 
 static const struct jspec outcome_spec[] = {
 	{ .name = "outcome",
@@ -98,51 +98,101 @@ static const struct jspec meta_spec[] = {
 	OPT("started", J_STR),
 	OPT("duration_s", J_NUM),
 	{ .name = "host", .type = J_OBJ, .nullable = true },
+	{ .name = "options", .type = J_OBJ, .nullable = true },
+	{ .name = "tools", .type = J_MAP, .elem = J_ANY, .nullable = true },
+	{ 0 },
+};
+
+/* Bench (the bench branch's SCHEMA.md): every time in a SERIES. */
+static const struct jspec ci_spec[] = {
+	REQ("lo", J_NUM),
+	REQ("hi", J_NUM),
+	OPT("level", J_NUM),
 	{ 0 },
 };
 
 static const struct jspec stats_spec[] = {
-	REQ("n", J_INT),      REQ("p50", J_NUM),     OPT("min", J_NUM),
-	OPT("p10", J_NUM),    OPT("p90", J_NUM),     OPT("p99", J_NUM),
-	OPT("max", J_NUM),    OPT("mean", J_NUM),    OPT("stddev", J_NUM),
-	OPT("ci_low", J_NUM), OPT("ci_high", J_NUM), { 0 },
+	REQ("n", J_INT),
+	REQ("p50", J_NUM),
+	OPT("min", J_NUM),
+	OPT("p90", J_NUM),
+	OPT("p99", J_NUM),
+	OPT("max", J_NUM),
+	OPT("mean", J_NUM),
+	OPT("stddev", J_NUM),
+	{ .name = "median_ci",
+	  .type = J_OBJ,
+	  .nullable = true,
+	  .sub = ci_spec },
+	{ 0 },
+};
+
+static const struct jspec series_spec[] = {
+	{ .name = "unit", .type = J_STR, .oneof = units },
+	{ .name = "stats", .type = J_OBJ, .required = true, .sub = stats_spec },
+	{ .name = "samples", .type = J_ARR, .elem = J_NUM },
+	{ 0 },
 };
 
 static const struct jspec counter_spec[] = {
-	{ .name = "value", .type = J_NUM, .nullable = true },
+	OPT("per_start", J_NUM),
 	OPT("unit", J_STR),
-	OPT("available", J_BOOL),
-	OPT("reason", J_STR),
+	OPT("starts", J_INT),
+	OPT("unavailable", J_STR),
 	{ 0 },
 };
 
 static const struct jspec variant_spec[] = {
-	REQ("id", J_STR),
-	OPT("title", J_STR),
-	OPT("group", J_STR),
-	{ .name = "unit", .type = J_STR, .oneof = units },
-	{ .name = "status", .type = J_STR, .oneof = statuses },
+	REQ("name", J_STR),
+	REQ("group", J_STR),
+	{ .name = "status",
+	  .type = J_STR,
+	  .required = true,
+	  .oneof = statuses },
+	OPT("description", J_STR),
 	OPT("reason", J_STR),
-	{ .name = "stats", .type = J_OBJ, .sub = stats_spec },
-	{ .name = "samples", .type = J_ARR, .elem = J_NUM },
+	OPT("command", J_STR),
+	{ .name = "start",
+	  .type = J_OBJ,
+	  .nullable = true,
+	  .sub = series_spec },
+	{ .name = "teardown",
+	  .type = J_OBJ,
+	  .nullable = true,
+	  .sub = series_spec },
 	{ .name = "counters",
 	  .type = J_MAP,
 	  .elem = J_OBJ,
+	  .nullable = true,
 	  .sub = counter_spec },
+	{ 0 },
+};
+
+static const struct jspec memory_spec[] = {
+	OPT("cgroup_bytes", J_NUM),
+	OPT("mem_available_bytes", J_NUM),
 	{ 0 },
 };
 
 static const struct jspec level_spec[] = {
 	REQ("k", J_INT),
-	OPT("containers_per_s", J_NUM),
-	OPT("p50_s", J_NUM),
-	OPT("p99_s", J_NUM),
-	OPT("mem_per_container_kib", J_NUM),
+	OPT("rounds", J_INT),
+	{ .name = "latency",
+	  .type = J_OBJ,
+	  .nullable = true,
+	  .sub = series_spec },
+	OPT("starts_per_s", J_NUM),
+	{ .name = "memory_per_idle",
+	  .type = J_OBJ,
+	  .nullable = true,
+	  .sub = memory_spec },
+	OPT("error", J_STR),
 	{ 0 },
 };
 
-static const struct jspec curve_spec[] = {
+static const struct jspec concurrency_spec[] = {
 	REQ("variant", J_STR),
+	OPT("latency", J_STR),
 	{ .name = "levels",
 	  .type = J_ARR,
 	  .elem = J_OBJ,
@@ -171,9 +221,9 @@ static const struct jspec bench_spec[] = {
 	  .required = true,
 	  .sub = variant_spec },
 	{ .name = "concurrency",
-	  .type = J_ARR,
-	  .elem = J_OBJ,
-	  .sub = curve_spec },
+	  .type = J_OBJ,
+	  .nullable = true,
+	  .sub = concurrency_spec },
 	{ 0 },
 };
 

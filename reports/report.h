@@ -126,6 +126,7 @@ json_t *bench_variants(const struct result_file *f); /* NULL if not bench */
 const char *variant_label(const json_t *v);
 bool variant_ok(const json_t *v); /* status ok, with stats */
 double variant_stat(const json_t *v, const char *key); /* s, NAN if absent */
+double series_stat(const json_t *series, const char *key); /* likewise */
 size_t variant_samples(const json_t *v, double **sorted_s);
 void bench_file_para(struct doc *d, const struct result_file *f);
 void bench_tally(const struct result_set *set, struct report_summary *sum);

@@ -35,20 +35,23 @@ static size_t counter_names(const json_t *vars, const char **names)
 
 static void counter_cell(struct cell *cell, const json_t *c)
 {
-	json_t *val = jget(c, "value");
+	json_t *val = jget(c, "per_start");
+	const char *unit = jstr(c, "unit", "");
 
 	if (!c) {
 		cell_set(cell, "-", "none");
 		return;
 	}
-	if (json_is_false(jget(c, "available")) || !json_is_number(val)) {
+	if (!json_is_number(val)) {
 		cell_set(cell, "unavailable", "none");
 		cell_extra(&cell->hover, "%s",
-			   jstr(c, "reason", "not measured on this host"));
+			   jstr(c, "unavailable", "not measured on this host"));
 		return;
 	}
-	cell_printf(cell, "%.4g %s", json_number_value(val),
-		    jstr(c, "unit", ""));
+	if (!strcmp(unit, "count"))
+		unit = "";
+	cell_printf(cell, "%.4g%s%s", json_number_value(val), *unit ? " " : "",
+		    unit);
 	cell->cls = "num";
 }
 
@@ -89,10 +92,10 @@ int render_counters(struct doc *d, const struct result_set *set,
 		    struct report_summary *sum)
 {
 	(void)sum;
-	d->ops->para(d, "perf_event counters per start, as the bench "
-			"recorded them. Software events are always there; "
-			"hardware ones need a PMU (hover an unavailable cell "
-			"for why).");
+	d->ops->para(d, "perf_event counters per start (totals over the "
+			"samples divided by the starts), as the bench recorded "
+			"them. Software events are always there; hardware ones "
+			"need a PMU (hover an unavailable cell for why).");
 	for (size_t fi = 0; fi < set->n; fi++) {
 		json_t *vars = bench_variants(&set->f[fi]);
 		json_t *v;
@@ -118,7 +121,7 @@ static const json_t *find_variant(const json_t *vars, const char *id)
 	size_t i;
 
 	json_array_foreach(vars, i, v)
-		if (!strcmp(jstr(v, "id", ""), id) && variant_ok(v))
+		if (!strcmp(jstr(v, "name", ""), id) && variant_ok(v))
 			return v;
 	return NULL;
 }
@@ -129,7 +132,7 @@ static size_t common_variants(const json_t *a, const json_t *b)
 	size_t i, n = 0;
 
 	json_array_foreach(a, i, v)
-		n += variant_ok(v) && find_variant(b, jstr(v, "id", ""));
+		n += variant_ok(v) && find_variant(b, jstr(v, "name", ""));
 	return n;
 }
 
@@ -189,12 +192,10 @@ static void compare_row(struct table *t, size_t row, const json_t *a,
 	char x[32];
 
 	cell_set(table_at(t, row, 0), variant_label(a), "id");
-	cell_printf(table_at(t, row, 1), "%s (n=%lld)",
-		    fmt_seconds(ma, x, sizeof(x)),
-		    (long long)jnum(jget(a, "stats"), "n", 0));
-	cell_printf(table_at(t, row, 2), "%s (n=%lld)",
-		    fmt_seconds(mb, x, sizeof(x)),
-		    (long long)jnum(jget(b, "stats"), "n", 0));
+	cell_printf(table_at(t, row, 1), "%s (n=%.0f)",
+		    fmt_seconds(ma, x, sizeof(x)), variant_stat(a, "n"));
+	cell_printf(table_at(t, row, 2), "%s (n=%.0f)",
+		    fmt_seconds(mb, x, sizeof(x)), variant_stat(b, "n"));
 	cell_printf(table_at(t, row, 3), "%+.1f%%", (mb / ma - 1) * 100);
 	table_at(t, row, 3)->cls = "num";
 	test_cell(table_at(t, row, 4), o, a, b);
@@ -222,7 +223,7 @@ static int compare_table(struct doc *d, const struct result_file *base,
 	for (i = 0; i < ARRAY_SIZE(head); i++)
 		cell_set(&t.head[i], head[i], NULL);
 	json_array_foreach(va, i, v) {
-		const json_t *w = find_variant(vb, jstr(v, "id", ""));
+		const json_t *w = find_variant(vb, jstr(v, "name", ""));
 		if (variant_ok(v) && w)
 			compare_row(&t, row++, v, w, d->opts);
 	}

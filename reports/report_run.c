@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * report_run.c - run-kind results: the conformance matrix (scenario x
- * column, where a column is one target of one file: the host, a VM
- * architecture, a runtime) and the failures with expected vs observed.
+ * column) and the failures with expected vs observed.
+ *
+ * A column is one target on one machine: (target, hostname, arch, kernel).
+ * The suite's records and validate's `host` target on the same machine
+ * share the "host" column; a VM (meta.vm, or the VM init's hostname
+ * "boxcheck-vm") is "vm ARCH"; validate's runtimes are named after
+ * themselves. When the same cell is in two files, the later file wins.
  */
 #include "report.h"
 
@@ -11,12 +16,21 @@
 #include <string.h>
 
 struct column {
-	const struct result_file *f;
+	const struct result_file *f; /* the first file with this column */
 	const char *target;
+	bool control; /* validate's `host` target: expected to fail */
 	char label[128];
 };
 
+/* validate runs the agent on the host too, as its control. */
+static bool is_control(const json_t *r)
+{
+	return !strcmp(jstr(r, "target", ""), "host") &&
+	       !strncmp(jstr(r, "id", ""), "validate/", 9);
+}
+
 struct matrix {
+	const struct result_set *set;
 	struct column *cols;
 	size_t ncols;
 	const char **ids; /* sorted, unique */
@@ -33,23 +47,45 @@ static json_t *records_of(const struct result_file *f)
 	return f->kind == RK_RUN ? jget(f->doc, "records") : NULL;
 }
 
-static json_t *find_record(const struct column *c, const char *id)
+/* Do f's records belong to the machine of column c? */
+static bool same_machine(const struct result_file *f, const struct column *c)
 {
-	json_t *r;
+	static const char *const keys[] = { "hostname", "arch", "kernel" };
+	char a[128], b[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strcmp(host_fact(f, keys[i], a, sizeof(a)),
+			   host_fact(c->f, keys[i], b, sizeof(b))))
+			return false;
+	return json_is_object(jget(f->meta, "vm")) ==
+	       json_is_object(jget(c->f->meta, "vm"));
+}
+
+static json_t *find_record(const struct matrix *m, const struct column *c,
+			   const char *id)
+{
+	json_t *r, *found = NULL;
 	size_t i;
 
-	json_array_foreach(records_of(c->f), i, r)
-		if (!strcmp(jstr(r, "id", ""), id) &&
-		    !strcmp(jstr(r, "target", ""), c->target))
-			return r;
-	return NULL;
+	for (size_t f = 0; f < m->set->n; f++) {
+		if (!same_machine(&m->set->f[f], c))
+			continue;
+		json_array_foreach(records_of(&m->set->f[f]), i, r)
+			if (!strcmp(jstr(r, "id", ""), id) &&
+			    !strcmp(jstr(r, "target", ""), c->target) &&
+			    is_control(r) == c->control)
+				found = r;
+	}
+	return found;
 }
 
 static bool has_column(const struct matrix *m, const struct result_file *f,
-		       const char *target)
+		       const json_t *r)
 {
 	for (size_t i = 0; i < m->ncols; i++)
-		if (m->cols[i].f == f && !strcmp(m->cols[i].target, target))
+		if (!strcmp(m->cols[i].target, jstr(r, "target", "")) &&
+		    m->cols[i].control == is_control(r) &&
+		    same_machine(f, &m->cols[i]))
 			return true;
 	return false;
 }
@@ -76,11 +112,14 @@ static void base_label(struct column *c)
 
 	if (strcmp(c->target, "host") != 0)
 		snprintf(c->label, sizeof(c->label), "%s", c->target);
-	else if (json_is_object(jget(c->f->meta, "vm")))
+	else if (json_is_object(jget(c->f->meta, "vm")) ||
+		 !strcmp(host_fact(c->f, "hostname", arch, sizeof(arch)),
+			 "boxcheck-vm"))
 		snprintf(c->label, sizeof(c->label), "vm %s",
 			 host_fact(c->f, "arch", arch, sizeof(arch)));
 	else
-		snprintf(c->label, sizeof(c->label), "host");
+		snprintf(c->label, sizeof(c->label), "host%s",
+			 c->control ? " (control)" : "");
 }
 
 /* Add what differs among columns with the same label, then a number. */
@@ -127,6 +166,7 @@ static int matrix_build(const struct result_set *set, struct matrix *m)
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
+	m->set = set;
 	for (size_t f = 0; f < set->n; f++)
 		cap += json_array_size(records_of(&set->f[f]));
 	m->cols = calloc(cap + 1, sizeof(*m->cols));
@@ -137,10 +177,11 @@ static int matrix_build(const struct result_set *set, struct matrix *m)
 		json_array_foreach(records_of(&set->f[f]), i, r) {
 			const char *t = jstr(r, "target", ""),
 				   *id = jstr(r, "id", "");
-			if (!has_column(m, &set->f[f], t)) {
+			if (!has_column(m, &set->f[f], r)) {
 				struct column *c = &m->cols[m->ncols++];
 				c->f = &set->f[f];
 				c->target = t;
+				c->control = is_control(r);
 				base_label(c);
 			}
 			if (!has_id(m, id))
@@ -170,12 +211,13 @@ void run_tally(const struct result_set *set, struct report_summary *sum)
 		return;
 	sum->scenarios = m.nids;
 	sum->columns = m.ncols;
-	for (size_t f = 0; f < set->n; f++) {
-		json_t *r;
-		size_t i;
-		json_array_foreach(records_of(&set->f[f]), i, r)
-			sum->verdicts[verdict_index(jstr(r, "verdict", ""))]++;
-	}
+	for (size_t c = 0; c < m.ncols; c++)
+		for (size_t i = 0; i < m.nids; i++) {
+			json_t *r = find_record(&m, &m.cols[c], m.ids[i]);
+			if (r && !m.cols[c].control)
+				sum->verdicts[verdict_index(
+					jstr(r, "verdict", ""))]++;
+		}
 	matrix_free(&m);
 }
 
@@ -191,7 +233,7 @@ static bool is_failure(const json_t *r)
 {
 	const char *v = jstr(r, "verdict", "");
 
-	return !strcmp(v, "fail") || !strcmp(v, "error");
+	return (!strcmp(v, "fail") || !strcmp(v, "error")) && !is_control(r);
 }
 
 bool has_failures(const struct result_set *set)
@@ -211,11 +253,14 @@ static void fill_cell(struct cell *c, const json_t *r)
 	const char *v = jstr(r, "verdict", "error");
 	const char *reason = jstr(r, "reason", "");
 
-	cell_set(c, v, v);
-	cell_extra(&c->sub, "control: %s",
-		   jstr(jget(r, "control"), "outcome", "?"));
+	cell_set(c, v, is_control(r) ? "none" : v);
+	if (is_control(r))
+		cell_extra(&c->sub, "the control: not counted");
+	else
+		cell_extra(&c->sub, "control: %s",
+			   jstr(jget(r, "control"), "outcome", "?"));
 	cell_extra(&c->hover, "%s", reason);
-	if (strcmp(v, "pass") != 0 && *reason)
+	if (strcmp(v, "pass") != 0 && *reason && !is_control(r))
 		cell_extra(&c->note, "%s: %s", v, reason);
 }
 
@@ -253,7 +298,7 @@ int render_matrix(struct doc *d, const struct result_set *set,
 		struct cell *id = table_at(&t, row, 0);
 		cell_set(id, m.ids[row], "id");
 		for (size_t c = 0; c < m.ncols; c++) {
-			json_t *rec = find_record(&m.cols[c], m.ids[row]);
+			json_t *rec = find_record(&m, &m.cols[c], m.ids[row]);
 			if (rec && !id->hover)
 				cell_extra(&id->hover, "%s: %s",
 					   jstr(rec, "title", ""),
@@ -297,9 +342,11 @@ static void failure_row(struct table *t, size_t row, const struct column *c,
 	cell_set(table_at(t, row, 1), c->label, NULL);
 	cell_set(table_at(t, row, 2), v, v);
 	cell_set(table_at(t, row, 3), jstr(r, "expected", ""), NULL);
-	cell_printf(table_at(t, row, 4), "%s: %s", jstr(iso, "outcome", "?"),
+	cell_printf(table_at(t, row, 4), "%s%s%s", jstr(iso, "outcome", "?"),
+		    *jstr(iso, "observed", "") ? ": " : "",
 		    jstr(iso, "observed", ""));
-	cell_printf(table_at(t, row, 5), "%s: %s", jstr(ctl, "outcome", "?"),
+	cell_printf(table_at(t, row, 5), "%s%s%s", jstr(ctl, "outcome", "?"),
+		    *jstr(ctl, "observed", "") ? ": " : "",
 		    jstr(ctl, "observed", ""));
 	cell_set(table_at(t, row, 6), jstr(r, "reason", ""), NULL);
 	evidence_text(iso, ev, sizeof(ev));
@@ -322,7 +369,7 @@ int render_failures(struct doc *d, const struct result_set *set,
 		return r;
 	for (size_t c = 0; c < m.ncols; c++)
 		for (size_t i = 0; i < m.nids; i++) {
-			json_t *rec = find_record(&m.cols[c], m.ids[i]);
+			json_t *rec = find_record(&m, &m.cols[c], m.ids[i]);
 			n += rec && is_failure(rec);
 		}
 	r = table_init(&t, "failures-table", ARRAY_SIZE(head), n);
@@ -332,7 +379,7 @@ int render_failures(struct doc *d, const struct result_set *set,
 		cell_set(&t.head[i], head[i], NULL);
 	for (size_t i = 0; i < m.nids; i++)
 		for (size_t c = 0; c < m.ncols; c++) {
-			json_t *rec = find_record(&m.cols[c], m.ids[i]);
+			json_t *rec = find_record(&m, &m.cols[c], m.ids[i]);
 			if (rec && is_failure(rec))
 				failure_row(&t, row++, &m.cols[c], rec);
 		}

@@ -44,9 +44,7 @@ fail() {
 	exit 1
 }
 
-"$bin" report "$fix/run-host.json" "$fix/run-vm-aarch64.json" \
-	"$fix/validate-runtimes.json" "$fix/bench-a.json" "$fix/bench-b.json" \
-	--html "$out/report.html" --markdown "$out/report.md"
+"$bin" report "$fix"/*.json --html "$out/report.html" --markdown "$out/report.md"
 
 # chromium FLAG... : run headless on our file, at most 90 s.
 chrome() {

@@ -15,9 +15,9 @@
 #define FIX "tests/fixtures/report/"
 
 static const char *const good[] = {
-	FIX "run-host.json",	      FIX "run-vm-aarch64.json",
-	FIX "validate-runtimes.json", FIX "bench-a.json",
-	FIX "bench-b.json",
+	FIX "run-host.json",	  FIX "run-vm-aarch64.json",
+	FIX "run-vm-x86_64.json", FIX "validate-runtimes.json",
+	FIX "bench-a.json",	  FIX "bench-b.json",
 };
 
 static char *dir;
@@ -39,8 +39,8 @@ static int teardown(void **state)
 
 static void loads_good_fixtures(void **state)
 {
-	static const enum result_kind kinds[] = { RK_RUN, RK_RUN, RK_RUN,
-						  RK_BENCH, RK_BENCH };
+	static const enum result_kind kinds[] = { RK_RUN, RK_RUN,   RK_RUN,
+						  RK_RUN, RK_BENCH, RK_BENCH };
 	char err[512];
 
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
@@ -69,7 +69,9 @@ static void names_file_and_problem(void **state)
 		{ FIX "bad/bad-verdict.json", "'records[0].verdict' is 'maybe'",
 		  -EINVAL },
 		{ FIX "bad/bench-bad-stat.json",
-		  "'variants[0].stats.p50' must be a number", -EINVAL },
+		  "'variants[0].start.stats.p50' must be a number", -EINVAL },
+		{ FIX "bad/bench-no-levels.json",
+		  "missing member 'concurrency.levels'", -EINVAL },
 		{ FIX "bad/not-object.json", "not a JSON object", -EINVAL },
 		{ FIX "bad/no-such-file.json", "cannot read", -ENOENT },
 	};
@@ -97,8 +99,9 @@ static void unknown_members_are_fine(void **state)
 	assert_non_null(o);
 	fputs("{\"format\":\"boxcheck-results\",\"format_version\":1,"
 	      "\"kind\":\"bench\",\"future\":[1],\"meta\":{\"host\":null},"
-	      "\"variants\":[{\"id\":\"v\",\"new\":{},\"stats\":{\"n\":1,"
-	      "\"p50\":2,\"p42\":3}}]}",
+	      "\"variants\":[{\"name\":\"v\",\"group\":\"new\",\"status\":"
+	      "\"ok\",\"new\":{},\"start\":{\"stats\":{\"n\":1,\"p50\":2,"
+	      "\"p42\":3}}}],\"concurrency\":null}",
 	      o);
 	fclose(o);
 	assert_int_equal(result_load(path, &f, err, sizeof(err)), 0);
@@ -216,8 +219,9 @@ static void renders_both_documents(void **state)
 	assert_int_equal(report_write(html, &html_ops, &set, &o, &sum), 0);
 	assert_int_equal(sum.plots_failed, 0);
 	assert_true(sum.plots >= 8);
-	assert_int_equal(sum.scenarios, 6);
-	assert_int_equal(sum.columns, 5);
+	/* host, host (control), vm aarch64, vm x86_64, ref, runc, crun, bwrap */
+	assert_int_equal(sum.scenarios, 11);
+	assert_int_equal(sum.columns, 8);
 	assert_int_equal(report_write(md, &markdown_ops, &set, &o, &sum), 0);
 	results_free(&set);
 	plot_cache_free(&cache);
@@ -236,8 +240,8 @@ static void renders_both_documents(void **state)
 	assert_null(strstr(h, "<?xml"));
 	assert_non_null(strstr(h, "<svg"));
 	assert_non_null(
-		strstr(m, "![Start latency by variant](r-ladder-3.svg)"));
-	snprintf(svg, sizeof(svg), "%s/r-ladder-3.svg", dir);
+		strstr(m, "![Start latency by variant](r-ladder-4.svg)"));
+	snprintf(svg, sizeof(svg), "%s/r-ladder-4.svg", dir);
 	assert_int_equal(access(svg, R_OK), 0);
 	free(h), free(m);
 }
