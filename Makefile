@@ -124,9 +124,11 @@ check: deps-check
 # report is written even when scenarios fail (its summary says so); the
 # target fails only when the suite could not run or the report not render.
 RUN_OUT := reports/out
-# TODO(bench): enable when `boxcheck bench` lands in main (flags as merged):
-# RUN_BENCH = $(BIN) bench --quick --json $(RUN_OUT)/bench.json
-RUN_BENCH =
+# The quick bench, with every external runtime `bench --compare` knows
+# (those not installed come out as skipped).
+RUN_COMPARE := true,exec,unshare,bwrap,runc,crun,nspawn,lxc,podman
+RUN_BENCH = $(BIN) bench --quick --compare $(RUN_COMPARE) \
+	--json $(RUN_OUT)/bench.json
 run: all
 	@ci/install-deps.sh $(sort $(DEPS_RUN))
 	@mkdir -p $(RUN_OUT)

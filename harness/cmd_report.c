@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* boxcheck report: render result files as HTML and/or Markdown with plots. */
 #include "cli.h"
+#include "../bench/stats.h"
 #include "../reports/report.h"
 
 #include <getopt.h>
@@ -73,15 +74,35 @@ static int parse(int argc, char **argv, struct report_args *a)
 }
 
 /*
- * The comparison test is `boxcheck compare`'s (Mann-Whitney U plus a
- * minimum effect size). TODO(bench): when bench/compare lands in main, set
- * .compare to its sample test here; until then the comparison section
- * shows the medians side by side, marked untested.
+ * The comparison test is `boxcheck compare`'s: a two-sided Mann-Whitney U
+ * (bench/stats.c) on the raw start samples, and a difference only when
+ * p < alpha and the median moved by more than the threshold (the defaults of
+ * `boxcheck compare`).
  */
+#define COMPARE_ALPHA 0.01
+#define COMPARE_THRESHOLD 0.05
+
+static int mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+			struct cmp_result *out)
+{
+	struct mwu m;
+	int r = stats_mann_whitney(a, na, b, nb, &m);
+
+	if (r < 0)
+		return r;
+	out->p = m.p;
+	out->effect = m.effect;
+	out->significant =
+		m.p < COMPARE_ALPHA &&
+		(m.effect > COMPARE_THRESHOLD || m.effect < -COMPARE_THRESHOLD);
+	return 0;
+}
+
 static struct plot_cache cache;
 static const struct report_opts opts = {
-	.compare = NULL,
-	.min_effect = 0.05,
+	.compare = mann_whitney,
+	.alpha = COMPARE_ALPHA,
+	.min_effect = COMPARE_THRESHOLD,
 	.cache = &cache,
 };
 

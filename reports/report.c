@@ -116,11 +116,14 @@ const char *fmt_seconds(double s, char *buf, size_t len)
 void report_summary_line(char *buf, size_t len, const struct report_summary *s)
 {
 	snprintf(buf, len,
-		 "%zu scenarios x %zu columns: %zu pass, %zu fail, %zu skip, "
-		 "%zu error; %zu bench variants; %zu plots%s",
-		 s->scenarios, s->columns, s->verdicts[0], s->verdicts[1],
-		 s->verdicts[2], s->verdicts[3], s->variants, s->plots,
-		 s->plots_failed ? " (some failed)" : "");
+		 "%zu scenario%s x %zu column%s: %zu pass, %zu fail, %zu skip, "
+		 "%zu error; %zu bench variant%s; %zu plot%s%s",
+		 s->scenarios, s->scenarios == 1 ? "" : "s", s->columns,
+		 s->columns == 1 ? "" : "s", s->verdicts[0], s->verdicts[1],
+		 s->verdicts[2], s->verdicts[3], s->variants,
+		 s->variants == 1 ? "" : "s", s->plots,
+		 s->plots == 1 ? "" : "s",
+		 s->plots_failed ? " (some could not be drawn)" : "");
 }
 
 void plot_cache_free(struct plot_cache *c)

@@ -43,6 +43,7 @@ struct cmp_result {
 struct report_opts {
 	int (*compare)(const double *a, size_t na, const double *b, size_t nb,
 		       struct cmp_result *out);
+	double alpha;	   /* for the text: the significance level */
 	double min_effect; /* for the text: 0.05 is 5% */
 	/* Plots drawn once, reused by the next document (may be NULL). */
 	struct plot_cache *cache;

@@ -180,9 +180,12 @@ static void test_cell(struct cell *c, const struct report_opts *o,
 		cell_extra(&c->hover, "%s", strerror(-r));
 		return;
 	}
-	cell_printf(c, "%s (p=%.3g)",
-		    res.significant ? "different" : "no difference", res.p);
-	c->cls = res.significant ? "fail" : "pass";
+	cell_printf(c, "%s (p=%.2g)",
+		    !res.significant ? "same"
+		    : res.effect > 0 ? "slower"
+				     : "faster",
+		    res.p);
+	c->cls = !res.significant ? "pass" : res.effect > 0 ? "fail" : "skip";
 }
 
 static void compare_row(struct table *t, size_t row, const json_t *a,
@@ -241,15 +244,15 @@ int render_comparison(struct doc *d, const struct result_set *set,
 	(void)sum;
 	if (d->opts && d->opts->compare)
 		snprintf(line, sizeof(line),
-			 "The same test as boxcheck compare: Mann-Whitney U "
-			 "on the raw samples, and a difference only counts "
-			 "when the medians differ by at least %.0f%%.",
-			 d->opts->min_effect * 100);
+			 "The test of boxcheck compare on the raw start "
+			 "samples: two-sided Mann-Whitney U, and a change "
+			 "counts only when p < %g and the median moved by more "
+			 "than %.0f%% of the baseline's.",
+			 d->opts->alpha, d->opts->min_effect * 100);
 	else
 		snprintf(line, sizeof(line),
-			 "Medians side by side. The significance test "
-			 "(Mann-Whitney U plus a minimum effect size, as "
-			 "boxcheck compare does) is not in this build.");
+			 "Medians side by side, not tested (this build has no "
+			 "comparison test).");
 	d->ops->para(d, line);
 	for (size_t f = 0; f < set->n; f++) {
 		const struct result_file *o = &set->f[f];

@@ -278,6 +278,15 @@ static void cli_exit_status(void **state)
 	assert_int_equal(run_cli(args, err, sizeof(err)), 2);
 	snprintf(args, sizeof(args), "%s --markdown %s/ok.md", good[0], dir);
 	assert_int_equal(run_cli(args, err, sizeof(err)), 0);
+	/* Two bench files: the comparison runs compare's test. */
+	snprintf(args, sizeof(args), "%s %s --markdown %s/cmp.md", good[4],
+		 good[5], dir);
+	assert_int_equal(run_cli(args, err, sizeof(err)), 0);
+	snprintf(args, sizeof(args), "%s/cmp.md", dir);
+	char *md = slurp_path(args);
+	assert_non_null(strstr(md, "two-sided Mann-Whitney U"));
+	assert_non_null(strstr(md, "(p="));
+	free(md);
 }
 
 int main(void)
