@@ -44,10 +44,16 @@ static void check_rejects_bad_specs(void **state)
 		{ { .ns = 0 }, "no command" },
 		{ { .ns = NS_BIT(NS_USER), .argv = sh_argv },
 		  "a user namespace needs id maps" },
-		{ { .ns = NS_BIT(NS_MNT), .root = "/r", .lowers = lowers,
-		    .n_lowers = 1, .scratch = "/s", .argv = sh_argv },
+		{ { .ns = NS_BIT(NS_MNT),
+		    .root = "/r",
+		    .lowers = lowers,
+		    .n_lowers = 1,
+		    .scratch = "/s",
+		    .argv = sh_argv },
 		  "a root and an overlay at once" },
-		{ { .ns = NS_BIT(NS_MNT), .lowers = lowers, .n_lowers = 1,
+		{ { .ns = NS_BIT(NS_MNT),
+		    .lowers = lowers,
+		    .n_lowers = 1,
 		    .argv = sh_argv },
 		  "an overlay needs a scratch dir" },
 		{ { .root = "/r", .argv = sh_argv },
@@ -62,8 +68,10 @@ static void check_rejects_bad_specs(void **state)
 	}
 	idmap_single(&m, 0, 100000, 65536);
 	struct container_spec ok = { .ns = NS_BIT(NS_USER) | NS_BIT(NS_MNT),
-				     .uid_map = &m, .gid_map = &m,
-				     .root = "/r", .argv = sh_argv };
+				     .uid_map = &m,
+				     .gid_map = &m,
+				     .root = "/r",
+				     .argv = sh_argv };
 	assert_int_equal(container_check(&ok, &e), 0);
 }
 
@@ -72,8 +80,11 @@ static int run(const char *script, unsigned ns, bool user, pid_t *pid,
 	       struct container_error *e)
 {
 	struct idmap m;
-	struct container_spec s = { .ns = ns, .root = root, .argv = sh_argv,
-				    .envp = env, .hostname = "boxtest" };
+	struct container_spec s = { .ns = ns,
+				    .root = root,
+				    .argv = sh_argv,
+				    .envp = env,
+				    .hostname = "boxtest" };
 	int st;
 
 	idmap_single(&m, 0, 100000, 65536);
@@ -129,8 +140,9 @@ static void missing_command_names_execve(void **state)
 {
 	struct container_error e = { "", 0 };
 	char *argv[] = { "/no/such/program", NULL };
-	struct container_spec s = { .ns = NS_BIT(NS_MNT), .root = root,
-				    .argv = argv, .envp = env };
+	struct container_spec s = {
+		.ns = NS_BIT(NS_MNT), .root = root, .argv = argv, .envp = env
+	};
 	pid_t pid;
 
 	if (geteuid() != 0)
