@@ -18,6 +18,8 @@ const struct command commands[] = {
 	  cmd_inspect, usage_inspect },
 	{ "validate", "check runtimes against the standard profile",
 	  cmd_validate, usage_validate },
+	{ "exec", "run a command in the reference container", cmd_exec,
+	  usage_exec },
 	{ "bench", "start-latency benchmarks", cmd_bench, usage_bench },
 	{ "compare", "compare two bench results (regression gate)", cmd_compare,
 	  usage_compare },

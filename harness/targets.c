@@ -12,16 +12,13 @@
 #include <sys/capability.h>
 
 /*
- * ref: boxcheck's own reference container. The lead plugs `boxcheck exec`
- * in by defining REF_TEMPLATE as its command line, for instance
- *   "{self} exec --rootfs {rootfs} --hostname {hostname} --pids {pids}
- *    --memory {memory} --cgroup {cgroup} --read-only -- {agent}"
- * (placeholders: see template_expand() in targets.h). Until then the target
- * skips. A function instead of a template: set .prepare to it.
+ * ref: boxcheck's own reference container, `boxcheck exec` asked for the
+ * standard profile (placeholders: see template_expand() in targets.h).
  */
-#ifndef REF_TEMPLATE
-#define REF_TEMPLATE NULL
-#endif
+#define REF_TEMPLATE                                                           \
+	"{self} exec --root {rootfs} --hostname {hostname} --pids-max {pids} " \
+	"--memory-max {memory} --cgroup {cgroup} --read-only --no-new-privs "  \
+	"-- {agent}"
 
 #define NO_TIME_OCI "runtime-spec 1.0 has no time namespace"
 #define NO_CGROUP_OPTS "has no cgroup options"
@@ -310,8 +307,6 @@ const struct target target_table[] = {
 	  .summary = "boxcheck's own reference container (boxcheck exec)",
 	  .prepare = prepare_template,
 	  .tmpl = REF_TEMPLATE,
-	  .not_ready =
-		  REF_TEMPLATE ? NULL : "reference container not built yet",
 	  .needs_rootfs = true },
 	{ .name = "host",
 	  .summary = "no isolation: the control",

@@ -202,5 +202,7 @@ int cg_path_dir(const struct cg_layout *l, int i, const char *cgpath, char *buf,
  * directory, -ENOSYS no clone3, -E2BIG or -EINVAL no CLONE_INTO_CGROUP.
  */
 pid_t cg_clone_into(const struct cg_group *g);
+/* The same with more clone flags (CLONE_NEW*). */
+pid_t cg_clone_into_flags(const struct cg_group *g, unsigned long flags);
 
 #endif
