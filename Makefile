@@ -91,7 +91,7 @@ $(BUILD)/tests/%: tests/%.c $(LIB) tests/testlib.h | $(BUILD)
 
 # ---- checks ---------------------------------------------------------------
 
-unit: deps-check $(TESTS) $(BIN)
+unit: deps-check $(TESTS) $(BIN) $(BUILD)/boxcheck-static
 	@set -e; for t in $(TESTS); do echo "== $$t"; BOXCHECK=$(abspath $(BIN)) $$t; done
 
 CHECK_OUT := $(BUILD)/check
