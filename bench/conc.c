@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Concurrency: K containers (the ns-all step for now; the reference
- * container once it lands) started at once by one launcher in a cgroup of
- * its own. Latency of each: the burst's first clone call -> that child's
+ * Concurrency: K reference containers (primitives/container.c: every
+ * namespace, id maps, a read-only pivot_root into the fixture, default
+ * capabilities, no_new_privs) started back to back by one launcher in a
+ * cgroup of its own, which all of them stay in. Latency of each: the burst's first clone call -> that child's
  * report. Throughput: K / (last report - first clone call). Memory per idle
  * container: the cgroup's memory usage and the host's MemAvailable, before
  * the burst and with all K idle, divided by K.
  */
+#include "../primitives/container.h"
 #include "../primitives/ns.h"
 #include "fixture.h"
 #include "run.h"
@@ -16,7 +18,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#define CONC_STEP LS_NS_ALL
+#define CONC_STEP LS_CONTAINER
 
 struct burst {
 	struct chan report, idle, go, back;
@@ -48,36 +50,52 @@ static double cg_memory(const struct cg_group *g)
 	return read_u64(path, &v) == 0 ? (double)v : -1;
 }
 
-static void idle_child(struct burst *b, const char *path)
+/* tiny reports on fd 3 and idles reading fd 4 until the harness lets go. */
+static void conc_spec(struct burst *b, struct idmap *m, int fds[2],
+		      struct container_spec *s)
 {
-	static char *const argv[] = { "tiny", NULL }, *const envp[] = { NULL };
+	static char *const argv[] = { FIXTURE_TINY, NULL };
+	static char *const envp[] = { NULL };
 
-	if (dup2(b->report.wr, 3) < 0 || dup2(b->idle.rd, 4) < 0)
-		_exit(124);
-	execve(path, argv, envp);
-	_exit(127);
+	idmap_single(m, 0, 100000, 65536);
+	fds[0] = b->report.wr;
+	fds[1] = b->idle.rd;
+	*s = (struct container_spec){
+		.ns = ns_available(),
+		.uid_map = m,
+		.gid_map = m,
+		.root = b->c->rootfs,
+		.readonly_root = true,
+		.set_caps = true,
+		.caps = caps_default,
+		.no_new_privs = true,
+		.argv = argv,
+		.envp = envp,
+		.pass_fds = fds,
+		.n_pass_fds = 2,
+	};
 }
 
 /* The launcher: wait for go, start K, send the burst start, reap all. */
 static void launcher(struct burst *b)
 {
-	unsigned long flags = ns_flags(ladder_steps[CONC_STEP].ns);
-	char path[PATH_MAX + 16], g;
+	struct container_spec spec;
+	struct idmap m;
 	unsigned started = 0;
+	int fds[2];
 	double t0;
+	char g;
 
 	/* Only the harness may hold the idle pipe's write end. */
 	closep(&b->idle.wr);
 	closep(&b->report.rd);
-	snprintf(path, sizeof(path), "%s%s", b->c->rootfs, FIXTURE_TINY);
+	conc_spec(b, &m, fds, &spec);
 	if (chan_recv(&b->go, &g, 1) < 0)
 		_exit(1);
 	t0 = bench_now();
 	for (; started < b->k; started++) {
-		pid_t pid = bench_clone3(flags, -1);
-		if (pid == 0)
-			idle_child(b, path);
-		if (pid < 0)
+		pid_t pid;
+		if (container_start(&spec, &pid, NULL) < 0)
 			break;
 	}
 	chan_send(&b->back, &t0, sizeof(t0));

@@ -100,4 +100,9 @@ pid_t bench_clone3(uint64_t flags, int cgroup_fd);
 /* Monotonic clock in seconds. */
 double bench_now(void);
 
+/* The full reference container (bench/ladder_container.c). */
+int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
+			    struct ladder_sample *out);
+double bench_now(void);
+
 #endif

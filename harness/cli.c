@@ -23,6 +23,8 @@ const struct command commands[] = {
 	{ "bench", "start-latency benchmarks", cmd_bench, usage_bench },
 	{ "compare", "compare two bench results (regression gate)", cmd_compare,
 	  usage_compare },
+	{ "report", "render result files as HTML and Markdown with plots",
+	  cmd_report, usage_report },
 	{ NULL, NULL, NULL, NULL },
 };
 

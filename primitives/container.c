@@ -249,6 +249,27 @@ static _Noreturn void child_fail(struct chan *err, const char *step, int r)
 	_exit(127);
 }
 
+/*
+ * pass_fds[i] becomes fd 3 + i, without close-on-exec. First every one
+ * moves above the range, so no dup2 clobbers one still to be moved.
+ */
+static int pass_fds(const struct container_spec *s)
+{
+	int high[16];
+
+	if (s->n_pass_fds > ARRAY_SIZE(high))
+		return -E2BIG;
+	for (size_t i = 0; i < s->n_pass_fds; i++) {
+		high[i] = fcntl(s->pass_fds[i], F_DUPFD_CLOEXEC, 100);
+		if (high[i] < 0)
+			return neg_errno();
+	}
+	for (size_t i = 0; i < s->n_pass_fds; i++)
+		if (dup2(high[i], 3 + (int)i) < 0)
+			return neg_errno();
+	return 0;
+}
+
 /* execvpe searches the caller's PATH: take the container's. */
 static void use_path_of(char *const *envp)
 {
@@ -262,16 +283,20 @@ static _Noreturn void child_main(const struct container_spec *s,
 {
 	struct child c = { .s = s };
 	char b;
+	int r;
 
 	close(go->wr);
 	close(err->rd);
 	if (fd_read_all(go->rd, &b, 1) != 1) /* parent gone or failed */
 		_exit(127);
 	for (size_t i = 0; i < ARRAY_SIZE(child_steps); i++) {
-		int r = child_steps[i].run(&c);
+		r = child_steps[i].run(&c);
 		if (r < 0)
 			child_fail(err, child_steps[i].name, r);
 	}
+	r = pass_fds(s);
+	if (r < 0)
+		child_fail(err, "pass fds", r);
 	use_path_of(s->envp);
 	execvpe(s->argv[0], s->argv, s->envp);
 	child_fail(err, "execve", neg_errno());

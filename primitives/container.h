@@ -29,6 +29,8 @@ struct container_spec {
 	bool no_new_privs;
 	char *const *argv;
 	char *const *envp;
+	const int *pass_fds; /* become fds 3, 4, ... of the command */
+	size_t n_pass_fds;
 };
 
 /* Why a start failed: the step's name and -errno. */
