@@ -26,6 +26,19 @@ static void cpu_model(char *buf, size_t len)
 	}
 }
 
+/* The device tree's root "compatible" list (NUL-separated) names c. */
+static bool dt_compatible(const char *c)
+{
+	char buf[512];
+	int n = read_text("/sys/firmware/devicetree/base/compatible", buf,
+			  sizeof(buf));
+
+	for (int at = 0; at < n; at += strlen(buf + at) + 1)
+		if (strcmp(buf + at, c) == 0)
+			return true;
+	return false;
+}
+
 /* "none", or what told us we are a guest. */
 static void virtualization(char *buf, size_t len)
 {
@@ -42,6 +55,8 @@ static void virtualization(char *buf, size_t len)
 		snprintf(buf, len, "vm (xen)");
 	else if (path_exists("/sys/firmware/devicetree/base/hypervisor"))
 		snprintf(buf, len, "vm (device tree hypervisor node)");
+	else if (dt_compatible("linux,dummy-virt"))
+		snprintf(buf, len, "vm (qemu virt, device tree)");
 }
 
 /*

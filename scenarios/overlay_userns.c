@@ -10,7 +10,9 @@
 #include "../primitives/overlay.h"
 
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 
 static bool has_xattr(const char *path, const char *name)
@@ -44,6 +46,26 @@ static int userns_layers(void)
 	return 0;
 }
 
+/*
+ * A userxattr overlay keeps its metadata in user.* xattrs on the upper
+ * filesystem: 0 when it takes one, else -errno (tmpfs before Linux 6.6
+ * answers EOPNOTSUPP). fs names the filesystem type for the skip reason.
+ */
+static int upper_takes_user_xattr(const char *dir, char *fs, size_t len)
+{
+	struct statfs sf;
+	int r = 0;
+
+	if (statfs(dir, &sf) == 0 && sf.f_type == TMPFS_MAGIC)
+		snprintf(fs, len, "tmpfs (user.* xattrs from Linux 6.6)");
+	else
+		snprintf(fs, len, "type 0x%lx", (unsigned long)sf.f_type);
+	if (setxattr(dir, "user.boxcheck.probe", "1", 1, 0) < 0)
+		r = neg_errno();
+	removexattr(dir, "user.boxcheck.probe");
+	return r;
+}
+
 /* The control: the same mount and operations by root, without userns. */
 static enum obs userns_userxattr(struct ctx *c)
 {
@@ -54,6 +76,14 @@ static enum obs userns_userxattr(struct ctx *c)
 
 	TRY(c, userns_layers(), "make the layers of the unprivileged user");
 	if (c->isolate) {
+		char fs[64];
+		if (upper_takes_user_xattr("u/upper", fs, sizeof(fs)) ==
+		    -EOPNOTSUPP)
+			return ctx_skip(c,
+					"the upper dir's filesystem, %s, takes "
+					"no user.* xattrs, which a userxattr "
+					"overlay needs",
+					fs);
 		s.extra = "userxattr";
 		r = overlay_userns_run(&s, "u/merged", NOBODY_ID, NOBODY_ID,
 				       remake_empty, NULL);
