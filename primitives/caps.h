@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* caps.h - capability sets through libcap. */
+#ifndef BOXCHECK_CAPS_H
+#define BOXCHECK_CAPS_H
+
+#include "base.h"
+
+/* A set of capabilities as a bit mask: bit n is capability n. */
+typedef uint64_t capmask_t;
+#define CAPMASK(c) ((capmask_t)1 << (c))
+
+/* The OCI/Docker default set a container keeps (runc's spec default). */
+extern const capmask_t caps_default;
+
+/*
+ * Parse "cap_net_admin,SYS_ADMIN,chown" (with or without "cap_", any case),
+ * "all", "none" or "default". -EINVAL names nothing; *bad points to the
+ * first unknown word when given.
+ */
+int caps_parse_list(const char *list, capmask_t *mask, const char **bad);
+/* "cap_chown,cap_kill" (libcap's names), or "none". */
+int caps_format_list(capmask_t mask, char *buf, size_t len);
+/* Capabilities this kernel knows (libcap's runtime probe). */
+capmask_t caps_all(void);
+
+/* The five sets of a process. */
+struct cap_sets {
+	capmask_t effective, permitted, inheritable, bounding, ambient;
+};
+int caps_read_self(struct cap_sets *s);
+
+/*
+ * Keep exactly `keep` across the coming execve, as runtimes do:
+ * 1. drop every other capability from the bounding set (needs CAP_SETPCAP),
+ * 2. set effective, permitted and inheritable to keep,
+ * 3. raise keep in the ambient set so a non-root uid keeps it over execve.
+ */
+int caps_keep_only(capmask_t keep);
+int caps_set_no_new_privs(void);
+
+#endif

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# host-state.sh BOXCHECK [RUN ARGS...]
+#
+# Proves that a boxcheck run leaves the host as it found it. Snapshots, runs
+# `boxcheck run ARGS` and snapshots again; any difference fails the test:
+#   - the host's mount table (/proc/self/mountinfo, whole lines);
+#   - every cgroup directory below our own cgroup on every hierarchy, and any
+#     directory anywhere under /sys/fs/cgroup named after this run;
+#   - network namespaces in /run/netns;
+#   - the run directory area (/run/boxcheck or $BOXCHECK_RUNDIR);
+#   - processes still running the boxcheck binary that this run started.
+# Other boxcheck runs on the same host (other instances) are left out.
+set -euo pipefail
+
+bin=$(realpath "$1")
+shift
+[ $# -gt 0 ] || set -- -j 2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+own_dirs() {
+	# "ID:CONTROLLERS:PATH" -> our directory on each mounted hierarchy.
+	while IFS=: read -r _ ctrls path; do
+		local mnt
+		if [ -z "$ctrls" ]; then
+			mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+		else
+			ctrls=${ctrls#name=}
+			mnt=$(awk -v c="$ctrls" '$9 == "cgroup" && ("," $NF ",") ~ ("," c ",") \
+				{print $5; exit}' /proc/self/mountinfo)
+		fi
+		[ -n "$mnt" ] && [ -d "$mnt$path" ] && echo "$mnt${path%/}"
+	done </proc/self/cgroup | sort -u
+}
+
+others() {
+	# Cgroup dirs of other boxcheck instances that are alive: not ours.
+	grep -v -E "/boxcheck-[0-9]+-[0-9]+(/|$)" || true
+}
+
+snapshot() {
+	local dst=$1 pid=$2
+	cat /proc/self/mountinfo >"$dst.mounts"
+	for d in $(own_dirs); do find "$d" -mindepth 1 -type d 2>/dev/null; done |
+		others | sort >"$dst.cgroups"
+	find /sys/fs/cgroup -type d -name "boxcheck-$pid-*" 2>/dev/null |
+		sort >>"$dst.cgroups"
+	ls -1 /run/netns 2>/dev/null | sort >"$dst.netns" || true
+	ls -1 "${BOXCHECK_RUNDIR:-/run/boxcheck}" 2>/dev/null |
+		grep -E "^boxcheck-$pid-" | sort >"$dst.rundirs" || true
+}
+
+snapshot "$out/before" none
+set +e
+"$bin" run "$@" >"$out/run.log" 2>&1 &
+pid=$!
+wait $pid
+rc=$?
+set -e
+snapshot "$out/after" "$pid"
+# The "before" state had no dirs of this pid by construction.
+: >"$out/before.rundirs"
+
+status=0
+for kind in mounts cgroups netns rundirs; do
+	if ! diff -u "$out/before.$kind" "$out/after.$kind" >"$out/diff.$kind"; then
+		echo "host-state: $kind changed:" >&2
+		cat "$out/diff.$kind" >&2
+		status=1
+	fi
+done
+left=$(for p in /proc/[0-9]*; do
+	[ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] && echo "${p#/proc/}"
+done || true)
+if [ -n "$left" ]; then
+	echo "host-state: processes of $bin still running: $left" >&2
+	status=1
+fi
+if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
+	echo "host-state: boxcheck run exited $rc" >&2
+	cat "$out/run.log" >&2
+	status=1
+fi
+tail -n 1 "$out/run.log"
+if [ $status -eq 0 ]; then
+	echo "host-state: unchanged after '$bin run $*' (mounts, cgroups, netns, run dirs, processes)"
+fi
+exit $status
