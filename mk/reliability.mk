@@ -75,6 +75,7 @@ FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefine
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 FUZZ_RUN = $(FUZZ_BUILD)/$$t -timeout=5 -rss_limit_mb=1024 -max_len=4096 \
+           -close_fd_mask=2 \
            -artifact_prefix=$(FUZZ_BUILD)/$$t-
 
 $(FUZZ_BUILD)/libboxcheck.a: FORCE
