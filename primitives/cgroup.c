@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 
 const struct cg_ctrl_info cg_ctrl_table[CG__COUNT] = {
@@ -98,7 +100,10 @@ static int parse_mount_line(char *line, const char *root, struct cg_hier *h)
 	else
 		return -ENOENT;
 	unescape(mpoint);
+	unescape(mroot);
 	snprintf(h->mount, sizeof(h->mount), "%s%s", root, mpoint);
+	snprintf(h->mroot, sizeof(h->mroot), "%s", mroot);
+	snprintf(h->opts, sizeof(h->opts), "%s", super);
 	if (h->version == 1)
 		h->ctrls = ctrls_of_list(super, h->name, sizeof(h->name));
 	return 0;
@@ -123,6 +128,11 @@ static int find_hier(struct cg_layout *l, int version, unsigned ctrls,
 	return -1;
 }
 
+/*
+ * The same hierarchy can be mounted twice: a whole-tree mount and a bind of
+ * a subtree (as container runtimes do). The whole tree reaches our cgroup
+ * wherever it sits, so it wins.
+ */
 static int read_mounts(const char *root, struct cg_layout *l)
 {
 	char path[PATH_MAX], line[8192];
@@ -132,14 +142,45 @@ static int read_mounts(const char *root, struct cg_layout *l)
 	f = fopen(path, "re");
 	if (!f)
 		return neg_errno();
-	while (fgets(line, sizeof(line), f) && l->n < CG_MAX_HIER) {
+	while (fgets(line, sizeof(line), f)) {
 		struct cg_hier h;
+		int i;
+
 		if (parse_mount_line(line, root, &h) < 0)
 			continue;
-		if (find_hier(l, h.version, h.ctrls, h.name) >= 0)
-			continue; /* the same hierarchy mounted twice */
-		l->hier[l->n++] = h;
+		i = find_hier(l, h.version, h.ctrls, h.name);
+		if (i >= 0) {
+			if (strcmp(l->hier[i].mroot, "/") != 0 &&
+			    strcmp(h.mroot, "/") == 0)
+				l->hier[i] = h;
+			continue;
+		}
+		if (l->n < CG_MAX_HIER)
+			l->hier[l->n++] = h;
 	}
+	return 0;
+}
+
+/*
+ * Our cgroup as seen through the mount: /proc/self/cgroup names it from the
+ * hierarchy's root, the mount shows the subtree mroot. -ENOENT when our
+ * cgroup is outside that subtree (it cannot be reached from here).
+ */
+static int own_below_mount(struct cg_hier *h, const char *cgpath)
+{
+	size_t n = strlen(h->mroot);
+
+	/* Outside our cgroup namespace: "/../.." */
+	if (strstr(cgpath, "/..") || cgpath[0] != '/')
+		return -ENOENT;
+	if (strcmp(h->mroot, "/") == 0) {
+		snprintf(h->own, sizeof(h->own), "%s", cgpath);
+		return 0;
+	}
+	if (strncmp(cgpath, h->mroot, n) != 0 ||
+	    (cgpath[n] != '/' && cgpath[n] != '\0'))
+		return -ENOENT;
+	snprintf(h->own, sizeof(h->own), "%s", cgpath[n] ? cgpath + n : "/");
 	return 0;
 }
 
@@ -166,11 +207,32 @@ static int read_own(const char *root, struct cg_layout *l)
 		chomp(c2 + 1);
 		ctrls = ctrls_of_list(c1 + 1, named, sizeof(named));
 		i = find_hier(l, c1[1] ? 1 : 2, ctrls, named);
-		if (i >= 0)
-			snprintf(l->hier[i].own, sizeof(l->hier[i].own), "%s",
-				 c2 + 1);
+		if (i >= 0 && c2[1] == '/')
+			l->hier[i].err = own_below_mount(&l->hier[i], c2 + 1);
 	}
 	return 0;
+}
+
+/*
+ * Cross-check each mount with statfs: mountinfo can list a mount that is
+ * hidden under a later one, and only the filesystem magic says what a path
+ * really shows. A fake tree (root != "") is plain directories: accepted.
+ */
+static void check_statfs(const char *root, struct cg_hier *h)
+{
+	struct statfs sf;
+	int v = 0;
+
+	if (statfs(h->mount, &sf) < 0) {
+		h->err = h->err ?: neg_errno();
+		return;
+	}
+	if ((unsigned long)sf.f_type == CGROUP2_SUPER_MAGIC)
+		v = 2;
+	else if ((unsigned long)sf.f_type == CGROUP_SUPER_MAGIC)
+		v = 1;
+	if (v ? v != h->version : !root[0])
+		h->err = h->err ?: -EMEDIUMTYPE;
 }
 
 /*
@@ -181,6 +243,7 @@ static void read_v2_ctrls(struct cg_hier *h)
 {
 	char path[2 * PATH_MAX + 32], buf[1024];
 
+	h->ctrls = 0;
 	snprintf(path, sizeof(path), "%s%s/cgroup.subtree_control", h->mount,
 		 strcmp(h->own, "/") == 0 ? "" : h->own);
 	if (read_text(path, buf, sizeof(buf)) >= 0) {
@@ -200,6 +263,8 @@ static void classify(struct cg_layout *l)
 		l->by_ctrl[c] = -1;
 	for (int i = 0; i < l->n; i++) {
 		struct cg_hier *h = &l->hier[i];
+		if (h->err)
+			continue;
 		if (h->version == 2) {
 			read_v2_ctrls(h);
 			l->unified = i;
@@ -230,12 +295,14 @@ int cg_layout_detect_at(const char *root, struct cg_layout *l)
 	r = read_mounts(root, l);
 	if (r < 0)
 		return r;
+	/* Not listed in /proc/self/cgroup: we sit at the hierarchy's root. */
+	for (int i = 0; i < l->n; i++)
+		l->hier[i].err = own_below_mount(&l->hier[i], "/");
 	r = read_own(root, l);
 	if (r < 0)
 		return r;
 	for (int i = 0; i < l->n; i++)
-		if (!l->hier[i].own[0]) /* mounted but not in our cgroup file */
-			strcpy(l->hier[i].own, "/");
+		check_statfs(root, &l->hier[i]);
 	classify(l);
 	return 0;
 }
@@ -258,41 +325,71 @@ unsigned cg_layout_ctrls(const struct cg_layout *l)
 int cg_own_dir(const struct cg_layout *l, int i, char *buf, size_t len)
 {
 	const struct cg_hier *h = &l->hier[i];
-	int n = snprintf(buf, len, "%s%s", h->mount,
-			 strcmp(h->own, "/") == 0 ? "" : h->own);
+	int n;
+
+	if (h->err)
+		return h->err;
+	n = snprintf(buf, len, "%s%s", h->mount,
+		     strcmp(h->own, "/") == 0 ? "" : h->own);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* v2: offer every available controller to the children of a dir we made. */
-static void enable_subtree(const char *dir)
+/*
+ * v2: offer controllers to the children of a dir we made (top-down: a
+ * controller can be enabled only where the parent offers it). All at once
+ * first; if the kernel refuses one (EBUSY from the no-internal-process
+ * rule refuses all), each on its own so the others still go through.
+ */
+static int enable_subtree(const char *dir, unsigned ctrls)
 {
 	char path[PATH_MAX + 32], buf[1024], cmd[1024] = "";
-	char *tok, *save = NULL;
+	char *tok, *save = NULL, *one = NULL;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
-	if (read_text(path, buf, sizeof(buf)) <= 0)
-		return;
+	r = read_text(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
 	for (tok = strtok_r(buf, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save))
-		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "+%s ",
-			 tok);
+	     tok = strtok_r(NULL, " \n", &save)) {
+		int c = cg_ctrl_by_name(tok);
+		if (c >= 0 && (ctrls & CG_BIT(c)))
+			snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd),
+				 "+%s ", tok);
+	}
+	if (!cmd[0])
+		return 0;
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
-	/* EBUSY when processes sit in dir: the no-internal-process rule. */
-	if (cmd[0])
-		write_text(path, cmd);
+	r = write_text(path, cmd);
+	if (r == 0 || r == -EBUSY)
+		return r;
+	r = 0;
+	save = NULL;
+	for (one = strtok_r(cmd, " ", &save); one;
+	     one = strtok_r(NULL, " ", &save)) {
+		int w = write_text(path, one);
+		r = r ?: w;
+	}
+	return r;
+}
+
+int cg_group_enable(const struct cg_group *g, unsigned ctrls)
+{
+	const char *dir = cg_group_unified(g);
+
+	return dir ? enable_subtree(dir, ctrls) : 0;
 }
 
 void cg_group_delegate(const struct cg_group *g)
 {
-	const char *dir = cg_group_unified(g);
-
-	if (dir)
-		enable_subtree(dir);
+	cg_group_enable(g, ~0u);
 }
 
 static bool group_wants(const struct cg_layout *l, int i, unsigned ctrls)
 {
+	if (l->hier[i].err)
+		return false;
 	return (l->hier[i].ctrls & ctrls) || i == l->unified;
 }
 
@@ -330,10 +427,14 @@ int cg_group_child(const struct cg_group *g, const char *name,
 	for (int i = 0; i < CG_MAX_HIER; i++) {
 		if (!(g->hiers & (1u << i)))
 			continue;
+		int r = 0;
+
 		if (snprintf(child->dir[i], PATH_MAX, "%s/%s", g->dir[i],
-			     name) >= PATH_MAX ||
-		    mkdir(child->dir[i], 0755) < 0) {
-			int r = errno == 0 ? -ENAMETOOLONG : neg_errno();
+			     name) >= PATH_MAX)
+			r = -ENAMETOOLONG;
+		else if (mkdir(child->dir[i], 0755) < 0)
+			r = neg_errno();
+		if (r < 0) {
 			cg_group_destroy(child);
 			return r;
 		}

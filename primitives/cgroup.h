@@ -48,8 +48,16 @@ struct cg_hier {
 	int version;	      /* 1 or 2 */
 	unsigned ctrls;	      /* CG_BIT mask of controllers on it */
 	char name[64];	      /* v1 named hierarchy ("name=systemd") or "" */
+	char opts[512];	      /* super options ("rw,nsdelegate") */
 	char mount[PATH_MAX]; /* mount point as seen by us */
-	char own[PATH_MAX];   /* our cgroup path within it, "/" at the root */
+	char mroot[PATH_MAX]; /* the cgroup mounted there ("/" usually) */
+	char own[PATH_MAX];   /* our cgroup below mount, "/" at its root */
+	/*
+	 * 0, or why the hierarchy cannot be used: -ENOENT our cgroup is
+	 * not visible through the mount, -EMEDIUMTYPE statfs finds no
+	 * cgroup filesystem there (overmounted), or statfs's errno.
+	 */
+	int err;
 };
 
 struct cg_layout {
@@ -61,11 +69,16 @@ struct cg_layout {
 };
 
 int cg_ctrl_by_name(const char *name); /* v1 or v2 name -> enum, -ENOENT */
-/* root: a prefix for /proc and the mount points ("" for the real host). */
+/*
+ * Detect the layout from <root>/proc/self/mountinfo, <root>/proc/self/cgroup
+ * and statfs of each mount point. root: a prefix for /proc and the mount
+ * points ("" for the real host). With a prefix (fake trees in unit tests) a
+ * mount point that is not a cgroup filesystem is accepted.
+ */
 int cg_layout_detect_at(const char *root, struct cg_layout *l);
 int cg_layout_detect(struct cg_layout *l);
 unsigned cg_layout_ctrls(const struct cg_layout *l);
-/* Absolute path of our own cgroup directory on hierarchy i. */
+/* Absolute path of our own cgroup directory on hierarchy i; h->err if unusable. */
 int cg_own_dir(const struct cg_layout *l, int i, char *buf, size_t len);
 
 /* A cgroup made of one directory per hierarchy used. */
@@ -91,6 +104,12 @@ int cg_group_child(const struct cg_group *g, const char *name,
  * no-internal-process rule). No-op on v1.
  */
 void cg_group_delegate(const struct cg_group *g);
+/*
+ * v2: enable the controllers in ctrls that g's cgroup offers, in g's
+ * cgroup.subtree_control. 0 or the first -errno (-EBUSY: g holds
+ * processes). No-op on v1 and for controllers not on v2.
+ */
+int cg_group_enable(const struct cg_group *g, unsigned ctrls);
 int cg_group_attach(const struct cg_group *g, pid_t pid);
 /* Directory holding a controller's files, or NULL when not in the group. */
 const char *cg_group_dir(const struct cg_group *g, enum cg_ctrl c);
@@ -106,5 +125,74 @@ void cg_group_destroyp(struct cg_group *g);
 int cg_dir_kill(const char *dir);
 int cg_dir_remove(const char *dir);
 int cg_dir_nprocs(const char *dir); /* processes in dir and below */
+
+/*
+ * Knobs: the controller files a scenario uses, by meaning. One table per
+ * version (cgroup_knob.c) says which file holds a knob, where in the file
+ * and in what unit; the hierarchy each controller sits on picks the row,
+ * so hybrid layouts mix v1 and v2 rows. Values are plain numbers in the
+ * knob's unit; CG_VAL_MAX is "max" (unlimited).
+ */
+enum cg_knob {
+	CGK_PIDS_MAX,	      /* pids.max */
+	CGK_PIDS_CURRENT,     /* pids.current */
+	CGK_PIDS_EVENTS_MAX,  /* pids.events max: forks refused */
+	CGK_MEM_MAX,	      /* bytes: memory.max | memory.limit_in_bytes */
+	CGK_MEM_SWAP_MAX,     /* bytes: memory.swap.max | memsw (mem+swap) */
+	CGK_MEM_CURRENT,      /* bytes: memory.current | usage_in_bytes */
+	CGK_MEM_OOM_KILL,     /* memory.events | memory.oom_control oom_kill */
+	CGK_MEM_FAILCNT,      /* memory.events max | memory.failcnt */
+	CGK_CPU_QUOTA,	      /* us per period: cpu.max | cpu.cfs_quota_us */
+	CGK_CPU_PERIOD,	      /* us: cpu.max | cpu.cfs_period_us */
+	CGK_CPU_NR_PERIODS,   /* cpu.stat nr_periods */
+	CGK_CPU_NR_THROTTLED, /* cpu.stat nr_throttled */
+	CGK_CPU_USAGE,	      /* us: cpu.stat usage_usec | cpuacct.usage */
+	CGK_CPU_USER,	      /* us: user_usec | cpuacct.usage_user */
+	CGK_CPU_SYSTEM,	      /* us: system_usec | cpuacct.usage_sys */
+	CGK_FREEZE,	      /* 1 freeze, 0 thaw: cgroup.freeze | freezer */
+	CGK_FROZEN,	      /* 1 frozen, 0 thawed, 2 freezing (v1) */
+	CGK_KILL,	      /* write 1: cgroup.kill (v2 only) */
+	CGK_POPULATED,	      /* cgroup.events populated (v2 only) */
+	CGK__COUNT,
+};
+#define CG_VAL_MAX UINT64_MAX
+
+/* The knob's own name for messages: "pids.max", "cpu quota". */
+const char *cg_knob_name(enum cg_knob k);
+/*
+ * The file holding knob k for group g ("memory.limit_in_bytes") and its
+ * directory in g; -EOPNOTSUPP when this layout has no such knob (cgroup.kill
+ * on pure v1) or g lacks the hierarchy.
+ */
+int cg_knob_locate(const struct cg_group *g, enum cg_knob k, const char **dir,
+		   const char **file);
+/*
+ * 0, or -EOPNOTSUPP (no such knob here), -ENOENT (the kernel has no such
+ * file), -ENODATA (the key is missing), -EBADMSG (a value we cannot parse),
+ * -EROFS (a statistic), or the kernel's answer to the write.
+ */
+int cg_get(const struct cg_group *g, enum cg_knob k, uint64_t *v);
+int cg_set(const struct cg_group *g, enum cg_knob k, uint64_t v);
+/* The same on a bare directory of a given version (tests, cleanup). */
+int cg_get_dir(const char *dir, int version, enum cg_knob k, uint64_t *v);
+int cg_set_dir(const char *dir, int version, enum cg_knob k, uint64_t v);
+/* True when err means "this layout or kernel lacks the knob": skip. */
+bool cg_knob_missing(int err);
+
+/* 1 if pid is listed in dir/cgroup.procs, 0 if not, or -errno. */
+int cg_dir_has_pid(const char *dir, pid_t pid);
+/* pid's cgroup path on hierarchy i of l, as /proc/PID/cgroup gives it. */
+int cg_pid_path(const struct cg_layout *l, int i, pid_t pid, char *buf,
+		size_t len);
+/* The directory of cgroup path cgpath on hierarchy i; -ENOENT if hidden. */
+int cg_path_dir(const struct cg_layout *l, int i, const char *cgpath, char *buf,
+		size_t len);
+
+/*
+ * fork() straight into g's v2 cgroup with clone3(CLONE_INTO_CGROUP): 0 in
+ * the child, its pid in the parent, or -errno: -EOPNOTSUPP g has no v2
+ * directory, -ENOSYS no clone3, -E2BIG or -EINVAL no CLONE_INTO_CGROUP.
+ */
+pid_t cg_clone_into(const struct cg_group *g);
 
 #endif

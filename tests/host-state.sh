@@ -41,15 +41,19 @@ others() {
 snapshot() {
 	local dst=$1 pid=$2
 	cat /proc/self/mountinfo >"$dst.mounts"
-	for d in $(own_dirs); do find "$d" -mindepth 1 -type d 2>/dev/null; done |
-		others | sort >"$dst.cgroups"
-	find /sys/fs/cgroup -type d -name "boxcheck-$pid-*" 2>/dev/null |
+	# find exits non-zero when a concurrent run removes a dir under it:
+	# that is not our change, so its status is ignored (|| true).
+	for d in $(own_dirs); do
+		find "$d" -mindepth 1 -type d 2>/dev/null || true
+	done | others | sort >"$dst.cgroups"
+	{ find /sys/fs/cgroup -type d -name "boxcheck-$pid-*" 2>/dev/null || true; } |
 		sort >>"$dst.cgroups"
 	ls -1 /run/netns 2>/dev/null | sort >"$dst.netns" || true
 	ls -1 "${BOXCHECK_RUNDIR:-/run/boxcheck}" 2>/dev/null |
 		grep -E "^boxcheck-$pid-" | sort >"$dst.rundirs" || true
 }
 
+trap 'echo "host-state: failed at line $LINENO" >&2' ERR
 snapshot "$out/before" none
 set +e
 "$bin" run "$@" >"$out/run.log" 2>&1 &
