@@ -24,7 +24,9 @@ check-leaks: $(BIN)
 
 # ---- sanitizers -----------------------------------------------------------
 # A separate build tree with clang; CFLAGS go through the environment so the
-# Makefile's own += flags still apply.
+# Makefile's own += flags still apply. -Werror stays with the gcc build:
+# clang 14 warns about more (missing field initialisers), and this build is
+# here for its run-time checks.
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=undefined
 ASAN_BUILD := $(BUILD)/asan
@@ -33,7 +35,7 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1 \
 
 check-asan:
 	$(SAN_ENV) CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-		$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) unit suite
+		$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) WERROR= CI= unit suite
 	@rm -f $(ASAN_BUILD)/san.*
 	$(SAN_ENV):log_path=$(abspath $(ASAN_BUILD))/san \
 		tests/selftest.sh $(ASAN_BUILD)/boxcheck
@@ -80,7 +82,7 @@ FUZZ_RUN = $(FUZZ_BUILD)/$$t -timeout=5 -rss_limit_mb=1024 -max_len=4096 \
 
 $(FUZZ_BUILD)/libboxcheck.a: FORCE
 	@CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
-		$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) $@
+		$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) WERROR= CI= $@
 
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_BUILD)/libboxcheck.a
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=gnu17 -D_GNU_SOURCE \
