@@ -10,9 +10,9 @@
 #   check-all       check + fuzz
 
 .PHONY: check-selftest check-leaks check-asan check-valgrind lint fuzz \
-        fuzz-build fuzz-merge check-all
+        fuzz-build fuzz-merge fuzz-replay check-all
 
-CHECK_STEPS += check-selftest check-leaks check-asan check-valgrind lint
+CHECK_STEPS += check-selftest check-leaks check-asan check-valgrind lint fuzz-replay
 DEPS_CHECK  += sanitize valgrind lint
 
 check-selftest: $(BIN)
@@ -46,7 +46,8 @@ check-asan:
 # ---- valgrind -------------------------------------------------------------
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
             --show-leak-kinds=definite,indirect \
-            --errors-for-leak-kinds=definite,indirect
+            --errors-for-leak-kinds=definite,indirect \
+            --suppressions=ci/valgrind.supp
 
 check-valgrind: $(TESTS) $(BIN)
 	@set -e; for t in $(TESTS); do echo "== valgrind $$t"; \
