@@ -91,7 +91,7 @@ $(BUILD)/tests/%: tests/%.c $(LIB) tests/testlib.h | $(BUILD)
 
 # ---- checks ---------------------------------------------------------------
 
-unit: deps-check $(TESTS) $(BIN)
+unit: deps-check $(TESTS) $(BIN) $(BUILD)/boxcheck-static
 	@set -e; for t in $(TESTS); do echo "== $$t"; BOXCHECK=$(abspath $(BIN)) $$t; done
 
 CHECK_OUT := $(BUILD)/check
@@ -120,9 +120,24 @@ check: deps-check
 	@set -e; for step in $(CHECK_STEPS); do \
 		echo "== make $$step"; $(MAKE) --no-print-directory $$step; done
 
+# `make run`: the suite, the quick bench and the report in $(RUN_OUT). The
+# report is written even when scenarios fail (its summary says so); the
+# target fails only when the suite could not run or the report not render.
+RUN_OUT := reports/out
+# The quick bench, with every external runtime `bench --compare` knows
+# (those not installed come out as skipped).
+RUN_COMPARE := true,exec,unshare,bwrap,runc,crun,nspawn,lxc,podman
+RUN_BENCH = $(BIN) bench --quick --compare $(RUN_COMPARE) \
+	--json $(RUN_OUT)/bench.json
 run: all
-	@ci/install-deps.sh $(DEPS_RUN)
-	$(BIN) run -j 2
+	@ci/install-deps.sh $(sort $(DEPS_RUN))
+	@mkdir -p $(RUN_OUT)
+	@st=0; $(BIN) run -j 2 --json $(RUN_OUT)/run.json || st=$$?; \
+	[ $$st -le 1 ] || exit $$st; \
+	$(if $(RUN_BENCH),$(RUN_BENCH) || exit $$?;) \
+	echo; $(BIN) report $(RUN_OUT)/run.json \
+		$(if $(RUN_BENCH),$(RUN_OUT)/bench.json) \
+		--html $(RUN_OUT)/report.html --markdown $(RUN_OUT)/report.md
 
 clean:
 	rm -rf $(BUILD)

@@ -14,6 +14,17 @@ const struct command commands[] = {
 	  usage_probe },
 	{ "cleanup", "remove what a killed run left behind", cmd_cleanup,
 	  usage_cleanup },
+	{ "inspect", "agent: print isolation facts seen from inside",
+	  cmd_inspect, usage_inspect },
+	{ "validate", "check runtimes against the standard profile",
+	  cmd_validate, usage_validate },
+	{ "exec", "run a command in the reference container", cmd_exec,
+	  usage_exec },
+	{ "bench", "start-latency benchmarks", cmd_bench, usage_bench },
+	{ "compare", "compare two bench results (regression gate)", cmd_compare,
+	  usage_compare },
+	{ "report", "render result files as HTML and Markdown with plots",
+	  cmd_report, usage_report },
 	{ NULL, NULL, NULL, NULL },
 };
 

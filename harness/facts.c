@@ -44,6 +44,28 @@ static void virtualization(char *buf, size_t len)
 		snprintf(buf, len, "vm (device tree hypervisor node)");
 }
 
+/*
+ * v2: "controllers" are those our own cgroup delegates to its children (its
+ * cgroup.subtree_control, what our groups can use); "available" are those
+ * in its cgroup.controllers.
+ */
+static json_t *v2_available(const struct cg_layout *l, int i)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32], buf[1024];
+	json_t *a = json_array();
+	char *tok, *save = NULL;
+
+	if (cg_own_dir(l, i, dir, sizeof(dir)) < 0)
+		return a;
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return a;
+	for (tok = strtok_r(buf, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save))
+		json_array_append_new(a, json_string(tok));
+	return a;
+}
+
 static json_t *cgroup_json(const struct host *h)
 {
 	json_t *o = json_object(), *hs = json_array();
@@ -66,6 +88,9 @@ static json_t *cgroup_json(const struct host *h)
 		if (hi->name[0])
 			json_object_set_new(x, "name", json_string(hi->name));
 		json_object_set_new(x, "controllers", c);
+		if (hi->version == 2)
+			json_object_set_new(x, "available",
+					    v2_available(&h->cg, i));
 		json_array_append_new(hs, x);
 	}
 	json_object_set_new(o, "hierarchies", hs);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #ifndef CLONE_INTO_CGROUP
@@ -83,6 +84,24 @@ static bool probe_mount_setattr(void)
 	return answers(syscall(SYS_mount_setattr, -1, "", 0, NULL, 0));
 }
 
+/*
+ * No child cgroup to look at: make an empty one of our own below our own
+ * cgroup, look, and remove it. Not root, or not allowed: false.
+ */
+static bool probe_in_scratch_child(const char *own)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 96];
+	bool has;
+
+	snprintf(dir, sizeof(dir), "%s/boxcheck-probe-%d", own, getpid());
+	if (mkdir(dir, 0755) < 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	has = path_exists(path);
+	rmdir(dir);
+	return has;
+}
+
 static bool probe_cgroup_kill(void)
 {
 	struct cg_layout l;
@@ -106,7 +125,7 @@ static bool probe_cgroup_kill(void)
 		if (path_exists(path))
 			return true;
 	}
-	return false;
+	return probe_in_scratch_child(dir);
 }
 
 static bool probe_seccomp(void)

@@ -157,7 +157,9 @@ static int job_prepare(struct run *run, struct job *j)
 		return neg_errno();
 	if (!run->have_cg)
 		return 0;
-	r = cg_group_child(&run->top, name, &j->cg);
+	/* pids tracks and contains every process; the rest only when asked. */
+	r = cg_group_child_on(&run->top, name,
+			      CG_BIT(CG_PIDS) | j->s->req.ctrls, &j->cg);
 	if (r < 0)
 		return r;
 	cg_group_delegate(&j->cg);

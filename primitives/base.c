@@ -118,7 +118,7 @@ int read_u64(const char *path, uint64_t *v)
 	return 0;
 }
 
-/* Read "key value" lines (cgroup stat and events files). */
+/* Read "key value" lines (cgroup stat and events files, "Key:\tvalue"). */
 int read_key_u64(const char *path, const char *key, uint64_t *v)
 {
 	char buf[8192], *line, *save = NULL;
@@ -129,7 +129,8 @@ int read_key_u64(const char *path, const char *key, uint64_t *v)
 		return r;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+		if (strncmp(line, key, klen) == 0 &&
+		    (line[klen] == ' ' || line[klen] == '\t')) {
 			*v = strtoull(line + klen + 1, NULL, 10);
 			return 0;
 		}

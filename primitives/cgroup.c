@@ -419,16 +419,21 @@ int cg_group_create(const struct cg_layout *l, const char *name, unsigned ctrls,
 	return 0;
 }
 
-int cg_group_child(const struct cg_group *g, const char *name,
-		   struct cg_group *child)
+int cg_group_child_on(const struct cg_group *g, const char *name,
+		      unsigned ctrls, struct cg_group *child)
 {
+	const struct cg_layout *l = g->layout;
+
 	memset(child, 0, sizeof(*child));
-	child->layout = g->layout;
+	child->layout = l;
 	for (int i = 0; i < CG_MAX_HIER; i++) {
-		if (!(g->hiers & (1u << i)))
-			continue;
 		int r = 0;
 
+		if (!(g->hiers & (1u << i)))
+			continue;
+		if (ctrls != CG_ALL && !(l->hier[i].ctrls & ctrls) &&
+		    i != l->unified)
+			continue;
 		if (snprintf(child->dir[i], PATH_MAX, "%s/%s", g->dir[i],
 			     name) >= PATH_MAX)
 			r = -ENAMETOOLONG;
@@ -441,6 +446,12 @@ int cg_group_child(const struct cg_group *g, const char *name,
 		child->hiers |= 1u << i;
 	}
 	return 0;
+}
+
+int cg_group_child(const struct cg_group *g, const char *name,
+		   struct cg_group *child)
+{
+	return cg_group_child_on(g, name, CG_ALL, child);
 }
 
 int cg_group_attach(const struct cg_group *g, pid_t pid)

@@ -99,6 +99,14 @@ int cg_group_create(const struct cg_layout *l, const char *name, unsigned ctrls,
 int cg_group_child(const struct cg_group *g, const char *name,
 		   struct cg_group *child);
 /*
+ * A child of g only on the hierarchies holding one of ctrls, and on the
+ * unified one (CG_ALL: every hierarchy of g). Fewer directories make a
+ * cheaper group when a job needs only a few controllers.
+ */
+#define CG_ALL (~0u)
+int cg_group_child_on(const struct cg_group *g, const char *name,
+		      unsigned ctrls, struct cg_group *child);
+/*
  * v2: enable in g's cgroup.subtree_control every controller g has, so its
  * children can use them. g must then hold no processes itself (the
  * no-internal-process rule). No-op on v1.
@@ -194,5 +202,7 @@ int cg_path_dir(const struct cg_layout *l, int i, const char *cgpath, char *buf,
  * directory, -ENOSYS no clone3, -E2BIG or -EINVAL no CLONE_INTO_CGROUP.
  */
 pid_t cg_clone_into(const struct cg_group *g);
+/* The same with more clone flags (CLONE_NEW*). */
+pid_t cg_clone_into_flags(const struct cg_group *g, unsigned long flags);
 
 #endif

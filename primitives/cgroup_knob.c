@@ -412,7 +412,12 @@ int cg_path_dir(const struct cg_layout *l, int i, const char *cgpath, char *buf,
  */
 pid_t cg_clone_into(const struct cg_group *g)
 {
-	struct clone_args a = { .flags = CLONE_INTO_CGROUP,
+	return cg_clone_into_flags(g, 0);
+}
+
+pid_t cg_clone_into_flags(const struct cg_group *g, unsigned long flags)
+{
+	struct clone_args a = { .flags = CLONE_INTO_CGROUP | flags,
 				.exit_signal = SIGCHLD };
 	const char *dir = cg_group_unified(g);
 	_cleanup_close_ int fd = -1;

@@ -341,6 +341,13 @@ int rootfs_private_mntns(void)
 	static int verdict = -EPERM;
 	struct stat self, init;
 
+	/*
+	 * Once private, private: a process leaves a mount namespace only by
+	 * setns or unshare. And later /proc/1 may be the caller's own init
+	 * (after pivot_root in a new pid namespace), so it proves nothing.
+	 */
+	if (verdict == 0)
+		return 0;
 	if (stat("/proc/self/ns/mnt", &self) < 0)
 		return verdict;
 	if (stat("/proc/1/ns/mnt", &init) == 0)

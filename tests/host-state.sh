@@ -55,12 +55,14 @@ snapshot() {
 
 trap 'echo "host-state: failed at line $LINENO" >&2' ERR
 snapshot "$out/before" none
+trap - ERR # boxcheck's own exit status is judged below, not here
 set +e
 "$bin" run "$@" >"$out/run.log" 2>&1 &
 pid=$!
 wait $pid
 rc=$?
 set -e
+trap 'echo "host-state: failed at line $LINENO" >&2' ERR
 snapshot "$out/after" "$pid"
 # The "before" state had no dirs of this pid by construction.
 : >"$out/before.rundirs"

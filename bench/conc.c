@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Concurrency: K reference containers (primitives/container.c: every
+ * namespace, id maps, a read-only pivot_root into the fixture, default
+ * capabilities, no_new_privs) started back to back by one launcher in a
+ * cgroup of its own, which all of them stay in. Latency of each: the burst's first clone call -> that child's
+ * report. Throughput: K / (last report - first clone call). Memory per idle
+ * container: the cgroup's memory usage and the host's MemAvailable, before
+ * the burst and with all K idle, divided by K.
+ */
+#include "../primitives/container.h"
+#include "../primitives/ns.h"
+#include "fixture.h"
+#include "run.h"
+
+#include <limits.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#define CONC_STEP LS_CONTAINER
+
+struct burst {
+	struct chan report, idle, go, back;
+	const struct ladder_ctx *c;
+	unsigned k;
+};
+
+static double mem_available(void)
+{
+	uint64_t kb;
+
+	return read_key_u64("/proc/meminfo", "MemAvailable:", &kb) == 0
+		       ? kb * 1024.0
+		       : -1;
+}
+
+static double cg_memory(const struct cg_group *g)
+{
+	const char *d = cg_group_dir(g, CG_MEMORY);
+	char path[PATH_MAX + 32];
+	uint64_t v;
+
+	if (!d)
+		return -1;
+	snprintf(path, sizeof(path), "%s/memory.usage_in_bytes", d);
+	if (read_u64(path, &v) == 0)
+		return v;
+	snprintf(path, sizeof(path), "%s/memory.current", d);
+	return read_u64(path, &v) == 0 ? (double)v : -1;
+}
+
+/* tiny reports on fd 3 and idles reading fd 4 until the harness lets go. */
+static void conc_spec(struct burst *b, struct idmap *m, int fds[2],
+		      struct container_spec *s)
+{
+	static char *const argv[] = { FIXTURE_TINY, NULL };
+	static char *const envp[] = { NULL };
+
+	idmap_single(m, 0, 100000, 65536);
+	fds[0] = b->report.wr;
+	fds[1] = b->idle.rd;
+	*s = (struct container_spec){
+		.ns = ns_available(),
+		.uid_map = m,
+		.gid_map = m,
+		.root = b->c->rootfs,
+		.readonly_root = true,
+		.set_caps = true,
+		.caps = caps_default,
+		.no_new_privs = true,
+		.argv = argv,
+		.envp = envp,
+		.pass_fds = fds,
+		.n_pass_fds = 2,
+	};
+}
+
+/* The launcher: wait for go, start K, send the burst start, reap all. */
+static void launcher(struct burst *b)
+{
+	struct container_spec spec;
+	struct idmap m;
+	unsigned started = 0;
+	int fds[2];
+	double t0;
+	char g;
+
+	/* Only the harness may hold the idle pipe's write end. */
+	closep(&b->idle.wr);
+	closep(&b->report.rd);
+	conc_spec(b, &m, fds, &spec);
+	if (chan_recv(&b->go, &g, 1) < 0)
+		_exit(1);
+	t0 = bench_now();
+	for (; started < b->k; started++) {
+		pid_t pid;
+		if (container_start(&spec, &pid, NULL) < 0)
+			break;
+	}
+	chan_send(&b->back, &t0, sizeof(t0));
+	chan_send(&b->back, &started, sizeof(started));
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	_exit(0);
+}
+
+static int burst_open(struct burst *b)
+{
+	struct chan *ch[] = { &b->report, &b->idle, &b->go, &b->back };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ch); i++) {
+		int r = chan_open(ch[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void burst_close(struct burst *b)
+{
+	chan_close(&b->report);
+	chan_close(&b->idle);
+	chan_close(&b->go);
+	chan_close(&b->back);
+}
+
+/* Read K reports; latencies from t0. Returns the last report's time. */
+static double collect(struct burst *b, double t0, unsigned n,
+		      struct conc_level *lv)
+{
+	double last = t0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct timespec ts;
+		double t;
+		if (fd_read_all(b->report.rd, &ts, sizeof(ts)) != sizeof(ts))
+			break;
+		t = ts.tv_sec + ts.tv_nsec / 1e9;
+		series_push(&lv->lat, t - t0);
+		if (t > last)
+			last = t;
+	}
+	return last;
+}
+
+static int one_round(const struct ladder_ctx *c, const struct cg_group *g,
+		     struct conc_level *lv, double *tput)
+{
+	struct burst b = {
+		CHAN_INIT, CHAN_INIT, CHAN_INIT, CHAN_INIT, c, lv->k
+	};
+	double mem0, avail0, t0 = 0, last;
+	unsigned started = 0;
+	pid_t pid;
+	int r = burst_open(&b);
+
+	if (r < 0)
+		return burst_close(&b), r;
+	pid = fork();
+	if (pid == 0)
+		launcher(&b);
+	if (pid < 0)
+		return burst_close(&b), neg_errno();
+	/* The launcher's own memory is the baseline. */
+	r = cg_group_attach(g, pid);
+	mem0 = cg_memory(g);
+	avail0 = mem_available();
+	closep(&b.report.wr);
+	b.report.wr = -1;
+	if (r == 0)
+		r = chan_send(&b.go, "g", 1);
+	if (r == 0 && chan_recv(&b.back, &t0, sizeof(t0)) == 0 &&
+	    chan_recv(&b.back, &started, sizeof(started)) == 0) {
+		last = collect(&b, t0, started, lv);
+		*tput = last > t0 ? started / (last - t0) : 0;
+		if (started && mem0 >= 0)
+			lv->mem_cgroup_bytes = (cg_memory(g) - mem0) / started;
+		if (started && avail0 >= 0)
+			lv->mem_avail_bytes =
+				(avail0 - mem_available()) / started;
+		if (started < lv->k)
+			snprintf(lv->error, sizeof(lv->error),
+				 "only %u of %u started", started, lv->k);
+	}
+	chan_close(&b.idle); /* EOF on fd 4: the idle children exit */
+	wait_status(pid, NULL);
+	burst_close(&b);
+	return r;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int run_level(const struct ladder_ctx *c, struct conc_level *lv,
+		     unsigned rounds)
+{
+	double tput[64];
+	unsigned n = 0;
+
+	lv->rounds = rounds;
+	for (unsigned i = 0; i < rounds && i < 64 && !bench_interrupted; i++) {
+		struct cg_group g;
+		char name[32];
+		int r;
+		snprintf(name, sizeof(name), "c%u-%u", lv->k, i);
+		r = cg_group_child(c->cg_parent, name, &g);
+		if (r == 0)
+			r = one_round(c, &g, lv, &tput[n]);
+		if (r == 0)
+			n++;
+		cg_group_destroy(&g);
+		if (r < 0) {
+			snprintf(lv->error, sizeof(lv->error), "%s",
+				 strerror(-r));
+			return r;
+		}
+	}
+	qsort(tput, n, sizeof(*tput), cmp_d);
+	lv->starts_per_s = n ? stats_quantile(tput, n, 0.5) : 0;
+	return 0;
+}
+
+int bench_run_concurrency(const struct bench_opts *o,
+			  const struct ladder_ctx *c, struct bench_result *r)
+{
+	if (!o->n_conc)
+		return 0;
+	r->conc_variant = ladder_steps[CONC_STEP].name;
+	r->conc = calloc(o->n_conc, sizeof(*r->conc));
+	if (!r->conc)
+		return -ENOMEM;
+	for (size_t i = 0; i < o->n_conc && !bench_interrupted; i++) {
+		struct conc_level *lv = &r->conc[r->n_conc++];
+		/* About 512 starts per level, at least 3 rounds. */
+		unsigned rounds = 512 / o->conc[i];
+
+		lv->k = o->conc[i];
+		if (!c->cg_parent) {
+			snprintf(lv->error, sizeof(lv->error),
+				 "no cgroup to measure in");
+			continue;
+		}
+		run_level(c, lv, rounds < 3 ? 3 : rounds > 20 ? 20 : rounds);
+	}
+	return bench_interrupted ? -EINTR : 0;
+}

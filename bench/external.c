@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+#include "external.h"
+#include "fixture.h"
+#include "hyperfine.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define IDMAP "0:100000:65536"
+
+static int prep_true(const struct ext_ctx *c, const char *dir, char *cmd,
+		     size_t len)
+{
+	(void)c;
+	(void)dir;
+	snprintf(cmd, len, "/bin/true");
+	return 0;
+}
+
+static int prep_exec(const struct ext_ctx *c, const char *dir, char *cmd,
+		     size_t len)
+{
+	(void)dir;
+	snprintf(cmd, len, "%s%s", c->rootfs, FIXTURE_TINY);
+	return 0;
+}
+
+static int prep_unshare(const struct ext_ctx *c, const char *dir, char *cmd,
+			size_t len)
+{
+	(void)dir;
+	snprintf(cmd, len,
+		 "unshare --fork --pid --mount --uts --ipc --net --cgroup "
+		 "--time --user --map-root-user --root %s %s",
+		 c->rootfs, FIXTURE_TINY);
+	return 0;
+}
+
+static int prep_bwrap(const struct ext_ctx *c, const char *dir, char *cmd,
+		      size_t len)
+{
+	(void)dir;
+	snprintf(cmd, len,
+		 "bwrap --unshare-user --unshare-pid --unshare-net "
+		 "--unshare-ipc --unshare-uts --unshare-cgroup --uid 0 "
+		 "--gid 0 --ro-bind %s / %s",
+		 c->rootfs, FIXTURE_TINY);
+	return 0;
+}
+
+static json_t *oci_idmap(void)
+{
+	return json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID",
+			 100000, "size", 65536);
+}
+
+/* An OCI bundle: config.json with the rootfs read-only, tmpfs /dev. */
+static int oci_bundle(const struct ext_ctx *c, const char *dir, const char *rt)
+{
+	char path[PATH_MAX + 16], cg[256];
+	json_t *ns, *cfg;
+	int r;
+
+	snprintf(cg, sizeof(cg), "%s/%s", c->cg_name, rt);
+	ns = json_pack("[{s:s}, {s:s}, {s:s}, {s:s}, {s:s}, {s:s}, {s:s}]",
+		       "type", "pid", "type", "network", "type", "ipc", "type",
+		       "uts", "type", "mount", "type", "cgroup", "type",
+		       "user");
+	cfg = json_pack(
+		"{s:s, s:{s:b, s:{s:i, s:i}, s:[s], s:[s], s:s, s:b}, "
+		"s:{s:s, s:b}, s:s, s:[{s:s, s:s, s:s, s:[s, s, s]}, "
+		"{s:s, s:s, s:s}], "
+		"s:{s:o, s:o, s:o, s:s}}",
+		"ociVersion", "1.0.2", "process", "terminal", 0, "user", "uid",
+		0, "gid", 0, "args", FIXTURE_TINY, "env", "PATH=/bin", "cwd",
+		"/", "noNewPrivileges", 1, "root", "path", c->rootfs,
+		"readonly", 1, "hostname", "bench", "mounts", "destination",
+		"/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid",
+		"mode=755", "size=1m", "destination", "/proc", "type", "proc",
+		"source", "proc", "linux", "namespaces", ns, "uidMappings",
+		oci_idmap(), "gidMappings", oci_idmap(), "cgroupsPath", cg);
+	if (!cfg)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	r = json_dump_file(cfg, path, JSON_INDENT(2)) < 0 ? -EIO : 0;
+	json_decref(cfg);
+	return r;
+}
+
+static int prep_oci(const struct ext_ctx *c, const char *dir, char *cmd,
+		    size_t len, const char *rt)
+{
+	int r = oci_bundle(c, dir, rt);
+
+	snprintf(cmd, len, "%s --root %s/state run --bundle %s boxcheck-%s", rt,
+		 dir, dir, rt);
+	return r;
+}
+
+static int prep_runc(const struct ext_ctx *c, const char *dir, char *cmd,
+		     size_t len)
+{
+	return prep_oci(c, dir, cmd, len, "runc");
+}
+
+static int prep_crun(const struct ext_ctx *c, const char *dir, char *cmd,
+		     size_t len)
+{
+	return prep_oci(c, dir, cmd, len, "crun");
+}
+
+static int prep_nspawn(const struct ext_ctx *c, const char *dir, char *cmd,
+		       size_t len)
+{
+	(void)dir;
+	snprintf(cmd, len,
+		 "systemd-nspawn --quiet --register=no --keep-unit "
+		 "--read-only --private-network --private-users=100000:65536 "
+		 "--directory=%s %s",
+		 c->rootfs, FIXTURE_TINY);
+	return 0;
+}
+
+static int prep_lxc(const struct ext_ctx *c, const char *dir, char *cmd,
+		    size_t len)
+{
+	char path[PATH_MAX + 16], conf[PATH_MAX * 2 + 512];
+
+	snprintf(conf, sizeof(conf),
+		 "lxc.uts.name = bench\n"
+		 "lxc.rootfs.path = dir:%s\n"
+		 "lxc.rootfs.options = ro\n"
+		 "lxc.net.0.type = empty\n"
+		 "lxc.idmap = u 0 100000 65536\n"
+		 "lxc.idmap = g 0 100000 65536\n"
+		 "lxc.cgroup.relative = 1\n"
+		 "lxc.cgroup.dir = %s/lxc\n"
+		 "lxc.log.file = %s/lxc.log\n"
+		 "lxc.apparmor.profile = unconfined\n",
+		 c->rootfs, c->cg_name, dir);
+	snprintf(path, sizeof(path), "%s/config", dir);
+	snprintf(cmd, len, "lxc-execute -n boxcheck-bench -P %s -f %s -- %s",
+		 dir, path, FIXTURE_TINY);
+	return write_text_creat(path, conf);
+}
+
+/*
+ * podman: crun (its default) refuses hybrid cgroups; runc needs cgroups
+ * enabled, so it gets a parent below ours when one path fits all
+ * hierarchies. Explicit rlimits: podman's defaults exceed this host's.
+ */
+static int prep_podman(const struct ext_ctx *c, const char *dir, char *cmd,
+		       size_t len)
+{
+	char cg[PATH_MAX + 64] = "--cgroups disabled";
+
+	if (c->cg_abs)
+		snprintf(cg, sizeof(cg), "--runtime runc --cgroup-parent %s",
+			 c->cg_abs);
+	snprintf(cmd, len,
+		 "podman --root %s/root --runroot %s/run --tmpdir %s/tmp "
+		 "--cgroup-manager cgroupfs --events-backend none "
+		 "--storage-driver vfs run --rm --network none %s "
+		 "--cgroupns private --ulimit nofile=1024:1024 "
+		 "--ulimit nproc=4096:4096 --rootfs %s:O %s",
+		 dir, dir, dir, cg, c->rootfs, FIXTURE_TINY);
+	return 0;
+}
+
+const struct ext_runtime ext_table[] = {
+	{ "true", "true", prep_true,
+	  "none: /bin/true from the host (exec "
+	  "baseline)" },
+	{ "exec", NULL, prep_exec,
+	  "none: tiny executed directly (the "
+	  "ladder's exec step)" },
+	{ "unshare", "unshare", prep_unshare,
+	  "all 8 namespaces, root mapped to root (--map-root-user), chroot; "
+	  "no cgroup, no overlay, no pivot_root" },
+	{ "bwrap", "bwrap", prep_bwrap,
+	  "user pid net ipc uts cgroup namespaces, pivot_root onto tmpfs, "
+	  "rootfs read-only bind; no time namespace, no cgroup limits" },
+	{ "runc", "runc", prep_runc,
+	  "pid net ipc uts mount cgroup user (0->100000) namespaces, own "
+	  "cgroup, read-only rootfs, tmpfs /dev, /proc (runc needs it); runc "
+	  "1.1 has no time "
+	  "namespace" },
+	{ "crun", "crun", prep_crun, "as runc" },
+	{ "nspawn", "systemd-nspawn", prep_nspawn,
+	  "pid mount uts ipc net user (0->100000) namespaces, read-only "
+	  "rootfs, nspawn's own /dev /proc /sys /run; no time namespace" },
+	{ "lxc", "lxc-execute", prep_lxc,
+	  "all but time namespaces (0->100000), lxc-init as pid 1, "
+	  "cgroup below ours" },
+	{ "podman", "podman", prep_podman,
+	  "pid net(none) ipc uts mount cgroup namespaces; no user "
+	  "namespace (with --uidmap its :O overlay denies /etc/hostname), "
+	  "overlay on the rootfs, runc with a cgroup below ours "
+	  "(crun, its default, refuses hybrid cgroups), explicit rlimits" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct ext_runtime *ext_by_name(const char *name)
+{
+	for (const struct ext_runtime *e = ext_table; e->name; e++)
+		if (strcmp(e->name, name) == 0)
+			return e;
+	return NULL;
+}
+
+bool ext_installed(const struct ext_runtime *e)
+{
+	char path[64];
+
+	if (!e->binary)
+		return true;
+	for (const char *const *d =
+		     (const char *const[]){ "/usr/local/sbin", "/usr/local/bin",
+					    "/usr/sbin", "/usr/bin", "/sbin",
+					    "/bin", NULL };
+	     *d; d++) {
+		snprintf(path, sizeof(path), "%s/%s", *d, e->binary);
+		if (access(path, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The tool's own message: the last non-empty lines of its output. */
+static void failure_reason(struct bench_variant *v, int status, const char *out)
+{
+	char buf[sizeof(v->reason)];
+	size_t n;
+
+	snprintf(buf, sizeof(buf), "%s", out);
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	for (char *p = buf; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	v->status = BS_FAILED;
+	snprintf(v->reason, sizeof(v->reason), "exit %d: %.480s", status,
+		 n > 480 ? buf + n - 480 : buf);
+}
+
+int ext_run(const struct ext_ctx *c, const struct ext_runtime *e,
+	    struct bench_result *r)
+{
+	char dir[PATH_MAX], out[PATH_MAX + 16], cmd[1024], msg[4096];
+	struct bench_variant *v;
+	int st, k;
+
+	snprintf(dir, sizeof(dir), "%s/%s", c->dir, e->name);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return neg_errno();
+	if (e->prepare(c, dir, cmd, sizeof(cmd)) < 0)
+		return -EIO;
+	/* 1. once by ourselves: a failure is reported in the tool's words */
+	st = run_captured(cmd, msg, sizeof(msg), 120);
+	if (st != 0) {
+		v = bench_add(r, e->name, BG_EXTERNAL);
+		if (!v)
+			return -ENOMEM;
+		snprintf(v->command, sizeof(v->command), "%s", cmd);
+		failure_reason(v, st, msg);
+		return 0;
+	}
+	/* 2. hyperfine, 3. its samples into our model */
+	snprintf(out, sizeof(out), "%s/hyperfine.json", dir);
+	if (hyperfine_run(cmd, c->runs, c->warmup, out, msg, sizeof(msg)) < 0) {
+		v = bench_add(r, e->name, BG_EXTERNAL);
+		if (v)
+			failure_reason(v, -1, msg);
+		return v ? 0 : -ENOMEM;
+	}
+	k = hyperfine_import(out, r, BG_EXTERNAL, &e->name, 1, msg,
+			     sizeof(msg));
+	if (k <= 0)
+		return k < 0 ? k : -EINVAL;
+	v = &r->v[r->n - 1];
+	snprintf(v->command, sizeof(v->command), "%s", cmd);
+	snprintf(v->reason, sizeof(v->reason), "isolation: %s", e->isolation);
+	return 0;
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+#include "fixture.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const fixture_dirs[] = { "bin",  "usr", "usr/bin", "etc",
+					    "proc", "dev", "sys",     "tmp",
+					    "run",  "root" };
+static const char *const applets[] = { "sh",  "true", "sleep",
+				       "cat", "echo", "ls" };
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	_cleanup_close_ int in = open(from, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int out = -1;
+	char buf[65536];
+	ssize_t n;
+
+	if (in < 0)
+		return neg_errno();
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0)
+		return neg_errno();
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		int r = fd_write_all(out, buf, n);
+		if (r < 0)
+			return r;
+	}
+	if (n < 0)
+		return neg_errno();
+	return fchmod(out, mode) < 0 ? neg_errno() : 0;
+}
+
+/* Byte-equal regular files? */
+static bool same_file(const char *a, const char *b)
+{
+	_cleanup_close_ int fa = open(a, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fb = open(b, O_RDONLY | O_CLOEXEC);
+	char x[8192], y[8192];
+	ssize_t n, m;
+
+	if (fa < 0 || fb < 0)
+		return false;
+	do {
+		n = fd_read_all(fa, x, sizeof(x));
+		m = fd_read_all(fb, y, sizeof(y));
+		if (n != m || n < 0 || memcmp(x, y, n) != 0)
+			return false;
+	} while (n > 0);
+	return true;
+}
+
+static int populate(const char *d, const char *busybox, const char *tiny)
+{
+	char p[PATH_MAX + 64];
+	int r;
+
+	/* 1. the directory skeleton, world-readable for mapped users */
+	for (size_t i = 0; i < ARRAY_SIZE(fixture_dirs); i++) {
+		snprintf(p, sizeof(p), "%s/%s", d, fixture_dirs[i]);
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return neg_errno();
+	}
+	/* 2. busybox and its applets as relative symlinks */
+	snprintf(p, sizeof(p), "%s/bin/busybox", d);
+	r = copy_file(busybox, p, 0755);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(applets); i++) {
+		snprintf(p, sizeof(p), "%s/bin/%s", d, applets[i]);
+		if (symlink("busybox", p) < 0)
+			return neg_errno();
+	}
+	/* 3. the program every variant runs */
+	snprintf(p, sizeof(p), "%s%s", d, FIXTURE_TINY);
+	r = copy_file(tiny, p, 0755);
+	if (r < 0)
+		return r;
+	/* 4. what systemd-nspawn checks for */
+	snprintf(p, sizeof(p), "%s/etc/os-release", d);
+	return write_text_creat(p, "ID=boxcheck-bench\nNAME=\"boxcheck bench "
+				   "rootfs\"\n");
+}
+
+int fixture_prepare(const char *dir, const char *busybox, const char *tiny)
+{
+	char tmp[PATH_MAX], have[PATH_MAX + 16];
+	int r;
+
+	snprintf(have, sizeof(have), "%s%s", dir, FIXTURE_TINY);
+	if (same_file(have, tiny))
+		return 0;
+	if (access(busybox, X_OK) < 0 || access(tiny, R_OK) < 0)
+		return neg_errno();
+	/* Build beside it, then swap in: a reader never sees half a rootfs. */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%d", dir, getpid()) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	rm_rf(tmp);
+	if (mkdir(tmp, 0755) < 0)
+		return neg_errno();
+	r = populate(tmp, busybox, tiny);
+	if (r == 0 && chmod(tmp, 0755) < 0)
+		r = neg_errno();
+	if (r == 0) {
+		rm_rf(dir);
+		if (rename(tmp, dir) < 0 && errno != ENOTEMPTY &&
+		    errno != EEXIST)
+			r = neg_errno();
+	}
+	rm_rf(tmp);
+	return r;
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ladder's last step: the full reference container (primitives/
+ * container.c) with every namespace, id maps, a cgroup with a pids limit,
+ * an overlay of the fixture rootfs, /proc, /dev, /sys, pivot_root, a
+ * read-only root, the default capabilities and no_new_privs. Same start
+ * and end points as the other steps: tiny reports its first instruction's
+ * CLOCK_MONOTONIC on fd 3.
+ */
+#include "ladder.h"
+#include "fixture.h"
+#include "../primitives/container.h"
+#include "../primitives/ns.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static void container_spec(const struct ladder_ctx *c, struct idmap *m,
+			   const char *const *lowers, const char *scratch,
+			   struct container_spec *s)
+{
+	static char *const argv[] = { FIXTURE_TINY, NULL };
+	static char *const envp[] = { NULL };
+
+	idmap_single(m, 0, 100000, 65536);
+	*s = (struct container_spec){
+		.ns = ns_available(),
+		.uid_map = m,
+		.gid_map = m,
+		.hostname = "bench",
+		.lowers = lowers,
+		.n_lowers = 1,
+		.scratch = scratch,
+		.readonly_root = true,
+		.set_caps = true,
+		.caps = caps_default,
+		.no_new_privs = true,
+		.argv = argv,
+		.envp = envp,
+	};
+	(void)c;
+}
+
+static int make_cg(const struct ladder_ctx *c, struct cg_group *g)
+{
+	char name[32];
+	int r;
+
+	if (!c->cg_parent)
+		return 0;
+	snprintf(name, sizeof(name), "c%u", c->seq);
+	r = cg_group_child(c->cg_parent, name, g);
+	return r ?: cg_set(g, CGK_PIDS_MAX, 64);
+}
+
+int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
+			    struct ladder_sample *out)
+{
+	_cleanup_chan_ struct chan report = CHAN_INIT;
+	const char *lowers[] = { c->rootfs };
+	struct cg_group g = { 0 };
+	struct container_spec spec;
+	struct idmap m;
+	struct timespec ts;
+	char scratch[PATH_MAX];
+	double t0, t1;
+	pid_t pid = -1;
+	int r, st;
+
+	(void)s;
+	snprintf(scratch, sizeof(scratch), "%s.c%u", c->scratch, c->seq);
+	container_spec(c, &m, lowers, scratch, &spec);
+	r = chan_open(&report);
+	if (r == 0 && mkdir(scratch, 0755) < 0)
+		r = neg_errno();
+	if (r < 0)
+		return r;
+	spec.pass_fds = &report.wr;
+	spec.n_pass_fds = 1;
+	t0 = bench_now();
+	r = make_cg(c, &g);
+	if (r == 0) {
+		spec.cg = g.layout ? &g : NULL;
+		r = container_start(&spec, &pid, NULL);
+	}
+	closep(&report.wr);
+	report.wr = -1;
+	if (r == 0 && fd_read_all(report.rd, &ts, sizeof(ts)) != sizeof(ts))
+		r = -EPIPE;
+	if (pid > 0 && wait_status(pid, &st) < 0 && r == 0)
+		r = -ECHILD;
+	if (g.layout)
+		cg_group_destroy(&g);
+	t1 = bench_now();
+	rm_rf(scratch); /* after the window: not part of the teardown */
+	if (r < 0)
+		return r;
+	out->start_s = ts.tv_sec + ts.tv_nsec / 1e9 - t0;
+	out->stop_s = t1 - (ts.tv_sec + ts.tv_nsec / 1e9);
+	return 0;
+}

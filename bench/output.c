@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+/* Bench writers (text, Markdown, JSON) and the JSON reader for compare. */
+#include "bench.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+#define BENCH_FORMAT "boxcheck-results"
+#define BENCH_FORMAT_VERSION 1
+
+static double us(double s)
+{
+	return s * 1e6;
+}
+
+/* Per-start mean of a counter, or why there is none. */
+static void counter_cell(const struct bench_variant *v, int i, char *buf,
+			 size_t len)
+{
+	const struct counter_info *ci = &counter_table[i];
+	char why[96];
+
+	if (!v->have_counters || !v->counters.n)
+		snprintf(buf, len, "-");
+	else if (v->counters.err[i])
+		snprintf(buf, len, "%s",
+			 counter_unavailable_reason(v->counters.err[i],
+						    ci->hardware, why,
+						    sizeof(why)));
+	else if (i == CNT_TASK_CLOCK)
+		snprintf(buf, len, "%.1f",
+			 v->counters.total[i] / v->counters.n / 1e3);
+	else
+		snprintf(buf, len, "%.1f",
+			 v->counters.total[i] / v->counters.n);
+}
+
+static void text_row(FILE *f, const struct bench_variant *v)
+{
+	const struct stats *s = &v->start.st, *t = &v->stop.st;
+	char tc[96], pf[96], cs[96], td[32] = "-";
+
+	if (v->status != BS_OK) {
+		fprintf(f, "%-12s %s: %s\n", v->name,
+			bench_status_names[v->status], v->reason);
+		return;
+	}
+	counter_cell(v, CNT_TASK_CLOCK, tc, sizeof(tc));
+	counter_cell(v, CNT_PAGE_FAULTS, pf, sizeof(pf));
+	counter_cell(v, CNT_CTX_SWITCHES, cs, sizeof(cs));
+	if (t->n)
+		snprintf(td, sizeof(td), "%.1f", us(t->p50));
+	if (!s->n) {
+		fprintf(f, "%-12s %5zu %s (teardown only)\n", v->name, t->n,
+			td);
+		return;
+	}
+	fprintf(f,
+		"%-12s %5zu %9.1f %9.1f [%.1f, %.1f] %9.1f %9.1f %9.1f "
+		"%9.1f ±%.1f  %9s  %s %s %s\n",
+		v->name, s->n, us(s->min), us(s->p50), us(s->ci_lo),
+		us(s->ci_hi), us(s->p90), us(s->p99), us(s->max), us(s->mean),
+		us(s->stddev), td, tc, pf, cs);
+}
+
+static void text_conc(FILE *f, const struct bench_result *r)
+{
+	if (!r->n_conc)
+		return;
+	fprintf(f,
+		"\nconcurrency (%s; burst start -> each child's report):\n"
+		"%6s %6s %10s %10s %12s %14s %14s\n",
+		r->conc_variant, "K", "rounds", "p50 us", "p99 us", "starts/s",
+		"memcg B/idle", "MemAvail B/idle");
+	for (size_t i = 0; i < r->n_conc; i++) {
+		const struct conc_level *l = &r->conc[i];
+		fprintf(f, "%6u %6u %10.1f %10.1f %12.0f %14.0f %14.0f %s\n",
+			l->k, l->rounds, us(l->lat.st.p50), us(l->lat.st.p99),
+			l->starts_per_s, l->mem_cgroup_bytes,
+			l->mem_avail_bytes, l->error);
+	}
+}
+
+int bench_write_text(FILE *f, const struct bench_result *r)
+{
+	enum bench_group last = BG__COUNT;
+
+	fprintf(f, "times in microseconds; start: clone called -> first "
+		   "instruction after execve; teardown: report -> reaped\n"
+		   "counters: per start (task-clock in us)\n");
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].group != last) {
+			last = r->v[i].group;
+			fprintf(f,
+				"\n[%s]\n%-12s %5s %9s %9s %-17s %9s %9s %9s "
+				"%9s %6s  %9s  %s\n",
+				bench_group_names[last], "variant", "n", "min",
+				"p50", "[95% CI]", "p90", "p99", "max", "mean",
+				"±sd", "teardown", "task-clock faults ctxsw");
+		}
+		text_row(f, &r->v[i]);
+	}
+	text_conc(f, r);
+	return ferror(f) ? -EIO : 0;
+}
+
+static void md_row(FILE *f, const struct bench_variant *v)
+{
+	const struct stats *s = &v->start.st;
+	char tc[96], pf[96], cs[96], td[32] = "–";
+
+	if (v->status != BS_OK || !s->n) {
+		fprintf(f, "| %s | %s | | | | | | | %s |\n", v->name,
+			v->status != BS_OK ? bench_status_names[v->status]
+					   : "teardown only",
+			v->status != BS_OK ? v->reason : v->desc);
+		if (v->status == BS_OK && v->stop.st.n)
+			fprintf(f,
+				"| %s (teardown) | %zu | | %.1f | | %.1f | "
+				"| | |\n",
+				v->name, v->stop.st.n, us(v->stop.st.p50),
+				us(v->stop.st.p99));
+		return;
+	}
+	counter_cell(v, CNT_TASK_CLOCK, tc, sizeof(tc));
+	counter_cell(v, CNT_PAGE_FAULTS, pf, sizeof(pf));
+	counter_cell(v, CNT_CTX_SWITCHES, cs, sizeof(cs));
+	if (v->stop.st.n)
+		snprintf(td, sizeof(td), "%.1f", us(v->stop.st.p50));
+	fprintf(f,
+		"| %s | %zu | %.1f | %.1f [%.1f, %.1f] | %.1f | %.1f | %.1f "
+		"± %.1f | %s | %s / %s / %s |\n",
+		v->name, s->n, us(s->min), us(s->p50), us(s->ci_lo),
+		us(s->ci_hi), us(s->p90), us(s->p99), us(s->mean),
+		us(s->stddev), td, tc, pf, cs);
+}
+
+int bench_write_markdown(FILE *f, const struct bench_result *r)
+{
+	fprintf(f,
+		"Times in µs. Start: clone called → first instruction after "
+		"execve; teardown: report → reaped.\n\n"
+		"| variant | n | min | p50 [95%% CI] | p90 | p99 | mean ± sd "
+		"| teardown p50 | task-clock µs / faults / ctxsw |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+	for (size_t i = 0; i < r->n; i++)
+		md_row(f, &r->v[i]);
+	if (r->n_conc) {
+		fprintf(f,
+			"\nConcurrency (%s): burst start → each child's "
+			"report.\n\n| K | p50 µs | p99 µs | starts/s | "
+			"memcg B per idle | MemAvailable B per idle |\n"
+			"|---:|---:|---:|---:|---:|---:|\n",
+			r->conc_variant);
+		for (size_t i = 0; i < r->n_conc; i++) {
+			const struct conc_level *l = &r->conc[i];
+			fprintf(f,
+				"| %u | %.1f | %.1f | %.0f | %.0f | %.0f |\n",
+				l->k, us(l->lat.st.p50), us(l->lat.st.p99),
+				l->starts_per_s, l->mem_cgroup_bytes,
+				l->mem_avail_bytes);
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+static json_t *series_json(const struct series *s)
+{
+	const struct stats *t = &s->st;
+	json_t *samples = json_array();
+
+	if (!s->n)
+		return json_null();
+	for (size_t i = 0; i < s->n; i++)
+		json_array_append_new(samples, json_real(s->v[i]));
+	return json_pack("{s:s, s:{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, "
+			 "s:{s:f, s:f, s:f}}, s:o}",
+			 "unit", "s", "stats", "n", (json_int_t)t->n, "min",
+			 t->min, "p50", t->p50, "p90", t->p90, "p99", t->p99,
+			 "max", t->max, "mean", t->mean, "stddev", t->stddev,
+			 "median_ci", "lo", t->ci_lo, "hi", t->ci_hi, "level",
+			 t->ci_level, "samples", samples);
+}
+
+static json_t *counters_json(const struct bench_variant *v)
+{
+	json_t *o = json_object();
+	char why[96];
+
+	if (!v->have_counters)
+		return json_null();
+	for (int i = 0; i < CNT__COUNT; i++) {
+		const struct counter_info *ci = &counter_table[i];
+		json_t *c = v->counters.err[i]
+				    ? json_pack("{s:s}", "unavailable",
+						counter_unavailable_reason(
+							v->counters.err[i],
+							ci->hardware, why,
+							sizeof(why)))
+				    : json_pack("{s:f, s:s, s:I}", "per_start",
+						v->counters.total[i] /
+							v->counters.n,
+						"unit", ci->unit, "starts",
+						(json_int_t)v->counters.n);
+		json_object_set_new(o, ci->name, c);
+	}
+	return o;
+}
+
+static json_t *variant_json(const struct bench_variant *v)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+			 "name", v->name, "group", bench_group_names[v->group],
+			 "status", bench_status_names[v->status], "description",
+			 v->desc, "reason", v->reason, "command", v->command,
+			 "start", series_json(&v->start), "teardown",
+			 series_json(&v->stop), "counters", counters_json(v));
+}
+
+static json_t *conc_json(const struct bench_result *r)
+{
+	json_t *levels = json_array();
+
+	if (!r->n_conc)
+		return json_null();
+	for (size_t i = 0; i < r->n_conc; i++) {
+		const struct conc_level *l = &r->conc[i];
+		json_array_append_new(
+			levels,
+			json_pack("{s:i, s:i, s:o, s:f, s:{s:f, s:f}, s:s}",
+				  "k", l->k, "rounds", l->rounds, "latency",
+				  series_json(&l->lat), "starts_per_s",
+				  l->starts_per_s, "memory_per_idle",
+				  "cgroup_bytes", l->mem_cgroup_bytes,
+				  "mem_available_bytes", l->mem_avail_bytes,
+				  "error", l->error));
+	}
+	return json_pack("{s:s, s:s, s:o}", "variant", r->conc_variant,
+			 "latency", "burst start -> each child's report",
+			 "levels", levels);
+}
+
+int bench_write_json(FILE *f, const struct bench_result *r)
+{
+	json_t *vs = json_array(), *doc;
+	int err;
+
+	for (size_t i = 0; i < r->n; i++)
+		json_array_append_new(vs, variant_json(&r->v[i]));
+	doc = json_pack("{s:s, s:i, s:s, s:O, s:o, s:o}", "format",
+			BENCH_FORMAT, "format_version", BENCH_FORMAT_VERSION,
+			"kind", "bench", "meta",
+			r->meta ? (json_t *)r->meta : json_object(), "variants",
+			vs, "concurrency", conc_json(r));
+	if (!doc)
+		return -ENOMEM;
+	err = json_dumpf(doc, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(doc);
+	return err || ferror(f) ? -EIO : 0;
+}

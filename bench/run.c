@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/* The ladder loop: warm-up, then round-robin samples with counters. */
+#include "run.h"
+
+#include <string.h>
+
+volatile sig_atomic_t bench_interrupted;
+
+struct slot {
+	enum ladder_step step;
+	struct bench_variant *v;
+	bool active;
+};
+
+static void fail(struct slot *s, int err)
+{
+	char why[256];
+
+	s->active = false;
+	s->v->status = BS_FAILED;
+	snprintf(s->v->reason, sizeof(s->v->reason), "%s",
+		 ladder_strerror(err, why, sizeof(why)));
+}
+
+/* Variants for the selected steps; those that cannot run say why. */
+static size_t make_slots(const struct bench_opts *o, const struct ladder_ctx *c,
+			 struct bench_result *r, struct slot *slots)
+{
+	size_t n = 0;
+
+	for (int s = 0; s < LS__COUNT; s++) {
+		const struct ladder_step_info *i = &ladder_steps[s];
+		const char *why = i->unavailable ? i->unavailable(c) : NULL;
+		struct bench_variant *v;
+
+		if (!o->steps[s])
+			continue;
+		v = bench_add(r, i->name,
+			      s == LS_EMPTY ? BG_CALIBRATION : BG_LADDER);
+		if (!v)
+			return n;
+		snprintf(v->desc, sizeof(v->desc), "%s", i->desc);
+		if (s == LS_CONTAINER && !i->sample)
+			why = "reference container not built yet "
+			      "(primitives/container.c)";
+		if (why) {
+			v->status = BS_SKIPPED;
+			snprintf(v->reason, sizeof(v->reason), "%s", why);
+		}
+		slots[n++] = (struct slot){ s, v, !why };
+	}
+	return n;
+}
+
+static void one(struct ladder_ctx *c, struct slot *s, const struct counters *k,
+		bool keep)
+{
+	struct ladder_sample out;
+	uint64_t before[CNT__COUNT], after[CNT__COUNT];
+	int r;
+
+	c->seq++;
+	counters_read(k, before);
+	r = ladder_sample(c, s->step, &out);
+	counters_read(k, after);
+	if (r < 0)
+		return fail(s, r);
+	if (!keep)
+		return;
+	if (out.start_s >= 0)
+		series_push(&s->v->start, out.start_s);
+	if (out.stop_s >= 0)
+		series_push(&s->v->stop, out.stop_s);
+	counter_set_add(&s->v->counters, k, before, after);
+	s->v->have_counters = true;
+}
+
+int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
+		     struct bench_result *r)
+{
+	struct slot slots[LS__COUNT];
+	struct ladder_ctx c = *c0;
+	struct counters k;
+	size_t n = make_slots(o, c0, r, slots);
+
+	counters_open(&k);
+	for (unsigned round = 0; round < o->warmup + o->runs; round++) {
+		for (size_t i = 0; i < n && !bench_interrupted; i++)
+			if (slots[i].active)
+				one(&c, &slots[i], &k, round >= o->warmup);
+		if (bench_interrupted)
+			break;
+	}
+	/* Counter errors are per counter; record them even if nothing ran. */
+	for (size_t i = 0; i < n; i++)
+		memcpy(slots[i].v->counters.err, k.err, sizeof(k.err));
+	counters_close(&k);
+	return bench_interrupted ? -EINTR : 0;
+}

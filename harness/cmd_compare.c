@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/* boxcheck compare: the CI regression gate over two bench results. */
+#include "../bench/compare.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+const char usage_compare[] =
+	"usage: boxcheck compare BASE.json NEW.json [--threshold PCT] "
+	"[--alpha A]\n"
+	"\n"
+	"Compares two 'boxcheck bench --json' results variant by variant: a\n"
+	"Mann-Whitney U test on the raw samples (normal approximation with\n"
+	"tie correction) plus a minimum effect size on the median. A variant\n"
+	"regressed when p < A and its median grew by more than PCT percent.\n"
+	"\n"
+	"  --threshold PCT  minimum effect, percent of the base median "
+	"(default 5)\n"
+	"  --alpha A        significance level (default 0.01)\n"
+	"\n"
+	"Exit status: 0 no regression, 1 a variant regressed, 2 bad usage or\n"
+	"files that are not comparable bench results.\n";
+
+static int parse_double(const char *s, double lo, double hi, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	return errno || end == s || *end || *v < lo || *v > hi ? -EINVAL : 0;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threshold", required_argument, NULL, 't' },
+		{ "alpha", required_argument, NULL, 'a' },
+		{ 0 },
+	};
+	struct compare_opts o = { .threshold = 0.05, .alpha = 0.01 };
+	struct bench_result base, cur;
+	struct compare_tally t;
+	char err[PATH_MAX + 256];
+	double pct;
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 't' && parse_double(optarg, 0, 1000, &pct) == 0)
+			o.threshold = pct / 100;
+		else if (c == 'a' &&
+			 parse_double(optarg, 1e-12, 1, &o.alpha) == 0)
+			;
+		else if (c == 't' || c == 'a')
+			return usage_error("compare: bad value '%s' for %s",
+					   optarg, argv[optind - 1]);
+		else
+			return usage_error("compare: unknown option '%s'",
+					   argv[optind - 1]);
+	}
+	if (argc - optind != 2)
+		return usage_error("compare: wants BASE.json NEW.json");
+	if (bench_read_json(argv[optind], &base, err, sizeof(err)) < 0)
+		return usage_error("compare: %s", err);
+	if (bench_read_json(argv[optind + 1], &cur, err, sizeof(err)) < 0) {
+		bench_free(&base);
+		return usage_error("compare: %s", err);
+	}
+	printf("Mann-Whitney U, alpha %g, minimum effect %g%% of the base "
+	       "median\n",
+	       o.alpha, o.threshold * 100);
+	r = bench_compare(stdout, &base, &cur, &o, &t, err, sizeof(err));
+	bench_free(&base);
+	bench_free(&cur);
+	if (r < 0)
+		return usage_error("compare: %s", err);
+	printf("%u compared: %u regressed, %u improved, %u unchanged, %u "
+	       "unmatched\n",
+	       t.compared, t.regressed, t.improved, t.same, t.unmatched);
+	return t.regressed ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/* boxcheck report: render result files as HTML and/or Markdown with plots. */
+#include "cli.h"
+#include "../bench/stats.h"
+#include "../reports/report.h"
+
+#include <getopt.h>
+#include <string.h>
+
+const char usage_report[] =
+	"usage: boxcheck report RESULTS.json... [--html FILE] [--markdown "
+	"FILE]\n"
+	"\n"
+	"Reads any mix of result files (boxcheck run, validate, bench, the VM\n"
+	"matrix; several hosts or kernels) and renders one report: the\n"
+	"conformance matrix (scenario x host, VM architecture, runtime), the\n"
+	"start-latency ladder, distributions, concurrency and memory, "
+	"counters,\n"
+	"a comparison of bench files with the same variants, and the host\n"
+	"metadata of every input. Plots are drawn by gnuplot as SVG.\n"
+	"\n"
+	"  --html FILE      one self-contained HTML file (SVG inline, no "
+	"script)\n"
+	"  --markdown FILE  Markdown, with its SVGs written beside it as\n"
+	"                   STEM-NAME.svg\n"
+	"\n"
+	"Exit status: 0 written, 2 bad usage, a bad input file (named on\n"
+	"stderr with what is wrong) or a file that cannot be written.\n";
+
+struct report_args {
+	const char *html, *markdown;
+	char **files;
+	size_t n;
+};
+
+static int parse(int argc, char **argv, struct report_args *a)
+{
+	static const struct option opts[] = {
+		{ "html", required_argument, NULL, 'H' },
+		{ "markdown", required_argument, NULL, 'M' },
+		{ 0 },
+	};
+	const char *outs[2];
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'H')
+			a->html = optarg;
+		else if (c == 'M')
+			a->markdown = optarg;
+		else
+			return usage_error("report: unknown option '%s' (see "
+					   "'boxcheck report --help')",
+					   argv[optind - 1]);
+	}
+	a->files = argv + optind;
+	a->n = argc - optind;
+	if (!a->n)
+		return usage_error("report: no result files given (see "
+				   "'boxcheck report --help')");
+	if (!a->html && !a->markdown)
+		return usage_error("report: nothing to write: give --html FILE "
+				   "and/or --markdown FILE");
+	outs[0] = a->html, outs[1] = a->markdown;
+	for (int i = 0; i < 2; i++) {
+		int r = outs[i] ? check_writable(outs[i]) : 0;
+		if (r < 0)
+			return usage_error("report: cannot write '%s': %s",
+					   outs[i], strerror(-r));
+	}
+	return EXIT_OK;
+}
+
+/*
+ * The comparison test is `boxcheck compare`'s: a two-sided Mann-Whitney U
+ * (bench/stats.c) on the raw start samples, and a difference only when
+ * p < alpha and the median moved by more than the threshold (the defaults of
+ * `boxcheck compare`).
+ */
+#define COMPARE_ALPHA 0.01
+#define COMPARE_THRESHOLD 0.05
+
+static int mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+			struct cmp_result *out)
+{
+	struct mwu m;
+	int r = stats_mann_whitney(a, na, b, nb, &m);
+
+	if (r < 0)
+		return r;
+	out->p = m.p;
+	out->effect = m.effect;
+	out->significant =
+		m.p < COMPARE_ALPHA &&
+		(m.effect > COMPARE_THRESHOLD || m.effect < -COMPARE_THRESHOLD);
+	return 0;
+}
+
+static struct plot_cache cache;
+static const struct report_opts opts = {
+	.compare = mann_whitney,
+	.alpha = COMPARE_ALPHA,
+	.min_effect = COMPARE_THRESHOLD,
+	.cache = &cache,
+};
+
+static void drop_cache(struct plot_cache **c)
+{
+	plot_cache_free(*c);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	_cleanup_results_ struct result_set set = { 0 };
+	_cleanup_(drop_cache) struct plot_cache *c = &cache;
+	struct report_args a = { 0 };
+	struct report_summary sum;
+	char err[1024], line[512];
+	int r = parse(argc, argv, &a);
+
+	if (r != EXIT_OK)
+		return r;
+	r = results_load(a.files, a.n, &set, err, sizeof(err));
+	if (r < 0)
+		return usage_error("report: %s", err);
+	const struct {
+		const char *const *path;
+		const struct doc_ops *ops;
+		const char *what;
+	} outs[] = { { &a.html, &html_ops, "html" },
+		     { &a.markdown, &markdown_ops, "markdown" } };
+	for (size_t i = 0; i < ARRAY_SIZE(outs); i++) {
+		if (!*outs[i].path)
+			continue;
+		r = report_write(*outs[i].path, outs[i].ops, &set, &opts, &sum);
+		if (r < 0)
+			return usage_error("report: writing %s: %s",
+					   *outs[i].path, strerror(-r));
+		printf("report: %s: %s\n", outs[i].what, *outs[i].path);
+	}
+	if (sum.plots_failed)
+		fprintf(stderr,
+			"boxcheck: report: %zu plots could not be drawn "
+			"(first: %s)\n",
+			sum.plots_failed, sum.plot_why);
+	report_summary_line(line, sizeof(line), &sum);
+	printf("report: %s\n", line);
+	return EXIT_OK;
+}

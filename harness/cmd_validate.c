@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/*
+ * boxcheck validate: start the agent in each target with the standard
+ * profile, compare its facts with the profile and with the host (the
+ * control), and report a property x target matrix plus the usual formats.
+ *
+ *   run dir <base>/boxcheck-<pid>-<t>/<target>/{rootfs,config,state,...}
+ *   cgroup  <own>/boxcheck-<pid>-<t>/<target> on each hierarchy (relative
+ *           paths: the runtimes create them below their own, i.e. ours)
+ *   after each target: the runtime's own delete; at the end: kill and
+ *   remove the cgroups, detach leftover mounts, remove the run dir.
+ */
+#include "cli.h"
+#include "instance.h"
+#include "targets.h"
+#include "validate.h"
+#include "../primitives/cgroup.h"
+#include "host.h"
+#include "runner.h"
+
+#include <getopt.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+
+const char usage_validate[] =
+	"usage: boxcheck validate [--runtime LIST]... [--format F] [-o FILE]\n"
+	"                         [--tap FILE] [--junit FILE] [--json FILE]\n"
+	"                         [--agent PATH] [--timeout S]\n"
+	"\n"
+	"Starts `boxcheck inspect` in each target with one standard profile\n"
+	"(every namespace the target supports, hostname boxcheck, read-only\n"
+	"root, pids limit 64, memory limit 64 MiB, the default capabilities,\n"
+	"no_new_privs) and judges what it reports. `host` is the control.\n"
+	"\n"
+	"  --runtime LIST   comma-separated: ref host runc crun bwrap nspawn\n"
+	"                   lxc podman, or cmd:TEMPLATE (takes the rest of\n"
+	"                   the list; repeat --runtime for more). Templates\n"
+	"                   are split on blanks (no shell); placeholders\n"
+	"                   {rootfs} {agent} {config} {bundle} {self}\n"
+	"                   {hostname} {pids} {memory} {cgroup} {name};\n"
+	"                   {agent} is required. Default: every target.\n"
+	"  --format F       text, markdown, tap, json or junit\n"
+	"  -o, --output F   write --format to F\n"
+	"  --tap/--junit/--json FILE  also write that format\n"
+	"  --agent PATH     the static boxcheck copied into the root\n"
+	"                   (default: boxcheck-static next to this binary)\n"
+	"  --timeout S      per-target limit (default 60)\n"
+	"\n"
+	"Exit status: 0 every runtime delivered what it accepted, 1 one "
+	"failed\n"
+	"or did not start (the host never counts), 2 bad usage.\n";
+
+enum { OUT_TAP, OUT_JUNIT, OUT_JSON, OUT_MAIN, OUT__COUNT };
+
+struct vargs {
+	struct vsel sel[VALIDATE_MAX_TARGETS];
+	int n;
+	const char *format, *files[OUT__COUNT], *agent;
+	unsigned timeout;
+};
+
+static int add_target(struct vargs *a, const char *name, const char *tmpl)
+{
+	struct vsel *s = &a->sel[a->n];
+	const char *why;
+
+	if (a->n == VALIDATE_MAX_TARGETS)
+		return usage_error("validate: too many targets");
+	if (tmpl) {
+		if ((why = template_check(tmpl)))
+			return usage_error("validate: cmd:%s: %s", tmpl, why);
+		s->t = &target_cmd;
+		s->tmpl = tmpl;
+		validate_cmd_label(tmpl, a->n, s->label, sizeof(s->label));
+	} else if (!(s->t = target_by_name(name))) {
+		return usage_error("validate: unknown runtime '%s' (ref host "
+				   "runc crun bwrap nspawn lxc podman "
+				   "cmd:TEMPLATE)",
+				   name);
+	} else {
+		s->tmpl = s->t->tmpl;
+		snprintf(s->label, sizeof(s->label), "%s", name);
+	}
+	a->n++;
+	return EXIT_OK;
+}
+
+static int parse_list(struct vargs *a, char *list)
+{
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int r;
+		if (strncmp(tok, "cmd:", 4) == 0) {
+			/* the template takes the rest, commas and all */
+			if (save && *save)
+				tok[strlen(tok)] = ',';
+			return add_target(a, NULL, tok + 4);
+		}
+		if ((r = add_target(a, tok, NULL)) != EXIT_OK)
+			return r;
+	}
+	return EXIT_OK;
+}
+
+static int parse(int argc, char **argv, struct vargs *a)
+{
+	static const struct option opts[] = {
+		{ "runtime", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "tap", required_argument, NULL, 'P' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "json", required_argument, NULL, 'S' },
+		{ "agent", required_argument, NULL, 'a' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ 0 },
+	};
+	int c, r;
+
+	a->format = "text";
+	a->timeout = 60;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:", opts, NULL)) != -1) {
+		if (c == 'r' && (r = parse_list(a, optarg)) != EXIT_OK)
+			return r;
+		if (c == 'f')
+			a->format = optarg;
+		else if (c == 'o')
+			a->files[OUT_MAIN] = optarg;
+		else if (c == 'P')
+			a->files[OUT_TAP] = optarg;
+		else if (c == 'J')
+			a->files[OUT_JUNIT] = optarg;
+		else if (c == 'S')
+			a->files[OUT_JSON] = optarg;
+		else if (c == 'a')
+			a->agent = optarg;
+		else if (c == 'T' && parse_uint(optarg, 1, 3600, &a->timeout))
+			return usage_error("validate: --timeout wants 1..3600 "
+					   "seconds, not '%s'",
+					   optarg);
+		else if (c == '?' || c == ':')
+			return usage_error("validate: unknown option or "
+					   "missing value '%s'",
+					   argv[optind - 1]);
+	}
+	if (optind < argc)
+		return usage_error("validate: unexpected argument '%s'",
+				   argv[optind]);
+	if (strcmp(a->format, "markdown") && !writer_by_name(a->format))
+		return usage_error("validate: unknown format '%s' (text, "
+				   "markdown, tap, json or junit)",
+				   a->format);
+	for (int i = 0; i < OUT__COUNT; i++) {
+		r = a->files[i] ? check_writable(a->files[i]) : 0;
+		if (r < 0)
+			return usage_error("validate: cannot write '%s': %s",
+					   a->files[i], strerror(-r));
+	}
+	for (const struct target *t = target_table; !a->n && t->name; t++)
+		add_target(a, t->name, NULL);
+	return EXIT_OK;
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+/* The static agent: --agent, $BOXCHECK_AGENT, or next to this binary. */
+static int find_agent(const char *opt, const char *self, char *buf, size_t len)
+{
+	const char *env = getenv("BOXCHECK_AGENT");
+	const char *slash = strrchr(self, '/');
+	int dl = slash ? (int)(slash - self) : 0;
+
+	if (opt || (env && *env)) {
+		snprintf(buf, len, "%s", opt ? opt : env);
+		return access(buf, R_OK) == 0 ? 0 : neg_errno();
+	}
+	if (snprintf(buf, len, "%.*s/boxcheck-static", dl, self) >= (int)len)
+		return -ENAMETOOLONG;
+	if (access(buf, R_OK) == 0)
+		return 0;
+	if (strstr(self, "-static")) {
+		snprintf(buf, len, "%s", self);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The deepest own path, if every hierarchy's own path is its ancestor. */
+static void cg_deep_setup(struct vrun *run)
+{
+	const struct cg_layout *l = &run->cgl;
+	const char *deep = "/";
+
+	for (int i = 0; i < l->n; i++)
+		if (strlen(l->hier[i].own) > strlen(deep))
+			deep = l->hier[i].own;
+	for (int i = 0; i < l->n; i++) {
+		const char *own = l->hier[i].own;
+		size_t n = strlen(own);
+		if (strcmp(own, "/") &&
+		    (strncmp(deep, own, n) || (deep[n] && deep[n] != '/')))
+			return;
+	}
+	snprintf(run->cg_deep, sizeof(run->cg_deep), "%s", deep);
+	for (int i = 0; i < l->n; i++) {
+		const struct cg_hier *h = &l->hier[i];
+		char path[PATH_MAX];
+		size_t at = strcmp(h->own, "/") ? strlen(h->own) : 0;
+		while (deep[at] == '/') {
+			const char *next = strchr(deep + at + 1, '/');
+			at = next ? (size_t)(next - deep) : strlen(deep);
+			snprintf(path, sizeof(path), "%.2000s%.*s", h->mount,
+				 (int)at, deep);
+			if (!path_exists(path)) {
+				snprintf(run->cg_made[i], PATH_MAX, "%s", path);
+				break;
+			}
+		}
+	}
+}
+
+static int run_setup(struct vrun *run)
+{
+	int r = instance_name(run->name, sizeof(run->name));
+
+	if (r < 0)
+		return r;
+	if (readlink("/proc/self/exe", run->self, sizeof(run->self) - 1) < 0)
+		return neg_errno();
+	r = mkdir_p(instance_base(), 0755);
+	if (r < 0)
+		return r;
+	snprintf(run->dir, sizeof(run->dir), "%s/%s", instance_base(),
+		 run->name);
+	/* 0711: a user-namespaced runtime must reach the root below. */
+	if (mkdir(run->dir, 0711) < 0)
+		return neg_errno();
+	run->have_cg = geteuid() == 0 && cg_layout_detect(&run->cgl) == 0 &&
+		       run->cgl.mode != CG_MODE_NONE;
+	snprintf(run->cg_why, sizeof(run->cg_why), "%s",
+		 geteuid() ? "not root" : "no cgroup hierarchy");
+	if (run->have_cg)
+		cg_deep_setup(run);
+	return 0;
+}
+
+static void detach_mounts_below(const char *dir)
+{
+	char line[8192], mp[PATH_MAX], list[64][PATH_MAX];
+	size_t len = strlen(dir), n = 0;
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	while (f && n < ARRAY_SIZE(list) && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 &&
+		    strncmp(mp, dir, len) == 0 && mp[len] == '/')
+			snprintf(list[n++], PATH_MAX, "%s", mp);
+	while (n-- > 0)
+		umount2(list[n], MNT_DETACH);
+}
+
+static void cg_remove_quiet(const char *path)
+{
+	if (path_exists(path) && cg_dir_remove(path) < 0)
+		fprintf(stderr, "boxcheck: cannot remove cgroup %s\n", path);
+}
+
+/*
+ * Every hierarchy, also those a runtime joined on its own (cpuset, named):
+ * <own>/<instance>, <mount><deep>/<instance>, then the empty directories
+ * of <deep> that did not exist before the run, deepest first, by rmdir.
+ */
+static void cg_teardown(struct vrun *run)
+{
+	for (int i = 0; run->have_cg && i < run->cgl.n; i++) {
+		const struct cg_hier *h = &run->cgl.hier[i];
+		char own[PATH_MAX], path[PATH_MAX + 128];
+		if (cg_own_dir(&run->cgl, i, own, sizeof(own)) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", own, run->name);
+			cg_remove_quiet(path);
+		}
+		if (!run->cg_deep[0])
+			continue;
+		snprintf(path, sizeof(path), "%.2000s%.1900s/%.90s", h->mount,
+			 strcmp(run->cg_deep, "/") ? run->cg_deep : "",
+			 run->name);
+		cg_remove_quiet(path);
+		if (!run->cg_made[i][0])
+			continue;
+		snprintf(path, sizeof(path), "%.2000s%.2000s", h->mount,
+			 run->cg_deep);
+		while (strlen(path) >= strlen(run->cg_made[i])) {
+			rmdir(path);
+			*strrchr(path, '/') = '\0';
+		}
+	}
+}
+
+static void run_teardown(struct vrun *run)
+{
+	cg_teardown(run);
+	detach_mounts_below(run->dir);
+	rm_rf(run->dir);
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int write_outputs(const struct vargs *a, const struct run_meta *m,
+			 const struct record *recs, size_t n)
+{
+	static const char *const fmt[OUT__COUNT] = { "tap", "junit", "json" };
+	bool md = strcmp(a->format, "markdown") == 0;
+	int ret = 0;
+
+	for (int i = 0; i < OUT__COUNT; i++) {
+		const char *name = i == OUT_MAIN ? a->format : fmt[i];
+		_cleanup_fclose_ FILE *f = NULL;
+		int r;
+		if (!a->files[i])
+			continue;
+		if (i == OUT_MAIN && (md || !strcmp(name, "text"))) {
+			f = fopen(a->files[i], "we");
+			r = f ? 0 : neg_errno();
+			if (f)
+				validate_matrix(f, recs, n, md);
+		} else {
+			r = write_file_atomic(a->files[i], writer_by_name(name),
+					      m, recs, n);
+		}
+		if (r < 0) {
+			fprintf(stderr, "boxcheck: writing %s: %s\n",
+				a->files[i], strerror(-r));
+			ret = EXIT_USAGE;
+		}
+	}
+	if (a->files[OUT_MAIN] || md || !strcmp(a->format, "text"))
+		validate_matrix(stdout, recs, n, md);
+	else
+		writer_by_name(a->format)->write(stdout, m, recs, n, false);
+	return ret;
+}
+
+static void fill_meta(struct run_meta *m, char *cmd, size_t len, int argc,
+		      char **argv)
+{
+	time_t t = time(NULL);
+	struct host h;
+
+	host_probe(&h);
+	join_argv(cmd, len, argc, argv);
+	m->tool = "boxcheck";
+	m->version = BOXCHECK_VERSION;
+	m->git_rev = BOXCHECK_GIT_REV;
+	m->command = cmd;
+	strftime(m->started, sizeof(m->started), "%Y-%m-%dT%H:%M:%SZ",
+		 gmtime(&t));
+	m->host = host_facts_json(&h);
+}
+
+int cmd_validate(int argc, char **argv)
+{
+	struct vargs a = { 0 };
+	struct vrun run = { .pr = &profile_standard };
+	struct run_meta m = { 0 };
+	char cmd[2048];
+	size_t n;
+	int r = parse(argc, argv, &a), bad;
+	double t0 = mono();
+
+	if (r != EXIT_OK)
+		return r;
+	_cleanup_free_ struct record *recs =
+		calloc((size_t)a.n * P__COUNT, sizeof(*recs));
+	if (!recs)
+		return usage_error("validate: out of memory");
+	r = run_setup(&run);
+	if (r < 0)
+		return usage_error("validate: cannot set up the run: %s",
+				   strerror(-r));
+	run.timeout_s = a.timeout;
+	run.agent_err =
+		find_agent(a.agent, run.self, run.agent, sizeof(run.agent));
+	fill_meta(&m, cmd, sizeof(cmd), argc + 1, argv - 1);
+	n = validate_run(&run, a.sel, a.n, recs);
+	run_teardown(&run);
+	m.duration_s = mono() - t0;
+	r = write_outputs(&a, &m, recs, n);
+	json_decref(m.host);
+	bad = validate_exit_status(a.sel, a.n, recs, n);
+	return r ?: bad;
+}

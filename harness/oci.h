@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* oci.h - an OCI runtime config.json for the standard profile (jansson). */
+#ifndef BOXCHECK_OCI_H
+#define BOXCHECK_OCI_H
+
+#include "profile.h"
+
+struct oci_opts {
+	const char *rootfs;	  /* absolute path of the root */
+	const char *cgroups_path; /* relative to the runtime's own cgroup */
+	const char *const *args;  /* the process, NULL-terminated */
+	unsigned ns;		  /* NS_BIT mask: the namespaces to ask for */
+	bool cgroup_mount;	  /* mount /sys/fs/cgroup read-only */
+};
+
+/* A new config object (json_t *), or NULL when out of memory. */
+json_t *oci_config(const struct profile *pr, const struct oci_opts *o);
+/* Write it to path (0600 is not needed: 0644, no secrets). 0 or -errno. */
+int oci_write(const json_t *cfg, const char *path);
+
+#endif

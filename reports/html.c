@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+/*
+ * html.c - the report as one self-contained HTML file: inline CSS, plots as
+ * inline SVG, no script and no network (a Content-Security-Policy says so).
+ * Every string from the results is escaped.
+ */
+#include "report.h"
+
+#include <string.h>
+
+static const char css[] =
+	"body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;"
+	"max-width:1200px;padding:0 1em;color:#1d1d1f;background:#fff}"
+	"h1{font-size:1.7em;margin-bottom:.2em}"
+	"h2{border-bottom:2px solid #ccd;padding-bottom:.2em;margin-top:2em}"
+	"table{border-collapse:collapse;margin:.8em 0;font-size:13px}"
+	"th,td{border:1px solid #ccd;padding:.3em .6em;text-align:left;"
+	"vertical-align:top}"
+	"th{background:#eef0f6}"
+	"td small{display:block;color:#555;font-size:11px}"
+	"td.v-id{font-family:ui-monospace,monospace}"
+	"td.v-num{text-align:right;white-space:nowrap;font-variant-numeric:"
+	"tabular-nums}"
+	"td.v-pass{background:#d8f3dc;color:#0b5d1e;font-weight:600}"
+	"td.v-fail{background:#ffd6d6;color:#9b1111;font-weight:600}"
+	"td.v-skip{background:#fff3c4;color:#6b5500}"
+	"td.v-error{background:#ecd9ff;color:#5a1896;font-weight:600}"
+	"td.v-none{color:#888}"
+	"td[title]{cursor:help}"
+	"ol.notes{font-size:12px;color:#444}"
+	"figure{margin:1em 0}figure svg{max-width:100%;height:auto;"
+	"border:1px solid #eee}"
+	"figcaption{font-size:12px;color:#555}"
+	"figure.missing{padding:1em;background:#fff3c4}";
+
+void html_escape(FILE *f, const char *s)
+{
+	static const struct {
+		char c;
+		const char *entity;
+	} map[] = { { '&', "&amp;" },
+		    { '<', "&lt;" },
+		    { '>', "&gt;" },
+		    { '"', "&quot;" },
+		    { '\'', "&#39;" } };
+
+	for (; s && *s; s++) {
+		size_t i;
+		for (i = 0; i < ARRAY_SIZE(map) && map[i].c != *s; i++)
+			;
+		if (i < ARRAY_SIZE(map))
+			fputs(map[i].entity, f);
+		else if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void html_begin(struct doc *d, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	      "<meta charset=\"utf-8\">\n"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\""
+	      "default-src 'none'; style-src 'unsafe-inline'; img-src "
+	      "data:\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width\">\n"
+	      "<title>",
+	      d->f);
+	html_escape(d->f, title);
+	fprintf(d->f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>",
+		css);
+	html_escape(d->f, title);
+	fputs("</h1>\n", d->f);
+}
+
+static void html_end(struct doc *d)
+{
+	fputs("</body>\n</html>\n", d->f);
+}
+
+static void html_section(struct doc *d, const char *id, const char *title)
+{
+	fputs("<section id=\"", d->f);
+	html_escape(d->f, id);
+	fputs("\">\n<h2>", d->f);
+	html_escape(d->f, title);
+	fputs("</h2>\n", d->f);
+}
+
+static void html_end_section(struct doc *d)
+{
+	fputs("</section>\n", d->f);
+}
+
+static void html_para(struct doc *d, const char *text)
+{
+	fputs("<p>", d->f);
+	html_escape(d->f, text);
+	fputs("</p>\n", d->f);
+}
+
+static void attr(FILE *f, const char *name, const char *val)
+{
+	if (!val || !*val)
+		return;
+	fprintf(f, " %s=\"", name);
+	html_escape(f, val);
+	fputc('"', f);
+}
+
+static void html_cell(struct doc *d, const char *tag, const struct cell *c,
+		      int note)
+{
+	fprintf(d->f, "<%s", tag);
+	if (c->cls)
+		fprintf(d->f, " class=\"v-%s\"", c->cls);
+	attr(d->f, "title", c->hover);
+	fputc('>', d->f);
+	html_escape(d->f, c->text);
+	if (note)
+		fprintf(d->f, "<sup><a href=\"#note-%d\">%d</a></sup>", note,
+			note);
+	if (c->sub && *c->sub) {
+		fputs("<small>", d->f);
+		html_escape(d->f, c->sub);
+		fputs("</small>", d->f);
+	}
+	fprintf(d->f, "</%s>", tag);
+}
+
+static void html_table(struct doc *d, const struct table *t)
+{
+	int first = d->notes + 1;
+
+	fputs("<table", d->f);
+	attr(d->f, "id", t->id);
+	fputs(">\n<thead><tr>", d->f);
+	for (size_t c = 0; c < t->ncols; c++)
+		html_cell(d, "th", &t->head[c], 0);
+	fputs("</tr></thead>\n<tbody>\n", d->f);
+	for (size_t r = 0; r < t->nrows; r++) {
+		fputs("<tr>", d->f);
+		for (size_t c = 0; c < t->ncols; c++) {
+			const struct cell *cell = &t->cells[r * t->ncols + c];
+			html_cell(d, "td", cell, cell->note ? ++d->notes : 0);
+		}
+		fputs("</tr>\n", d->f);
+	}
+	fputs("</tbody>\n</table>\n", d->f);
+	if (first > d->notes)
+		return;
+	fprintf(d->f, "<ol class=\"notes\" start=\"%d\">\n", first);
+	for (size_t i = 0; i < t->nrows * t->ncols; i++) {
+		if (!t->cells[i].note)
+			continue;
+		fprintf(d->f, "<li id=\"note-%d\">", first++);
+		html_escape(d->f, t->cells[i].note);
+		fputs("</li>\n", d->f);
+	}
+	fputs("</ol>\n", d->f);
+}
+
+/*
+ * Inline gnuplot's SVG: drop the XML prologue and give every id (and every
+ * reference to one) the figure's name as a prefix, so that the ids of
+ * several plots in one page do not collide.
+ */
+static void inline_svg(FILE *f, const char *name, const char *svg)
+{
+	static const char *const refs[] = { "id='", "id=\"", "url(#", "href='#",
+					    "href=\"#" };
+	const char *s = strstr(svg, "<svg");
+
+	for (; s && *s; s++) {
+		size_t i;
+		for (i = 0; i < ARRAY_SIZE(refs); i++)
+			if (!strncmp(s, refs[i], strlen(refs[i])) &&
+			    (refs[i][0] != 'i' || s[-1] == ' ' ||
+			     s[-1] == '\t' || s[-1] == '\n'))
+				break;
+		if (i == ARRAY_SIZE(refs)) {
+			fputc(*s, f);
+			continue;
+		}
+		fprintf(f, "%s%s-", refs[i], name);
+		s += strlen(refs[i]) - 1;
+	}
+}
+
+static void html_figure(struct doc *d, const char *name, const char *caption,
+			const char *svg, const char *why)
+{
+	fputs("<figure id=\"fig-", d->f);
+	html_escape(d->f, name);
+	fputs(svg ? "\">\n" : "\" class=\"missing\">\n<p>Plot unavailable: ",
+	      d->f);
+	if (svg)
+		inline_svg(d->f, name, svg);
+	else
+		html_escape(d->f, why);
+	fputs(svg ? "\n<figcaption>" : "</p>\n<figcaption>", d->f);
+	html_escape(d->f, caption);
+	fputs("</figcaption>\n</figure>\n", d->f);
+}
+
+const struct doc_ops html_ops = {
+	.begin = html_begin,
+	.end = html_end,
+	.section = html_section,
+	.end_section = html_end_section,
+	.para = html_para,
+	.table = html_table,
+	.figure = html_figure,
+};

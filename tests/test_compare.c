@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/* compare: round trip through JSON, regression and no-change verdicts. */
+#include "testlib.h"
+
+#include "../bench/compare.h"
+
+static void fill(struct bench_result *r, const char *name, double base,
+		 double step, size_t n)
+{
+	struct bench_variant *v = bench_add(r, name, BG_LADDER);
+
+	assert_non_null(v);
+	for (size_t i = 0; i < n; i++) {
+		series_push(&v->start, base + step * (i % 10));
+		series_push(&v->stop, base / 2 + step * (i % 7));
+	}
+}
+
+/* Write r as JSON and read it back. */
+static void round_trip(struct bench_result *r, struct bench_result *out)
+{
+	char path[] = "/tmp/boxcheck-cmp.XXXXXX", err[256];
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	bench_finish(r);
+	assert_int_equal(bench_write_json(f, r), 0);
+	fclose(f);
+	assert_int_equal(bench_read_json(path, out, err, sizeof(err)), 0);
+	unlink(path);
+}
+
+static void identical_passes(void **state)
+{
+	struct bench_result a = { 0 }, b, c = { 0 }, d;
+	struct compare_opts o = { 0.05, 0.01 };
+	struct compare_tally t;
+	char err[256];
+	FILE *out = tmpfile();
+
+	fill(&a, "exec", 100e-6, 1e-6, 50);
+	fill(&c, "exec", 100e-6, 1e-6, 50);
+	round_trip(&a, &b);
+	round_trip(&c, &d);
+	assert_int_equal(b.n, 1);
+	assert_int_equal(b.v[0].start.n, 50);
+	assert_int_equal(bench_compare(out, &b, &d, &o, &t, err, sizeof(err)),
+			 0);
+	assert_int_equal(t.compared, 2); /* start and teardown */
+	assert_int_equal(t.regressed, 0);
+	assert_int_equal(t.same, 2);
+	fclose(out);
+	bench_free(&a), bench_free(&b), bench_free(&c), bench_free(&d);
+}
+
+static void slower_regresses(void **state)
+{
+	struct bench_result a = { 0 }, b = { 0 };
+	struct compare_opts o = { 0.05, 0.01 };
+	struct compare_tally t;
+	char err[256];
+	FILE *out = tmpfile();
+
+	fill(&a, "exec", 100e-6, 1e-6, 50);
+	fill(&b, "exec", 150e-6, 1e-6, 50); /* +50%, far apart */
+	bench_finish(&a), bench_finish(&b);
+	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
+			 0);
+	assert_int_equal(t.regressed, 2);
+	/* and the other way round it is an improvement */
+	assert_int_equal(bench_compare(out, &b, &a, &o, &t, err, sizeof(err)),
+			 0);
+	assert_int_equal(t.improved, 2);
+	assert_int_equal(t.regressed, 0);
+	/* a significant but tiny shift stays under the effect threshold */
+	o.threshold = 0.60;
+	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
+			 0);
+	assert_int_equal(t.regressed, 0);
+	fclose(out);
+	bench_free(&a), bench_free(&b);
+}
+
+static void disjoint_is_an_error(void **state)
+{
+	struct bench_result a = { 0 }, b = { 0 };
+	struct compare_opts o = { 0.05, 0.01 };
+	struct compare_tally t;
+	char err[256] = "";
+	FILE *out = tmpfile();
+
+	fill(&a, "exec", 100e-6, 1e-6, 20);
+	fill(&b, "fork", 100e-6, 1e-6, 20);
+	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
+			 -EINVAL);
+	assert_true(err[0] != '\0');
+	fclose(out);
+	bench_free(&a), bench_free(&b);
+}
+
+static void wrong_kind_rejected(void **state)
+{
+	static const char *const docs[] = {
+		"{\"format\":\"boxcheck-results\",\"format_version\":1,"
+		"\"kind\":\"run\",\"records\":[]}",
+		"{\"format\":\"other\",\"kind\":\"bench\"}",
+		"[1, 2",
+		"{\"format\":\"boxcheck-results\",\"format_version\":1,"
+		"\"kind\":\"bench\",\"variants\":[{\"name\":\"x\"}]}",
+	};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		char path[] = "/tmp/boxcheck-cmp.XXXXXX", err[256] = "";
+		struct bench_result r;
+		int fd = mkstemp(path);
+		assert_true(write(fd, docs[i], strlen(docs[i])) > 0);
+		close(fd);
+		assert_int_equal(bench_read_json(path, &r, err, sizeof(err)),
+				 -EINVAL);
+		assert_true(err[0] != '\0');
+		unlink(path);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(identical_passes),
+		cmocka_unit_test(slower_regresses),
+		cmocka_unit_test(disjoint_is_an_error),
+		cmocka_unit_test(wrong_kind_rejected),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/* The reference container: spec checks, and real starts as root. */
+#include "testlib.h"
+#include "../primitives/container.h"
+#include "../primitives/ns.h"
+#include "../primitives/rootfs.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static char *root;
+
+static int setup(void **state)
+{
+	root = test_tmpdir();
+	/* 0755: the user namespace's root (uid 100000 outside) must enter. */
+	if (!root || chmod(root, 0755) < 0 || rootfs_make_skeleton(root) < 0)
+		return -1;
+	/* No busybox: the start tests skip, the spec checks still run. */
+	if (geteuid() == 0 && rootfs_busybox_path())
+		rootfs_add_busybox(root);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	rm_rf(root);
+	free(root);
+	return 0;
+}
+
+static char *sh_argv[] = { "/bin/sh", "-c", NULL, NULL };
+static char *env[] = { "PATH=/bin", NULL };
+
+static void check_rejects_bad_specs(void **state)
+{
+	static const char *lowers[] = { "/a" };
+	struct container_error e;
+	struct idmap m;
+	static const struct {
+		struct container_spec s;
+		const char *why;
+	} cases[] = {
+		{ { .ns = 0 }, "no command" },
+		{ { .ns = NS_BIT(NS_USER), .argv = sh_argv },
+		  "a user namespace needs id maps" },
+		{ { .ns = NS_BIT(NS_MNT),
+		    .root = "/r",
+		    .lowers = lowers,
+		    .n_lowers = 1,
+		    .scratch = "/s",
+		    .argv = sh_argv },
+		  "a root and an overlay at once" },
+		{ { .ns = NS_BIT(NS_MNT),
+		    .lowers = lowers,
+		    .n_lowers = 1,
+		    .argv = sh_argv },
+		  "an overlay needs a scratch dir" },
+		{ { .root = "/r", .argv = sh_argv },
+		  "a new root needs a mount namespace" },
+		{ { .readonly_root = true, .argv = sh_argv },
+		  "a new root needs a mount namespace" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(container_check(&cases[i].s, &e), -EINVAL);
+		assert_string_equal(e.step, cases[i].why);
+	}
+	idmap_single(&m, 0, 100000, 65536);
+	struct container_spec ok = { .ns = NS_BIT(NS_USER) | NS_BIT(NS_MNT),
+				     .uid_map = &m,
+				     .gid_map = &m,
+				     .root = "/r",
+				     .argv = sh_argv };
+	assert_int_equal(container_check(&ok, &e), 0);
+}
+
+/* Run script in a container over root; return its exit code. */
+static int run(const char *script, unsigned ns, bool user, pid_t *pid,
+	       struct container_error *e)
+{
+	struct idmap m;
+	struct container_spec s = { .ns = ns,
+				    .root = root,
+				    .argv = sh_argv,
+				    .envp = env,
+				    .hostname = "boxtest" };
+	int st;
+
+	idmap_single(&m, 0, 100000, 65536);
+	if (user) {
+		s.ns |= NS_BIT(NS_USER);
+		s.uid_map = s.gid_map = &m;
+	}
+	sh_argv[2] = (char *)script;
+	if (container_start(&s, pid, e) < 0) {
+		print_error("container_start: %s: %s\n", e->step,
+			    strerror(-e->err));
+		return -1;
+	}
+	assert_int_equal(waitpid(*pid, &st, 0), *pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+#define NS_ISOLATED                                                            \
+	(NS_BIT(NS_PID) | NS_BIT(NS_MNT) | NS_BIT(NS_UTS) | NS_BIT(NS_IPC) |   \
+	 NS_BIT(NS_NET) | NS_BIT(NS_CGROUP))
+
+static void start_sees_its_own_world(void **state)
+{
+	struct container_error e;
+	pid_t pid;
+
+	if (geteuid() != 0 || !rootfs_busybox_path())
+		skip();
+	/* pid 1, its hostname, only the new root's entries, uid 0 -> 100000. */
+	assert_int_equal(run("test $$ = 1 && test $(hostname) = boxtest && "
+			     "test -d /bin && test ! -e /work && "
+			     "grep -q '100000' /proc/self/uid_map",
+			     NS_ISOLATED, true, &pid, &e),
+			 0);
+	/* The exit status comes through. */
+	assert_int_equal(run("exit 7", NS_ISOLATED, false, &pid, &e), 7);
+}
+
+static void control_without_namespaces_sees_the_host(void **state)
+{
+	struct container_error e;
+	pid_t pid;
+
+	if (geteuid() != 0 || !rootfs_busybox_path())
+		skip();
+	/* Same root, no pid or uts namespace: not pid 1, host's hostname. */
+	assert_int_equal(run("test $$ != 1 && test $(hostname) != boxtest",
+			     NS_BIT(NS_MNT), false, &pid, &e),
+			 0);
+}
+
+static void missing_command_names_execve(void **state)
+{
+	struct container_error e = { "", 0 };
+	char *argv[] = { "/no/such/program", NULL };
+	struct container_spec s = {
+		.ns = NS_BIT(NS_MNT), .root = root, .argv = argv, .envp = env
+	};
+	pid_t pid;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(container_start(&s, &pid, &e), -ENOENT);
+	assert_string_equal(e.step, "execve");
+	assert_int_equal(e.err, -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(check_rejects_bad_specs),
+		cmocka_unit_test(start_sees_its_own_world),
+		cmocka_unit_test(control_without_namespaces_sees_the_host),
+		cmocka_unit_test(missing_command_names_execve),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
