@@ -153,15 +153,6 @@ static void no_arguments_is_usage(void **state)
 	assert_non_null(strstr(r.err, "usage: boxcheck"));
 }
 
-/* Subcommands that read results files: only those this build has. */
-static bool has_command(const char *name)
-{
-	struct result r;
-
-	run_bin(A(name, "--help"), false, &r);
-	return r.status == 0;
-}
-
 static char *write_tmp(const char *content)
 {
 	char *p = strdup("/tmp/boxcheck-cli-in.XXXXXX");
@@ -175,39 +166,53 @@ static char *write_tmp(const char *content)
 
 static void bad_results_files(void **state)
 {
-	static const char *const readers[] = { "report", "compare" };
 	char *trunc = write_tmp("{\"format\": \"boxcheck-results\", \"rec");
 	char *future = write_tmp("{\"format\": \"boxcheck-results\", "
 				 "\"format_version\": 999, \"kind\": \"run\", "
-				 "\"records\": []}");
-	char *bench = write_tmp("{\"format\": \"boxcheck-results\", "
-				"\"format_version\": 1, \"kind\": \"bench\", "
-				"\"records\": []}");
+				 "\"meta\": {}, \"records\": []}");
+	char *bfuture = write_tmp("{\"format\": \"boxcheck-results\", "
+				  "\"format_version\": 999, \"kind\": "
+				  "\"bench\", \"meta\": {}}");
+	char *other = write_tmp("{\"format\": \"something-else\"}");
+	char *run = write_tmp("{\"format\": \"boxcheck-results\", "
+			      "\"format_version\": 1, \"kind\": \"run\", "
+			      "\"meta\": {}, \"records\": []}");
 	char *unread = write_tmp("{}");
+	char md[] = "/tmp/boxcheck-cli-md.XXXXXX";
+	int fd = mkstemp(md);
 
+	assert_true(fd >= 0);
+	close(fd);
 	chmod(unread, 0);
-	for (size_t i = 0; i < ARRAY_SIZE(readers); i++) {
-		const char *c = readers[i];
-		if (!has_command(c)) {
-			print_message("(no '%s' command yet: skipped)\n", c);
-			continue;
-		}
-		expect_usage(A(c, "/nonexistent/r.json"),
-			     "/nonexistent/r.json");
-		expect_usage(A(c, trunc), trunc);
-		expect_usage(A(c, future), "version");
-		expect_usage(A(c, bench), "bench");
-		if (geteuid() != 0) /* root reads mode 0 files */
-			expect_usage(A(c, unread), unread);
-	}
-	if (has_command("validate")) {
-		expect_usage(A("validate", "nosuchruntime"), "nosuchruntime");
-		expect_usage(A("validate", "cmd:echo hello"), "placeholder");
-	} else {
-		print_message("(no 'validate' command yet: skipped)\n");
-	}
-	unlink(trunc), unlink(future), unlink(bench), unlink(unread);
-	free(trunc), free(future), free(bench), free(unread);
+	/* report: every kind of bad file, named in the message */
+	expect_usage(A("report", "--markdown", md, "/nonexistent/r.json"),
+		     "/nonexistent/r.json");
+	expect_usage(A("report", "--markdown", md, trunc), trunc);
+	expect_usage(A("report", "--markdown", md, future), "format_version");
+	expect_usage(A("report", "--markdown", md, other), "not a boxcheck");
+	expect_usage(A("report", run), "--html");
+	if (geteuid() != 0) /* root reads mode 0 files */
+		expect_usage(A("report", "--markdown", md, unread), unread);
+	/* compare: bench files only */
+	expect_usage(A("compare", run, run), "not a bench result");
+	expect_usage(A("compare", "/nonexistent/a.json", run), "/nonexistent");
+	expect_usage(A("compare", trunc, trunc), trunc);
+	expect_usage(A("compare", bfuture, bfuture), bfuture);
+	expect_usage(A("compare", run), "wants BASE.json NEW.json");
+	/* validate: runtimes and cmd: templates */
+	expect_usage(A("validate", "--runtime", "nosuchruntime"),
+		     "unknown runtime 'nosuchruntime'");
+	expect_usage(A("validate", "--runtime", "cmd:echo hello"), "{agent}");
+	/* the other entry points */
+	expect_usage(A("validate", "--frob"), "--frob");
+	expect_usage(A("bench", "--frob"), "bench: unknown option");
+	expect_usage(A("bench", "nosuchstep"), "nosuchstep");
+	expect_usage(A("exec", "--frob"), "--frob");
+	expect_usage(A("inspect", "--frob"), "--frob");
+	unlink(trunc), unlink(future), unlink(bfuture), unlink(other);
+	unlink(run), unlink(unread), unlink(md);
+	free(trunc), free(future), free(bfuture), free(other), free(run);
+	free(unread);
 }
 
 /* Not root: what needs root skips, saying so; nothing errors. */
