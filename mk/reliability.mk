@@ -10,7 +10,7 @@
 #   check-all       check + fuzz
 
 .PHONY: check-selftest check-leaks check-asan check-valgrind lint fuzz \
-        fuzz-build fuzz-merge fuzz-replay check-all
+        fuzz-build fuzz-merge fuzz-replay check-all unit-bins
 
 CHECK_STEPS += check-selftest check-leaks check-asan check-valgrind lint fuzz-replay
 DEPS_CHECK  += sanitize valgrind lint
@@ -30,12 +30,23 @@ check-leaks: $(BIN)
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=undefined
 ASAN_BUILD := $(BUILD)/asan
-SAN_ENV := ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1 \
+SAN_ENV := LSAN_OPTIONS=suppressions=$(abspath ci/lsan.supp):print_suppressions=0 \
+           ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1:fast_unwind_on_malloc=0 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-check-asan:
+# The unit tests' static binary (test_oci runs it inside runc) cannot take
+# ASan: the regular one is copied in.
+unit-bins: $(TESTS) $(BIN)
+
+check-asan: $(BUILD)/boxcheck-static
 	$(SAN_ENV) CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-		$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) WERROR= CI= unit suite
+		$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) WERROR= CI= unit-bins
+	cp $(BUILD)/boxcheck-static $(ASAN_BUILD)/boxcheck-static
+	@set -e; for t in $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(TESTS)); do \
+		echo "== $$t"; \
+		$(SAN_ENV) BOXCHECK=$(abspath $(ASAN_BUILD))/boxcheck $$t; done
+	$(SAN_ENV) CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
+		$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) WERROR= CI= suite
 	@rm -f $(ASAN_BUILD)/san.*
 	$(SAN_ENV):log_path=$(abspath $(ASAN_BUILD))/san \
 		tests/selftest.sh $(ASAN_BUILD)/boxcheck
