@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install every build and test dependency of boxcheck from Debian's packages.
 # Idempotent: when everything is present it only checks and returns.
-# Usage: ci/install-deps.sh [GROUP...]   groups: build test runtimes vm report all
+# Usage: ci/install-deps.sh [GROUP...]   groups: build test runtimes vm report
+#        sanitize valgrind lint all
 set -euo pipefail
 
 declare -A GROUP=(
@@ -10,8 +11,11 @@ declare -A GROUP=(
 	[runtimes]="hyperfine bubblewrap runc crun systemd-container lxc podman"
 	[vm]="qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu cpio"
 	[report]="gnuplot-nox chromium"
+	[sanitize]="clang libclang-rt-14-dev"
+	[valgrind]="valgrind"
+	[lint]="clang-tidy cppcheck"
 )
-ORDER="build test runtimes vm report"
+ORDER="build test runtimes vm report sanitize valgrind lint"
 
 want=()
 groups=("$@")

@@ -45,7 +45,8 @@ int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 	char *end;
 	unsigned long v;
 
-	if (!s || !*s || *s == '-' || *s == '+')
+	/* strtoul() would skip blanks and take a sign: digits only. */
+	if (!s || *s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
 	v = strtoul(s, &end, 10);

@@ -16,7 +16,12 @@ const char usage_cleanup[] =
 	"usage: boxcheck cleanup [--dry-run]\n"
 	"\n"
 	"Removes the cgroups, run directories, mounts and processes left by\n"
-	"boxcheck runs that were killed. Runs still alive are left alone.\n";
+	"boxcheck runs that were killed. Runs still alive are left alone.\n"
+	"\n"
+	"Exit status: 0 nothing stale is left, 1 something could not be\n"
+	"removed, 2 bad usage.\n";
+
+static int failed; /* items that could not be removed */
 
 static int stale_cgroups(const struct cg_layout *l, bool dry)
 {
@@ -26,6 +31,7 @@ static int stale_cgroups(const struct cg_layout *l, bool dry)
 		char own[PATH_MAX], path[PATH_MAX + 256];
 		_cleanup_closedir_ DIR *d = NULL;
 		struct dirent *e;
+		int r;
 
 		if (cg_own_dir(l, i, own, sizeof(own)) < 0 ||
 		    !(d = opendir(own)))
@@ -37,9 +43,12 @@ static int stale_cgroups(const struct cg_layout *l, bool dry)
 			snprintf(path, sizeof(path), "%s/%s", own, e->d_name);
 			printf("%s cgroup %s\n",
 			       dry ? "would remove" : "removed", path);
-			if (!dry && cg_dir_remove(path) < 0)
-				fprintf(stderr, "boxcheck: cannot remove %s\n",
-					path);
+			if (!dry && (r = cg_dir_remove(path)) < 0) {
+				fprintf(stderr,
+					"boxcheck: cannot remove %s: %s\n",
+					path, strerror(-r));
+				failed++;
+			}
 			n++;
 		}
 	}
@@ -76,8 +85,14 @@ static int stale_rundirs(bool dry)
 		printf("%s run directory %s\n",
 		       dry ? "would remove" : "removed", path);
 		if (!dry) {
+			int r;
 			detach_mounts_below(path);
-			rm_rf(path);
+			if ((r = rm_rf(path)) < 0) {
+				fprintf(stderr,
+					"boxcheck: cannot remove %s: %s\n",
+					path, strerror(-r));
+				failed++;
+			}
 		}
 		n++;
 	}
@@ -90,6 +105,7 @@ int cmd_cleanup(int argc, char **argv)
 	bool dry = false;
 	int n = 0;
 
+	failed = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--dry-run") == 0)
 			dry = true;
@@ -100,7 +116,7 @@ int cmd_cleanup(int argc, char **argv)
 	if (cg_layout_detect(&l) == 0)
 		n += stale_cgroups(&l, dry);
 	n += stale_rundirs(dry);
-	printf("%d stale item%s%s\n", n, n == 1 ? "" : "s",
+	printf("%d stale item%s%s\n", n - failed, n - failed == 1 ? "" : "s",
 	       dry ? " found" : " removed");
-	return EXIT_OK;
+	return failed ? EXIT_FAILED : EXIT_OK;
 }

@@ -44,14 +44,22 @@ int cmd_list(int argc, char **argv)
 	int c;
 
 	sel.tags = tags;
-	while ((c = getopt_long(argc, argv, "+t:f:", opts, NULL)) != -1) {
+	opterr = 0;
+	optind = 0; /* a full reset: boxcheck_main may be called again */
+	while ((c = getopt_long(argc, argv, ":t:f:", opts, NULL)) != -1) {
 		if (c == 't' && sel.n_tags < ARRAY_SIZE(tags))
 			tags[sel.n_tags++] = optarg;
 		else if (c == 'f')
 			fmt = optarg;
+		else if (c == ':')
+			return usage_error("list: option '%s' needs a value",
+					   argv[optind - 1]);
+		else if (c == 't')
+			return usage_error("list: too many --tag");
 		else
-			return usage_error("list: bad option (see 'boxcheck "
-					   "list --help')");
+			return usage_error("list: unknown option '%s' (see "
+					   "'boxcheck list --help')",
+					   argv[optind - 1]);
 	}
 	if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0)
 		return usage_error("list: unknown format '%s' (text or json)",

@@ -60,7 +60,11 @@ int cmd_probe(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
+	optind = 0; /* a full reset: boxcheck_main may be called again */
+	while ((c = getopt_long(argc, argv, "+:f:", opts, NULL)) != -1) {
+		if (c == ':')
+			return usage_error("probe: option '%s' needs a value",
+					   argv[optind - 1]);
 		if (c != 'f')
 			return usage_error("probe: unknown option '%s'",
 					   argv[optind - 1]);

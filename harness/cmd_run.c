@@ -62,7 +62,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 	a->format = "text";
 	a->sel.tags = a->tags;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+t:j:o:", opts, NULL)) != -1) {
+	optind = 0; /* a full reset: boxcheck_main may be called again */
+	while ((c = getopt_long(argc, argv, ":t:j:o:", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (a->sel.n_tags == ARRAY_SIZE(a->tags))
@@ -96,6 +97,9 @@ static int parse(int argc, char **argv, struct run_args *a)
 		case 'S':
 			a->files[OUT_JSON] = optarg;
 			break;
+		case ':':
+			return usage_error("run: option '%s' needs a value",
+					   argv[optind - 1]);
 		default:
 			return usage_error("run: unknown option '%s' (see "
 					   "'boxcheck run --help')",
@@ -139,6 +143,8 @@ static void catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A closed stdout must not kill the run midway: writes fail instead. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static void fill_meta(struct run_meta *m, char *cmd, size_t len, int argc,

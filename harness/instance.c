@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "instance.h"
 
+#include <limits.h>
 #include <string.h>
 
 /* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
@@ -33,21 +34,49 @@ int instance_name(char *buf, size_t len)
 	return 0;
 }
 
+/* A run of 1..max decimal digits at *p, no sign, no blanks; advances *p. */
+static bool digits(const char **p, size_t max, unsigned long long *v)
+{
+	size_t n = 0;
+
+	*v = 0;
+	while (**p >= '0' && **p <= '9' && n < max) {
+		*v = *v * 10 + (unsigned long long)(**p - '0');
+		(*p)++;
+		n++;
+	}
+	return n > 0 && !(**p >= '0' && **p <= '9');
+}
+
+/* Strictly "boxcheck-<pid>-<starttime>": sscanf() took "-5", " 5", "5-1x". */
+static bool parse_name(const char *name, pid_t *pid, unsigned long long *t)
+{
+	const char *p = name;
+	unsigned long long v;
+
+	if (strncmp(p, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) != 0)
+		return false;
+	p += strlen(INSTANCE_PREFIX);
+	if (!digits(&p, 10, &v) || v == 0 || v > INT_MAX || *p++ != '-')
+		return false;
+	*pid = (pid_t)v;
+	return digits(&p, 20, t) && *p == '\0';
+}
+
 bool instance_is_name(const char *name)
 {
-	int pid;
+	pid_t pid;
 	unsigned long long t;
-	char tail;
 
-	return sscanf(name, INSTANCE_PREFIX "%d-%llu%c", &pid, &t, &tail) == 2;
+	return parse_name(name, &pid, &t);
 }
 
 bool instance_alive(const char *name)
 {
-	int pid;
+	pid_t pid;
 	unsigned long long t, now;
 
-	if (sscanf(name, INSTANCE_PREFIX "%d-%llu", &pid, &t) != 2)
+	if (!parse_name(name, &pid, &t))
 		return false;
 	return start_time(pid, &now) == 0 && now == t;
 }

@@ -14,6 +14,7 @@
  */
 #include "runner.h"
 #include "instance.h"
+#include "reaper.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -26,6 +27,9 @@
 #include <time.h>
 
 volatile sig_atomic_t runner_interrupted;
+
+/* Held blocked while the loop runs; wait_some lets them in atomically. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 enum { MODE_ISO, MODE_CTL, MODE__COUNT };
 static const char *const mode_names[] = { "iso", "ctl" };
@@ -51,6 +55,8 @@ struct run {
 	struct cg_group top;
 	bool have_cg;
 	pid_t self;
+	sigset_t waitmask; /* the caller's mask: what ppoll() lets in */
+	struct reaper reaper;
 };
 
 static double now_s(void)
@@ -315,13 +321,17 @@ static void plan(struct state *st, const struct scenario *const *sel, size_t n)
 	}
 }
 
-/* Sleep until a worker exits, a deadline passes or a signal comes. */
+/*
+ * Sleep until a worker exits, a deadline passes or a signal comes. The stop
+ * signals are blocked outside ppoll(), so one that arrives after the loop
+ * checked runner_interrupted still wakes us at once.
+ */
 static void wait_some(struct state *st)
 {
 	struct pollfd pfd[256];
 	nfds_t n = 0;
-	double soonest = now_s() + 3600;
-	int ms;
+	double soonest = now_s() + 3600, left;
+	struct timespec ts;
 
 	for (size_t i = 0; i < st->n_jobs; i++) {
 		struct job *j = &st->jobs[i];
@@ -334,8 +344,24 @@ static void wait_some(struct state *st)
 		else
 			pfd[n++] = (struct pollfd){ j->pidfd, POLLIN, 0 };
 	}
-	ms = (int)((soonest - now_s()) * 1000) + 1;
-	poll(pfd, n, ms > 0 ? ms : 0);
+	if (runner_interrupted)
+		return;
+	left = soonest - now_s() + 0.001;
+	if (left < 0)
+		left = 0;
+	ts.tv_sec = (time_t)left;
+	ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+	ppoll(pfd, n, &ts, &st->run.waitmask);
+}
+
+static bool is_worker(pid_t pid, void *arg)
+{
+	const struct state *st = arg;
+
+	for (size_t i = 0; i < st->n_jobs; i++)
+		if (st->jobs[i].pid == pid)
+			return true;
+	return false;
 }
 
 static void reap_done(struct state *st, size_t *running)
@@ -359,6 +385,7 @@ static void reap_done(struct state *st, size_t *running)
 		if (!runner_interrupted)
 			complete(st, j->rec);
 	}
+	reaper_reap(&st->run.reaper, is_worker, st);
 }
 
 static void loop(struct state *st)
@@ -420,9 +447,21 @@ static int run_setup(struct state *st)
 
 static void run_teardown(struct state *st)
 {
+	reaper_stop(&st->run.reaper);
 	if (st->run.have_cg)
 		cg_group_destroy(&st->run.top);
 	rm_rf(st->run.dir);
+}
+
+/* Block the stop signals; old receives the caller's mask. */
+static void block_stop_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaddset(&set, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 int runner_run(const struct scenario *const *sel, size_t n,
@@ -447,9 +486,12 @@ int runner_run(const struct scenario *const *sel, size_t n,
 		rm_rf(st.run.dir);
 		return r;
 	}
+	block_stop_signals(&st.run.waitmask);
+	reaper_start(&st.run.reaper);
 	plan(&st, sel, n);
 	loop(&st);
 	run_teardown(&st);
+	sigprocmask(SIG_SETMASK, &st.run.waitmask, NULL);
 	for (size_t i = 0; i < n; i++)
 		if (done[i] && k++ != i)
 			recs[k - 1] = recs[i];

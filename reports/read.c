@@ -281,12 +281,13 @@ static bool one_of(const char *s, const char *const *list)
 	return false;
 }
 
-static void join_list(char *buf, size_t len, const char *const *list)
+/* Up to n names, or to a NULL entry, whichever comes first. */
+static void join_list(char *buf, size_t len, const char *const *list, size_t n)
 {
 	size_t at = 0;
 
 	buf[0] = '\0';
-	for (int i = 0; list[i] && at < len; i++)
+	for (size_t i = 0; i < n && list[i] && at < len; i++)
 		at += snprintf(buf + at, len - at, "%s%s", i ? ", " : "",
 			       list[i]);
 }
@@ -307,7 +308,7 @@ static int check_value(struct ctx *c, const char *path, const json_t *v,
 		return fail(c, "member '%s' must be %s", path, jt_names[t]);
 	if (t == J_STR && s && s->oneof &&
 	    !one_of(json_string_value(v), s->oneof)) {
-		join_list(list, sizeof(list), s->oneof);
+		join_list(list, sizeof(list), s->oneof, SIZE_MAX);
 		return fail(c, "member '%s' is '%s', not one of %s", path,
 			    json_string_value(v), list);
 	}
@@ -392,7 +393,8 @@ static int check_header(struct ctx *c, const json_t *doc,
 			return 0;
 		}
 	}
-	join_list(list, sizeof(list), result_kind_names);
+	/* result_kind_names has no NULL end: ASan found the overread */
+	join_list(list, sizeof(list), result_kind_names, RK__COUNT);
 	return fail(c, "unknown kind '%s' (this boxcheck reads %s)",
 		    json_string_value(k), list);
 }

@@ -84,7 +84,8 @@ int run_in_child(unsigned long flags, child_fn fn, void *arg, void *out,
 	pid_t pid;
 	int r;
 
-	memset(out, 0, len);
+	if (len) /* out may be NULL when len is 0: memset(NULL) is UB */
+		memset(out, 0, len);
 	r = chan_open(&ch);
 	if (r < 0)
 		return r;

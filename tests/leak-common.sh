@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# leak-common.sh - sourced by tests/leak-*.sh and tests/selftest.sh.
+# The same host-state snapshot as tests/host-state.sh (mounts, cgroups below
+# our own and named after a run, /run/netns, run dirs, processes of the
+# binary), as functions, for runs that are killed or interrupted midway.
+#   leak_init BOXCHECK        sets $bin, $out (removed on exit)
+#   leak_snapshot NAME PID    state into $out/NAME.*; PID: the run's pid
+#   leak_compare PID          diff before/after; 1 if anything was left
+#   leak_wait_job PID JOB     wait till the run PID has started JOB's dir
+set -euo pipefail
+
+leak_init() {
+	bin=$(realpath "$1")
+	out=$(mktemp -d)
+	rundir=${BOXCHECK_RUNDIR:-/run/boxcheck}
+	trap 'rm -rf "$out"' EXIT
+	leak_snapshot before none
+}
+
+leak_own_dirs() {
+	while IFS=: read -r _ ctrls path; do
+		local mnt
+		if [ -z "$ctrls" ]; then
+			mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+		else
+			ctrls=${ctrls#name=}
+			mnt=$(awk -v c="$ctrls" '$9 == "cgroup" && ("," $NF ",") ~ ("," c ",") \
+				{print $5; exit}' /proc/self/mountinfo)
+		fi
+		[ -n "$mnt" ] && [ -d "$mnt$path" ] && echo "$mnt${path%/}"
+	done </proc/self/cgroup | sort -u
+}
+
+# Processes running our binary (zombies have no exe and do not count).
+leak_procs() {
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] &&
+			echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"
+	done | sort || true
+}
+
+leak_snapshot() {
+	local dst=$out/$1 pid=$2
+	cat /proc/self/mountinfo >"$dst.mounts"
+	for d in $(leak_own_dirs); do find "$d" -mindepth 1 -type d 2>/dev/null; done |
+		grep -v -E "/boxcheck-[0-9]+-[0-9]+(/|$)" | sort >"$dst.cgroups" || true
+	find /sys/fs/cgroup -type d -name "boxcheck-$pid-*" 2>/dev/null |
+		sort >>"$dst.cgroups"
+	ls -1 /run/netns 2>/dev/null | sort >"$dst.netns" || true
+	ls -1 "$rundir" 2>/dev/null | grep -E "^boxcheck-$pid-" |
+		sort >"$dst.rundirs" || true
+	leak_procs >"$dst.procs"
+}
+
+leak_compare() {
+	local status=0 kind
+	leak_snapshot after "$1"
+	# The host's own agents make and remove cgroups as they please (on this
+	# machine, our own cgroup is the root of most hierarchies). Only boxcheck
+	# names count as ours; other changes are shown, not failed on.
+	if ! diff -u "$out/before.cgroups" "$out/after.cgroups" >"$out/diff.all-cgroups"; then
+		grep -E '^[-+]/' "$out/diff.all-cgroups" | grep -v -E '/boxcheck-[0-9]+-[0-9]+(/|$)' |
+			sed 's/^/leak: note, not ours: /' >&2 || true
+	fi
+	for f in before after; do
+		grep -E '/boxcheck-[0-9]+-[0-9]+(/|$)' "$out/$f.cgroups" >"$out/$f.bxcgroups" || true
+	done
+	# Mounts: other engineers' containers come and go in the run area.
+	# Fail on a mount added below this run's dirs or made by a selftest
+	# ("bxc-*"), and on any removed outside the run area; note the rest.
+	diff "$out/before.mounts" "$out/after.mounts" | grep -E '^[<>] ' |
+		while read -r side _ _ _ _ mp _; do
+			line=$(grep -F " $mp " "$out/$([ "$side" = ">" ] && echo after || echo before).mounts" | head -n 1)
+			if [ "$side" = ">" ] && { [[ $mp == "$rundir/boxcheck-$1-"* ]] ||
+				[[ $line == *" - "*" bxc-"* ]]; }; then
+				echo "leak: mount left: $line" >&2; echo x
+			elif [ "$side" = "<" ] && [[ $mp != "$rundir/"* ]]; then
+				echo "leak: mount gone: $line" >&2; echo x
+			else
+				echo "leak: note, not ours: $side $mp" >&2
+			fi
+		done >"$out/mounts.bad" || true
+	[ ! -s "$out/mounts.bad" ] || status=1
+	for kind in bxcgroups netns rundirs procs; do
+		if ! diff -u "$out/before.$kind" "$out/after.$kind" >"$out/diff.$kind"; then
+			echo "leak: $kind changed:" >&2
+			cat "$out/diff.$kind" >&2
+			status=1
+		fi
+	done
+	return $status
+}
+
+# Wait (up to 30 s) until run PID has made the directory of job JOB.
+leak_wait_job() {
+	local i
+	for i in $(seq 300); do
+		compgen -G "$rundir/boxcheck-$1-*/$2" >/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "leak: run $1 never started $2" >&2
+	return 1
+}
+
+# Each results file is absent or complete and valid.
+leak_results_valid() {
+	local json=$1 tap=$2 xml=$3
+	[ ! -e "$json" ] || jq -e '.format == "boxcheck-results"' "$json" >/dev/null
+	[ ! -e "$tap" ] || prove --exec cat "$tap" >/dev/null 2>&1 ||
+		grep -q '^1\.\.0' "$tap"
+	[ ! -e "$xml" ] || xmllint --noout "$xml"
+	if compgen -G "$json.tmp.*" >/dev/null; then
+		echo "leak: temp file left: $(compgen -G "$json.tmp.*")" >&2
+		return 1
+	fi
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# leak-sigint.sh BOXCHECK - runs interrupted with SIGINT (and SIGTERM) while
+# selftest/hang runs: each must clean up by itself, exit 128+N, and write the
+# results so far, complete. Also: a run whose stdout reader goes away.
+. "$(dirname "$0")/leak-common.sh"
+leak_init "$1"
+
+for sig in INT TERM; do
+	n=$(kill -l $sig)
+	"$bin" run -j 1 --timeout 60 --json "$out/$sig.json" --tap "$out/$sig.tap" \
+		--junit "$out/$sig.xml" '*' selftest/hang >"$out/$sig.log" 2>&1 &
+	pid=$!
+	leak_wait_job $pid selftest_hang.iso
+	sleep 0.3
+	t0=$(date +%s%N)
+	kill -$sig $pid
+	wait $pid && rc=0 || rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ $rc -eq $((128 + n)) ] ||
+		{ echo "leak-sigint: SIG$sig: exit $rc, not $((128 + n))" >&2; exit 1; }
+	[ $ms -lt 5000 ] || { echo "leak-sigint: SIG$sig: took $ms ms" >&2; exit 1; }
+	for f in json tap xml; do
+		[ -s "$out/$sig.$f" ] || { echo "leak-sigint: no $sig.$f" >&2; exit 1; }
+	done
+	leak_results_valid "$out/$sig.json" "$out/$sig.tap" "$out/$sig.xml"
+	done_n=$(jq '.records | length' "$out/$sig.json")
+	jq -e '[.records[].id] | index("selftest/hang") == null' "$out/$sig.json" >/dev/null
+	[ "$done_n" -gt 0 ] || { echo "leak-sigint: no records written" >&2; exit 1; }
+	leak_compare $pid
+	echo "leak-sigint: SIG$sig: exit $rc in $ms ms, $done_n records written, host unchanged"
+done
+
+# The reader of stdout goes away: SIGPIPE must not kill the run midway.
+(
+	"$bin" run -j 2 '*' selftest/crash &
+	echo $! >"$out/pipe.pid"
+	wait $! && echo 0 >"$out/pipe.rc" || echo $? >"$out/pipe.rc"
+) | head -c 1 >/dev/null
+rc=$(cat "$out/pipe.rc")
+[ "$rc" -eq 1 ] || { echo "leak-sigint: closed stdout: exit $rc" >&2; exit 1; }
+leak_compare "$(cat "$out/pipe.pid")"
+echo "leak-sigint: closed stdout: run finished (exit $rc), host unchanged"
