@@ -185,11 +185,12 @@ static json_t *series_json(const struct series *s)
 
 static json_t *counters_json(const struct bench_variant *v)
 {
-	json_t *o = json_object();
+	json_t *o;
 	char why[96];
 
 	if (!v->have_counters)
 		return json_null();
+	o = json_object();
 	for (int i = 0; i < CNT__COUNT; i++) {
 		const struct counter_info *ci = &counter_table[i];
 		json_t *c = v->counters.err[i]
@@ -220,10 +221,11 @@ static json_t *variant_json(const struct bench_variant *v)
 
 static json_t *conc_json(const struct bench_result *r)
 {
-	json_t *levels = json_array();
+	json_t *levels;
 
 	if (!r->n_conc)
 		return json_null();
+	levels = json_array();
 	for (size_t i = 0; i < r->n_conc; i++) {
 		const struct conc_level *l = &r->conc[i];
 		json_array_append_new(
@@ -248,11 +250,11 @@ int bench_write_json(FILE *f, const struct bench_result *r)
 
 	for (size_t i = 0; i < r->n; i++)
 		json_array_append_new(vs, variant_json(&r->v[i]));
-	doc = json_pack("{s:s, s:i, s:s, s:O, s:o, s:o}", "format",
-			BENCH_FORMAT, "format_version", BENCH_FORMAT_VERSION,
-			"kind", "bench", "meta",
-			r->meta ? (json_t *)r->meta : json_object(), "variants",
-			vs, "concurrency", conc_json(r));
+	doc = json_pack(
+		"{s:s, s:i, s:s, s:o, s:o, s:o}", "format", BENCH_FORMAT,
+		"format_version", BENCH_FORMAT_VERSION, "kind", "bench", "meta",
+		r->meta ? json_incref((json_t *)r->meta) : json_object(),
+		"variants", vs, "concurrency", conc_json(r));
 	if (!doc)
 		return -ENOMEM;
 	err = json_dumpf(doc, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
