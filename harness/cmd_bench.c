@@ -9,6 +9,8 @@
 #include "instance.h"
 #include "tools.h"
 
+#include "../bench/vm.h"
+
 #include <getopt.h>
 #include <jansson.h>
 #include <libgen.h>
@@ -20,7 +22,7 @@
 const char usage_bench[] =
 	"usage: boxcheck bench [--quick] [--runs N] [--warmup N] [--pin CPU]\n"
 	"                      [--variants LIST] [--concurrency LIST]\n"
-	"                      [--compare LIST] [--ext-runs N]\n"
+	"                      [--compare LIST] [--ext-runs N] [--vm-runs N]\n"
 	"                      [--json FILE] [--markdown FILE]\n"
 	"\n"
 	"Start latency, from a bare fork to a full container, then the same\n"
@@ -45,6 +47,9 @@ const char usage_bench[] =
 	"                    true exec unshare bwrap runc crun nspawn lxc "
 	"podman\n"
 	"  --ext-runs N      hyperfine runs per tool (default 30)\n"
+	"  --vm-runs N       boots per VM architecture whose images `make\n"
+	"                    vm-images` built in build/vm (default 5, quick "
+	"0)\n"
 	"  --quick           20 samples, 3 warm-up, no concurrency, no tools\n"
 	"                    unless --compare is given\n"
 	"  --json FILE       the result with raw samples (reports/SCHEMA.md)\n"
@@ -63,7 +68,8 @@ struct bench_args {
 	struct bench_opts o;
 	const char *json, *markdown, *variants, *conc, *compare;
 	const char *delay;
-	bool runs_set, warmup_set, ext_set;
+	unsigned vm_runs;
+	bool runs_set, warmup_set, ext_set, vm_set;
 };
 
 static int parse_list_steps(struct bench_args *a)
@@ -191,6 +197,9 @@ static int parse_opt(int c, struct bench_args *a)
 	case 'q':
 		a->o.quick = true;
 		return 0;
+	case 'v':
+		a->vm_set = true;
+		return parse_num("--vm-runs", 1000, &a->vm_runs);
 	case 'V':
 		a->variants = optarg;
 		return 0;
@@ -222,6 +231,7 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		{ "runs", required_argument, NULL, 'r' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "ext-runs", required_argument, NULL, 'e' },
+		{ "vm-runs", required_argument, NULL, 'v' },
 		{ "pin", required_argument, NULL, 'p' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "variants", required_argument, NULL, 'V' },
@@ -249,6 +259,8 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		a->o.warmup = a->o.quick ? 3 : 10;
 	if (!a->ext_set)
 		a->o.ext_runs = a->o.quick ? 5 : 30;
+	if (!a->vm_set)
+		a->vm_runs = a->o.quick ? 0 : 5;
 	a->o.ext_warmup = a->o.quick ? 1 : 3;
 	const char *files[] = { a->json, a->markdown };
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
@@ -462,10 +474,78 @@ static void run_external(const struct bench_args *a, const struct env *e,
 }
 
 /* The VM boot variant: bench/vm.c (another engineer) plugs in here. */
+/*
+ * VM boot rows, one per architecture whose images `make vm-images` built
+ * beside this binary (build/vm/ARCH/). Start: qemu started -> the guest's
+ * init running; teardown: init running -> qemu gone (init powers off).
+ */
+static int vm_image_dir(char *buf, size_t len)
+{
+	const char *env = getenv("BOXCHECK_VM_DIR");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env)
+		return snprintf(buf, len, "%s", env) < (int)len ? 0 : -1;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	return snprintf(buf, len, "%s/vm", dirname(self)) < (int)len ? 0 : -1;
+}
+
+static void vm_variant(const struct bench_args *a, struct bench_result *r,
+		       const char *dir, const char *arch)
+{
+	char kernel[PATH_MAX + 32], initrd[PATH_MAX + 32], name[48], qv[96];
+	struct vm_spec s = { .arch = arch,
+			     .kernel = kernel,
+			     .initrd = initrd,
+			     .append = "boxcheck_mode=boot",
+			     .timeout_s = 60,
+			     .accel = VM_ACCEL_AUTO,
+			     .console_fd = -1 };
+	struct bench_variant *v;
+	struct vm_times t = { 0 };
+
+	snprintf(kernel, sizeof(kernel), "%s/%s/vmlinuz", dir, arch);
+	snprintf(initrd, sizeof(initrd), "%s/%s/initramfs.cpio.gz", dir, arch);
+	if (!path_exists(kernel) || !path_exists(initrd))
+		return;
+	snprintf(name, sizeof(name), "vm-%s", arch);
+	if (!(v = bench_add(r, name, BG_VM)))
+		return;
+	fprintf(stderr, "bench: booting %s\n", name);
+	for (unsigned i = 0; i < a->vm_runs && !bench_interrupted; i++) {
+		int e = vm_boot(&s, &t);
+		if (e < 0) {
+			v->status = BS_FAILED;
+			snprintf(v->reason, sizeof(v->reason), "boot %u: %s", i,
+				 strerror(-e));
+			break;
+		}
+		series_push(&v->start, t.init_s);
+		series_push(&v->stop, t.exit_s - t.init_s);
+	}
+	if (vm_qemu_version(&s, qv, sizeof(qv)) < 0)
+		snprintf(qv, sizeof(qv), "?");
+	snprintf(v->desc, sizeof(v->desc),
+		 "qemu start -> guest init running (%s, %.100s)",
+		 vm_accel_names[t.accel], t.kernel[0] ? t.kernel : "?");
+	snprintf(v->command, sizeof(v->command),
+		 "qemu-system-%s %s, %u MiB, %u cpus, kernel %s", arch, qv,
+		 1024u, 2u, t.kernel);
+}
+
 static void run_vm(const struct bench_args *a, struct bench_result *r)
 {
-	(void)a;
-	(void)r;
+	static const char *const arches[] = { "x86_64", "aarch64" };
+	char dir[PATH_MAX];
+
+	if (!a->vm_runs || vm_image_dir(dir, sizeof(dir)) < 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(arches) && !bench_interrupted; i++)
+		vm_variant(a, r, dir, arches[i]);
 }
 
 static int write_outputs(const struct bench_args *a, struct bench_result *r)
