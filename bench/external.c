@@ -27,6 +27,40 @@ static int prep_exec(const struct ext_ctx *c, const char *dir, char *cmd,
 	return 0;
 }
 
+/*
+ * boxcheck's own reference container, as a command like the others: with
+ * a pids-limited cgroup (as runc and lxc), and without (as bwrap).
+ */
+static int prep_ref_with(const struct ext_ctx *c, char *cmd, size_t len,
+			 const char *extra)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return neg_errno();
+	self[n] = '\0';
+	snprintf(cmd, len,
+		 "%s exec --root %s --read-only --no-new-privs --hostname "
+		 "bench %s-- %s",
+		 self, c->rootfs, extra, FIXTURE_TINY);
+	return 0;
+}
+
+static int prep_ref(const struct ext_ctx *c, const char *dir, char *cmd,
+		    size_t len)
+{
+	(void)dir;
+	return prep_ref_with(c, cmd, len, "--pids-max 64 ");
+}
+
+static int prep_ref_nocg(const struct ext_ctx *c, const char *dir, char *cmd,
+			 size_t len)
+{
+	(void)dir;
+	return prep_ref_with(c, cmd, len, "");
+}
+
 static int prep_unshare(const struct ext_ctx *c, const char *dir, char *cmd,
 			size_t len)
 {
@@ -176,6 +210,13 @@ const struct ext_runtime ext_table[] = {
 	{ "exec", NULL, prep_exec,
 	  "none: tiny executed directly (the "
 	  "ladder's exec step)" },
+	{ "ref", NULL, prep_ref,
+	  "boxcheck exec: all 8 namespaces, root mapped to 100000, read-only "
+	  "pivot_root into the rootfs with /proc /dev /sys, a cgroup below "
+	  "ours with pids.max, default capabilities, no_new_privs" },
+	{ "ref-nocg", NULL, prep_ref_nocg,
+	  "as ref, without a cgroup (bwrap's isolation plus a time "
+	  "namespace)" },
 	{ "unshare", "unshare", prep_unshare,
 	  "all 8 namespaces, root mapped to root (--map-root-user), chroot; "
 	  "no cgroup, no overlay, no pivot_root" },

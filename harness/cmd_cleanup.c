@@ -2,8 +2,8 @@
 /*
  * boxcheck cleanup: remove what killed runs left behind. Only things named
  * "boxcheck-<pid>-<starttime>" whose process is gone are touched: cgroups
- * below our own cgroup on each hierarchy (with any processes still in them)
- * and run directories (with any mounts below them, detached first).
+ * anywhere on each hierarchy (with any processes still in them) and run
+ * directories (with any mounts below them, detached first).
  */
 #include "cli.h"
 #include "host.h"
@@ -23,35 +23,55 @@ const char usage_cleanup[] =
 
 static int failed; /* items that could not be removed */
 
+static void remove_cgroup(const char *path, bool dry)
+{
+	int r;
+
+	printf("%s cgroup %s\n", dry ? "would remove" : "removed", path);
+	if (!dry && (r = cg_dir_remove(path)) < 0) {
+		fprintf(stderr, "boxcheck: cannot remove %s: %s\n", path,
+			strerror(-r));
+		failed++;
+	}
+}
+
+/*
+ * Instance dirs may sit below any cgroup: runs started from other shells or
+ * CI jobs, and runtimes that nest theirs (<own>/<instance>/runc). So walk
+ * the whole hierarchy, a few levels deep, removing dead instances and never
+ * entering a live one or anything not named like ours.
+ */
+#define CLEANUP_DEPTH 8
+
+static int walk_cgroups(const char *dir, int depth, bool dry)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	char path[PATH_MAX];
+	struct dirent *e;
+	int n = 0;
+
+	while (d && depth < CLEANUP_DEPTH && (e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (!instance_is_name(e->d_name)) {
+			n += walk_cgroups(path, depth + 1, dry);
+		} else if (!instance_alive(e->d_name)) {
+			remove_cgroup(path, dry);
+			n++;
+		}
+	}
+	return n;
+}
+
 static int stale_cgroups(const struct cg_layout *l, bool dry)
 {
 	int n = 0;
 
-	for (int i = 0; i < l->n; i++) {
-		char own[PATH_MAX], path[PATH_MAX + 256];
-		_cleanup_closedir_ DIR *d = NULL;
-		struct dirent *e;
-		int r;
-
-		if (cg_own_dir(l, i, own, sizeof(own)) < 0 ||
-		    !(d = opendir(own)))
-			continue;
-		while ((e = readdir(d))) {
-			if (!instance_is_name(e->d_name) ||
-			    instance_alive(e->d_name))
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", own, e->d_name);
-			printf("%s cgroup %s\n",
-			       dry ? "would remove" : "removed", path);
-			if (!dry && (r = cg_dir_remove(path)) < 0) {
-				fprintf(stderr,
-					"boxcheck: cannot remove %s: %s\n",
-					path, strerror(-r));
-				failed++;
-			}
-			n++;
-		}
-	}
+	for (int i = 0; i < l->n; i++)
+		n += walk_cgroups(l->hier[i].mount, 0, dry);
 	return n;
 }
 

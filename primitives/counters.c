@@ -7,6 +7,39 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 
+/*
+ * libpfm4 is loaded on first use. Linked into a PIE binary, its tables
+ * cost every boxcheck command ~4 ms of page faults at start (tens of
+ * thousands of relocated pointers), and only bench counts. The static
+ * build (BOXCHECK_PFM_STATIC) links it directly: no relocations there.
+ */
+typedef int (*pfm_init_t)(void);
+typedef int (*pfm_encode_t)(const char *, int, pfm_os_t, void *);
+static pfm_init_t pfm_init_fn;
+static pfm_encode_t pfm_encode_fn;
+
+#ifdef BOXCHECK_PFM_STATIC
+static int pfm_load(void)
+{
+	pfm_init_fn = pfm_initialize;
+	pfm_encode_fn = pfm_get_os_event_encoding;
+	return 0;
+}
+#else
+#include <dlfcn.h>
+
+static int pfm_load(void)
+{
+	void *h = dlopen("libpfm.so.4", RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		return -ENOSYS;
+	pfm_init_fn = (pfm_init_t)dlsym(h, "pfm_initialize");
+	pfm_encode_fn = (pfm_encode_t)dlsym(h, "pfm_get_os_event_encoding");
+	return pfm_init_fn && pfm_encode_fn ? 0 : -ENOSYS;
+}
+#endif
+
 const struct counter_info counter_table[CNT__COUNT] = {
 	[CNT_TASK_CLOCK] = { "task-clock", "perf::PERF_COUNT_SW_TASK_CLOCK",
 			     "ns", false },
@@ -46,8 +79,7 @@ static int encode(const char *event, struct perf_event_attr *a)
 	memset(&arg, 0, sizeof(arg));
 	arg.attr = a;
 	arg.size = sizeof(arg);
-	r = pfm_get_os_event_encoding(event, PFM_PLM0 | PFM_PLM3,
-				      PFM_OS_PERF_EVENT, &arg);
+	r = pfm_encode_fn(event, PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT, &arg);
 	return r == PFM_SUCCESS ? 0 : pfm_to_errno(r);
 }
 
@@ -73,7 +105,9 @@ int counters_open(struct counters *c)
 	int opened = 0;
 
 	if (init < 0)
-		init = pfm_initialize() == PFM_SUCCESS ? 0 : -ENOSYS;
+		init = pfm_load() == 0 && pfm_init_fn() == PFM_SUCCESS
+			       ? 0
+			       : -ENOSYS;
 	for (int i = 0; i < CNT__COUNT; i++) {
 		int fd = init < 0 ? init : open_one(counter_table[i].event);
 		c->fd[i] = fd >= 0 ? fd : -1;
