@@ -280,6 +280,7 @@ struct env {
 	char rundir[PATH_MAX], scratch[PATH_MAX + 16], extdir[PATH_MAX + 16];
 	char rootfs[PATH_MAX];
 	char cg_abs[PATH_MAX + 80];
+	struct cg_abs_track cg_made; /* what tools create along cg_abs */
 	struct cg_layout cg;
 	struct cg_group group;
 	bool have_group;
@@ -338,26 +339,18 @@ static void cpuset_inherit(const struct cg_group *g)
 }
 
 /*
- * An absolute cgroup path below our own on every hierarchy: our longest own
- * path when every other is a prefix of it (for tools that take only one).
+ * An absolute cgroup path below our own on every hierarchy, for tools that
+ * take only one; what they create along it is removed by env_release.
  */
 static void common_cgroup(struct env *e)
 {
-	const char *longest = "/";
+	char deep[PATH_MAX];
 
-	for (int i = 0; i < e->cg.n; i++)
-		if (strlen(e->cg.hier[i].own) > strlen(longest))
-			longest = e->cg.hier[i].own;
-	for (int i = 0; i < e->cg.n; i++) {
-		const char *o = e->cg.hier[i].own;
-		size_t n = strlen(o);
-		if (strcmp(o, "/") != 0 &&
-		    (strncmp(longest, o, n) != 0 ||
-		     (longest[n] != '/' && longest[n] != '\0')))
-			return;
-	}
+	if (cg_common_own(&e->cg, deep, sizeof(deep)) < 0)
+		return;
 	snprintf(e->cg_abs, sizeof(e->cg_abs), "%s/%s",
-		 strcmp(longest, "/") == 0 ? "" : longest, e->inst);
+		 strcmp(deep, "/") == 0 ? "" : deep, e->inst);
+	cg_abs_track(&e->cg, e->cg_abs, &e->cg_made);
 }
 
 static int env_setup(struct env *e, char *err, size_t len)
@@ -408,6 +401,8 @@ static void env_release(struct env *e)
 		if (path_exists(path))
 			cg_dir_remove(path);
 	}
+	if (e->cg_abs[0])
+		cg_abs_release(&e->cg, &e->cg_made);
 	if (e->rundir[0])
 		rm_rf(e->rundir);
 }

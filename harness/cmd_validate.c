@@ -161,8 +161,10 @@ static int parse(int argc, char **argv, struct vargs *a)
 			return usage_error("validate: cannot write '%s': %s",
 					   a->files[i], strerror(-r));
 	}
-	for (const struct target *t = target_table; !a->n && t->name; t++)
-		add_target(a, t->name, NULL);
+	/* No --runtime: every target (decided once, before adding any). */
+	if (a->n == 0)
+		for (const struct target *t = target_table; t->name; t++)
+			add_target(a, t->name, NULL);
 	return EXIT_OK;
 }
 
@@ -193,35 +195,15 @@ static int find_agent(const char *opt, const char *self, char *buf, size_t len)
 /* The deepest own path, if every hierarchy's own path is its ancestor. */
 static void cg_deep_setup(struct vrun *run)
 {
-	const struct cg_layout *l = &run->cgl;
-	const char *deep = "/";
+	char abs[PATH_MAX + 128];
 
-	for (int i = 0; i < l->n; i++)
-		if (strlen(l->hier[i].own) > strlen(deep))
-			deep = l->hier[i].own;
-	for (int i = 0; i < l->n; i++) {
-		const char *own = l->hier[i].own;
-		size_t n = strlen(own);
-		if (strcmp(own, "/") &&
-		    (strncmp(deep, own, n) || (deep[n] && deep[n] != '/')))
-			return;
+	if (cg_common_own(&run->cgl, run->cg_deep, sizeof(run->cg_deep)) < 0) {
+		run->cg_deep[0] = '\0';
+		return;
 	}
-	snprintf(run->cg_deep, sizeof(run->cg_deep), "%s", deep);
-	for (int i = 0; i < l->n; i++) {
-		const struct cg_hier *h = &l->hier[i];
-		char path[PATH_MAX];
-		size_t at = strcmp(h->own, "/") ? strlen(h->own) : 0;
-		while (deep[at] == '/') {
-			const char *next = strchr(deep + at + 1, '/');
-			at = next ? (size_t)(next - deep) : strlen(deep);
-			snprintf(path, sizeof(path), "%.2000s%.*s", h->mount,
-				 (int)at, deep);
-			if (!path_exists(path)) {
-				snprintf(run->cg_made[i], PATH_MAX, "%s", path);
-				break;
-			}
-		}
-	}
+	snprintf(abs, sizeof(abs), "%s/%s",
+		 strcmp(run->cg_deep, "/") ? run->cg_deep : "", run->name);
+	cg_abs_track(&run->cgl, abs, &run->cg_made);
 }
 
 static int run_setup(struct vrun *run)
@@ -271,33 +253,19 @@ static void cg_remove_quiet(const char *path)
 
 /*
  * Every hierarchy, also those a runtime joined on its own (cpuset, named):
- * <own>/<instance>, <mount><deep>/<instance>, then the empty directories
- * of <deep> that did not exist before the run, deepest first, by rmdir.
+ * <own>/<instance>, and what appeared along <deep>/<instance>.
  */
 static void cg_teardown(struct vrun *run)
 {
 	for (int i = 0; run->have_cg && i < run->cgl.n; i++) {
-		const struct cg_hier *h = &run->cgl.hier[i];
 		char own[PATH_MAX], path[PATH_MAX + 128];
 		if (cg_own_dir(&run->cgl, i, own, sizeof(own)) == 0) {
 			snprintf(path, sizeof(path), "%s/%s", own, run->name);
 			cg_remove_quiet(path);
 		}
-		if (!run->cg_deep[0])
-			continue;
-		snprintf(path, sizeof(path), "%.2000s%.1900s/%.90s", h->mount,
-			 strcmp(run->cg_deep, "/") ? run->cg_deep : "",
-			 run->name);
-		cg_remove_quiet(path);
-		if (!run->cg_made[i][0])
-			continue;
-		snprintf(path, sizeof(path), "%.2000s%.2000s", h->mount,
-			 run->cg_deep);
-		while (strlen(path) >= strlen(run->cg_made[i])) {
-			rmdir(path);
-			*strrchr(path, '/') = '\0';
-		}
 	}
+	if (run->have_cg && run->cg_deep[0])
+		cg_abs_release(&run->cgl, &run->cg_made);
 }
 
 static void run_teardown(struct vrun *run)

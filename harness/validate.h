@@ -28,11 +28,11 @@ struct vrun {
 	/*
 	 * For runtimes that take only an absolute cgroup path (podman's
 	 * cgroupfs manager): our deepest own path when every hierarchy's own
-	 * path is an ancestor of it, else "". cg_made[i]: the first directory
-	 * of that path missing on hierarchy i at setup (we remove it after).
+	 * path is an ancestor of it (cg_common_own), else "". cg_made: what
+	 * appears along <cg_deep>/<name>, removed at teardown.
 	 */
 	char cg_deep[PATH_MAX];
-	char cg_made[CG_MAX_HIER][PATH_MAX];
+	struct cg_abs_track cg_made;
 	unsigned timeout_s;
 };
 

@@ -639,3 +639,54 @@ void cg_group_destroyp(struct cg_group *g)
 	if (g->layout)
 		cg_group_destroy(g);
 }
+
+int cg_common_own(const struct cg_layout *l, char *buf, size_t len)
+{
+	const char *deep = "/";
+
+	for (int i = 0; i < l->n; i++)
+		if (strlen(l->hier[i].own) > strlen(deep))
+			deep = l->hier[i].own;
+	for (int i = 0; i < l->n; i++) {
+		const char *own = l->hier[i].own;
+		size_t n = strlen(own);
+		if (strcmp(own, "/") != 0 &&
+		    (strncmp(deep, own, n) != 0 || (deep[n] && deep[n] != '/')))
+			return -ENOENT;
+	}
+	return snprintf(buf, len, "%s", deep) < (int)len ? 0 : -ENAMETOOLONG;
+}
+
+void cg_abs_track(const struct cg_layout *l, const char *abs,
+		  struct cg_abs_track *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < l->n && i < CG_MAX_HIER; i++) {
+		const char *mount = l->hier[i].mount;
+		size_t at = 0;
+
+		/* Walk abs one component at a time: /a, /a/b, /a/b/c ... */
+		while (abs[at] == '/') {
+			const char *next = strchr(abs + at + 1, '/');
+			char path[PATH_MAX];
+
+			at = next ? (size_t)(next - abs) : strlen(abs);
+			if (snprintf(path, sizeof(path), "%s%.*s", mount,
+				     (int)at, abs) >= (int)sizeof(path))
+				break;
+			if (!path_exists(path)) {
+				snprintf(t->first_new[i], PATH_MAX, "%s", path);
+				break;
+			}
+		}
+	}
+}
+
+void cg_abs_release(const struct cg_layout *l, struct cg_abs_track *t)
+{
+	for (int i = 0; i < l->n && i < CG_MAX_HIER; i++) {
+		if (t->first_new[i][0] && path_exists(t->first_new[i]))
+			cg_dir_remove(t->first_new[i]);
+		t->first_new[i][0] = '\0';
+	}
+}

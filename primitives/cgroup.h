@@ -205,4 +205,27 @@ pid_t cg_clone_into(const struct cg_group *g);
 /* The same with more clone flags (CLONE_NEW*). */
 pid_t cg_clone_into_flags(const struct cg_group *g, unsigned long flags);
 
+/* ---- absolute paths handed to other tools --------------------------- */
+
+/*
+ * Our deepest own path when every other hierarchy's own path is an
+ * ancestor of it: an absolute cgroup path below our own everywhere, for
+ * tools that take one path for all hierarchies (podman --cgroup-parent,
+ * OCI cgroupsPath). -ENOENT when the own paths diverge.
+ */
+int cg_common_own(const struct cg_layout *l, char *buf, size_t len);
+
+/*
+ * Such a tool creates the path on every hierarchy, parents included. Before
+ * handing it over, record on each hierarchy the first directory of abs that
+ * does not exist yet; afterwards kill and remove exactly those subtrees:
+ * what appeared during the run, and nothing that was there before.
+ */
+struct cg_abs_track {
+	char first_new[CG_MAX_HIER][PATH_MAX]; /* "" when abs existed */
+};
+void cg_abs_track(const struct cg_layout *l, const char *abs,
+		  struct cg_abs_track *t);
+void cg_abs_release(const struct cg_layout *l, struct cg_abs_track *t);
+
 #endif
