@@ -54,26 +54,12 @@ static double cg_memory(const struct cg_group *g)
 static void conc_spec(struct burst *b, struct idmap *m, int fds[2],
 		      struct container_spec *s)
 {
-	static char *const argv[] = { FIXTURE_TINY, NULL };
-	static char *const envp[] = { NULL };
-
-	idmap_single(m, 0, 100000, 65536);
 	fds[0] = b->report.wr;
 	fds[1] = b->idle.rd;
-	*s = (struct container_spec){
-		.ns = ns_available(),
-		.uid_map = m,
-		.gid_map = m,
-		.root = b->c->rootfs,
-		.readonly_root = true,
-		.set_caps = true,
-		.caps = caps_default,
-		.no_new_privs = true,
-		.argv = argv,
-		.envp = envp,
-		.pass_fds = fds,
-		.n_pass_fds = 2,
-	};
+	bench_container_base(s, m);
+	s->root = b->c->rootfs;
+	s->pass_fds = fds;
+	s->n_pass_fds = 2;
 }
 
 /* The launcher: wait for go, start K, send the burst start, reap all. */

@@ -101,6 +101,12 @@ pid_t bench_clone3(uint64_t flags, int cgroup_fd);
 double bench_now(void);
 
 /* The full reference container (bench/ladder_container.c). */
+struct container_spec;
+struct idmap;
+/* Its profile, shared with the concurrency sweep: every namespace, root
+ * mapped to 100000, read-only root, default capabilities, no_new_privs,
+ * FIXTURE_TINY as the command. The caller adds the root. */
+void bench_container_base(struct container_spec *s, struct idmap *m);
 int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
 			    struct ladder_sample *out);
 double bench_now(void);

@@ -16,9 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static void container_spec(const struct ladder_ctx *c, struct idmap *m,
-			   const char *const *lowers, const char *scratch,
-			   struct container_spec *s)
+void bench_container_base(struct container_spec *s, struct idmap *m)
 {
 	static char *const argv[] = { FIXTURE_TINY, NULL };
 	static char *const envp[] = { NULL };
@@ -29,9 +27,6 @@ static void container_spec(const struct ladder_ctx *c, struct idmap *m,
 		.uid_map = m,
 		.gid_map = m,
 		.hostname = "bench",
-		.lowers = lowers,
-		.n_lowers = 1,
-		.scratch = scratch,
 		.readonly_root = true,
 		.set_caps = true,
 		.caps = caps_default,
@@ -39,7 +34,6 @@ static void container_spec(const struct ladder_ctx *c, struct idmap *m,
 		.argv = argv,
 		.envp = envp,
 	};
-	(void)c;
 }
 
 static int make_cg(const struct ladder_ctx *c, struct cg_group *g)
@@ -70,7 +64,10 @@ int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
 
 	(void)s;
 	snprintf(scratch, sizeof(scratch), "%s.c%u", c->scratch, c->seq);
-	container_spec(c, &m, lowers, scratch, &spec);
+	bench_container_base(&spec, &m);
+	spec.lowers = lowers;
+	spec.n_lowers = 1;
+	spec.scratch = scratch;
 	r = chan_open(&report);
 	if (r == 0 && mkdir(scratch, 0755) < 0)
 		r = neg_errno();

@@ -84,6 +84,16 @@ void join_argv(char *buf, size_t len, int argc, char **argv)
 			       argv[i]);
 }
 
+void catch_stop_signals(void (*handler)(int))
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = handler };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 bool common_option(const struct command *c, const char *arg)
 {
 	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {

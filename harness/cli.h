@@ -31,6 +31,8 @@ int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 int check_writable(const char *path);
 /* The command line as one string. */
 void join_argv(char *buf, size_t len, int argc, char **argv);
+/* SIGINT, SIGTERM and SIGHUP go to handler (which sets a stop flag). */
+void catch_stop_signals(void (*handler)(int));
 /* Options every subcommand has; returns true if it handled (printed) one. */
 bool common_option(const struct command *c, const char *arg);
 

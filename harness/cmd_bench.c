@@ -291,16 +291,6 @@ static void on_signal(int sig)
 	bench_interrupted = sig;
 }
 
-static void catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* <dir of our binary>/NAME */
 static int beside_binary(const char *name, char *buf, size_t len)
 {
@@ -607,7 +597,7 @@ int cmd_bench(int argc, char **argv)
 	if (geteuid() != 0)
 		return usage_error("bench: needs root (namespaces, cgroups, "
 				   "mounts)");
-	catch_signals();
+	catch_stop_signals(on_signal);
 	if (a.o.pin_cpu >= 0)
 		pin(a.o.pin_cpu);
 	ret = env_setup(&e, err, sizeof(err));

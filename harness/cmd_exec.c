@@ -354,13 +354,9 @@ static void on_signal(int sig)
 /* Wait; a signal to us ends the container (its init ignores most). */
 static int wait_container(pid_t pid)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	int st;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals(on_signal);
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
 			return EXIT_START;

@@ -135,18 +135,6 @@ static void on_signal(int sig)
 	runner_interrupted = sig;
 }
 
-static void catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A closed stdout must not kill the run midway: writes fail instead. */
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static void fill_meta(struct run_meta *m, char *cmd, size_t len, int argc,
 		      char **argv, const struct host *h)
 {
@@ -222,7 +210,7 @@ int cmd_run(int argc, char **argv)
 		return usage_error("run: the selection is empty");
 	host_probe(&h);
 	fill_meta(&m, cmd, sizeof(cmd), argc + 1, argv - 1, &h);
-	catch_signals();
+	catch_stop_signals(on_signal);
 	bool stream = !strcmp(a.format, "text") || a.files[OUT_MAIN];
 	struct run_opts o = { .jobs = a.jobs,
 			      .timeout_s = a.timeout,
