@@ -211,6 +211,9 @@ int cmd_run(int argc, char **argv)
 	host_probe(&h);
 	fill_meta(&m, cmd, sizeof(cmd), argc + 1, argv - 1, &h);
 	catch_stop_signals(on_signal);
+	/* A closed stdout must not stop a run midway: it still cleans up and
+	 * writes its result files (workers reset their signals). */
+	signal(SIGPIPE, SIG_IGN);
 	bool stream = !strcmp(a.format, "text") || a.files[OUT_MAIN];
 	struct run_opts o = { .jobs = a.jobs,
 			      .timeout_s = a.timeout,
