@@ -185,7 +185,7 @@ static int cmp_d(const void *a, const void *b)
 static int run_level(const struct ladder_ctx *c, struct conc_level *lv,
 		     unsigned rounds)
 {
-	double tput[64];
+	double tput[64] = { 0 };
 	unsigned n = 0;
 
 	lv->rounds = rounds;

@@ -97,6 +97,8 @@ static void child_exec(char *const argv[], int out, unsigned timeout_s)
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 ||
 	    dup2(out, 2) < 0)
 		_exit(126);
+	if (!argv[0])
+		_exit(127);
 	execvp(argv[0], argv);
 	dprintf(2, "cannot execute %s: %s\n", argv[0], strerror(errno));
 	_exit(127);

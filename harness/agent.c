@@ -51,7 +51,7 @@ static json_t *caps_json(void)
 	json_t *o = json_object();
 	char hex[32];
 
-	for (cap_value_t v = 0; v < 64 && v <= CAP_LAST_CAP + 8; v++) {
+	for (cap_value_t v = 0; v < 64 && v < cap_max_bits(); v++) {
 		cap_flag_value_t on;
 		for (int f = 0; c && f < 3; f++)
 			if (cap_get_flag(c, v, flag[f], &on) == 0 && on)
@@ -197,9 +197,7 @@ static json_t *masked_json(void)
 		int fd = open(paths[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		char b[1];
 		const char *st = "readable";
-		if (fd < 0)
-			st = strerrorname_np(errno) ?: "error";
-		else if (read(fd, b, 1) < 0 && errno != EISDIR)
+		if (fd < 0 || (read(fd, b, 1) < 0 && errno != EISDIR))
 			st = strerrorname_np(errno) ?: "error";
 		if (fd >= 0)
 			close(fd);

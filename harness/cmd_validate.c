@@ -348,7 +348,7 @@ int cmd_validate(int argc, char **argv)
 	if (r != EXIT_OK)
 		return r;
 	_cleanup_free_ struct record *recs =
-		calloc((size_t)a.n * P__COUNT, sizeof(*recs));
+		calloc((size_t)a.n * P__COUNT + 1, sizeof(*recs));
 	if (!recs)
 		return usage_error("validate: out of memory");
 	r = run_setup(&run);

@@ -252,7 +252,7 @@ static char *slurp(const char *dir, const char *name)
 int target_launch(const struct tctx *c, char *const argv[], unsigned timeout_s,
 		  struct launch_result *res)
 {
-	struct timespec tick = { 0, 5 * 1000 * 1000 };
+	struct timespec tick = { 0, 5000000L }; /* 5 ms */
 	double t0 = now_s();
 	pid_t pid, got;
 

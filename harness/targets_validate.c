@@ -306,7 +306,7 @@ static const char *cell_text(const struct record *c, bool md)
 /* What did not pass, once per (target, reason). */
 static void notes(FILE *f, const struct record *r, size_t n, bool md)
 {
-	fputs(md ? "\n" : "\n", f);
+	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
 		bool again = i > 0 && !strcmp(r[i].target, r[i - 1].target) &&
 			     !strcmp(r[i].reason, r[i - 1].reason);

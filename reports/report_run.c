@@ -127,6 +127,8 @@ static void qualify_labels(struct matrix *m)
 {
 	char a[128], b[128];
 
+	if (!m->ncols)
+		return;
 	for (size_t q = 0; q <= ARRAY_SIZE(qualifiers); q++) {
 		_cleanup_free_ bool *dup = calloc(m->ncols, sizeof(bool));
 		for (size_t i = 0; dup && i < m->ncols; i++)

@@ -18,7 +18,7 @@
 /* Milliseconds until name vanished from our network namespace, or -1. */
 static int wait_gone(const char *name, int limit_ms)
 {
-	struct timespec tick = { 0, 5 * 1000 * 1000 };
+	struct timespec tick = { 0, 5000000L }; /* 5 ms */
 
 	for (int ms = 0; ms <= limit_ms; ms += 5) {
 		if (if_nametoindex(name) == 0)
