@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -21,6 +23,30 @@ static inline char *fuzz_str(const uint8_t *data, size_t size)
 		s[size] = '\0';
 	}
 	return s;
+}
+
+/*
+ * A temp file for targets whose parser reads a path: made once from a
+ * mkstemp template (path is modified), then rewritten with each input.
+ */
+static inline void fuzz_tmpfile(char *path)
+{
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		abort();
+	close(fd);
+}
+
+static inline void fuzz_write(const char *path, const uint8_t *data,
+			      size_t size)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		abort();
+	fwrite(data, 1, size, f);
+	fclose(f);
 }
 
 /*

@@ -11,13 +11,9 @@ static char path[] = "/tmp/boxcheck-fuzz-kv.XXXXXX";
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	int fd = mkstemp(path);
-
 	(void)argc;
 	(void)argv;
-	if (fd < 0)
-		abort();
-	close(fd);
+	fuzz_tmpfile(path);
 	return 0;
 }
 
@@ -26,14 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *nl = memchr(data, '\n', size);
 	size_t klen = nl ? (size_t)(nl - data) : size;
 	char *key = fuzz_str(data, klen);
-	FILE *f = fopen(path, "we");
 	uint64_t v;
 
-	if (!key || !f)
+	if (!key)
 		abort();
-	if (nl)
-		fwrite(nl + 1, 1, size - klen - 1, f);
-	fclose(f);
+	fuzz_write(path, nl ? nl + 1 : data + size, nl ? size - klen - 1 : 0);
 	(void)read_key_u64(path, key, &v);
 	(void)read_u64(path, &v);
 	free(key);
