@@ -11,27 +11,14 @@
 #   - processes still running the boxcheck binary that this run started.
 # Other boxcheck runs on the same host (other instances) are left out.
 set -euo pipefail
+# shellcheck source=tests/leak-common.sh
+. "$(dirname "$0")/leak-common.sh" # leak_own_dirs, leak_procs
 
 bin=$(realpath "$1")
 shift
 [ $# -gt 0 ] || set -- -j 2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-
-own_dirs() {
-	# "ID:CONTROLLERS:PATH" -> our directory on each mounted hierarchy.
-	while IFS=: read -r _ ctrls path; do
-		local mnt
-		if [ -z "$ctrls" ]; then
-			mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
-		else
-			ctrls=${ctrls#name=}
-			mnt=$(awk -v c="$ctrls" '$9 == "cgroup" && ("," $NF ",") ~ ("," c ",") \
-				{print $5; exit}' /proc/self/mountinfo)
-		fi
-		[ -n "$mnt" ] && [ -d "$mnt$path" ] && echo "$mnt${path%/}"
-	done </proc/self/cgroup | sort -u
-}
 
 others() {
 	# Cgroup dirs of other boxcheck instances that are alive: not ours.
@@ -43,7 +30,7 @@ snapshot() {
 	cat /proc/self/mountinfo >"$dst.mounts"
 	# find exits non-zero when a concurrent run removes a dir under it:
 	# that is not our change, so its status is ignored (|| true).
-	for d in $(own_dirs); do
+	for d in $(leak_own_dirs); do
 		find "$d" -mindepth 1 -type d 2>/dev/null || true
 	done | others | sort >"$dst.cgroups"
 	{ find /sys/fs/cgroup -type d -name "boxcheck-$pid-*" 2>/dev/null || true; } |
@@ -75,9 +62,7 @@ for kind in mounts cgroups netns rundirs; do
 		status=1
 	fi
 done
-left=$(for p in /proc/[0-9]*; do
-	[ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] && echo "${p#/proc/}"
-done || true)
+left=$(leak_procs)
 if [ -n "$left" ]; then
 	echo "host-state: processes of $bin still running: $left" >&2
 	status=1
