@@ -12,28 +12,6 @@ static const char *const fixture_dirs[] = { "bin",  "usr", "usr/bin", "etc",
 static const char *const applets[] = { "sh",  "true", "sleep",
 				       "cat", "echo", "ls" };
 
-static int copy_file(const char *from, const char *to, mode_t mode)
-{
-	_cleanup_close_ int in = open(from, O_RDONLY | O_CLOEXEC);
-	_cleanup_close_ int out = -1;
-	char buf[65536];
-	ssize_t n;
-
-	if (in < 0)
-		return neg_errno();
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (out < 0)
-		return neg_errno();
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		int r = fd_write_all(out, buf, n);
-		if (r < 0)
-			return r;
-	}
-	if (n < 0)
-		return neg_errno();
-	return fchmod(out, mode) < 0 ? neg_errno() : 0;
-}
-
 /* Byte-equal regular files? */
 static bool same_file(const char *a, const char *b)
 {

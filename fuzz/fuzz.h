@@ -38,6 +38,16 @@ static inline void fuzz_tmpfile(char *path)
 	close(fd);
 }
 
+/* LLVMFuzzerInitialize for targets that read a path: it makes the file. */
+#define FUZZ_TMPFILE_INIT(path)                                                \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)                      \
+	{                                                                      \
+		(void)argc;                                                    \
+		(void)argv;                                                    \
+		fuzz_tmpfile(path);                                            \
+		return 0;                                                      \
+	}
+
 static inline void fuzz_write(const char *path, const uint8_t *data,
 			      size_t size)
 {

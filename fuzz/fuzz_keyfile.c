@@ -9,13 +9,7 @@
 
 static char path[] = "/tmp/boxcheck-fuzz-kv.XXXXXX";
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_tmpfile(path);
-	return 0;
-}
+FUZZ_TMPFILE_INIT(path)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -150,26 +150,6 @@ int template_expand(const struct tctx *c, const char *tmpl, struct argvb *b)
 
 /* ---- the root --------------------------------------------------------- */
 
-static int copy_file(const char *from, const char *to, mode_t mode)
-{
-	_cleanup_close_ int in = open(from, O_RDONLY | O_CLOEXEC);
-	_cleanup_close_ int out = -1;
-	char buf[65536];
-	ssize_t n;
-
-	if (in < 0)
-		return neg_errno();
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (out < 0)
-		return neg_errno();
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (fd_write_all(out, buf, n) < 0)
-			return neg_errno();
-	if (n < 0 || fchmod(out, mode) < 0)
-		return neg_errno();
-	return 0;
-}
-
 /*
  * A minimal root: the mount points a runtime needs, /etc/os-release and
  * /usr for systemd-nspawn, the static agent as /bin/boxcheck. One place, so

@@ -39,6 +39,51 @@ int fd_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* copy_file_range where the filesystems allow it, else read and write. */
+int fd_copy(int in, int out)
+{
+	char buf[1 << 16];
+	ssize_t n;
+
+	for (;;) {
+		n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+		if (n == 0)
+			return 0;
+		if (n < 0)
+			break;
+	}
+	if (errno != EXDEV && errno != ENOSYS && errno != EINVAL &&
+	    errno != EOPNOTSUPP)
+		return neg_errno();
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return neg_errno();
+		int r = fd_write_all(out, buf, n);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int copy_file(const char *from, const char *to, mode_t mode)
+{
+	_cleanup_close_ int in = open(from, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int out = -1;
+	int r;
+
+	if (in < 0)
+		return neg_errno();
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0)
+		return neg_errno();
+	r = fd_copy(in, out);
+	if (r == 0 && fchmod(out, mode) < 0)
+		r = neg_errno();
+	return r;
+}
+
 int read_text_at(int dirfd, const char *path, char *buf, size_t len)
 {
 	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);

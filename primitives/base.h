@@ -103,6 +103,10 @@ int write_fmt(const char *path, const char *fmt, ...) _printf_(2, 3);
 int read_u64(const char *path, uint64_t *v);
 int read_key_u64(const char *path, const char *key, uint64_t *v);
 int mkdir_p(const char *path, mode_t mode);
+/* Copy from's bytes to fd out (copy_file_range, else read and write). */
+int fd_copy(int in, int out);
+/* Copy a regular file to to (created or truncated) with mode. */
+int copy_file(const char *from, const char *to, mode_t mode);
 int rm_rf(const char *path);
 char *chomp(char *s);
 bool path_exists(const char *path);

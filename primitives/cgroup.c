@@ -116,7 +116,7 @@ static bool same_v1_hier(const struct cg_hier *h, unsigned ctrls,
 	       strcmp(h->name, named) == 0;
 }
 
-static int find_hier(struct cg_layout *l, int version, unsigned ctrls,
+static int find_hier(const struct cg_layout *l, int version, unsigned ctrls,
 		     const char *named)
 {
 	for (int i = 0; i < l->n; i++) {
@@ -185,6 +185,20 @@ static int own_below_mount(struct cg_hier *h, const char *cgpath)
 }
 
 /* /proc/self/cgroup: "ID:CONTROLLERS:PATH" per hierarchy. */
+int cg_line_hier(const struct cg_layout *l, char *line, const char **path)
+{
+	char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	char named[64] = "";
+	unsigned ctrls;
+
+	if (!c2)
+		return -1;
+	*c2 = '\0';
+	*path = chomp(c2 + 1);
+	ctrls = ctrls_of_list(c1 + 1, named, sizeof(named));
+	return find_hier(l, c1[1] ? 1 : 2, ctrls, named);
+}
+
 static int read_own(const char *root, struct cg_layout *l)
 {
 	char path[PATH_MAX], line[PATH_MAX + 256];
@@ -195,20 +209,11 @@ static int read_own(const char *root, struct cg_layout *l)
 	if (!f)
 		return neg_errno();
 	while (fgets(line, sizeof(line), f)) {
-		char *c1 = strchr(line, ':'),
-		     *c2 = c1 ? strchr(c1 + 1, ':') : 0;
-		char named[64] = "";
-		unsigned ctrls;
-		int i;
+		const char *own;
+		int i = cg_line_hier(l, line, &own);
 
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		chomp(c2 + 1);
-		ctrls = ctrls_of_list(c1 + 1, named, sizeof(named));
-		i = find_hier(l, c1[1] ? 1 : 2, ctrls, named);
-		if (i >= 0 && c2[1] == '/')
-			l->hier[i].err = own_below_mount(&l->hier[i], c2 + 1);
+		if (i >= 0 && own[0] == '/')
+			l->hier[i].err = own_below_mount(&l->hier[i], own);
 	}
 	return 0;
 }

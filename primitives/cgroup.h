@@ -78,6 +78,11 @@ int cg_ctrl_by_name(const char *name); /* v1 or v2 name -> enum, -ENOENT */
 int cg_layout_detect_at(const char *root, struct cg_layout *l);
 int cg_layout_detect(struct cg_layout *l);
 unsigned cg_layout_ctrls(const struct cg_layout *l);
+/*
+ * One "ID:CONTROLLERS:PATH" line of /proc/PID/cgroup (modified): the index
+ * of its hierarchy in l, or -1; *path points at PATH inside line.
+ */
+int cg_line_hier(const struct cg_layout *l, char *line, const char **path);
 /* Absolute path of our own cgroup directory on hierarchy i; h->err if unusable. */
 int cg_own_dir(const struct cg_layout *l, int i, char *buf, size_t len);
 

@@ -349,7 +349,6 @@ int cg_dir_has_pid(const char *dir, pid_t pid)
 int cg_pid_path(const struct cg_layout *l, int i, pid_t pid, char *buf,
 		size_t len)
 {
-	const struct cg_hier *h = &l->hier[i];
 	char path[64], line[PATH_MAX + 256];
 	_cleanup_fclose_ FILE *f = NULL;
 
@@ -358,35 +357,11 @@ int cg_pid_path(const struct cg_layout *l, int i, pid_t pid, char *buf,
 	if (!f)
 		return neg_errno();
 	while (fgets(line, sizeof(line), f)) {
-		char *c1 = strchr(line, ':'),
-		     *c2 = c1 ? strchr(c1 + 1, ':') : 0;
-		char named[64] = "";
-		bool v2;
-
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		v2 = c1[1] == '\0';
-		if (v2 != (h->version == 2))
-			continue;
-		if (!v2) {
-			/* the same controller list, or the same name= */
-			char *tok, *save = NULL;
-			unsigned m = 0;
-			for (tok = strtok_r(c1 + 1, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				int c = cg_ctrl_by_name(tok);
-				if (c >= 0)
-					m |= CG_BIT(c);
-				else if (strncmp(tok, "name=", 5) == 0)
-					snprintf(named, sizeof(named), "%s",
-						 tok);
-			}
-			if (m != h->ctrls || strcmp(named, h->name) != 0)
-				continue;
+		const char *p;
+		if (cg_line_hier(l, line, &p) == i) {
+			snprintf(buf, len, "%s", p);
+			return 0;
 		}
-		snprintf(buf, len, "%s", chomp(c2 + 1));
-		return 0;
 	}
 	return -ENOENT;
 }

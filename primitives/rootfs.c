@@ -59,33 +59,6 @@ static bool path_is_safe(const char *path)
 	return path[0] == '/';
 }
 
-static int copy_fd(int in, int out)
-{
-	char buf[1 << 16];
-	ssize_t n;
-
-	for (;;) {
-		n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-		if (n == 0)
-			return 0;
-		if (n < 0)
-			break;
-	}
-	if (errno != EXDEV && errno != ENOSYS && errno != EINVAL &&
-	    errno != EOPNOTSUPP)
-		return neg_errno();
-	while ((n = read(in, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return neg_errno();
-		int r = fd_write_all(out, buf, n);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 int rootfs_copy_file(const char *dir, const char *root, const char *path)
 {
 	_cleanup_close_ int rootfd = -1, in = -1, out = -1;
@@ -118,7 +91,7 @@ int rootfs_copy_file(const char *dir, const char *root, const char *path)
 		   0600);
 	if (out < 0)
 		return neg_errno();
-	r = copy_fd(in, out);
+	r = fd_copy(in, out);
 	if (r == 0 && fchmod(out, st.st_mode & 0777) < 0)
 		r = neg_errno();
 	return r;
