@@ -14,8 +14,8 @@ const char usage_exec[] =
 	"LOWER[:LOWER...]]\n"
 	"                     [--hostname H] [--pids-max N] [--memory-max "
 	"BYTES]\n"
-	"                     [--cpu-max PCT] [--keep-caps LIST] [--uid-map "
-	"SPEC]\n"
+	"                     [--cpu-max PCT] [--keep-caps LIST]\n"
+	"                     [--ambient-caps LIST] [--uid-map SPEC]\n"
 	"                     [--gid-map SPEC] [--read-only] [--mask PATH]...\n"
 	"                     [--no-new-privs] [--cgroup NAME] [--env K=V]...\n"
 	"                     -- CMD [ARG...]\n"
@@ -36,6 +36,9 @@ const char usage_exec[] =
 	"  --cgroup NAME    name of that cgroup, relative to our own\n"
 	"  --keep-caps LIST capabilities kept (default: the OCI default set;\n"
 	"                   'all', 'none' or cap_x,cap_y)\n"
+	"  --ambient-caps LIST of those, raised in the ambient set too, so a\n"
+	"                   non-root uid keeps them over execve (default "
+	"none)\n"
 	"  --uid-map, --gid-map IN:OUT:COUNT[,...] (default 0:100000:65536)\n"
 	"  --read-only      remount the root read-only\n"
 	"  --mask PATH      make PATH unreadable inside (repeatable)\n"
@@ -104,6 +107,7 @@ enum {
 	O_MEM,
 	O_CPU,
 	O_CAPS,
+	O_AMBIENT,
 	O_UIDMAP,
 	O_GIDMAP,
 	O_RO,
@@ -122,6 +126,7 @@ static const struct option exec_opts[] = {
 	{ "memory-max", required_argument, NULL, O_MEM },
 	{ "cpu-max", required_argument, NULL, O_CPU },
 	{ "keep-caps", required_argument, NULL, O_CAPS },
+	{ "ambient-caps", required_argument, NULL, O_AMBIENT },
 	{ "uid-map", required_argument, NULL, O_UIDMAP },
 	{ "gid-map", required_argument, NULL, O_GIDMAP },
 	{ "read-only", no_argument, NULL, O_RO },
@@ -169,6 +174,11 @@ static int take(struct exec_args *a, int c, const char *v)
 	case O_CAPS:
 		a->s.set_caps = true;
 		return caps_parse_list(v, &a->s.caps, &bad) < 0
+			       ? usage_error("exec: unknown capability '%s'",
+					     bad ? bad : v)
+			       : 0;
+	case O_AMBIENT:
+		return caps_parse_list(v, &a->s.ambient_caps, &bad) < 0
 			       ? usage_error("exec: unknown capability '%s'",
 					     bad ? bad : v)
 			       : 0;
@@ -236,6 +246,9 @@ static int parse(int argc, char **argv, struct exec_args *a)
 	if (a->s.root && a->s.n_lowers)
 		return usage_error("exec: --root and --overlay exclude each "
 				   "other");
+	if (a->s.ambient_caps & ~a->s.caps)
+		return usage_error("exec: --ambient-caps must be among the "
+				   "kept capabilities");
 	a->s.ns &= ns_available();
 	a->s.uid_map = &a->uid;
 	a->s.gid_map = &a->gid;

@@ -33,9 +33,13 @@ int caps_read_self(struct cap_sets *s);
  * Keep exactly `keep` across the coming execve, as runtimes do:
  * 1. drop every other capability from the bounding set (needs CAP_SETPCAP),
  * 2. set effective, permitted and inheritable to keep,
- * 3. raise keep in the ambient set so a non-root uid keeps it over execve.
+ * 3. clear the ambient set, then raise `ambient` (a subset of keep) in it:
+ *    what a non-root uid keeps over execve. Root gets its permitted set
+ *    from the bounding set at execve and needs none, so runtimes leave it
+ *    empty by default (the OCI config boxcheck writes does too).
+ * -EINVAL when ambient is not within keep.
  */
-int caps_keep_only(capmask_t keep);
+int caps_keep_only(capmask_t keep, capmask_t ambient);
 int caps_set_no_new_privs(void);
 
 #endif

@@ -136,14 +136,35 @@ static void hier_name(const struct cg_layout *l, int i, char *buf, size_t len)
 				       cg_ctrl_table[k].v1_name);
 }
 
-static int bind_ro(const char *src, const char *dst)
+static int bind(const char *src, const char *dst)
 {
-	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
-		return neg_errno();
-	return rootfs_remount_ro(dst);
+	return mount(src, dst, NULL, MS_BIND, NULL) < 0 ? neg_errno() : 0;
 }
 
-/* Our own cgroup, read-only, where runtimes show it: /sys/fs/cgroup/... */
+/* cgdir and the binds on it read-only: in one call, or one by one. */
+static int cgroups_ro(const struct cg_group *g, const char *cgdir)
+{
+	const struct cg_layout *l = g->layout;
+	char dst[PATH_MAX + 64], name[128];
+	int r = rootfs_remount_ro_tree(cgdir);
+
+	if (r != -ENOSYS)
+		return r;
+	r = rootfs_remount_ro(cgdir);
+	for (int i = 0; r == 0 && i < CG_MAX_HIER; i++) {
+		if (!(g->hiers & (1u << i)))
+			continue;
+		hier_name(l, i, name, sizeof(name));
+		snprintf(dst, sizeof(dst), "%s/%s", cgdir, name);
+		r = rootfs_remount_ro(dst);
+	}
+	return r;
+}
+
+/*
+ * Our own cgroup, read-only, where runtimes show it: /sys/fs/cgroup itself
+ * on a unified host, else a tmpfs there with one dir per hierarchy.
+ */
 static int mount_cgroups(struct child *c, const char *cgdir)
 {
 	const struct cg_group *g = c->s->cg;
@@ -151,8 +172,10 @@ static int mount_cgroups(struct child *c, const char *cgdir)
 	char dst[PATH_MAX + 64], name[128];
 	int r;
 
-	if (l->mode == CG_MODE_UNIFIED && cg_group_unified(g))
-		return bind_ro(cg_group_unified(g), cgdir);
+	if (l->mode == CG_MODE_UNIFIED && cg_group_unified(g)) {
+		r = bind(cg_group_unified(g), cgdir);
+		return r ?: rootfs_remount_ro(cgdir);
+	}
 	r = rootfs_mount_tmpfs(cgdir, "mode=0755");
 	for (int i = 0; r == 0 && i < CG_MAX_HIER; i++) {
 		if (!(g->hiers & (1u << i)))
@@ -161,9 +184,9 @@ static int mount_cgroups(struct child *c, const char *cgdir)
 		snprintf(dst, sizeof(dst), "%s/%s", cgdir, name);
 		if (mkdir(dst, 0755) < 0)
 			return neg_errno();
-		r = bind_ro(g->dir[i], dst);
+		r = bind(g->dir[i], dst);
 	}
-	return r ?: rootfs_remount_ro(cgdir);
+	return r ?: cgroups_ro(g, cgdir);
 }
 
 /*
@@ -213,7 +236,8 @@ static int step_readonly(struct child *c)
 
 static int step_caps(struct child *c)
 {
-	return c->s->set_caps ? caps_keep_only(c->s->caps) : 0;
+	return c->s->set_caps ? caps_keep_only(c->s->caps, c->s->ambient_caps)
+			      : 0;
 }
 
 static int step_no_new_privs(struct child *c)
@@ -321,6 +345,8 @@ int container_check(const struct container_spec *s, struct container_error *e)
 		return fail(e, "a user namespace needs id maps", -EINVAL);
 	if (s->root && s->n_lowers)
 		return fail(e, "a root and an overlay at once", -EINVAL);
+	if (s->ambient_caps & ~s->caps)
+		return fail(e, "ambient capabilities not kept", -EINVAL);
 	if (s->n_lowers && !s->scratch)
 		return fail(e, "an overlay needs a scratch dir", -EINVAL);
 	if ((has_root(s) || s->readonly_root || s->masked) && !mnt)

@@ -26,6 +26,7 @@ struct container_spec {
 	const char *const *masked; /* paths to mask inside, NULL-ended */
 	bool set_caps;		   /* keep exactly caps, else leave them */
 	capmask_t caps;
+	capmask_t ambient_caps; /* of caps, raised in the ambient set */
 	bool no_new_privs;
 	char *const *argv;
 	char *const *envp;

@@ -481,6 +481,17 @@ int rootfs_remount_ro(const char *path)
 	return 0;
 }
 
+int rootfs_remount_ro_tree(const char *path)
+{
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+	int r = rootfs_private_mntns();
+
+	if (r == 0 &&
+	    mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &a, sizeof(a)) < 0)
+		r = neg_errno();
+	return r;
+}
+
 int rootfs_mask_kind(const char *path)
 {
 	struct stat st;

@@ -77,6 +77,11 @@ int rootfs_mount_dev(const char *path);
 int rootfs_mount_tmpfs(const char *path, const char *opts);
 /* Make the mount at path read-only, keeping its other flags. */
 int rootfs_remount_ro(const char *path);
+/*
+ * The mount at path and every mount below it read-only, in one
+ * mount_setattr(AT_RECURSIVE) call; -ENOSYS where the kernel has none.
+ */
+int rootfs_remount_ro_tree(const char *path);
 
 enum mask_kind { MASK_ABSENT, MASK_FILE, MASK_DIR };
 /* What masking path takes; -ELOOP for a symlink, which is never followed. */

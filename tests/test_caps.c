@@ -2,7 +2,7 @@
 #include "testlib.h"
 #include "../primitives/caps.h"
 
-#include <linux/capability.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -52,7 +52,25 @@ static void format_round_trip(void **state)
 	assert_string_equal(buf, "none");
 }
 
-/* In a child (root only): keep two caps, then read all five sets back. */
+/* Raise cap in the ambient set (it must be inheritable first). */
+static int raise_ambient(cap_value_t v)
+{
+	cap_t c = cap_get_proc();
+	int r = c && cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET) == 0 &&
+				cap_set_proc(c) == 0 &&
+				cap_set_ambient(v, CAP_SET) == 0
+			? 0
+			: -1;
+
+	cap_free(c);
+	return r;
+}
+
+/*
+ * In a child (root only): with CAP_CHOWN already ambient, keep two caps
+ * with only CAP_KILL ambient, then read all five sets back: the old
+ * ambient cap is gone although it is kept.
+ */
 static void keep_only_sets_all_five(void **state)
 {
 	pid_t pid;
@@ -64,12 +82,14 @@ static void keep_only_sets_all_five(void **state)
 	if (pid == 0) {
 		capmask_t keep = CAPMASK(CAP_CHOWN) | CAPMASK(CAP_KILL);
 		struct cap_sets s;
-		if (caps_keep_only(keep) < 0 || caps_set_no_new_privs() < 0 ||
-		    caps_read_self(&s) < 0)
+		if (raise_ambient(CAP_CHOWN) < 0 ||
+		    caps_keep_only(keep, CAPMASK(CAP_KILL)) < 0 ||
+		    caps_set_no_new_privs() < 0 || caps_read_self(&s) < 0)
 			_exit(2);
 		_exit(s.effective == keep && s.permitted == keep &&
 				      s.inheritable == keep &&
-				      s.bounding == keep && s.ambient == keep &&
+				      s.bounding == keep &&
+				      s.ambient == CAPMASK(CAP_KILL) &&
 				      prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) ==
 					      1
 			      ? 0
@@ -81,6 +101,15 @@ static void keep_only_sets_all_five(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* Ambient caps must be kept: refused before anything is changed. */
+static void ambient_outside_keep_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(caps_keep_only(CAPMASK(CAP_KILL), CAPMASK(CAP_CHOWN)),
+			 -EINVAL);
+	assert_int_equal(prctl(PR_CAPBSET_READ, CAP_CHOWN), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -88,6 +117,7 @@ int main(void)
 		cmocka_unit_test(parse_names_unknown_word),
 		cmocka_unit_test(format_round_trip),
 		cmocka_unit_test(keep_only_sets_all_five),
+		cmocka_unit_test(ambient_outside_keep_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
