@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* boxcheck bench: the start-latency ladder, concurrency, external tools. */
 #include "../bench/external.h"
-#include "../bench/fixture.h"
 #include "../bench/hostmeta.h"
 #include "../bench/run.h"
+#include "bench_env.h"
 #include "cli.h"
 #include "host.h"
 #include "instance.h"
@@ -274,127 +274,9 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 	return 0;
 }
 
-/* Everything a run creates, released by env_release on every path. */
-struct env {
-	char inst[64];
-	char rundir[PATH_MAX], scratch[PATH_MAX + 16], extdir[PATH_MAX + 16];
-	char rootfs[PATH_MAX];
-	char cg_abs[PATH_MAX + 80];
-	struct cg_abs_track cg_made; /* what tools create along cg_abs */
-	struct cg_layout cg;
-	struct cg_group group;
-	bool have_group;
-};
-
 static void on_signal(int sig)
 {
 	bench_interrupted = sig;
-}
-
-/* <dir of our binary>/NAME */
-static int beside_binary(const char *name, char *buf, size_t len)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n < 0)
-		return neg_errno();
-	exe[n] = '\0';
-	snprintf(buf, len, "%s/%s", dirname(exe), name);
-	return 0;
-}
-
-/*
- * cgroup v1 cpuset: a new group has no CPUs or memory nodes until given
- * some, and attaching to it fails with ENOSPC. Give ours our own and let
- * its children (per-sample groups) inherit them (cgroup.clone_children).
- */
-static void cpuset_inherit(const struct cg_group *g)
-{
-	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-	const char *dir = cg_group_dir(g, CG_CPUSET);
-	char path[PATH_MAX + 32], val[4096];
-
-	if (!dir || g->layout->by_ctrl[CG_CPUSET] == g->layout->unified)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		snprintf(path, sizeof(path), "%s/../%s", dir, files[i]);
-		if (read_text(path, val, sizeof(val)) <= 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		write_text(path, chomp(val));
-	}
-	snprintf(path, sizeof(path), "%s/cgroup.clone_children", dir);
-	write_text(path, "1");
-}
-
-/*
- * An absolute cgroup path below our own on every hierarchy, for tools that
- * take only one; what they create along it is removed by env_release.
- */
-static void common_cgroup(struct env *e)
-{
-	char deep[PATH_MAX];
-
-	if (cg_common_own(&e->cg, deep, sizeof(deep)) < 0)
-		return;
-	snprintf(e->cg_abs, sizeof(e->cg_abs), "%s/%s",
-		 strcmp(deep, "/") == 0 ? "" : deep, e->inst);
-	cg_abs_track(&e->cg, e->cg_abs, &e->cg_made);
-}
-
-static int env_setup(struct env *e, char *err, size_t len)
-{
-	char tiny[PATH_MAX];
-	int r;
-
-	if ((r = instance_name(e->inst, sizeof(e->inst))) < 0)
-		return snprintf(err, len, "instance name"), r;
-	snprintf(e->rundir, sizeof(e->rundir), "%s/%s", instance_base(),
-		 e->inst);
-	snprintf(e->scratch, sizeof(e->scratch), "%s/scratch", e->rundir);
-	snprintf(e->extdir, sizeof(e->extdir), "%s/ext", e->rundir);
-	/* 0755 all the way: mapped container root must traverse to scratch */
-	if ((r = mkdir_p(e->scratch, 0755)) < 0 ||
-	    (r = mkdir_p(e->extdir, 0755)) < 0 ||
-	    chmod(instance_base(), 0755) < 0 || chmod(e->rundir, 0755) < 0)
-		return snprintf(err, len, "creating %s", e->rundir),
-		       r < 0 ? r : neg_errno();
-	beside_binary("bench-rootfs", e->rootfs, sizeof(e->rootfs));
-	beside_binary("bench-tiny", tiny, sizeof(tiny));
-	if ((r = fixture_prepare(e->rootfs, "/bin/busybox", tiny)) < 0)
-		return snprintf(err, len,
-				"preparing %s from /bin/busybox and %s "
-				"(busybox-static installed? make built it?)",
-				e->rootfs, tiny),
-		       r;
-	if (cg_layout_detect(&e->cg) == 0 &&
-	    cg_group_create(&e->cg, e->inst, cg_layout_ctrls(&e->cg),
-			    &e->group) == 0) {
-		e->have_group = true;
-		cpuset_inherit(&e->group);
-		common_cgroup(e);
-	}
-	return 0;
-}
-
-/* Our cgroup and whatever runtimes made below our name on any hierarchy. */
-static void env_release(struct env *e)
-{
-	if (e->have_group)
-		cg_group_destroy(&e->group);
-	for (int i = 0; i < e->cg.n; i++) {
-		char own[PATH_MAX], path[PATH_MAX + 80];
-		if (cg_own_dir(&e->cg, i, own, sizeof(own)) < 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", own, e->inst);
-		if (path_exists(path))
-			cg_dir_remove(path);
-	}
-	if (e->cg_abs[0])
-		cg_abs_release(&e->cg, &e->cg_made);
-	if (e->rundir[0])
-		rm_rf(e->rundir);
 }
 
 static json_t *options_json(const struct bench_opts *o, const char *delay)
@@ -431,7 +313,7 @@ static json_t *make_meta(int argc, char **argv, const struct bench_args *a)
 			 "tools", tools_json());
 }
 
-static void run_external(const struct bench_args *a, const struct env *e,
+static void run_external(const struct bench_args *a, const struct bench_env *e,
 			 struct bench_result *r)
 {
 	struct ext_ctx x = { .rootfs = e->rootfs,
@@ -582,7 +464,7 @@ static void pin(int cpu)
 int cmd_bench(int argc, char **argv)
 {
 	struct bench_args a = { 0 };
-	struct env e = { 0 };
+	struct bench_env e = { 0 };
 	struct bench_result r = { 0 };
 	struct ladder_ctx c = { 0 };
 	char ext_buf[512], err[PATH_MAX * 2 + 128];
@@ -600,24 +482,20 @@ int cmd_bench(int argc, char **argv)
 	catch_stop_signals(on_signal);
 	if (a.o.pin_cpu >= 0)
 		pin(a.o.pin_cpu);
-	ret = env_setup(&e, err, sizeof(err));
+	ret = bench_env_setup(&e, err, sizeof(err));
 	if (ret < 0) {
-		env_release(&e);
+		bench_env_release(&e);
 		fprintf(stderr, "boxcheck: bench: %s: %s\n", err,
 			strerror(-ret));
 		return EXIT_FAILED;
 	}
+	bench_env_ladder(&e, &c);
 	r.meta = make_meta(argc + 1, argv - 1, &a);
-	c.rootfs = e.rootfs;
-	c.scratch = e.scratch;
-	c.cg_parent = e.have_group ? &e.group : NULL;
-	c.have_into = e.have_group && cg_group_unified(&e.group) &&
-		      feature_probe(FEAT_CLONE_INTO_CGROUP);
 	bench_run_ladder(&a.o, &c, &r);
 	bench_run_concurrency(&a.o, &c, &r);
 	run_external(&a, &e, &r);
 	run_vm(&a, &r);
-	env_release(&e);
+	bench_env_release(&e);
 	json_object_set_new(json_object_get(r.meta, "host"), "load_after",
 			    bench_loadavg());
 	json_object_set_new(r.meta, "duration_s", json_real(bench_now() - t0));
