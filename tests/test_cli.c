@@ -286,6 +286,22 @@ static void in_process_usage_errors(void **state)
 	close(saved);
 }
 
+/* A file name without a directory is checked against ".", not itself. */
+static void check_writable_relative(void **state)
+{
+	char *dir = test_tmpdir(), *cwd = getcwd(NULL, 0);
+
+	assert_non_null(dir);
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(check_writable("new.json"), 0);
+	assert_int_equal(check_writable("./new.json"), 0);
+	assert_int_equal(check_writable("nosuchdir/new.json"), -ENOENT);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(rmdir(dir), 0);
+	free(dir);
+	free(cwd);
+}
+
 static void parse_uint_edges(void **state)
 {
 	unsigned v = 7;
@@ -313,6 +329,7 @@ int main(void)
 		cmocka_unit_test(not_root_skips_with_reason),
 		cmocka_unit_test(in_process_usage_errors),
 		cmocka_unit_test(parse_uint_edges),
+		cmocka_unit_test(check_writable_relative),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
