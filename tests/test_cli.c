@@ -133,6 +133,19 @@ static const struct bad bad_input[] = {
 	{ A("run", "--tap", "/tmp"), "Is a directory" },
 	{ A("run", "--junit", "/proc/version/x.xml"), "cannot write" },
 	{ A("run", "-o", "/nonexistent/x"), "cannot write" },
+	/* A/B runs: the other build, what goes with it */
+	{ A("bench", "--against-json", "/tmp/b.json"), "wants --against" },
+	{ A("bench", "--against", "/nonexistent/boxcheck"),
+	  "--against '/nonexistent/boxcheck': No such file" },
+	{ A("bench", "--against", "/bin/true", "--concurrency", "1"),
+	  "ladder only" },
+	{ A("bench", "--against", "/bin/true", "--compare", "true"),
+	  "ladder only" },
+	{ A("bench", "--against", "/bin/true", "--vm-runs", "2"),
+	  "ladder only" },
+	{ A("bench", "--against", "/bin/true", "--against-json",
+	    "/nonexistent/b.json"),
+	  "cannot write '/nonexistent/b.json'" },
 };
 
 static void bad_input_exits_2(void **state)
