@@ -3,12 +3,14 @@
  * The A/B loop (run.h): two arms, sampled in turns, renewed in turns.
  *
  * Why neither arm is the master itself, and why the processes are renewed:
- * on the development VM, A/A runs of one build against itself showed the
- * master's own samples (fork and exec starts) 7-22% off the coprocess's in
- * some runs and not in others, and two long-lived coprocesses still up to
- * 8% apart: each process has a lasting speed of its own (where its memory
- * and its CPU fell). With two coprocesses renewed every 10 rounds, the A/A
- * start medians stayed within 3%.
+ * on the development VM, full-ladder A/A runs with the master sampling its
+ * own arm flagged 14, 0 and 11 of 36 series (starts 5-12% slower in the
+ * master's arm, in some runs and not in others): each process keeps a
+ * speed of its own for its lifetime. In runs of 5 variants interleaved in
+ * time, the A/A start effects spread with sd 6.3% (master and coprocess),
+ * 3.4% (two long-lived coprocesses) and 1.6% (two coprocesses renewed
+ * every 30 rounds). With two coprocesses renewed every 10 rounds, three
+ * full-ladder A/A runs flagged 0, 0 and 1 of 36 series.
  */
 #include "run.h"
 
