@@ -40,3 +40,15 @@ rc=$(cat "$out/pipe.rc")
 [ "$rc" -eq 1 ] || { echo "leak-sigint: closed stdout: exit $rc" >&2; exit 1; }
 leak_compare "$(cat "$out/pipe.pid")"
 echo "leak-sigint: closed stdout: run finished (exit $rc), host unchanged"
+
+# The same for bench, whose ladder makes cgroups, mounts and a run dir.
+(
+	"$bin" bench --quick --variants fork,container --concurrency none \
+		--compare none --vm-runs 0 &
+	echo $! >"$out/bpipe.pid"
+	wait $! && echo 0 >"$out/bpipe.rc" || echo $? >"$out/bpipe.rc"
+) | head -c 1 >/dev/null
+rc=$(cat "$out/bpipe.rc")
+[ "$rc" -eq 0 ] || { echo "leak-sigint: bench, closed stdout: exit $rc" >&2; exit 1; }
+leak_compare "$(cat "$out/bpipe.pid")"
+echo "leak-sigint: bench, closed stdout: finished (exit $rc), host unchanged"
