@@ -270,11 +270,18 @@ void launch_result_free(struct launch_result *res)
 
 void run_quiet(char *const argv[])
 {
+	run_quiet_in(NULL, argv);
+}
+
+void run_quiet_in(const char *dir, char *const argv[])
+{
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (dir && chdir(dir) < 0)
+			_exit(127);
 		if (fd >= 0) {
 			dup2(fd, 0);
 			dup2(fd, 1);
