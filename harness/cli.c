@@ -58,7 +58,7 @@ int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 
 int check_writable(const char *path)
 {
-	char dir[4096];
+	char dir[4096], *d;
 	struct stat st;
 
 	if (stat(path, &st) == 0) {
@@ -66,12 +66,14 @@ int check_writable(const char *path)
 			return -EISDIR;
 		return access(path, W_OK) == 0 ? 0 : neg_errno();
 	}
+	/* dirname() may return a static "." and leave dir as it was */
 	snprintf(dir, sizeof(dir), "%s", path);
-	if (stat(dirname(dir), &st) < 0)
+	d = dirname(dir);
+	if (stat(d, &st) < 0)
 		return neg_errno();
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	return access(dir, W_OK | X_OK) == 0 ? 0 : neg_errno();
+	return access(d, W_OK | X_OK) == 0 ? 0 : neg_errno();
 }
 
 void join_argv(char *buf, size_t len, int argc, char **argv)

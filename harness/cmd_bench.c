@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* boxcheck bench: the start-latency ladder, concurrency, external tools. */
+#include "../bench/ab.h"
 #include "../bench/external.h"
-#include "../bench/fixture.h"
 #include "../bench/hostmeta.h"
-#include "../bench/run.h"
+#include "bench_ab.h"
+#include "bench_env.h"
 #include "cli.h"
 #include "host.h"
 #include "instance.h"
@@ -15,6 +16,7 @@
 #include <jansson.h>
 #include <libgen.h>
 #include <sched.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -24,6 +26,7 @@ const char usage_bench[] =
 	"                      [--variants LIST] [--concurrency LIST]\n"
 	"                      [--compare LIST] [--ext-runs N] [--vm-runs N]\n"
 	"                      [--json FILE] [--markdown FILE]\n"
+	"                      [--against OTHER [--against-json FILE]]\n"
 	"\n"
 	"Start latency, from a bare fork to a full container, then the same\n"
 	"static program started by external runtimes through hyperfine.\n"
@@ -55,10 +58,20 @@ const char usage_bench[] =
 	"                    unless --compare is given\n"
 	"  --json FILE       the result with raw samples (reports/SCHEMA.md)\n"
 	"  --markdown FILE   a Markdown table\n"
+	"  --against OTHER   A/B: OTHER is another boxcheck binary (the base\n"
+	"                    build); each round samples every variant here "
+	"and\n"
+	"                    in OTHER, alternating who goes first, so host "
+	"drift\n"
+	"                    hits both alike. Ladder only (no --concurrency,\n"
+	"                    --compare or --vm-runs); counters for this arm "
+	"only\n"
+	"  --against-json F  OTHER's samples, in the same format as --json:\n"
+	"                    'boxcheck compare F JSON' is the A/B gate\n"
 	"\n"
 	"Test hook: --delay STEP:USEC (or BOXCHECK_BENCH_DELAY=STEP:USEC)\n"
 	"busy-waits USEC inside STEP's timed window, to make a regression on\n"
-	"purpose for 'boxcheck compare'.\n"
+	"purpose for 'boxcheck compare' (in this arm only with --against).\n"
 	"\n"
 	"Exit status: 0 done (external tools that fail are findings), 1 a\n"
 	"ladder step failed, 2 bad usage, 128+N interrupted by signal N.\n";
@@ -69,8 +82,10 @@ struct bench_args {
 	struct bench_opts o;
 	const char *json, *markdown, *variants, *conc, *compare;
 	const char *delay;
+	const char *against, *against_json; /* A/B: bench/ab.h */
 	unsigned vm_runs;
 	bool runs_set, warmup_set, ext_set, vm_set;
+	bool serve; /* hidden: the other arm of an A/B run */
 };
 
 static int parse_list_steps(struct bench_args *a)
@@ -174,10 +189,38 @@ static int parse_num(const char *opt, unsigned max, unsigned *v)
 	return 0;
 }
 
+/* Options that only keep their value: the letter, where it goes. */
+static const struct {
+	int opt;
+	size_t off;
+} value_opts[] = {
+	{ 'V', offsetof(struct bench_args, variants) },
+	{ 'C', offsetof(struct bench_args, conc) },
+	{ 'X', offsetof(struct bench_args, compare) },
+	{ 'J', offsetof(struct bench_args, json) },
+	{ 'M', offsetof(struct bench_args, markdown) },
+	{ 'D', offsetof(struct bench_args, delay) },
+	{ 'A', offsetof(struct bench_args, against) },
+	{ 'B', offsetof(struct bench_args, against_json) },
+};
+
+static bool value_opt(int c, struct bench_args *a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(value_opts); i++)
+		if (value_opts[i].opt == c) {
+			*(const char **)((char *)a + value_opts[i].off) =
+				optarg;
+			return true;
+		}
+	return false;
+}
+
 static int parse_opt(int c, struct bench_args *a)
 {
 	unsigned v;
 
+	if (value_opt(c, a))
+		return 0;
 	switch (c) {
 	case 'r':
 		a->runs_set = true;
@@ -201,28 +244,39 @@ static int parse_opt(int c, struct bench_args *a)
 	case 'v':
 		a->vm_set = true;
 		return parse_num("--vm-runs", 1000, &a->vm_runs);
-	case 'V':
-		a->variants = optarg;
-		return 0;
-	case 'C':
-		a->conc = optarg;
-		return 0;
-	case 'X':
-		a->compare = optarg;
-		return 0;
-	case 'J':
-		a->json = optarg;
-		return 0;
-	case 'M':
-		a->markdown = optarg;
-		return 0;
-	case 'D':
-		a->delay = optarg;
+	case 'S':
+		a->serve = true;
 		return 0;
 	}
 	return usage_error("bench: unknown option '%s' (see 'boxcheck bench "
 			   "--help')",
 			   optopt ? (char[]){ '-', optopt, 0 } : "?");
+}
+
+/*
+ * --against interleaves the ladder only: the concurrency sweep, external
+ * tools and VM boots are left out, and asking for them too is an error.
+ */
+static int parse_against(struct bench_args *a)
+{
+	const char *const asked[] = { a->conc, a->compare };
+
+	if (!a->against)
+		return a->against_json ? usage_error("bench: --against-json "
+						     "wants --against OTHER")
+				       : 0;
+	for (size_t i = 0; i < ARRAY_SIZE(asked); i++)
+		if ((asked[i] && strcmp(asked[i], "none") != 0) ||
+		    (a->vm_set && a->vm_runs))
+			return usage_error("bench: --against interleaves the "
+					   "ladder only: no --concurrency, "
+					   "--compare or --vm-runs with it");
+	if (strchr(a->against, '/') && access(a->against, X_OK) < 0)
+		return usage_error("bench: --against '%s': %s", a->against,
+				   strerror(errno));
+	a->o.n_conc = a->o.n_ext = 0;
+	a->vm_runs = 0;
+	return 0;
 }
 
 static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
@@ -241,6 +295,10 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		{ "json", required_argument, NULL, 'J' },
 		{ "markdown", required_argument, NULL, 'M' },
 		{ "delay", required_argument, NULL, 'D' },
+		{ "against", required_argument, NULL, 'A' },
+		{ "against-json", required_argument, NULL, 'B' },
+		/* `bench --serve`, for another build's --against (bench/ab.h) */
+		{ "serve", no_argument, NULL, 'S' },
 		{ 0 },
 	};
 	int c, r;
@@ -263,138 +321,20 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 	if (!a->vm_set)
 		a->vm_runs = a->o.quick ? 0 : 5;
 	a->o.ext_warmup = a->o.quick ? 1 : 3;
-	const char *files[] = { a->json, a->markdown };
+	const char *files[] = { a->json, a->markdown, a->against_json };
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		if (files[i] && (r = check_writable(files[i])) < 0)
 			return usage_error("bench: cannot write '%s': %s",
 					   files[i], strerror(-r));
 	if ((r = parse_list_steps(a)) || (r = parse_list_conc(a)) ||
-	    (r = parse_list_ext(a, ext_buf, ext_len)))
+	    (r = parse_list_ext(a, ext_buf, ext_len)) || (r = parse_against(a)))
 		return r;
 	return 0;
 }
 
-/* Everything a run creates, released by env_release on every path. */
-struct env {
-	char inst[64];
-	char rundir[PATH_MAX], scratch[PATH_MAX + 16], extdir[PATH_MAX + 16];
-	char rootfs[PATH_MAX];
-	char cg_abs[PATH_MAX + 80];
-	struct cg_abs_track cg_made; /* what tools create along cg_abs */
-	struct cg_layout cg;
-	struct cg_group group;
-	bool have_group;
-};
-
 static void on_signal(int sig)
 {
 	bench_interrupted = sig;
-}
-
-/* <dir of our binary>/NAME */
-static int beside_binary(const char *name, char *buf, size_t len)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n < 0)
-		return neg_errno();
-	exe[n] = '\0';
-	snprintf(buf, len, "%s/%s", dirname(exe), name);
-	return 0;
-}
-
-/*
- * cgroup v1 cpuset: a new group has no CPUs or memory nodes until given
- * some, and attaching to it fails with ENOSPC. Give ours our own and let
- * its children (per-sample groups) inherit them (cgroup.clone_children).
- */
-static void cpuset_inherit(const struct cg_group *g)
-{
-	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-	const char *dir = cg_group_dir(g, CG_CPUSET);
-	char path[PATH_MAX + 32], val[4096];
-
-	if (!dir || g->layout->by_ctrl[CG_CPUSET] == g->layout->unified)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		snprintf(path, sizeof(path), "%s/../%s", dir, files[i]);
-		if (read_text(path, val, sizeof(val)) <= 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		write_text(path, chomp(val));
-	}
-	snprintf(path, sizeof(path), "%s/cgroup.clone_children", dir);
-	write_text(path, "1");
-}
-
-/*
- * An absolute cgroup path below our own on every hierarchy, for tools that
- * take only one; what they create along it is removed by env_release.
- */
-static void common_cgroup(struct env *e)
-{
-	char deep[PATH_MAX];
-
-	if (cg_common_own(&e->cg, deep, sizeof(deep)) < 0)
-		return;
-	snprintf(e->cg_abs, sizeof(e->cg_abs), "%s/%s",
-		 strcmp(deep, "/") == 0 ? "" : deep, e->inst);
-	cg_abs_track(&e->cg, e->cg_abs, &e->cg_made);
-}
-
-static int env_setup(struct env *e, char *err, size_t len)
-{
-	char tiny[PATH_MAX];
-	int r;
-
-	if ((r = instance_name(e->inst, sizeof(e->inst))) < 0)
-		return snprintf(err, len, "instance name"), r;
-	snprintf(e->rundir, sizeof(e->rundir), "%s/%s", instance_base(),
-		 e->inst);
-	snprintf(e->scratch, sizeof(e->scratch), "%s/scratch", e->rundir);
-	snprintf(e->extdir, sizeof(e->extdir), "%s/ext", e->rundir);
-	/* 0755 all the way: mapped container root must traverse to scratch */
-	if ((r = mkdir_p(e->scratch, 0755)) < 0 ||
-	    (r = mkdir_p(e->extdir, 0755)) < 0 ||
-	    chmod(instance_base(), 0755) < 0 || chmod(e->rundir, 0755) < 0)
-		return snprintf(err, len, "creating %s", e->rundir),
-		       r < 0 ? r : neg_errno();
-	beside_binary("bench-rootfs", e->rootfs, sizeof(e->rootfs));
-	beside_binary("bench-tiny", tiny, sizeof(tiny));
-	if ((r = fixture_prepare(e->rootfs, "/bin/busybox", tiny)) < 0)
-		return snprintf(err, len,
-				"preparing %s from /bin/busybox and %s "
-				"(busybox-static installed? make built it?)",
-				e->rootfs, tiny),
-		       r;
-	if (cg_layout_detect(&e->cg) == 0 &&
-	    cg_group_create(&e->cg, e->inst, cg_layout_ctrls(&e->cg),
-			    &e->group) == 0) {
-		e->have_group = true;
-		cpuset_inherit(&e->group);
-		common_cgroup(e);
-	}
-	return 0;
-}
-
-/* Our cgroup and whatever runtimes made below our name on any hierarchy. */
-static void env_release(struct env *e)
-{
-	if (e->have_group)
-		cg_group_destroy(&e->group);
-	for (int i = 0; i < e->cg.n; i++) {
-		char own[PATH_MAX], path[PATH_MAX + 80];
-		if (cg_own_dir(&e->cg, i, own, sizeof(own)) < 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", own, e->inst);
-		if (path_exists(path))
-			cg_dir_remove(path);
-	}
-	if (e->cg_abs[0])
-		cg_abs_release(&e->cg, &e->cg_made);
-	if (e->rundir[0])
-		rm_rf(e->rundir);
 }
 
 static json_t *options_json(const struct bench_opts *o, const char *delay)
@@ -431,7 +371,7 @@ static json_t *make_meta(int argc, char **argv, const struct bench_args *a)
 			 "tools", tools_json());
 }
 
-static void run_external(const struct bench_args *a, const struct env *e,
+static void run_external(const struct bench_args *a, const struct bench_env *e,
 			 struct bench_result *r)
 {
 	struct ext_ctx x = { .rootfs = e->rootfs,
@@ -534,29 +474,41 @@ static void run_vm(const struct bench_args *a, struct bench_result *r)
 		vm_variant(a, r, dir, arches[i]);
 }
 
-static int write_outputs(const struct bench_args *a, struct bench_result *r)
+/* r to path through a temp file. 0 or EXIT_USAGE (said why). */
+static int write_file(const char *path,
+		      int (*fn)(FILE *, const struct bench_result *),
+		      const struct bench_result *r)
 {
-	const char *files[] = { a->json, a->markdown };
+	char tmp[PATH_MAX + 16];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f || fn(f, r) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
+		fprintf(stderr, "boxcheck: writing %s failed\n", path);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Ours to stdout, --json and --markdown; OTHER's after it and to its file. */
+static int write_outputs(const struct bench_args *a,
+			 const struct bench_result *r,
+			 const struct bench_result *other)
+{
+	const char *files[] = { a->json, a->markdown, a->against_json };
+	const struct bench_result *of[] = { r, r, other };
 	int (*const fn[])(FILE *, const struct bench_result *) = {
-		bench_write_json, bench_write_markdown
+		bench_write_json, bench_write_markdown, bench_write_json
 	};
 	int ret = 0;
 
 	bench_write_text(stdout, r);
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		char tmp[PATH_MAX + 16];
-		FILE *f;
-		if (!files[i])
-			continue;
-		snprintf(tmp, sizeof(tmp), "%s.tmp", files[i]);
-		f = fopen(tmp, "we");
-		if (!f || fn[i](f, r) < 0 || fclose(f) != 0 ||
-		    rename(tmp, files[i]) < 0) {
-			fprintf(stderr, "boxcheck: writing %s failed\n",
-				files[i]);
+	if (a->against)
+		ab_write_text(stdout, other);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		if (files[i] && write_file(files[i], fn[i], of[i]))
 			ret = EXIT_USAGE;
-		}
-	}
 	return ret;
 }
 
@@ -579,18 +531,64 @@ static void pin(int cpu)
 			strerror(errno));
 }
 
+static void finish(struct bench_result *r, double t0)
+{
+	if (r->meta) {
+		json_object_set_new(json_object_get(r->meta, "host"),
+				    "load_after", bench_loadavg());
+		json_object_set_new(r->meta, "duration_s",
+				    json_real(bench_now() - t0));
+	}
+	bench_finish(r);
+}
+
+/* Set up, measure, clean up: 0, or the exit status when that failed. */
+static int measure(const struct bench_args *a, int argc, char **argv,
+		   struct ladder_ctx *c, struct bench_result *r,
+		   struct bench_result *other)
+{
+	struct bench_env e = { 0 };
+	char err[PATH_MAX * 2 + 128];
+	double t0 = bench_now();
+	int ret = bench_env_setup(&e, err, sizeof(err));
+
+	if (ret < 0) {
+		bench_env_release(&e);
+		fprintf(stderr, "boxcheck: bench: %s: %s\n", err,
+			strerror(-ret));
+		return EXIT_FAILED;
+	}
+	bench_env_ladder(&e, c);
+	r->meta = make_meta(argc + 1, argv - 1, a);
+	if (a->against)
+		ret = bench_ab_ladder(a->against, &a->o, c, r, other);
+	else
+		bench_run_ladder(&a->o, c, r); /* interrupted: results so far */
+	if (ret == 0) {
+		bench_run_concurrency(&a->o, c, r);
+		run_external(a, &e, r);
+		run_vm(a, r);
+	}
+	bench_env_release(&e);
+	if (ret < 0)
+		return EXIT_USAGE;
+	finish(r, t0);
+	finish(other, t0);
+	return 0;
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	struct bench_args a = { 0 };
-	struct env e = { 0 };
-	struct bench_result r = { 0 };
+	struct bench_result r = { 0 }, other = { 0 };
 	struct ladder_ctx c = { 0 };
-	char ext_buf[512], err[PATH_MAX * 2 + 128];
-	double t0 = bench_now();
+	char ext_buf[512];
 	int ret = parse(argc, argv, &a, ext_buf, sizeof(ext_buf));
 
 	if (ret)
 		return ret;
+	if (a.serve)
+		return bench_serve_main();
 	if (parse_delay(a.delay, &c) < 0)
 		return usage_error("bench: --delay wants STEP:USEC, not '%s'",
 				   a.delay);
@@ -600,32 +598,14 @@ int cmd_bench(int argc, char **argv)
 	catch_stop_signals(on_signal);
 	if (a.o.pin_cpu >= 0)
 		pin(a.o.pin_cpu);
-	ret = env_setup(&e, err, sizeof(err));
-	if (ret < 0) {
-		env_release(&e);
-		fprintf(stderr, "boxcheck: bench: %s: %s\n", err,
-			strerror(-ret));
-		return EXIT_FAILED;
-	}
-	r.meta = make_meta(argc + 1, argv - 1, &a);
-	c.rootfs = e.rootfs;
-	c.scratch = e.scratch;
-	c.cg_parent = e.have_group ? &e.group : NULL;
-	c.have_into = e.have_group && cg_group_unified(&e.group) &&
-		      feature_probe(FEAT_CLONE_INTO_CGROUP);
-	bench_run_ladder(&a.o, &c, &r);
-	bench_run_concurrency(&a.o, &c, &r);
-	run_external(&a, &e, &r);
-	run_vm(&a, &r);
-	env_release(&e);
-	json_object_set_new(json_object_get(r.meta, "host"), "load_after",
-			    bench_loadavg());
-	json_object_set_new(r.meta, "duration_s", json_real(bench_now() - t0));
-	bench_finish(&r);
-	ret = write_outputs(&a, &r);
+	ret = measure(&a, argc, argv, &c, &r, &other);
 	if (!ret)
-		ret = ladder_failed(&r) ? EXIT_FAILED : EXIT_OK;
+		ret = write_outputs(&a, &r, &other);
+	if (!ret)
+		ret = ladder_failed(&r) || ladder_failed(&other) ? EXIT_FAILED
+								 : EXIT_OK;
 	bench_free(&r);
+	bench_free(&other);
 	if (bench_interrupted)
 		return EXIT_SIGNAL + bench_interrupted;
 	return ret;

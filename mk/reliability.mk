@@ -2,7 +2,8 @@
 # static analysis and fuzzing. Included by the Makefile.
 #
 #   check-selftest  hostile scenarios handled (tests/selftest.sh)
-#   check-leaks     SIGKILL + cleanup, SIGINT/SIGTERM, closed stdout
+#   check-leaks     SIGKILL + cleanup, SIGINT/SIGTERM, closed stdout, A/B
+#                   runs (bench --against) stopped on either side
 #   check-asan      ASan+UBSan build: unit tests, the suite, the selftests
 #   check-valgrind  unit tests under memcheck, no errors or leaks
 #   lint            clang-tidy and cppcheck, checked-in configuration
@@ -23,6 +24,7 @@ check-selftest: $(BIN)
 check-leaks: $(BIN)
 	tests/leak-sigkill.sh $(BIN)
 	tests/leak-sigint.sh $(BIN)
+	tests/leak-ab.sh $(BIN)
 
 # ---- sanitizers -----------------------------------------------------------
 # A separate build tree with clang; CFLAGS go through the environment so the

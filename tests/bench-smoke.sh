@@ -36,3 +36,37 @@ rc=$?
 set -e
 [ "$rc" -le 1 ] && [ "$same" -eq 0 ] && [ "$bad" -eq 2 ] && [ "$unknown" -eq 2 ]
 echo "bench-smoke: ok (compare of two runs exited $rc)"
+
+# A/B in one run (bench --against, this binary as the base build too). The
+# A/A pair must pass the gate at the default threshold. Interleaving takes
+# out the drift between runs, not every difference between two processes:
+# on a busy 2-CPU VM about one A/A pair of 20 samples in 10-20 still shows a
+# false regression, so up to 3 pairs are tried.
+ab() { "$BIN" bench --quick --variants fork,exec --against "$BIN" "$@"; }
+for try in 1 2 3; do
+	ab --json "$OUT/n.json" --against-json "$OUT/b.json" >"$OUT/ab.txt" 2>"$OUT/ab.err"
+	"$BIN" compare "$OUT/b.json" "$OUT/n.json" >"$OUT/ab-compare.txt" && break
+	[ $try -lt 3 ] || { cat "$OUT/ab-compare.txt"; echo "bench-smoke: A/A flagged 3 times" >&2; exit 1; }
+done
+grep -q '^== the other arm (--against)' "$OUT/ab.txt"
+if command -v jq >/dev/null; then
+for f in n:new b:base; do
+	jq -e --arg arm "${f#*:}" '.meta.ab.arm == $arm and .meta.ab.interleaved
+		and (.meta.host.kernel | type == "string")
+		and ([.variants[] | .start.samples | length] == [20, 20])
+		and (.variants[0].counters["task-clock"].per_start > 0)' \
+		"$OUT/${f%:*}.json" >/dev/null
+done
+fi
+# The test hook slows this arm only: exec regressed, named.
+ab --delay exec:3000 --json "$OUT/n2.json" --against-json "$OUT/b2.json" >/dev/null 2>&1
+set +e
+"$BIN" compare "$OUT/b2.json" "$OUT/n2.json" >"$OUT/ab-delay.txt"; slow=$?
+"$BIN" bench --quick --variants fork --against /bin/true >/dev/null 2>"$OUT/true.err"
+notbx=$?
+set -e
+[ "$slow" -eq 1 ] && grep -q '^REGRESSED  exec  *start' "$OUT/ab-delay.txt" ||
+	{ cat "$OUT/ab-delay.txt"; echo "bench-smoke: A/B delay: exit $slow" >&2; exit 1; }
+[ "$notbx" -eq 2 ] && grep -q 'not a boxcheck build' "$OUT/true.err" ||
+	{ cat "$OUT/true.err"; echo "bench-smoke: --against /bin/true: exit $notbx" >&2; exit 1; }
+echo "bench-smoke: A/B ok (A/A passed on try $try, a 3 ms exec delay caught, /bin/true refused)"

@@ -133,6 +133,19 @@ static const struct bad bad_input[] = {
 	{ A("run", "--tap", "/tmp"), "Is a directory" },
 	{ A("run", "--junit", "/proc/version/x.xml"), "cannot write" },
 	{ A("run", "-o", "/nonexistent/x"), "cannot write" },
+	/* A/B runs: the other build, what goes with it */
+	{ A("bench", "--against-json", "/tmp/b.json"), "wants --against" },
+	{ A("bench", "--against", "/nonexistent/boxcheck"),
+	  "--against '/nonexistent/boxcheck': No such file" },
+	{ A("bench", "--against", "/bin/true", "--concurrency", "1"),
+	  "ladder only" },
+	{ A("bench", "--against", "/bin/true", "--compare", "true"),
+	  "ladder only" },
+	{ A("bench", "--against", "/bin/true", "--vm-runs", "2"),
+	  "ladder only" },
+	{ A("bench", "--against", "/bin/true", "--against-json",
+	    "/nonexistent/b.json"),
+	  "cannot write '/nonexistent/b.json'" },
 };
 
 static void bad_input_exits_2(void **state)
@@ -286,6 +299,22 @@ static void in_process_usage_errors(void **state)
 	close(saved);
 }
 
+/* A file name without a directory is checked against ".", not itself. */
+static void check_writable_relative(void **state)
+{
+	char *dir = test_tmpdir(), *cwd = getcwd(NULL, 0);
+
+	assert_non_null(dir);
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(check_writable("new.json"), 0);
+	assert_int_equal(check_writable("./new.json"), 0);
+	assert_int_equal(check_writable("nosuchdir/new.json"), -ENOENT);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(rmdir(dir), 0);
+	free(dir);
+	free(cwd);
+}
+
 static void parse_uint_edges(void **state)
 {
 	unsigned v = 7;
@@ -313,6 +342,7 @@ int main(void)
 		cmocka_unit_test(not_root_skips_with_reason),
 		cmocka_unit_test(in_process_usage_errors),
 		cmocka_unit_test(parse_uint_edges),
+		cmocka_unit_test(check_writable_relative),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
