@@ -54,7 +54,7 @@ const char usage_bench[] =
 	"  --vm-runs N       boots per VM architecture whose images `make\n"
 	"                    vm-images` built in build/vm (default 5, quick "
 	"0)\n"
-	"  --quick           20 samples, 3 warm-up, no concurrency, no tools\n"
+	"  --quick           60 samples, 5 warm-up, no concurrency, no tools\n"
 	"                    unless --compare is given\n"
 	"  --json FILE       the result with raw samples (reports/SCHEMA.md)\n"
 	"  --markdown FILE   a Markdown table\n"
@@ -313,9 +313,9 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		return usage_error("bench: unexpected argument '%s'",
 				   argv[optind]);
 	if (!a->runs_set)
-		a->o.runs = a->o.quick ? 20 : 200;
+		a->o.runs = a->o.quick ? 60 : 200;
 	if (!a->warmup_set)
-		a->o.warmup = a->o.quick ? 3 : 10;
+		a->o.warmup = a->o.quick ? 5 : 10;
 	if (!a->ext_set)
 		a->o.ext_runs = a->o.quick ? 5 : 30;
 	if (!a->vm_set)

@@ -40,7 +40,7 @@ echo "bench-smoke: ok (compare of two runs exited $rc)"
 # A/B in one run (bench --against, this binary as the base build too). The
 # A/A pair must pass the gate at the default threshold. Interleaving takes
 # out the drift between runs, not every difference between two processes:
-# on a busy 2-CPU VM about one A/A pair of 20 samples in 10-20 still shows a
+# on a busy 2-CPU VM about one A/A pair of 20 samples in 10-20 still showed a
 # false regression, so up to 3 pairs are tried.
 ab() { "$BIN" bench --quick --variants fork,exec --against "$BIN" "$@"; }
 for try in 1 2 3; do
@@ -53,7 +53,7 @@ if command -v jq >/dev/null; then
 for f in n:new b:base; do
 	jq -e --arg arm "${f#*:}" '.meta.ab.arm == $arm and .meta.ab.interleaved
 		and (.meta.host.kernel | type == "string")
-		and ([.variants[] | .start.samples | length] == [20, 20])
+		and ([.variants[] | .start.samples | length] == [60, 60])
 		and (.variants[0].counters["task-clock"].per_start > 0)' \
 		"$OUT/${f%:*}.json" >/dev/null
 done
