@@ -4,7 +4,6 @@
  * as the other arm of bench/run.c's loop, both results' metadata.
  */
 #include "ab.h"
-#include "version.h" /* generated: BOXCHECK_VERSION, BOXCHECK_GIT_REV */
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -15,11 +14,16 @@
 #define AB_SAMPLE_MS 60000 /* net-cleanup alone may take 10 s */
 #define AB_STOP_MS 10000   /* its cleanup, after EOF or SIGTERM */
 
-/* The coprocess: pipes on 0 and 1, gone with us, without the test hook. */
-static void child(const char *path, const struct chan *to,
+/*
+ * The coprocess: pipes on 0 and 1, gone with us, the test hook only when
+ * given as --delay (never from the environment).
+ */
+static void child(const struct ab_peer *p, const struct chan *to,
 		  const struct chan *from, pid_t parent)
 {
-	char *const argv[] = { (char *)path, "bench", "--serve", NULL };
+	char *const argv[] = { (char *)p->path,	 "bench",
+			       "--serve",	 p->delay[0] ? "--delay" : NULL,
+			       (char *)p->delay, NULL };
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
@@ -27,13 +31,12 @@ static void child(const char *path, const struct chan *to,
 	if (dup2(to->rd, 0) < 0 || dup2(from->wr, 1) < 0)
 		_exit(127);
 	unsetenv("BOXCHECK_BENCH_DELAY");
-	execvp(path, argv);
-	fprintf(stderr, "boxcheck: bench: --against %s: %s\n", path,
-		strerror(errno));
+	execvp(p->path, argv);
+	fprintf(stderr, "boxcheck: bench: %s: %s\n", p->path, strerror(errno));
 	_exit(127);
 }
 
-static int spawn(struct ab_peer *p, const char *path)
+static int spawn(struct ab_peer *p)
 {
 	_cleanup_chan_ struct chan to = CHAN_INIT, from = CHAN_INIT;
 	pid_t parent = getpid();
@@ -45,7 +48,7 @@ static int spawn(struct ab_peer *p, const char *path)
 	if (p->pid < 0)
 		return neg_errno();
 	if (p->pid == 0)
-		child(path, &to, &from, parent);
+		child(p, &to, &from, parent);
 	p->to = TAKE_FD(to.wr);
 	p->from.fd = TAKE_FD(from.rd);
 	return 0;
@@ -115,7 +118,8 @@ static int hello(struct ab_peer *p, char *err, size_t len)
 	return -EPROTO;
 }
 
-int ab_peer_start(struct ab_peer *p, const char *path, char *err, size_t len)
+int ab_peer_start(struct ab_peer *p, const char *path, const char *delay,
+		  char *err, size_t len)
 {
 	int r;
 
@@ -124,7 +128,8 @@ int ab_peer_start(struct ab_peer *p, const char *path, char *err, size_t len)
 	/* a path as given, else as execvp would find it in $PATH */
 	if (!strchr(path, '/') || !realpath(path, p->path))
 		snprintf(p->path, sizeof(p->path), "%s", path);
-	r = spawn(p, p->path);
+	snprintf(p->delay, sizeof(p->delay), "%s", delay ? delay : "");
+	r = spawn(p);
 	if (r == 0)
 		r = hello(p, err, len);
 	else
@@ -230,42 +235,48 @@ static int arm_sample(struct bench_arm *a, enum ladder_step s,
 	return r.kind == AB_OK ? 0 : r.kind == AB_SKIP ? 1 : -r.err;
 }
 
-void ab_arm(struct ab_peer *p, struct bench_result *other,
-	    struct bench_arm *arm)
+/* The same binary and options again, in a fresh process. */
+static int arm_renew(struct bench_arm *a)
 {
-	*arm = (struct bench_arm){ .r = other,
-				   .sample = arm_sample,
-				   .data = p };
+	struct ab_peer *p = a->data;
+	char path[sizeof(p->path)], delay[sizeof(p->delay)];
+	int r;
+
+	memcpy(path, p->path, sizeof(path));
+	memcpy(delay, p->delay, sizeof(delay));
+	ab_peer_stop(p, false);
+	r = ab_peer_start(p, path, delay, a->lost_why, sizeof(a->lost_why));
+	a->lost = r < 0 && r != -EINTR;
+	return r;
+}
+
+void ab_arm(struct ab_peer *p, struct bench_result *r, struct bench_arm *arm)
+{
+	*arm = (struct bench_arm){
+		.r = r, .sample = arm_sample, .renew = arm_renew, .data = p
+	};
 }
 
 /* ---- metadata ------------------------------------------------------------- */
 
-static json_t *ab_json(const char *arm, const char *binary, const char *ver,
-		       const char *rev, const char *other, bool counters)
+static json_t *ab_json(const char *arm, const struct ab_peer *p,
+		       const struct ab_peer *other)
 {
-	return json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
-			 "interleaved", 1, "arm", arm, "binary", binary,
-			 "version", ver, "git_rev", rev, "other_binary", other,
-			 "order", "alternating by round", "counters", counters);
+	return json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:b}",
+			 "interleaved", 1, "arm", arm, "binary", p->path,
+			 "version", p->hello.version, "git_rev", p->hello.rev,
+			 "other_binary", other->path, "order",
+			 "alternating by round", "renew_rounds", BENCH_AB_RENEW,
+			 "counters", 1);
 }
 
-void ab_meta(struct bench_result *self, struct bench_result *other,
-	     const struct ab_peer *p)
+void ab_meta(struct bench_result *r[2], const struct ab_peer *p[2])
 {
-	char exe[PATH_MAX] = "?";
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n > 0)
-		exe[n] = '\0';
-	if (!self->meta)
+	if (!r[0]->meta)
 		return;
-	other->meta = json_deep_copy(self->meta);
-	json_object_set_new(self->meta, "ab",
-			    ab_json("new", exe, BOXCHECK_VERSION,
-				    BOXCHECK_GIT_REV, p->path, true));
-	json_object_set_new(other->meta, "ab",
-			    ab_json("base", p->path, p->hello.version,
-				    p->hello.rev, exe, true));
+	r[1]->meta = json_deep_copy(r[0]->meta);
+	json_object_set_new(r[0]->meta, "ab", ab_json("new", p[0], p[1]));
+	json_object_set_new(r[1]->meta, "ab", ab_json("base", p[1], p[0]));
 }
 
 static const char *ab_str(const struct bench_result *r, const char *key)
@@ -276,12 +287,10 @@ static const char *ab_str(const struct bench_result *r, const char *key)
 	return s ? s : "?";
 }
 
-int ab_write_text(FILE *f, const struct bench_result *other)
+int ab_write_text(FILE *f, const struct bench_result *r)
 {
-	fprintf(f,
-		"\n== the other arm (--against), interleaved with the run "
-		"above: %s (boxcheck %s, %s); counters as it read them ==\n",
-		ab_str(other, "binary"), ab_str(other, "version"),
-		ab_str(other, "git_rev"));
-	return bench_write_text(f, other);
+	fprintf(f, "== arm %s: %s (boxcheck %s, %s) ==\n", ab_str(r, "arm"),
+		ab_str(r, "binary"), ab_str(r, "version"),
+		ab_str(r, "git_rev"));
+	return bench_write_text(f, r);
 }

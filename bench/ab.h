@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ab.h - interleaved A/B runs. `boxcheck bench --against OTHER` starts
- * OTHER (another boxcheck build) as a coprocess, `OTHER bench --serve`, and
- * in every round takes one sample of each ladder variant from itself and
- * one from OTHER, who goes first alternating by round (bench/run.c), so
- * that drift on the host hits both arms alike.
+ * ab.h - interleaved A/B runs. `boxcheck bench --against OTHER` starts two
+ * coprocesses, its own binary and OTHER (another boxcheck build), each as
+ * `BINARY bench --serve`, and in every round takes one sample of each
+ * ladder variant from each, who goes first alternating by round, with
+ * fresh processes every BENCH_AB_RENEW rounds (bench/ab_run.c), so that
+ * drift on the host and the luck of one process hit both arms alike.
  *
  * The protocol: text lines of at most AB_LINE_MAX bytes ending in '\n',
  * requests on OTHER's stdin, one reply each on its stdout:
@@ -98,6 +99,7 @@ int bench_serve(int in, int out, struct ladder_ctx *c);
 /* ---- the master (bench/ab.c) --------------------------------------------- */
 
 struct ab_peer {
+	char delay[64];	      /* its --delay STEP:USEC, or "" */
 	pid_t pid;	      /* 0 once reaped */
 	int status;	      /* ... then its wait status */
 	int to;		      /* its stdin */
@@ -107,11 +109,12 @@ struct ab_peer {
 };
 
 /*
- * Start `path bench --serve` (without BOXCHECK_BENCH_DELAY in its
- * environment) and exchange hellos. 0, or -errno with why in err; the
- * peer is then stopped already.
+ * Start `path bench --serve [--delay delay]` (BOXCHECK_BENCH_DELAY is not
+ * for it) and exchange hellos. 0, or -errno with why in err; the peer is
+ * then stopped already.
  */
-int ab_peer_start(struct ab_peer *p, const char *path, char *err, size_t len);
+int ab_peer_start(struct ab_peer *p, const char *path, const char *delay,
+		  char *err, size_t len);
 /* One sample of step s. 0, or -errno when the peer is gone (err: why). */
 int ab_peer_sample(struct ab_peer *p, enum ladder_step s, struct ab_reply *r,
 		   char *err, size_t len);
@@ -122,16 +125,15 @@ int ab_peer_sample(struct ab_peer *p, enum ladder_step s, struct ab_reply *r,
  */
 int ab_peer_stop(struct ab_peer *p, bool term);
 
-/* The peer as run.c's other arm; its variants go to other. */
-void ab_arm(struct ab_peer *p, struct bench_result *other,
-	    struct bench_arm *arm);
+/* The peer as an arm of bench_run_ladder_ab(); its variants go to r. */
+void ab_arm(struct ab_peer *p, struct bench_result *r, struct bench_arm *arm);
 /*
- * meta.ab in both results (reports/SCHEMA.md); other's meta becomes a copy
- * of self's (the same host facts, options and command).
+ * meta.ab in both results (reports/SCHEMA.md): r[0] is the new arm (p[0],
+ * our own binary), r[1] the base (p[1], OTHER); r[1]'s meta becomes a copy
+ * of r[0]'s (the same host facts, options and command) first.
  */
-void ab_meta(struct bench_result *self, struct bench_result *other,
-	     const struct ab_peer *p);
-/* The other arm's text table, under a line naming its binary. */
-int ab_write_text(FILE *f, const struct bench_result *other);
+void ab_meta(struct bench_result *r[2], const struct ab_peer *p[2]);
+/* An arm's text table, under a line naming its binary. */
+int ab_write_text(FILE *f, const struct bench_result *r);
 
 #endif

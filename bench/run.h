@@ -34,7 +34,11 @@ const char *bench_step_unavailable(const struct ladder_ctx *c,
 int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c,
 		     struct bench_result *r);
 
-/* One sample's counter deltas as another process read them around it. */
+/* A variant of step s in r, with its group and description. */
+struct bench_variant *bench_ladder_variant(struct bench_result *r,
+					   enum ladder_step s);
+
+/* One sample's counter deltas as the sampling process read them. */
 struct sample_counters {
 	bool have;
 	double delta[CNT__COUNT];
@@ -42,11 +46,11 @@ struct sample_counters {
 };
 
 /*
- * The other arm of an interleaved A/B run (bench/ab.c has the one there
- * is): another build sampling the same steps.
+ * One arm of an interleaved A/B run: a process sampling the ladder for us
+ * (bench/ab.c has the one there is: a boxcheck build's `bench --serve`).
  */
 struct bench_arm {
-	struct bench_result *r; /* its variants, made alongside ours */
+	struct bench_result *r; /* its variants */
 	/*
 	 * One sample of step s: 0; 1 when the arm cannot run s at all, -errno
 	 * when the sample failed (why says why; the variant is then skipped
@@ -55,19 +59,25 @@ struct bench_arm {
 	int (*sample)(struct bench_arm *a, enum ladder_step s,
 		      struct ladder_sample *out, struct sample_counters *k,
 		      char *why, size_t len);
+	/* Replace its process by a fresh one: 0 or -errno (lost_why). */
+	int (*renew)(struct bench_arm *a);
 	void *data;
-	bool lost;	    /* set by sample: the arm is gone, the run stops */
+	bool lost;	    /* set by sample or renew: the run stops */
 	char lost_why[256]; /* ... why */
 };
 
+#define BENCH_AB_RENEW 10 /* rounds per pair of arm processes */
+
 /*
- * As bench_run_ladder, and in every round, warm-up included, one sample of
- * the same step from the other arm right before or after each of ours:
- * after in even rounds, before in odd ones. Its counters are what it read
- * itself around its samples (so that both arms carry their cost).
+ * The A/B loop (bench/ab_run.c): warm-up, then o->runs rounds; in each,
+ * every selected step is sampled once in each arm, back to back, arm 0
+ * first in even rounds and arm 1 first in odd ones. Every BENCH_AB_RENEW
+ * rounds both arms get fresh processes, which then do one round that is
+ * not kept: no arm keeps a process's luck (its memory, its CPU) for the
+ * whole run. -EINTR when interrupted, else 0.
  */
-int bench_run_ladder_ab(const struct bench_opts *o, const struct ladder_ctx *c,
-			struct bench_result *r, struct bench_arm *other);
+int bench_run_ladder_ab(const struct bench_opts *o, struct bench_arm *arm[2]);
+
 /* Start K at once for each K in o->conc (ns-all), idle, measure, stop. */
 int bench_run_concurrency(const struct bench_opts *o,
 			  const struct ladder_ctx *c, struct bench_result *r);

@@ -59,13 +59,14 @@ const char usage_bench[] =
 	"  --json FILE       the result with raw samples (reports/SCHEMA.md)\n"
 	"  --markdown FILE   a Markdown table\n"
 	"  --against OTHER   A/B: OTHER is another boxcheck binary (the base\n"
-	"                    build); each round samples every variant here "
-	"and\n"
-	"                    in OTHER, alternating who goes first, so host "
-	"drift\n"
-	"                    hits both alike. Ladder only (no --concurrency,\n"
-	"                    --compare or --vm-runs); counters for this arm "
-	"only\n"
+	"                    build). This build and OTHER sample the ladder "
+	"in\n"
+	"                    coprocesses, in turns: every round, every "
+	"variant\n"
+	"                    once in each, who goes first alternating, fresh\n"
+	"                    processes every 10 rounds; host drift hits both\n"
+	"                    alike. Ladder only: no --concurrency, --compare\n"
+	"                    or --vm-runs with it\n"
 	"  --against-json F  OTHER's samples, in the same format as --json:\n"
 	"                    'boxcheck compare F JSON' is the A/B gate\n"
 	"\n"
@@ -304,7 +305,6 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 	int c, r;
 
 	a->o.pin_cpu = -1;
-	a->delay = getenv("BOXCHECK_BENCH_DELAY");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1)
 		if ((r = parse_opt(c == '?' ? 0 : c, a)) != 0)
@@ -312,6 +312,8 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 	if (optind < argc)
 		return usage_error("bench: unexpected argument '%s'",
 				   argv[optind]);
+	if (!a->delay && !a->serve) /* a server takes --delay only */
+		a->delay = getenv("BOXCHECK_BENCH_DELAY");
 	if (!a->runs_set)
 		a->o.runs = a->o.quick ? 60 : 200;
 	if (!a->warmup_set)
@@ -503,9 +505,13 @@ static int write_outputs(const struct bench_args *a,
 	};
 	int ret = 0;
 
-	bench_write_text(stdout, r);
-	if (a->against)
+	if (a->against) {
+		ab_write_text(stdout, r);
+		fputc('\n', stdout);
 		ab_write_text(stdout, other);
+	} else {
+		bench_write_text(stdout, r);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		if (files[i] && write_file(files[i], fn[i], of[i]))
 			ret = EXIT_USAGE;
@@ -561,7 +567,7 @@ static int measure(const struct bench_args *a, int argc, char **argv,
 	bench_env_ladder(&e, c);
 	r->meta = make_meta(argc + 1, argv - 1, a);
 	if (a->against)
-		ret = bench_ab_ladder(a->against, &a->o, c, r, other);
+		ret = bench_ab_ladder(a->against, a->delay, &a->o, r, other);
 	else
 		bench_run_ladder(&a->o, c, r); /* interrupted: results so far */
 	if (ret == 0) {
@@ -587,11 +593,11 @@ int cmd_bench(int argc, char **argv)
 
 	if (ret)
 		return ret;
-	if (a.serve)
-		return bench_serve_main();
 	if (parse_delay(a.delay, &c) < 0)
 		return usage_error("bench: --delay wants STEP:USEC, not '%s'",
 				   a.delay);
+	if (a.serve)
+		return bench_serve_main(&c);
 	if (geteuid() != 0)
 		return usage_error("bench: needs root (namespaces, cgroups, "
 				   "mounts)");

@@ -48,7 +48,7 @@ for try in 1 2 3; do
 	"$BIN" compare "$OUT/b.json" "$OUT/n.json" >"$OUT/ab-compare.txt" && break
 	[ $try -lt 3 ] || { cat "$OUT/ab-compare.txt"; echo "bench-smoke: A/A flagged 3 times" >&2; exit 1; }
 done
-grep -q '^== the other arm (--against)' "$OUT/ab.txt"
+grep -q '^== arm new: ' "$OUT/ab.txt" && grep -q '^== arm base: ' "$OUT/ab.txt"
 if command -v jq >/dev/null; then
 for f in n:new b:base; do
 	jq -e --arg arm "${f#*:}" '.meta.ab.arm == $arm and .meta.ab.interleaved

@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # leak-ab.sh BOXCHECK - A/B runs (bench --against, the same binary as the
-# other arm) stopped midway: the master by SIGTERM (its server sees EOF),
-# the master by SIGKILL (its server gets SIGTERM through PR_SET_PDEATHSIG),
-# the server by SIGTERM (the master says so and exits 1). Each server
-# removes what it made by itself; the host is as before.
+# other arm) stopped midway: the master by SIGTERM (its servers see EOF),
+# the master by SIGKILL (its servers get SIGTERM through PR_SET_PDEATHSIG),
+# a server by SIGTERM (the master says so and exits 1). Each server removes
+# what it made by itself; the host is as before.
 . "$(dirname "$0")/leak-common.sh"
 leak_init "$1"
 
 V=fork,exec,cgroup,pivot-root
 
-# The `bench --serve` child of master $1, once it has its run dir.
+# Run dirs and cgroups of boxcheck instances whose process is gone.
+stale() {
+	{ ls -1 "$rundir" 2>/dev/null
+	  find /sys/fs/cgroup -maxdepth 4 -type d -name 'boxcheck-*' -printf '%f\n'
+	} | sort -u | while read -r n; do
+		[[ $n =~ ^boxcheck-([0-9]+)-[0-9]+$ ]] || continue
+		kill -0 "${BASH_REMATCH[1]}" 2>/dev/null || echo "$n"
+	done
+}
+
+# A `bench --serve` child of master $1 that has its run dir.
 server_of() {
 	local c i
 	for i in $(seq 300); do
@@ -22,17 +32,19 @@ server_of() {
 		done
 		sleep 0.05
 	done
-	echo "leak-ab: master $1 never started its server" >&2
+	echo "leak-ab: master $1 never started a server" >&2
 	return 1
 }
 
+# No process of the run left: the master, its servers (renewed every 10
+# rounds: several of them) and their children.
 gone() {
 	local i
 	for i in $(seq 300); do
-		kill -0 "$1" 2>/dev/null || return 0
+		[ -z "$(leak_procs)" ] && return 0
 		sleep 0.05
 	done
-	echo "leak-ab: process $1 still there" >&2
+	echo "leak-ab: processes left: $(leak_procs)" >&2
 	return 1
 }
 
@@ -46,16 +58,19 @@ start() {
 	sleep 0.5
 }
 
-finish() { # NAME RC-WANTED: exit status, both processes gone, host as before
+finish() { # NAME RC-WANTED: exit status, all gone, nothing new left behind
 	wait $pid && rc=0 || rc=$?
 	[ "$rc" -eq "$2" ] ||
 		{ echo "leak-ab: $1: exit $rc, not $2" >&2; cat "$out/$1.log" >&2; exit 1; }
-	gone "$srv"
-	if compgen -G "$rundir/boxcheck-$srv-*" >/dev/null ||
-		[ -n "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "boxcheck-$srv-*")" ]; then
-		echo "leak-ab: $1: server $srv left its run dir or cgroups" >&2
-		exit 1
+	gone
+	stale | comm -13 "$out/stale.before" - >"$out/stale.new"
+	if [ "$2" -eq 137 ]; then # the master's own are for cleanup
+		grep -v "^boxcheck-$pid-" "$out/stale.new" >"$out/stale.srv" || true
+	else
+		cp "$out/stale.new" "$out/stale.srv"
 	fi
+	[ ! -s "$out/stale.srv" ] ||
+		{ echo "leak-ab: $1: left behind:" >&2; cat "$out/stale.srv" >&2; exit 1; }
 }
 
 both_valid() { # NAME: both results written, with samples in each arm
@@ -65,25 +80,30 @@ both_valid() { # NAME: both results written, with samples in each arm
 		and .meta.ab.arm == "base"' "$out/$1.b.json" >/dev/null
 }
 
+stale >"$out/stale.before"
+pid=
+trap '[ -z "$pid" ] || kill -KILL $pid 2>/dev/null; rm -rf "$out"' EXIT
+
 start term
 kill -TERM $pid
 finish term 143
 both_valid term
-leak_compare $pid && leak_compare $srv
+leak_compare $pid
 echo "leak-ab: master SIGTERM: exit 143, both arms written, host unchanged"
 
 start kill
 kill -KILL $pid
-finish kill 137 # the server removed its own; the master's is for cleanup
+finish kill 137 # its servers removed their own; the master's is for cleanup
 "$bin" cleanup >"$out/cleanup.log"
-leak_compare $pid && leak_compare $srv
-echo "leak-ab: master SIGKILL: its server cleaned up by itself"
+leak_compare $pid
+echo "leak-ab: master SIGKILL: its servers cleaned up by themselves"
 
 start server
-kill -TERM $srv
+# servers are renewed every 10 rounds: take one that is still there
+for i in $(seq 20); do srv=$(server_of $pid); kill -TERM "$srv" 2>/dev/null && break; done
 finish server 1
 grep -q "bench --serve' exited with status 143" "$out/server.log"
-jq -e '[.variants[] | select(.status == "failed")] | length > 0' \
-	"$out/server.b.json" >/dev/null
-leak_compare $pid && leak_compare $srv
-echo "leak-ab: server SIGTERM: the master said so, exit 1, host unchanged"
+jq -s -e '[.[].variants[] | select(.status == "failed")] | length > 0' \
+	"$out/server.json" "$out/server.b.json" >/dev/null
+leak_compare $pid
+echo "leak-ab: a server SIGTERM: the master said so, exit 1, host unchanged"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * A/B runs (bench/ab.h): the protocol's lines, the line reader, the server
- * loop over pipes, and run.c's interleaving with a scripted other arm.
+ * loop over pipes, and the A/B loop's order with two scripted arms.
  */
 #include "testlib.h"
 
@@ -282,12 +282,13 @@ static void server_answers(void **state)
 	close(out.rd);
 }
 
-/* ---- run.c's interleaving, with a scripted other arm ----------------------- */
+/* ---- the A/B loop, with two scripted arms --------------------------------- */
 
 struct script {
-	const struct bench_result *ours;
-	size_t ours_n[16]; /* our samples kept so far, at each of its calls */
-	unsigned calls, lose_at;
+	int id;
+	int *log;   /* arm ids in call order, shared by both */
+	size_t *at; /* ... its length */
+	unsigned calls, renews, lose_at;
 	int answer; /* 0, 1 (skip) or -errno */
 };
 
@@ -298,89 +299,115 @@ static int scripted(struct bench_arm *a, enum ladder_step s,
 	struct script *t = a->data;
 
 	assert_int_equal(s, LS_EMPTY);
-	if (t->calls < ARRAY_SIZE(t->ours_n))
-		t->ours_n[t->calls] = t->ours->n ? t->ours->v[0].start.n : 0;
+	t->log[(*t->at)++] = t->id;
 	if (++t->calls == t->lose_at) {
 		a->lost = true;
-		snprintf(a->lost_why, sizeof(a->lost_why), "gone");
+		snprintf(a->lost_why, sizeof(a->lost_why), "arm %d gone",
+			 t->id);
 		return -EPIPE;
 	}
 	snprintf(why, len, "scripted %d", t->answer);
-	out->start_s = 1e-3 * t->calls;
+	out->start_s = 1e-3 * t->calls + t->id;
 	out->stop_s = -1;
 	k->have = true;
 	k->delta[CNT_PAGE_FAULTS] = 10;
 	return t->answer;
 }
 
-static void run(struct script *t, unsigned warmup, unsigned runs,
-		struct bench_result *ours, struct bench_result *other)
+static int renewed(struct bench_arm *a)
+{
+	struct script *t = a->data;
+
+	t->renews++;
+	return 0;
+}
+
+static int log_buf[1024];
+static size_t log_n;
+
+static void run(struct script t[2], unsigned warmup, unsigned runs,
+		struct bench_result r[2])
 {
 	struct bench_opts o = { .runs = runs, .warmup = warmup };
-	struct ladder_ctx c = { .delay_step = -1 };
-	struct bench_arm a = { .r = other, .sample = scripted, .data = t };
+	struct bench_arm arm[2], *arms[2] = { &arm[0], &arm[1] };
 
-	memset(ours, 0, sizeof(*ours));
-	memset(other, 0, sizeof(*other));
-	t->ours = ours;
+	log_n = 0;
 	o.steps[LS_EMPTY] = true;
-	assert_int_equal(bench_run_ladder_ab(&o, &c, ours, &a), 0);
+	for (int i = 0; i < 2; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		t[i].id = i;
+		t[i].log = log_buf;
+		t[i].at = &log_n;
+		arm[i] = (struct bench_arm){ .r = &r[i],
+					     .sample = scripted,
+					     .renew = renewed,
+					     .data = &t[i] };
+	}
+	assert_int_equal(bench_run_ladder_ab(&o, arms), 0);
 }
 
 static void interleaving(void **state)
 {
-	struct bench_result ours, other;
-	struct script t = { 0 };
+	static const int order[] = { 0, 1, 1, 0, 0, 1, 1, 0 };
+	struct script t[2] = { 0 };
+	struct bench_result r[2];
 
-	run(&t, 2, 4, &ours, &other);
-	assert_int_equal(t.calls, 6); /* warm-up rounds too */
-	/* ours first in even rounds, theirs first in odd ones */
-	assert_int_equal(t.ours_n[2], 1);
-	assert_int_equal(t.ours_n[3], 1);
-	assert_int_equal(t.ours_n[4], 3);
-	assert_int_equal(t.ours_n[5], 3);
-	assert_int_equal(ours.v[0].start.n, 4);
-	assert_int_equal(other.n, 1);
-	assert_string_equal(other.v[0].name, "empty");
-	assert_int_equal(other.v[0].group, BG_CALIBRATION);
-	assert_int_equal(other.v[0].status, BS_OK);
-	assert_int_equal(other.v[0].start.n, 4); /* warm-up left out */
-	assert_true(other.v[0].start.v[0] == 3e-3);
-	assert_int_equal(other.v[0].stop.n, 0);
-	assert_true(other.v[0].have_counters);
-	assert_int_equal(other.v[0].counters.n, 4);
-	assert_true(other.v[0].counters.total[CNT_PAGE_FAULTS] == 40);
-	bench_free(&ours), bench_free(&other);
+	run(t, 2, 25, r);
+	/* warm-up 2, kept 25, and a round not kept after each renewal */
+	assert_int_equal(t[0].renews, 2);
+	assert_int_equal(t[1].renews, 2);
+	assert_int_equal(t[0].calls, 2 + 25 + 2);
+	assert_int_equal(t[1].calls, 2 + 25 + 2);
+	/* arm 0 first in even rounds, arm 1 first in odd ones */
+	assert_memory_equal(log_buf, order, sizeof(order));
+	for (int i = 0; i < 2; i++) {
+		const struct bench_variant *v = &r[i].v[0];
+		assert_int_equal(r[i].n, 1);
+		assert_string_equal(v->name, "empty");
+		assert_int_equal(v->group, BG_CALIBRATION);
+		assert_int_equal(v->status, BS_OK);
+		assert_int_equal(v->start.n, 25);
+		assert_true(v->start.v[0] == i + 3e-3); /* first kept: call 3 */
+		assert_int_equal(v->stop.n, 0);
+		assert_int_equal(v->counters.n, 25);
+		assert_true(v->counters.total[CNT_PAGE_FAULTS] == 250);
+		bench_free(&r[i]);
+	}
 }
 
-static void other_arm_skips_fails_or_goes(void **state)
+static void arm_skips_fails_or_goes(void **state)
 {
-	struct bench_result ours, other;
-	struct script t = { .answer = 1 };
+	struct script t[2] = { 0 };
+	struct bench_result r[2];
 
-	run(&t, 1, 5, &ours, &other);
-	assert_int_equal(t.calls, 1); /* not asked again */
-	assert_int_equal(other.v[0].status, BS_SKIPPED);
-	assert_string_equal(other.v[0].reason, "scripted 1");
-	assert_int_equal(ours.v[0].start.n, 5);
-	bench_free(&ours), bench_free(&other);
+	t[1].answer = 1;
+	run(t, 1, 5, r);
+	assert_int_equal(t[1].calls, 1); /* not asked again */
+	assert_int_equal(r[1].v[0].status, BS_SKIPPED);
+	assert_string_equal(r[1].v[0].reason, "scripted 1");
+	assert_int_equal(r[0].v[0].start.n, 5);
+	bench_free(&r[0]), bench_free(&r[1]);
 
-	t = (struct script){ .answer = -EIO };
-	run(&t, 0, 5, &ours, &other);
-	assert_int_equal(t.calls, 1);
-	assert_int_equal(other.v[0].status, BS_FAILED);
-	assert_string_equal(other.v[0].reason, "scripted -5");
-	bench_free(&ours), bench_free(&other);
+	memset(t, 0, sizeof(t));
+	t[0].answer = -EIO;
+	run(t, 0, 5, r);
+	assert_int_equal(t[0].calls, 1);
+	assert_int_equal(r[0].v[0].status, BS_FAILED);
+	assert_string_equal(r[0].v[0].reason, "scripted -5");
+	assert_int_equal(r[1].v[0].start.n, 5);
+	bench_free(&r[0]), bench_free(&r[1]);
 
-	/* the other arm gone: the run stops, ours keeps what it has */
-	t = (struct script){ .lose_at = 3 };
-	run(&t, 0, 10, &ours, &other);
-	assert_int_equal(t.calls, 3);
-	assert_int_equal(other.v[0].status, BS_FAILED);
-	assert_string_equal(other.v[0].reason, "gone");
-	assert_int_equal(other.v[0].start.n, 2);
-	assert_int_equal(ours.v[0].start.n, 3); /* round 2: ours went first */
-	bench_free(&ours), bench_free(&other);
+	/* an arm gone: the run stops, the other keeps what it has */
+	memset(t, 0, sizeof(t));
+	t[1].lose_at = 3;
+	run(t, 0, 10, r);
+	assert_int_equal(t[1].calls, 3);
+	assert_int_equal(r[1].v[0].status, BS_FAILED);
+	assert_string_equal(r[1].v[0].reason, "arm 1 gone");
+	assert_int_equal(r[1].v[0].start.n, 2);
+	assert_int_equal(r[0].v[0].start.n, 3); /* round 2: arm 0 went first */
+	assert_int_equal(r[0].v[0].status, BS_OK);
+	bench_free(&r[0]), bench_free(&r[1]);
 }
 
 int main(void)
@@ -394,7 +421,7 @@ int main(void)
 		cmocka_unit_test(read_lines),
 		cmocka_unit_test(server_answers),
 		cmocka_unit_test(interleaving),
-		cmocka_unit_test(other_arm_skips_fails_or_goes),
+		cmocka_unit_test(arm_skips_fails_or_goes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
