@@ -3,6 +3,7 @@
 #include "fixture.h"
 #include "hyperfine.h"
 
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <string.h>
@@ -184,22 +185,25 @@ static int prep_lxc(const struct ext_ctx *c, const char *dir, char *cmd,
  * podman: crun (its default) refuses hybrid cgroups; runc needs cgroups
  * enabled, so it gets a parent below ours when one path fits all
  * hierarchies. Explicit rlimits: podman's defaults exceed this host's.
+ * Paths relative to dir, the tool's working directory: podman refuses a
+ * runroot over 50 characters, and ours is deep below /run/boxcheck.
  */
 static int prep_podman(const struct ext_ctx *c, const char *dir, char *cmd,
 		       size_t len)
 {
 	char cg[PATH_MAX + 64] = "--cgroups disabled";
 
+	(void)dir;
 	if (c->cg_abs)
 		snprintf(cg, sizeof(cg), "--runtime runc --cgroup-parent %s",
 			 c->cg_abs);
 	snprintf(cmd, len,
-		 "podman --root %s/root --runroot %s/run --tmpdir %s/tmp "
+		 "podman --root ./root --runroot ./run --tmpdir ./tmp "
 		 "--cgroup-manager cgroupfs --events-backend none "
 		 "--storage-driver vfs run --rm --network none %s "
 		 "--cgroupns private --ulimit nofile=1024:1024 "
 		 "--ulimit nproc=4096:4096 --rootfs %s:O %s",
-		 dir, dir, dir, cg, c->rootfs, FIXTURE_TINY);
+		 cg, c->rootfs, FIXTURE_TINY);
 	return 0;
 }
 
@@ -287,16 +291,33 @@ static void failure_reason(struct bench_variant *v, int status, const char *out)
 		 n > 480 ? buf + n - 480 : buf);
 }
 
+static int run_in(const struct ext_ctx *c, const struct ext_runtime *e,
+		  const char *dir, struct bench_result *r);
+
+/* Each tool runs with its own directory as working directory. */
 int ext_run(const struct ext_ctx *c, const struct ext_runtime *e,
 	    struct bench_result *r)
 {
-	char dir[PATH_MAX], out[PATH_MAX + 16], cmd[1024], msg[4096];
+	_cleanup_close_ int here =
+		open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char dir[PATH_MAX];
+	int k;
+
+	snprintf(dir, sizeof(dir), "%s/%s", c->dir, e->name);
+	if (here < 0 || (mkdir(dir, 0755) < 0 && errno != EEXIST) ||
+	    chdir(dir) < 0)
+		return neg_errno();
+	k = run_in(c, e, dir, r);
+	return fchdir(here) < 0 ? neg_errno() : k;
+}
+
+static int run_in(const struct ext_ctx *c, const struct ext_runtime *e,
+		  const char *dir, struct bench_result *r)
+{
+	char out[PATH_MAX + 16], cmd[1024], msg[4096];
 	struct bench_variant *v;
 	int st, k;
 
-	snprintf(dir, sizeof(dir), "%s/%s", c->dir, e->name);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return neg_errno();
 	if (e->prepare(c, dir, cmd, sizeof(cmd)) < 0)
 		return -EIO;
 	/* 1. once by ourselves: a failure is reported in the tool's words */

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "fixture.h"
+#include "../primitives/rootfs.h"
 
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const fixture_dirs[] = { "bin",  "usr", "usr/bin", "etc",
-					    "proc", "dev", "sys",     "tmp",
-					    "run",  "root" };
 static const char *const applets[] = { "sh",  "true", "sleep",
 				       "cat", "echo", "ls" };
 
@@ -36,12 +34,10 @@ static int populate(const char *d, const char *busybox, const char *tiny)
 	char p[PATH_MAX + 64];
 	int r;
 
-	/* 1. the directory skeleton, world-readable for mapped users */
-	for (size_t i = 0; i < ARRAY_SIZE(fixture_dirs); i++) {
-		snprintf(p, sizeof(p), "%s/%s", d, fixture_dirs[i]);
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return neg_errno();
-	}
+	/* 1. the directory skeleton */
+	r = rootfs_make_skeleton(d);
+	if (r < 0)
+		return r;
 	/* 2. busybox and its applets as relative symlinks */
 	snprintf(p, sizeof(p), "%s/bin/busybox", d);
 	r = copy_file(busybox, p, 0755);
@@ -58,9 +54,8 @@ static int populate(const char *d, const char *busybox, const char *tiny)
 	if (r < 0)
 		return r;
 	/* 4. what systemd-nspawn checks for */
-	snprintf(p, sizeof(p), "%s/etc/os-release", d);
-	return write_text_creat(p, "ID=boxcheck-bench\nNAME=\"boxcheck bench "
-				   "rootfs\"\n");
+	return rootfs_write_os_release(d, "boxcheck-bench",
+				       "boxcheck bench rootfs");
 }
 
 int fixture_prepare(const char *dir, const char *busybox, const char *tiny)

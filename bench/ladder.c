@@ -3,6 +3,7 @@
 #include "../primitives/ns.h"
 #include "fixture.h"
 #include "mounts.h"
+#include "../primitives/rootfs.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -81,6 +82,7 @@ static int sample_net_cleanup(const struct ladder_ctx *c, enum ladder_step s,
 #define NS1(t) NS_BIT(NS_##t)
 #define ALL_NS NS_ALL
 #define CG_STEPS (ADD_EXEC | ADD_IDMAP | ADD_CGROUP)
+#define ROOT_STEPS (CG_STEPS | ADD_OVERLAY | ADD_PIVOT)
 
 struct ladder_step_info ladder_steps[LS__COUNT] = {
 	[LS_EMPTY] = { "empty", "timing window with nothing in it", 0, 0,
@@ -128,6 +130,17 @@ struct ladder_step_info ladder_steps[LS__COUNT] = {
 		       "detached",
 		       ALL_NS, CG_STEPS | ADD_OVERLAY | ADD_PIVOT, NULL,
 		       no_cgroup },
+	[LS_PSEUDOFS] = { "pseudo-fs",
+			  "pivot-root + /proc, a /dev of bound host nodes, a "
+			  "read-only /sys with the cgroup bound below it; root "
+			  "read-only",
+			  ALL_NS, ROOT_STEPS | ADD_PSEUDOFS, NULL, no_cgroup },
+	[LS_CAPS] = { "caps",
+		      "pseudo-fs + hostname, capabilities cut to the default "
+		      "set (bounding, permitted, effective, inheritable) and "
+		      "no_new_privs",
+		      ALL_NS, ROOT_STEPS | ADD_PSEUDOFS | ADD_CAPS, NULL,
+		      no_cgroup },
 	[LS_CONTAINER] = { "container",
 			   "the full reference container (primitives/"
 			   "container.c)",
@@ -140,9 +153,15 @@ struct ladder_step_info ladder_steps[LS__COUNT] = {
 
 /* What the child's exit status says broke (child_main's _exit codes). */
 static const char *const child_stage[] = {
-	[120] = "waiting for the parent",  [121] = "writing the report",
-	[122] = "mounting tmpfs/overlay",  [123] = "pivot_root",
-	[124] = "dup2 of the report pipe", [125] = "setresuid to mapped root",
+	[120] = "waiting for the parent",
+	[121] = "writing the report",
+	[122] = "mounting tmpfs/overlay",
+	[123] = "pivot_root",
+	[124] = "dup2 of the report pipe",
+	[125] = "setresuid to mapped root",
+	[126] = "mounting /proc /dev /sys",
+	[119] = "hostname or capabilities",
+	[118] = "remounting the root read-only",
 	[127] = "execve of tiny",
 };
 
@@ -229,11 +248,18 @@ static void child_main(struct spawn *sp)
 			_exit(122);
 		root = merged;
 	}
+	if ((sp->info->adds & ADD_PSEUDOFS) &&
+	    bench_pseudo_fs(root, sp->have_cg ? &sp->cg : NULL) < 0)
+		_exit(126);
 	if (sp->info->adds & ADD_PIVOT) {
 		if (bench_pivot_root(root) < 0)
 			_exit(123);
 		root = "";
 	}
+	if ((sp->info->adds & ADD_PSEUDOFS) && rootfs_remount_ro("/") < 0)
+		_exit(118);
+	if ((sp->info->adds & ADD_CAPS) && bench_lock_down() < 0)
+		_exit(119);
 	snprintf(path, sizeof(path), "%s%s", root, FIXTURE_TINY);
 	if (sp->report.wr == 3)
 		fcntl(3, F_SETFD, 0);

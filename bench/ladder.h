@@ -34,6 +34,8 @@ enum ladder_step {
 	LS_CGROUP_INTO,
 	LS_OVERLAY,
 	LS_PIVOT,
+	LS_PSEUDOFS,
+	LS_CAPS,
 	LS_CONTAINER,
 	LS_NET_CLEANUP,
 	LS__COUNT,
@@ -41,12 +43,14 @@ enum ladder_step {
 
 /* What a step does beyond clone flags. */
 enum ladder_add {
-	ADD_EXEC = 1 << 0,    /* execve tiny (else: report and _exit) */
-	ADD_IDMAP = 1 << 1,   /* parent writes uid_map/gid_map */
-	ADD_CGROUP = 1 << 2,  /* create a cgroup and attach the child */
-	ADD_INTO = 1 << 3,    /* ... with CLONE_INTO_CGROUP on cgroup2 */
-	ADD_OVERLAY = 1 << 4, /* child mounts an overlay of the rootfs */
-	ADD_PIVOT = 1 << 5,   /* ... and pivot_roots into it */
+	ADD_EXEC = 1 << 0,     /* execve tiny (else: report and _exit) */
+	ADD_IDMAP = 1 << 1,    /* parent writes uid_map/gid_map */
+	ADD_CGROUP = 1 << 2,   /* create a cgroup and attach the child */
+	ADD_INTO = 1 << 3,     /* ... with CLONE_INTO_CGROUP on cgroup2 */
+	ADD_OVERLAY = 1 << 4,  /* child mounts an overlay of the rootfs */
+	ADD_PIVOT = 1 << 5,    /* ... and pivot_roots into it */
+	ADD_PSEUDOFS = 1 << 6, /* ... with /proc, /dev, /sys; root read-only */
+	ADD_CAPS = 1 << 7,     /* hostname, capabilities, no_new_privs */
 };
 
 struct ladder_ctx {

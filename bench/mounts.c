@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "mounts.h"
+#include "../primitives/caps.h"
+#include "../primitives/container.h"
 #include "../primitives/overlay.h"
+#include "../primitives/rootfs.h"
 
 #include <limits.h>
 #include <sys/mount.h>
@@ -47,4 +50,25 @@ int bench_pivot_root(const char *newroot)
 		return neg_errno();
 	/* 4. back to the new root's top */
 	return chdir("/") < 0 ? neg_errno() : 0;
+}
+
+int bench_pseudo_fs(const char *root, const struct cg_group *cg)
+{
+	char p[PATH_MAX];
+	int r;
+
+	snprintf(p, sizeof(p), "%s/proc", root);
+	r = rootfs_mount_proc(p);
+	snprintf(p, sizeof(p), "%s/dev", root);
+	if (r == 0)
+		r = rootfs_mount_dev(p);
+	snprintf(p, sizeof(p), "%s/sys", root);
+	return r ?: container_mount_sys(p, cg);
+}
+
+int bench_lock_down(void)
+{
+	if (sethostname("bench", 5) < 0)
+		return neg_errno();
+	return caps_keep_only(caps_default, 0) ?: caps_set_no_new_privs();
 }

@@ -119,8 +119,28 @@ static void usage(FILE *f)
 	      f);
 }
 
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A reader that goes away (`boxcheck bench | head`) must not kill us
+ * before we remove our cgroups and run dir: writes fail with EPIPE
+ * instead. A handler, not SIG_IGN, which execve would pass on to the
+ * commands we start.
+ */
+static void survive_sigpipe(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigpipe };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
 int boxcheck_main(int argc, char **argv)
 {
+	survive_sigpipe();
 	if (argc < 2)
 		return usage(stderr), EXIT_USAGE;
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

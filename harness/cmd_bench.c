@@ -41,8 +41,8 @@ const char usage_bench[] =
 	"                    empty fork exec ns-pid ns-mnt ns-uts ns-ipc "
 	"ns-net\n"
 	"                    ns-user ns-cgroup ns-time ns-all idmap cgroup\n"
-	"                    cgroup-into overlay pivot-root container "
-	"net-cleanup\n"
+	"                    cgroup-into overlay pivot-root pseudo-fs caps\n"
+	"                    container net-cleanup\n"
 	"  --concurrency L   K values to start at once (default "
 	"1,2,8,32,128,512;\n"
 	"                    'none' to skip)\n"
@@ -54,7 +54,7 @@ const char usage_bench[] =
 	"  --vm-runs N       boots per VM architecture whose images `make\n"
 	"                    vm-images` built in build/vm (default 5, quick "
 	"0)\n"
-	"  --quick           20 samples, 3 warm-up, no concurrency, no tools\n"
+	"  --quick           60 samples, 5 warm-up, no concurrency, no tools\n"
 	"                    unless --compare is given\n"
 	"  --json FILE       the result with raw samples (reports/SCHEMA.md)\n"
 	"  --markdown FILE   a Markdown table\n"
@@ -316,9 +316,9 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 	if (!a->delay && !a->serve) /* a server takes --delay only */
 		a->delay = getenv("BOXCHECK_BENCH_DELAY");
 	if (!a->runs_set)
-		a->o.runs = a->o.quick ? 20 : 200;
+		a->o.runs = a->o.quick ? 60 : 200;
 	if (!a->warmup_set)
-		a->o.warmup = a->o.quick ? 3 : 10;
+		a->o.warmup = a->o.quick ? 5 : 10;
 	if (!a->ext_set)
 		a->o.ext_runs = a->o.quick ? 5 : 30;
 	if (!a->vm_set)

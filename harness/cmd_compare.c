@@ -13,7 +13,8 @@ const char usage_compare[] =
 	"Compares two 'boxcheck bench --json' results variant by variant: a\n"
 	"Mann-Whitney U test on the raw samples (normal approximation with\n"
 	"tie correction) plus a minimum effect size on the median. A variant\n"
-	"regressed when p < A and its median grew by more than PCT percent.\n"
+	"regressed when p < A and its median grew by more than PCT percent\n"
+	"and by at least 1 us (below that: the harness's own resolution).\n"
 	"\n"
 	"  --threshold PCT  minimum effect, percent of the base median "
 	"(default 5)\n"
@@ -68,7 +69,7 @@ int cmd_compare(int argc, char **argv)
 		return usage_error("compare: %s", err);
 	}
 	printf("Mann-Whitney U, alpha %g, minimum effect %g%% of the base "
-	       "median\n",
+	       "median and 1 us\n",
 	       o.alpha, o.threshold * 100);
 	r = bench_compare(stdout, &base, &cur, &o, &t, err, sizeof(err));
 	bench_free(&base);

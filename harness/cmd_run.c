@@ -210,10 +210,7 @@ int cmd_run(int argc, char **argv)
 		return usage_error("run: the selection is empty");
 	host_probe(&h);
 	fill_meta(&m, cmd, sizeof(cmd), argc + 1, argv - 1, &h);
-	catch_stop_signals(on_signal);
-	/* A closed stdout must not stop a run midway: it still cleans up and
-	 * writes its result files (workers reset their signals). */
-	signal(SIGPIPE, SIG_IGN);
+	catch_stop_signals(on_signal); /* SIGPIPE: see boxcheck_main() */
 	bool stream = !strcmp(a.format, "text") || a.files[OUT_MAIN];
 	struct run_opts o = { .jobs = a.jobs,
 			      .timeout_s = a.timeout,

@@ -231,12 +231,16 @@ static void cleanup_lxc(const struct tctx *c)
 
 /* ---- podman ------------------------------------------------------------ */
 
-static void podman_global(const struct tctx *c, struct argvb *a)
+/*
+ * Paths relative to c->dir, where podman runs: it refuses a runroot over
+ * 50 characters, and c->dir is deep below /run/boxcheck.
+ */
+static void podman_global(struct argvb *a)
 {
 	argv_add(a, "podman");
-	argv_add(a, "--root=%s/storage", c->dir);
-	argv_add(a, "--runroot=%s/runroot", c->dir);
-	argv_add(a, "--tmpdir=%s/tmp", c->dir);
+	argv_add(a, "--root=./storage");
+	argv_add(a, "--runroot=./runroot");
+	argv_add(a, "--tmpdir=./tmp");
 	argv_add(a, "--storage-driver=vfs");
 	argv_add(a, "--cgroup-manager=cgroupfs");
 	argv_add(a, "--events-backend=none");
@@ -249,7 +253,7 @@ static int prepare_podman(struct tctx *c, struct argvb *a)
 	char caps[1024];
 
 	cap_list(p->caps, false, ",", caps, sizeof(caps));
-	podman_global(c, a);
+	podman_global(a);
 	argv_add(a, "run");
 	argv_add(a, "--rm");
 	argv_add(a, "--name=%s", c->name);
@@ -290,12 +294,12 @@ static void cleanup_podman(const struct tctx *c)
 {
 	struct argvb a = { 0 };
 
-	podman_global(c, &a);
+	podman_global(&a);
 	argv_add(&a, "rm");
 	argv_add(&a, "--force");
 	argv_add(&a, "--ignore");
 	argv_add(&a, "%s", c->name);
-	run_quiet(a.v);
+	run_quiet_in(c->dir, a.v);
 }
 
 /* ---- the table --------------------------------------------------------- */

@@ -96,5 +96,7 @@ void launch_result_free(struct launch_result *res);
 
 /* Run a helper command (a runtime's delete) quietly and wait. */
 void run_quiet(char *const argv[]);
+/* The same, in directory dir. */
+void run_quiet_in(const char *dir, char *const argv[]);
 
 #endif

@@ -4,6 +4,7 @@
  * root with the static agent, and launching with a deadline.
  */
 #include "targets.h"
+#include "../primitives/rootfs.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -157,28 +158,15 @@ int template_expand(const struct tctx *c, const char *tmpl, struct argvb *b)
  */
 int rootfs_make(const char *dir, const char *agent)
 {
-	static const char *const dirs[] = { "bin", "dev", "etc",     "proc",
-					    "sys", "tmp", "usr",     "usr/lib",
-					    "run", "var", "var/tmp", "root" };
 	static const char *const files[] = { "etc/hosts", "etc/hostname",
 					     "etc/resolv.conf",
 					     "run/.containerenv" };
 	char path[PATH_MAX];
-	int r = mkdir_p(dir, 0755);
+	int r = rootfs_make_skeleton(dir);
 
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dirs); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
-		r = mkdir_p(path, 0755);
-	}
-	if (r < 0)
-		return r;
-	snprintf(path, sizeof(path), "%s/etc/os-release", dir);
-	r = write_text_creat(path, "ID=boxcheck\nNAME=boxcheck\n"
-				   "PRETTY_NAME=\"boxcheck agent root\"\n");
-	snprintf(path, sizeof(path), "%s/etc/passwd", dir);
-	r = r ?: write_text_creat(path, "root:x:0:0:root:/root:/bin/sh\n");
-	snprintf(path, sizeof(path), "%s/etc/group", dir);
-	r = r ?: write_text_creat(path, "root:x:0:\n");
+	r = r
+		    ?: rootfs_write_os_release(dir, "boxcheck",
+					       "boxcheck agent root");
 	/* bind-mount targets a user-namespaced runtime cannot create */
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
@@ -270,11 +258,18 @@ void launch_result_free(struct launch_result *res)
 
 void run_quiet(char *const argv[])
 {
+	run_quiet_in(NULL, argv);
+}
+
+void run_quiet_in(const char *dir, char *const argv[])
+{
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (dir && chdir(dir) < 0)
+			_exit(127);
 		if (fd >= 0) {
 			dup2(fd, 0);
 			dup2(fd, 1);

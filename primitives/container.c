@@ -165,9 +165,8 @@ static int cgroups_ro(const struct cg_group *g, const char *cgdir)
  * Our own cgroup, read-only, where runtimes show it: /sys/fs/cgroup itself
  * on a unified host, else a tmpfs there with one dir per hierarchy.
  */
-static int mount_cgroups(struct child *c, const char *cgdir)
+static int mount_cgroups(const struct cg_group *g, const char *cgdir)
 {
-	const struct cg_group *g = c->s->cg;
 	const struct cg_layout *l = g->layout;
 	char dst[PATH_MAX + 64], name[128];
 	int r;
@@ -189,14 +188,21 @@ static int mount_cgroups(struct child *c, const char *cgdir)
 	return r ?: cgroups_ro(g, cgdir);
 }
 
-/*
- * A read-only sysfs (a user namespace may mount one only for a network
- * namespace it owns), and our cgroup below it. Before pivot_root: the
- * cgroup dirs are host paths.
- */
+/* See container.h: sysfs, then our cgroup below it. */
+int container_mount_sys(const char *sys, const struct cg_group *cg)
+{
+	char cgdir[PATH_MAX + 16];
+
+	if (mount("sysfs", sys, "sysfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return neg_errno();
+	snprintf(cgdir, sizeof(cgdir), "%s/fs/cgroup", sys);
+	return cg && path_exists(cgdir) ? mount_cgroups(cg, cgdir) : 0;
+}
+
 static int step_sys(struct child *c)
 {
-	char p[PATH_MAX + 8], cg[PATH_MAX + 32];
+	char p[PATH_MAX + 8];
 	int r;
 
 	if (!c->root[0] || !(c->s->ns & NS_BIT(NS_NET)))
@@ -204,14 +210,7 @@ static int step_sys(struct child *c)
 	r = in_root(c, "sys", p, sizeof(p));
 	if (r == -EACCES || r == -EROFS)
 		return 0; /* optional: a root without sys/ we may not add */
-	if (r == 0 &&
-	    mount("sysfs", p, "sysfs",
-		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		r = neg_errno();
-	snprintf(cg, sizeof(cg), "%s/fs/cgroup", p);
-	if (r == 0 && c->s->cg && path_exists(cg))
-		r = mount_cgroups(c, cg);
-	return r;
+	return r ?: container_mount_sys(p, c->s->cg);
 }
 
 static int step_pivot(struct child *c)

@@ -48,6 +48,14 @@ struct container_error {
 int container_start(const struct container_spec *s, pid_t *pid,
 		    struct container_error *e);
 
+/*
+ * The container's /sys, also used by the bench ladder: a read-only sysfs
+ * at sys (a user namespace may mount one only for a network namespace it
+ * owns) and, when cg is given, that cgroup read-only at sys/fs/cgroup as
+ * runtimes show it. Before pivot_root: the cgroup dirs are host paths.
+ */
+int container_mount_sys(const char *sys, const struct cg_group *cg);
+
 /* Check a spec before starting: -EINVAL and the reason in e->step. */
 int container_check(const struct container_spec *s, struct container_error *e);
 

@@ -16,8 +16,11 @@ static const struct {
 	const char *path;
 	mode_t mode;
 } skeleton_dirs[] = {
-	{ "bin", 0755 }, { "dev", 0755 },  { "etc", 0755 },  { "proc", 0555 },
-	{ "sys", 0555 }, { "tmp", 01777 }, { "root", 0700 },
+	{ "bin", 0755 },      { "dev", 0755 },	   { "etc", 0755 },
+	{ "proc", 0555 },     { "sys", 0555 },	   { "tmp", 01777 },
+	{ "root", 0700 },     { "run", 0755 },	   { "usr", 0755 },
+	{ "usr/bin", 0755 },  { "usr/lib", 0755 }, { "var", 0755 },
+	{ "var/tmp", 01777 },
 };
 
 static const struct {
@@ -47,6 +50,15 @@ int rootfs_make_skeleton(const char *dir)
 		r = write_text_creat(path, skeleton_files[i].text);
 	}
 	return r;
+}
+
+int rootfs_write_os_release(const char *dir, const char *id, const char *name)
+{
+	char path[PATH_MAX], text[256];
+
+	snprintf(path, sizeof(path), "%s/etc/os-release", dir);
+	snprintf(text, sizeof(text), "ID=%s\nNAME=\"%s\"\n", id, name);
+	return write_text_creat(path, text);
 }
 
 /* Refuse "..": a copied path must stay under the rootfs dir. */

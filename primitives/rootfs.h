@@ -19,8 +19,13 @@
 
 /* ---- builder ------------------------------------------------------- */
 
-/* bin dev etc proc sys tmp root, with etc/passwd and etc/group. */
+/*
+ * bin dev etc proc sys tmp root run usr/bin usr/lib var/tmp, with
+ * etc/passwd and etc/group.
+ */
 int rootfs_make_skeleton(const char *dir);
+/* etc/os-release, which systemd-nspawn and podman look for. */
+int rootfs_write_os_release(const char *dir, const char *id, const char *name);
 /* Copy path (inside root, NULL: "/") to dir/path as a real file. */
 int rootfs_copy_file(const char *dir, const char *root, const char *path);
 /* Copy a program and its interpreter and libraries into dir. */

@@ -82,7 +82,7 @@ both_valid() { # NAME: both results written, with samples in each arm
 
 stale >"$out/stale.before"
 pid=
-trap '[ -z "$pid" ] || kill -KILL $pid 2>/dev/null; rm -rf "$out"' EXIT
+trap '{ [ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null; } || true; rm -rf "$out"' EXIT
 
 start term
 kill -TERM $pid

@@ -30,13 +30,23 @@ for sig in INT TERM; do
 	echo "leak-sigint: SIG$sig: exit $rc in $ms ms, $done_n records written, host unchanged"
 done
 
-# The reader of stdout goes away: SIGPIPE must not kill the run midway.
-(
-	"$bin" run -j 2 '*' selftest/crash &
-	echo $! >"$out/pipe.pid"
-	wait $! && echo 0 >"$out/pipe.rc" || echo $? >"$out/pipe.rc"
-) | head -c 1 >/dev/null
-rc=$(cat "$out/pipe.rc")
-[ "$rc" -eq 1 ] || { echo "leak-sigint: closed stdout: exit $rc" >&2; exit 1; }
-leak_compare "$(cat "$out/pipe.pid")"
-echo "leak-sigint: closed stdout: run finished (exit $rc), host unchanged"
+# The reader of stdout goes away: SIGPIPE must not kill the run midway,
+# and it still cleans up. closed_stdout NAME WANT_RC ARGS...
+closed_stdout() {
+	local name=$1 want=$2 rc
+	shift 2
+	(
+		"$bin" "$@" &
+		echo $! >"$out/$name.pid"
+		wait $! && echo 0 >"$out/$name.rc" || echo $? >"$out/$name.rc"
+	) | head -c 1 >/dev/null
+	rc=$(cat "$out/$name.rc")
+	[ "$rc" -eq "$want" ] ||
+		{ echo "leak-sigint: $name, closed stdout: exit $rc" >&2; exit 1; }
+	leak_compare "$(cat "$out/$name.pid")"
+	echo "leak-sigint: $name, closed stdout: finished (exit $rc), host unchanged"
+}
+closed_stdout run 1 run -j 2 '*' selftest/crash
+# bench's ladder makes cgroups, mounts and a run dir
+closed_stdout bench 0 bench --quick --variants fork,container \
+	--concurrency none --compare none --vm-runs 0

@@ -81,6 +81,28 @@ static void slower_regresses(void **state)
 	bench_free(&a), bench_free(&b);
 }
 
+/* +60% at 0.05 us, significant, is under the 1 us floor: unchanged. */
+static void sub_microsecond_shift_is_same(void **state)
+{
+	struct bench_result a = { 0 }, b = { 0 };
+	struct compare_opts o = { 0.05, 0.01 };
+	struct compare_tally t;
+	char err[256];
+	FILE *out = tmpfile();
+
+	(void)state;
+	fill(&a, "empty", 50e-9, 1e-9, 100);
+	fill(&b, "empty", 80e-9, 1e-9, 100);
+	bench_finish(&a), bench_finish(&b);
+	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
+			 0);
+	assert_int_equal(t.compared, 2);
+	assert_int_equal(t.regressed, 0);
+	assert_int_equal(t.same, 2);
+	fclose(out);
+	bench_free(&a), bench_free(&b);
+}
+
 static void disjoint_is_an_error(void **state)
 {
 	struct bench_result a = { 0 }, b = { 0 };
@@ -127,6 +149,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(identical_passes),
 		cmocka_unit_test(slower_regresses),
+		cmocka_unit_test(sub_microsecond_shift_is_same),
 		cmocka_unit_test(disjoint_is_an_error),
 		cmocka_unit_test(wrong_kind_rejected),
 	};

@@ -81,6 +81,10 @@ static void test_profile_in_config(void **state)
 }
 
 /* A static program to put in the root: the agent, or busybox. */
+/*
+ * The static boxcheck beside $BOXCHECK (make unit sets it), run as the
+ * agent at /bin/boxcheck, or NULL: the test skips.
+ */
 static const char *static_program(const char **arg)
 {
 	static char path[4096];
@@ -90,8 +94,7 @@ static const char *static_program(const char **arg)
 	if (bin && snprintf(path, sizeof(path), "%s-static", bin) > 0 &&
 	    access(path, X_OK) == 0)
 		return path;
-	*arg = "true";
-	return access("/bin/busybox", X_OK) == 0 ? "/bin/busybox" : NULL;
+	return NULL;
 }
 
 static void remove_cgroups(const char *name)

@@ -159,7 +159,7 @@ static void mask_hides(void **state)
 static void builder_copies_real_files(void **state)
 {
 	struct stat st;
-	char root[PATH_MAX], path[PATH_MAX];
+	char root[PATH_MAX], path[PATH_MAX], buf[64];
 	_cleanup_elf_deps_ struct elf_deps d = { 0 };
 
 	(void)state;
@@ -167,6 +167,14 @@ static void builder_copies_real_files(void **state)
 	assert_int_equal(rootfs_make_skeleton(root), 0);
 	assert_int_equal(lstat(at("root/tmp"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 01777);
+	assert_int_equal(lstat(at("root/var/tmp"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 01777);
+	assert_int_equal(lstat(at("root/usr/bin"), &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(rootfs_write_os_release(root, "x", "y z"), 0);
+	assert_int_equal(read_text(at("root/etc/os-release"), buf, sizeof(buf)),
+			 (int)strlen("ID=x\nNAME=\"y z\"\n"));
+	assert_string_equal(buf, "ID=x\nNAME=\"y z\"\n");
 	assert_int_equal(rootfs_add_program_at(root, NULL, "/bin/sh", &d), 0);
 	for (size_t i = 0; i < d.n; i++) {
 		snprintf(path, sizeof(path), "%s%s", root, d.paths[i]);
