@@ -3,12 +3,14 @@
  * The A/B loop (run.h): two arms, sampled in turns, renewed in turns.
  *
  * Why neither arm is the master itself, and why the processes are renewed:
- * on the development VM, A/A runs of one build against itself showed the
- * master's own samples (fork and exec starts) 7-22% off the coprocess's in
- * some runs and not in others, and two long-lived coprocesses still up to
- * 8% apart: each process has a lasting speed of its own (where its memory
- * and its CPU fell). With two coprocesses renewed every 10 rounds, the A/A
- * start medians stayed within 3%.
+ * on the development VM, full-ladder A/A runs with the master sampling its
+ * own arm flagged 14, 0 and 11 of 36 series (starts 5-12% slower in the
+ * master's arm, in some runs and not in others): each process keeps a
+ * speed of its own for its lifetime. In runs of 5 variants interleaved in
+ * time, the A/A start effects spread with sd 6.3% (master and coprocess),
+ * 3.4% (two long-lived coprocesses) and 1.6% (two coprocesses renewed
+ * every 30 rounds). With two coprocesses renewed every 10 rounds, three
+ * full-ladder A/A runs flagged 0, 0 and 1 of 36 series.
  */
 #include "run.h"
 
@@ -99,14 +101,25 @@ static void round_of(struct pair *p, size_t n, struct bench_arm *arm[2],
 	}
 }
 
-/* Fresh processes for both arms, warmed up by a round that is not kept. */
+/*
+ * Fresh processes for both arms, started in turns (arm 1 first every other
+ * time), warmed up by a round that is not kept. That round has the order
+ * of the round before, so the kept round begins as after any other: with
+ * the arm that ended the last (which samples faster when it goes again at
+ * once: `empty` took 40 ns so and 60 ns after the other arm; a warm-up
+ * round in the kept round's order made arm 0 the slower one in A/A runs).
+ */
 static void renew(struct pair *p, size_t n, struct bench_arm *arm[2],
 		  unsigned round)
 {
-	for (int i = 0; i < 2 && !stop(arm); i++)
-		if (arm[i]->renew(arm[i]) < 0)
-			arm[i]->lost = true;
-	round_of(p, n, arm, round, false);
+	int first = (round / BENCH_AB_RENEW) & 1;
+
+	for (int i = 0; i < 2 && !stop(arm); i++) {
+		struct bench_arm *a = arm[i ^ first];
+		if (a->renew(a) < 0)
+			a->lost = true;
+	}
+	round_of(p, n, arm, round + 1, false);
 }
 
 int bench_run_ladder_ab(const struct bench_opts *o, struct bench_arm *arm[2])

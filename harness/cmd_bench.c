@@ -72,7 +72,8 @@ const char usage_bench[] =
 	"\n"
 	"Test hook: --delay STEP:USEC (or BOXCHECK_BENCH_DELAY=STEP:USEC)\n"
 	"busy-waits USEC inside STEP's timed window, to make a regression on\n"
-	"purpose for 'boxcheck compare' (in this arm only with --against).\n"
+	"purpose for 'boxcheck compare' (with --against: in this build's\n"
+	"arm only).\n"
 	"\n"
 	"Exit status: 0 done (external tools that fail are findings), 1 a\n"
 	"ladder step failed, 2 bad usage, 128+N interrupted by signal N.\n";

@@ -90,6 +90,22 @@ static const struct jspec record_spec[] = {
 	{ 0 },
 };
 
+static const char *const ab_arms[] = { "new", "base", NULL };
+
+/* meta.ab: a bench --against run's arm (bench/ab.c). */
+static const struct jspec ab_spec[] = {
+	OPT("interleaved", J_BOOL),
+	{ .name = "arm", .type = J_STR, .required = true, .oneof = ab_arms },
+	REQ("binary", J_STR),
+	OPT("version", J_STR),
+	OPT("git_rev", J_STR),
+	OPT("other_binary", J_STR),
+	OPT("order", J_STR),
+	OPT("renew_rounds", J_INT),
+	OPT("counters", J_BOOL),
+	{ 0 },
+};
+
 static const struct jspec meta_spec[] = {
 	OPT("tool", J_STR),
 	OPT("version", J_STR),
@@ -100,6 +116,7 @@ static const struct jspec meta_spec[] = {
 	{ .name = "host", .type = J_OBJ, .nullable = true },
 	{ .name = "options", .type = J_OBJ, .nullable = true },
 	{ .name = "tools", .type = J_MAP, .elem = J_ANY, .nullable = true },
+	{ .name = "ab", .type = J_OBJ, .nullable = true, .sub = ab_spec },
 	{ 0 },
 };
 

@@ -321,6 +321,7 @@ static const struct {
 	{ "load before", "meta.host.load_before" },
 	{ "load after", "meta.host.load_after" },
 	{ "bench options", "meta.options" },
+	{ "A/B arm", "meta.ab" },
 	{ "runtimes and VMMs", "meta.tools" },
 };
 

@@ -39,9 +39,9 @@ echo "bench-smoke: ok (compare of two runs exited $rc)"
 
 # A/B in one run (bench --against, this binary as the base build too). The
 # A/A pair must pass the gate at the default threshold. Interleaving takes
-# out the drift between runs, not every difference between two processes:
-# on a busy 2-CPU VM about one A/A pair of 20 samples in 10-20 still showed a
-# false regression, so up to 3 pairs are tried.
+# out the drift between runs, but 4 series at alpha 0.01 still give a false
+# regression now and then (with 20 samples, 1 A/A pair in 40 on the busy
+# 2-CPU development VM), so up to 3 pairs are tried.
 ab() { "$BIN" bench --quick --variants fork,exec --against "$BIN" "$@"; }
 for try in 1 2 3; do
 	ab --json "$OUT/n.json" --against-json "$OUT/b.json" >"$OUT/ab.txt" 2>"$OUT/ab.err"

@@ -314,16 +314,17 @@ static int scripted(struct bench_arm *a, enum ladder_step s,
 	return t->answer;
 }
 
+static int log_buf[1024], renew_log[16];
+static size_t log_n, renew_n;
+
 static int renewed(struct bench_arm *a)
 {
 	struct script *t = a->data;
 
 	t->renews++;
+	renew_log[renew_n++] = t->id;
 	return 0;
 }
-
-static int log_buf[1024];
-static size_t log_n;
 
 static void run(struct script t[2], unsigned warmup, unsigned runs,
 		struct bench_result r[2])
@@ -331,7 +332,7 @@ static void run(struct script t[2], unsigned warmup, unsigned runs,
 	struct bench_opts o = { .runs = runs, .warmup = warmup };
 	struct bench_arm arm[2], *arms[2] = { &arm[0], &arm[1] };
 
-	log_n = 0;
+	log_n = renew_n = 0;
 	o.steps[LS_EMPTY] = true;
 	for (int i = 0; i < 2; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
@@ -360,6 +361,22 @@ static void interleaving(void **state)
 	assert_int_equal(t[1].calls, 2 + 25 + 2);
 	/* arm 0 first in even rounds, arm 1 first in odd ones */
 	assert_memory_equal(log_buf, order, sizeof(order));
+	/*
+	 * Renewed after kept round 9 (log entries 4..23): arm 1 first (arm 0
+	 * was started first), arm 0 first the next time; the round not kept
+	 * in the order of round 9, so that kept round 10 starts with the arm
+	 * that ended the last.
+	 */
+	assert_int_equal(renew_n, 4);
+	assert_int_equal(renew_log[0], 1);
+	assert_int_equal(renew_log[1], 0);
+	assert_int_equal(renew_log[2], 0);
+	assert_int_equal(renew_log[3], 1);
+	assert_int_equal(log_buf[23], 0); /* round 9 ends with arm 0 */
+	assert_int_equal(log_buf[24], 1);
+	assert_int_equal(log_buf[25], 0);
+	assert_int_equal(log_buf[26], 0);
+	assert_int_equal(log_buf[27], 1);
 	for (int i = 0; i < 2; i++) {
 		const struct bench_variant *v = &r[i].v[0];
 		assert_int_equal(r[i].n, 1);

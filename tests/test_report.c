@@ -72,6 +72,8 @@ static void names_file_and_problem(void **state)
 		  "'variants[0].start.stats.p50' must be a number", -EINVAL },
 		{ FIX "bad/bench-no-levels.json",
 		  "missing member 'concurrency.levels'", -EINVAL },
+		{ FIX "bad/bench-ab-arm.json",
+		  "'meta.ab.arm' is 'other', not one of new, base", -EINVAL },
 		{ FIX "bad/not-object.json", "not a JSON object", -EINVAL },
 		{ FIX "bad/no-such-file.json", "cannot read", -ENOENT },
 	};
