@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../primitives/base.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -25,9 +27,27 @@ static inline char *fuzz_str(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* The temp file or dir a target made; removed when the fuzzer exits. */
+static const char *fuzz_tmp_path __attribute__((unused));
+
+static inline void fuzz_tmp_remove(void)
+{
+	if (fuzz_tmp_path)
+		(void)rm_rf(fuzz_tmp_path);
+}
+
+/* Remove path (a file or a tree) at exit: libFuzzer ends with exit(). */
+static inline void fuzz_remove_at_exit(const char *path)
+{
+	fuzz_tmp_path = path;
+	if (atexit(fuzz_tmp_remove) != 0)
+		abort();
+}
+
 /*
  * A temp file for targets whose parser reads a path: made once from a
- * mkstemp template (path is modified), then rewritten with each input.
+ * mkstemp template (path is modified), then rewritten with each input,
+ * and removed at exit.
  */
 static inline void fuzz_tmpfile(char *path)
 {
@@ -36,6 +56,7 @@ static inline void fuzz_tmpfile(char *path)
 	if (fd < 0)
 		abort();
 	close(fd);
+	fuzz_remove_at_exit(path);
 }
 
 /* LLVMFuzzerInitialize for targets that read a path: it makes the file. */

@@ -17,6 +17,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (!mkdtemp(root))
 		abort();
+	fuzz_remove_at_exit(root);
 	snprintf(dir, sizeof(dir), "%s/proc/self", root);
 	if (mkdir_p(dir, 0700) < 0)
 		abort();
