@@ -598,7 +598,13 @@ static int rmdir_one(const char *path, const struct stat *st, int flag,
 
 int cg_dir_remove(const char *dir)
 {
-	int r = cg_dir_kill(dir);
+	int r;
+
+	/* An empty cgroup, the usual case, goes with one rmdir: the kernel
+	 * refuses it while tasks or child groups are left (EBUSY). */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	r = cg_dir_kill(dir);
 
 	if (r < 0 && r != -ENOENT)
 		return r;
