@@ -36,10 +36,11 @@ CHECK_STEPS := unit format-check suite host-state
 .PHONY: FORCE all deps deps-check static check unit suite host-state format \
         format-check run clean help
 
-all: $(BIN)
+all: $(BIN) $(BUILD)/boxcheck-static
 
 help:
-	@echo "make            build $(BIN) (installs missing build deps)"
+	@echo "make            build $(BIN) and $(BUILD)/boxcheck-static"
+	@echo "                (installs missing build deps)"
 	@echo "make run        install, build, run the suite on this host"
 	@echo "make check      install, build, unit tests, format, the suite,"
 	@echo "                output validation and the host-state test"
