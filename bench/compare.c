@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "compare.h"
+#include "ladder.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -119,29 +120,48 @@ int bench_read_json(const char *path, struct bench_result *r, char *err,
  */
 #define COMPARE_FLOOR_S 1e-6
 
+/* The verdict for one series, counted in t. */
+static const char *verdict_of(const struct mwu *m, const struct compare_opts *o,
+			      struct compare_tally *t)
+{
+	t->compared++;
+	if (m->p < o->alpha && m->effect > o->threshold) {
+		t->regressed++;
+		return "REGRESSED";
+	}
+	if (m->p < o->alpha && m->effect < -o->threshold) {
+		t->improved++;
+		return "improved";
+	}
+	t->same++;
+	return "same";
+}
+
+/* The host's speed: reported and kept in t, never a verdict. */
+static const char *host_of(const struct mwu *m, const struct compare_opts *o,
+			   struct compare_tally *t)
+{
+	t->host_compared = true;
+	t->host_effect = m->effect;
+	t->host_moved = m->p < o->alpha && fabs(m->effect) > o->threshold;
+	return "host";
+}
+
 static void compare_series(FILE *f, const char *name, const char *what,
 			   const struct series *a, const struct series *b,
 			   const struct compare_opts *o,
 			   struct compare_tally *t)
 {
 	struct mwu m;
-	const char *verdict = "same";
+	const char *verdict;
 
 	if (!a->n || !b->n)
 		return;
 	stats_mann_whitney(a->v, a->n, b->v, b->n, &m);
-	t->compared++;
 	if (fabs(b->st.p50 - a->st.p50) < COMPARE_FLOOR_S)
 		m.p = 1; /* reported as measured, never a verdict */
-	if (m.p < o->alpha && m.effect > o->threshold) {
-		verdict = "REGRESSED";
-		t->regressed++;
-	} else if (m.p < o->alpha && m.effect < -o->threshold) {
-		verdict = "improved";
-		t->improved++;
-	} else {
-		t->same++;
-	}
+	verdict = strcmp(name, LADDER_HOST_SPEED) ? verdict_of(&m, o, t)
+						  : host_of(&m, o, t);
 	fprintf(f,
 		"%-10s %-14s %-9s p50 %10.1f -> %10.1f us  %+7.1f%%  "
 		"U=%.0f p=%.3g (n=%zu/%zu)\n",

@@ -15,6 +15,13 @@ struct compare_opts {
 
 struct compare_tally {
 	unsigned compared, regressed, improved, same, unmatched;
+	/*
+	 * The host-speed variant (LADDER_HOST_SPEED) in both results: its
+	 * median's relative change, and whether that passed the same test
+	 * as a verdict would. Never counted above.
+	 */
+	bool host_compared, host_moved;
+	double host_effect;
 };
 
 /*

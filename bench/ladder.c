@@ -62,6 +62,30 @@ static int sample_empty(const struct ladder_ctx *c, enum ladder_step s,
 	return 0;
 }
 
+/*
+ * A chain of dependent 64-bit multiply-adds (an LCG): no memory traffic, no
+ * system call, so only the CPU's speed moves it. ~130 us on this project's
+ * x86 VM; the seed from seq keeps the compiler from folding it.
+ */
+#define SPIN_ITERS 100000
+static volatile uint64_t spin_sink;
+
+static int sample_spin(const struct ladder_ctx *c, enum ladder_step s,
+		       struct ladder_sample *out)
+{
+	uint64_t x = c->seq | 1;
+	double t0;
+
+	t0 = bench_now();
+	for (unsigned i = 0; i < SPIN_ITERS; i++)
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+	hook_delay(c, s);
+	out->start_s = bench_now() - t0;
+	out->stop_s = -1;
+	spin_sink = x;
+	return 0;
+}
+
 static const char *no_into(const struct ladder_ctx *c)
 {
 	if (!c->cg_parent)
@@ -87,6 +111,10 @@ static int sample_net_cleanup(const struct ladder_ctx *c, enum ladder_step s,
 struct ladder_step_info ladder_steps[LS__COUNT] = {
 	[LS_EMPTY] = { "empty", "timing window with nothing in it", 0, 0,
 		       sample_empty, NULL },
+	[LS_SPIN] = { LADDER_HOST_SPEED,
+		      "fixed CPU work, no system call: the host's speed "
+		      "during the run",
+		      0, 0, sample_spin, NULL },
 	[LS_FORK] = { "fork",
 		      "clone3() without flags (fork), child reports, "
 		      "_exit",
@@ -180,6 +208,11 @@ const char *ladder_strerror(int err, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", strerror(-err));
 	return buf;
+}
+
+bool ladder_step_is_calibration(enum ladder_step s)
+{
+	return s == LS_EMPTY || s == LS_SPIN;
 }
 
 int ladder_step_by_name(const char *name)

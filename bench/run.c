@@ -36,9 +36,9 @@ const char *bench_step_unavailable(const struct ladder_ctx *c,
 struct bench_variant *bench_ladder_variant(struct bench_result *r,
 					   enum ladder_step s)
 {
-	struct bench_variant *v =
-		bench_add(r, ladder_steps[s].name,
-			  s == LS_EMPTY ? BG_CALIBRATION : BG_LADDER);
+	struct bench_variant *v = bench_add(
+		r, ladder_steps[s].name,
+		ladder_step_is_calibration(s) ? BG_CALIBRATION : BG_LADDER);
 
 	if (v)
 		snprintf(v->desc, sizeof(v->desc), "%s", ladder_steps[s].desc);

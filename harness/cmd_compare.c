@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* boxcheck compare: the CI regression gate over two bench results. */
 #include "../bench/compare.h"
+#include "../bench/ladder.h"
 #include "cli.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <string.h>
 
 const char usage_compare[] =
@@ -30,6 +32,18 @@ static int parse_double(const char *s, double lo, double hi, double *v)
 	errno = 0;
 	*v = strtod(s, &end);
 	return errno || end == s || *end || *v < lo || *v > hi ? -EINVAL : 0;
+}
+
+/* The verdicts stand; say what else differed between the two runs. */
+static void warn_host(const struct compare_tally *t)
+{
+	fprintf(stderr,
+		"compare: warning: the host itself ran %.0f%% %s in NEW (the "
+		"'" LADDER_HOST_SPEED "' variant, fixed CPU work): the "
+		"verdicts may be the host's, not the build's. Time both "
+		"builds in one interleaved run: bench --against BASE_BINARY\n",
+		fabs(t->host_effect) * 100,
+		t->host_effect > 0 ? "slower" : "faster");
 }
 
 int cmd_compare(int argc, char **argv)
@@ -79,5 +93,7 @@ int cmd_compare(int argc, char **argv)
 	printf("%u compared: %u regressed, %u improved, %u unchanged, %u "
 	       "unmatched\n",
 	       t.compared, t.regressed, t.improved, t.same, t.unmatched);
+	if (t.host_moved)
+		warn_host(&t);
 	return t.regressed ? EXIT_FAILED : EXIT_OK;
 }

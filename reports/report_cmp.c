@@ -6,6 +6,7 @@
  * handed in by the caller as report_opts.compare.
  */
 #include "report.h"
+#include "../bench/ladder.h"
 
 #include <errno.h>
 #include <math.h>
@@ -162,6 +163,7 @@ static void test_cell(struct cell *c, const struct report_opts *o,
 {
 	_cleanup_free_ double *sa = NULL, *sb = NULL;
 	size_t na = variant_samples(a, &sa), nb = variant_samples(b, &sb);
+	bool host = !strcmp(jstr(a, "name", ""), LADDER_HOST_SPEED);
 	struct cmp_result res;
 	int r;
 
@@ -180,12 +182,18 @@ static void test_cell(struct cell *c, const struct report_opts *o,
 		cell_extra(&c->hover, "%s", strerror(-r));
 		return;
 	}
-	cell_printf(c, "%s (p=%.2g)",
+	cell_printf(c, "%s%s (p=%.2g)", host ? "host " : "",
 		    !res.significant ? "same"
 		    : res.effect > 0 ? "slower"
 				     : "faster",
 		    res.p);
-	c->cls = !res.significant ? "pass" : res.effect > 0 ? "fail" : "skip";
+	c->cls = host		    ? "none"
+		 : !res.significant ? "pass"
+		 : res.effect > 0   ? "fail"
+				    : "skip";
+	if (host)
+		cell_extra(&c->hover, "fixed CPU work: the host's speed, "
+				      "not a verdict on the build");
 }
 
 static void compare_row(struct table *t, size_t row, const json_t *a,

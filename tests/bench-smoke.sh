@@ -5,7 +5,7 @@ set -euo pipefail
 BIN=$1
 OUT=$2
 mkdir -p "$OUT"
-V=empty,fork,exec,ns-all,cgroup,pivot-root
+V=empty,spin,fork,exec,ns-all,cgroup,pivot-root
 run() { "$BIN" bench --quick --runs 8 --warmup 1 --variants $V --compare true "$@"; }
 
 run --json "$OUT/a.json" --markdown "$OUT/a.md" >"$OUT/a.txt"
@@ -36,6 +36,22 @@ rc=$?
 set -e
 [ "$rc" -le 1 ] && [ "$same" -eq 0 ] && [ "$bad" -eq 2 ] && [ "$unknown" -eq 2 ]
 echo "bench-smoke: ok (compare of two runs exited $rc)"
+
+# A slower host (the hook slows the host-speed variant by 300 us): spin is
+# printed as 'host', never a verdict, and compare warns; with the same host,
+# no warning.
+run --delay spin:300 --json "$OUT/c.json" >/dev/null
+set +e
+"$BIN" compare "$OUT/a.json" "$OUT/c.json" >"$OUT/host.txt" 2>"$OUT/host.err"
+hrc=$?
+"$BIN" compare "$OUT/a.json" "$OUT/a.json" >/dev/null 2>"$OUT/same.err"
+set -e
+[ "$hrc" -le 1 ] && grep -q '^host  *spin  *start' "$OUT/host.txt" &&
+	! grep -q 'REGRESSED  *spin' "$OUT/host.txt" &&
+	grep -q 'the host itself ran [0-9]*% slower in NEW' "$OUT/host.err" &&
+	! [ -s "$OUT/same.err" ] ||
+	{ cat "$OUT/host.txt" "$OUT/host.err"; echo "bench-smoke: host drift not reported" >&2; exit 1; }
+echo "bench-smoke: host drift reported, not gated"
 
 # A/B in one run (bench --against, this binary as the base build too). The
 # A/A pair must pass the gate at the default threshold. Interleaving takes

@@ -3,6 +3,7 @@
 #include "testlib.h"
 
 #include "../bench/compare.h"
+#include "../bench/ladder.h"
 
 static void fill(struct bench_result *r, const char *name, double base,
 		 double step, size_t n)
@@ -103,6 +104,37 @@ static void sub_microsecond_shift_is_same(void **state)
 	bench_free(&a), bench_free(&b);
 }
 
+/* The host-speed variant moving is reported, never a verdict. */
+static void host_speed_is_no_verdict(void **state)
+{
+	struct bench_result a = { 0 }, b = { 0 };
+	struct compare_opts o = { 0.05, 0.01 };
+	struct compare_tally t;
+	char err[256];
+	FILE *out = tmpfile();
+
+	(void)state;
+	fill(&a, LADDER_HOST_SPEED, 100e-6, 1e-6, 50);
+	fill(&a, "exec", 100e-6, 1e-6, 50);
+	fill(&b, LADDER_HOST_SPEED, 125e-6, 1e-6, 50); /* host 25% slower */
+	fill(&b, "exec", 100e-6, 1e-6, 50);
+	bench_finish(&a), bench_finish(&b);
+	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
+			 0);
+	assert_int_equal(t.compared, 2); /* exec's start and teardown only */
+	assert_int_equal(t.regressed, 0);
+	assert_true(t.host_compared);
+	assert_true(t.host_moved);
+	assert_true(t.host_effect > 0.20 && t.host_effect < 0.30);
+	/* the same host: compared, not moved */
+	assert_int_equal(bench_compare(out, &a, &a, &o, &t, err, sizeof(err)),
+			 0);
+	assert_true(t.host_compared);
+	assert_false(t.host_moved);
+	fclose(out);
+	bench_free(&a), bench_free(&b);
+}
+
 static void disjoint_is_an_error(void **state)
 {
 	struct bench_result a = { 0 }, b = { 0 };
@@ -150,6 +182,7 @@ int main(void)
 		cmocka_unit_test(identical_passes),
 		cmocka_unit_test(slower_regresses),
 		cmocka_unit_test(sub_microsecond_shift_is_same),
+		cmocka_unit_test(host_speed_is_no_verdict),
 		cmocka_unit_test(disjoint_is_an_error),
 		cmocka_unit_test(wrong_kind_rejected),
 	};
