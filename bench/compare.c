@@ -137,13 +137,18 @@ static const char *verdict_of(const struct mwu *m, const struct compare_opts *o,
 	return "same";
 }
 
-/* The host's speed: reported and kept in t, never a verdict. */
-static const char *host_of(const struct mwu *m, const struct compare_opts *o,
+/* A host probe: reported, the largest mover kept in t, never a verdict. */
+static const char *host_of(const char *name, const struct mwu *m,
+			   const struct compare_opts *o,
 			   struct compare_tally *t)
 {
-	t->host_compared = true;
-	t->host_effect = m->effect;
-	t->host_moved = m->p < o->alpha && fabs(m->effect) > o->threshold;
+	bool moved = m->p < o->alpha && fabs(m->effect) > o->threshold;
+
+	if (!t->host_compared++ || fabs(m->effect) > fabs(t->host_effect)) {
+		t->host_effect = m->effect;
+		snprintf(t->host_name, sizeof(t->host_name), "%s", name);
+	}
+	t->host_moved |= moved;
 	return "host";
 }
 
@@ -160,8 +165,8 @@ static void compare_series(FILE *f, const char *name, const char *what,
 	stats_mann_whitney(a->v, a->n, b->v, b->n, &m);
 	if (fabs(b->st.p50 - a->st.p50) < COMPARE_FLOOR_S)
 		m.p = 1; /* reported as measured, never a verdict */
-	verdict = strcmp(name, LADDER_HOST_SPEED) ? verdict_of(&m, o, t)
-						  : host_of(&m, o, t);
+	verdict = ladder_is_host_probe(name) ? host_of(name, &m, o, t)
+					     : verdict_of(&m, o, t);
 	fprintf(f,
 		"%-10s %-14s %-9s p50 %10.1f -> %10.1f us  %+7.1f%%  "
 		"U=%.0f p=%.3g (n=%zu/%zu)\n",

@@ -16,12 +16,14 @@ struct compare_opts {
 struct compare_tally {
 	unsigned compared, regressed, improved, same, unmatched;
 	/*
-	 * The host-speed variant (LADDER_HOST_SPEED) in both results: its
-	 * median's relative change, and whether that passed the same test
-	 * as a verdict would. Never counted above.
+	 * Host probes (ladder_is_host_probe) found in both results, and the
+	 * one whose median moved most: its name, its relative change, and
+	 * whether that passed the test a verdict would. Never counted above.
 	 */
-	bool host_compared, host_moved;
+	unsigned host_compared;
+	bool host_moved;
 	double host_effect;
+	char host_name[48];
 };
 
 /*

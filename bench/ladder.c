@@ -9,6 +9,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -86,6 +87,32 @@ static int sample_spin(const struct ladder_ctx *c, enum ladder_step s,
 	return 0;
 }
 
+/*
+ * FAULT_PAGES fresh anonymous pages written once each, then unmapped: one
+ * minor fault per page. Where page tables are virtualized, a fault costs
+ * ten times a bare-metal one and drifts with the host.
+ */
+#define FAULT_PAGES 32
+
+static int sample_faults(const struct ladder_ctx *c, enum ladder_step s,
+			 struct ladder_sample *out)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), len = FAULT_PAGES * pg;
+	double t0 = bench_now();
+	volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return neg_errno();
+	for (size_t i = 0; i < FAULT_PAGES; i++)
+		p[i * pg] = 1;
+	munmap((void *)p, len);
+	hook_delay(c, s);
+	out->start_s = bench_now() - t0;
+	out->stop_s = -1;
+	return 0;
+}
+
 static const char *no_into(const struct ladder_ctx *c)
 {
 	if (!c->cg_parent)
@@ -111,10 +138,14 @@ static int sample_net_cleanup(const struct ladder_ctx *c, enum ladder_step s,
 struct ladder_step_info ladder_steps[LS__COUNT] = {
 	[LS_EMPTY] = { "empty", "timing window with nothing in it", 0, 0,
 		       sample_empty, NULL },
-	[LS_SPIN] = { LADDER_HOST_SPEED,
-		      "fixed CPU work, no system call: the host's speed "
-		      "during the run",
+	[LS_SPIN] = { "spin",
+		      "fixed CPU work, no system call: the host's CPU "
+		      "speed during the run",
 		      0, 0, sample_spin, NULL },
+	[LS_FAULTS] = { "faults",
+			"32 fresh anonymous pages written, one fault each: the "
+			"host's page-fault cost during the run",
+			0, 0, sample_faults, NULL },
 	[LS_FORK] = { "fork",
 		      "clone3() without flags (fork), child reports, "
 		      "_exit",
@@ -212,7 +243,13 @@ const char *ladder_strerror(int err, char *buf, size_t len)
 
 bool ladder_step_is_calibration(enum ladder_step s)
 {
-	return s == LS_EMPTY || s == LS_SPIN;
+	return s == LS_EMPTY || s == LS_SPIN || s == LS_FAULTS;
+}
+
+bool ladder_is_host_probe(const char *name)
+{
+	return !strcmp(name, ladder_steps[LS_SPIN].name) ||
+	       !strcmp(name, ladder_steps[LS_FAULTS].name);
 }
 
 int ladder_step_by_name(const char *name)

@@ -19,6 +19,7 @@
 enum ladder_step {
 	LS_EMPTY,
 	LS_SPIN,
+	LS_FAULTS,
 	LS_FORK,
 	LS_EXEC,
 	LS_NS_PID,
@@ -92,11 +93,11 @@ int ladder_step_by_name(const char *name);
 /* Steps that time the harness or the host, not a start: empty, spin. */
 bool ladder_step_is_calibration(enum ladder_step s);
 /*
- * The spin step's name: fixed CPU work with no system call, so its median
- * is the host's speed during the run. compare reports a shift in it as the
- * host's, never as a verdict.
+ * Host probes, calibration steps that time the host and not boxcheck:
+ * spin (CPU speed) and faults (the cost of a page fault, most of fork's on
+ * a VM). compare reports a shift in them as the host's, never a verdict.
  */
-#define LADDER_HOST_SPEED "spin"
+bool ladder_is_host_probe(const char *name);
 /* A child's exit status e comes back as -(LADDER_ECHILD + e). */
 #define LADDER_ECHILD 4096
 const char *ladder_strerror(int err, char *buf, size_t len);

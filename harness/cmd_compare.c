@@ -38,12 +38,12 @@ static int parse_double(const char *s, double lo, double hi, double *v)
 static void warn_host(const struct compare_tally *t)
 {
 	fprintf(stderr,
-		"compare: warning: the host itself ran %.0f%% %s in NEW (the "
-		"'" LADDER_HOST_SPEED "' variant, fixed CPU work): the "
-		"verdicts may be the host's, not the build's. Time both "
-		"builds in one interleaved run: bench --against BASE_BINARY\n",
+		"compare: warning: the host itself was %.0f%% %s in NEW (the "
+		"'%s' variant, which no build changes): the verdicts may be "
+		"the host's, not the build's. Time both builds in one "
+		"interleaved run: bench --against BASE_BINARY\n",
 		fabs(t->host_effect) * 100,
-		t->host_effect > 0 ? "slower" : "faster");
+		t->host_effect > 0 ? "slower" : "faster", t->host_name);
 }
 
 int cmd_compare(int argc, char **argv)

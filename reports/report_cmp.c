@@ -163,7 +163,7 @@ static void test_cell(struct cell *c, const struct report_opts *o,
 {
 	_cleanup_free_ double *sa = NULL, *sb = NULL;
 	size_t na = variant_samples(a, &sa), nb = variant_samples(b, &sb);
-	bool host = !strcmp(jstr(a, "name", ""), LADDER_HOST_SPEED);
+	bool host = ladder_is_host_probe(jstr(a, "name", ""));
 	struct cmp_result res;
 	int r;
 
@@ -192,7 +192,7 @@ static void test_cell(struct cell *c, const struct report_opts *o,
 		 : res.effect > 0   ? "fail"
 				    : "skip";
 	if (host)
-		cell_extra(&c->hover, "fixed CPU work: the host's speed, "
+		cell_extra(&c->hover, "a host probe: the host's speed, "
 				      "not a verdict on the build");
 }
 

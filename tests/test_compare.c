@@ -114,22 +114,25 @@ static void host_speed_is_no_verdict(void **state)
 	FILE *out = tmpfile();
 
 	(void)state;
-	fill(&a, LADDER_HOST_SPEED, 100e-6, 1e-6, 50);
+	fill(&a, "spin", 100e-6, 1e-6, 50);
+	fill(&a, "faults", 400e-6, 1e-6, 50);
 	fill(&a, "exec", 100e-6, 1e-6, 50);
-	fill(&b, LADDER_HOST_SPEED, 125e-6, 1e-6, 50); /* host 25% slower */
+	fill(&b, "spin", 125e-6, 1e-6, 50);   /* host 25% slower */
+	fill(&b, "faults", 440e-6, 1e-6, 50); /* and faults 10% */
 	fill(&b, "exec", 100e-6, 1e-6, 50);
 	bench_finish(&a), bench_finish(&b);
 	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
 			 0);
 	assert_int_equal(t.compared, 2); /* exec's start and teardown only */
 	assert_int_equal(t.regressed, 0);
-	assert_true(t.host_compared);
+	assert_int_equal(t.host_compared, 4); /* 2 probes x 2 series */
 	assert_true(t.host_moved);
+	assert_string_equal(t.host_name, "spin"); /* the larger move */
 	assert_true(t.host_effect > 0.20 && t.host_effect < 0.30);
 	/* the same host: compared, not moved */
 	assert_int_equal(bench_compare(out, &a, &a, &o, &t, err, sizeof(err)),
 			 0);
-	assert_true(t.host_compared);
+	assert_int_equal(t.host_compared, 4);
 	assert_false(t.host_moved);
 	fclose(out);
 	bench_free(&a), bench_free(&b);
