@@ -104,6 +104,8 @@ int bench_read_json(const char *path, struct bench_result *r, char *err,
 			break;
 		ret = read_variant(v, r, err, len);
 	}
+	if (ret == 0)
+		r->meta = json_incref(json_object_get(doc, "meta"));
 	json_decref(doc);
 	if (ret < 0)
 		bench_free(r);

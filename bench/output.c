@@ -82,13 +82,34 @@ static void text_conc(FILE *f, const struct bench_result *r)
 	}
 }
 
+/* Where the ladder ran, from meta.options (pin.h). */
+static void pin_note(const struct bench_result *r, char *buf, size_t len)
+{
+	json_t *o = json_object_get(r->meta, "options");
+	json_int_t cpu = json_integer_value(json_object_get(o, "pin"));
+	const char *mode = json_string_value(json_object_get(o, "pin_mode"));
+
+	if (!o || cpu < 0)
+		snprintf(buf, len, "the ladder ran on any CPU (--pin none)");
+	else if (mode && strcmp(mode, "auto") == 0)
+		snprintf(buf, len, "the ladder ran on CPU %lld (--pin auto)",
+			 (long long)cpu);
+	else
+		snprintf(buf, len, "the ladder ran on CPU %lld (--pin %lld)",
+			 (long long)cpu, (long long)cpu);
+}
+
 int bench_write_text(FILE *f, const struct bench_result *r)
 {
+	char pin[80];
+
 	enum bench_group last = BG__COUNT;
 
 	fprintf(f, "times in microseconds; start: clone called -> first "
 		   "instruction after execve; teardown: report -> reaped\n"
 		   "counters: per start (task-clock in us)\n");
+	pin_note(r, pin, sizeof(pin));
+	fprintf(f, "%s\n", pin);
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->v[i].group != last) {
 			last = r->v[i].group;
@@ -138,12 +159,16 @@ static void md_row(FILE *f, const struct bench_variant *v)
 
 int bench_write_markdown(FILE *f, const struct bench_result *r)
 {
+	char pin[80];
+
+	pin_note(r, pin, sizeof(pin));
 	fprintf(f,
 		"Times in µs. Start: clone called → first instruction after "
-		"execve; teardown: report → reaped.\n\n"
+		"execve; teardown: report → reaped; %s.\n\n"
 		"| variant | n | min | p50 [95%% CI] | p90 | p99 | mean ± sd "
 		"| teardown p50 | task-clock µs / faults / ctxsw |\n"
-		"|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+		"|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+		pin);
 	for (size_t i = 0; i < r->n; i++)
 		md_row(f, &r->v[i]);
 	if (r->n_conc) {

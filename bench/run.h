@@ -4,6 +4,7 @@
 #define BOXCHECK_BENCH_RUN_H
 
 #include "ladder.h"
+#include "pin.h"
 
 #include <signal.h>
 
@@ -12,7 +13,8 @@
 
 struct bench_opts {
 	unsigned runs, warmup;
-	int pin_cpu; /* -1: no pinning */
+	int pin_cpu; /* the ladder's CPU, -1: not pinned (pin.h) */
+	enum bench_pin_mode pin_mode;
 	bool quick;
 	bool steps[LS__COUNT]; /* selected ladder steps */
 	unsigned conc[BENCH_MAX_CONC];

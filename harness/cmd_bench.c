@@ -3,6 +3,7 @@
 #include "../bench/ab.h"
 #include "../bench/external.h"
 #include "../bench/hostmeta.h"
+#include "../bench/pin.h"
 #include "bench_ab.h"
 #include "bench_env.h"
 #include "cli.h"
@@ -36,7 +37,9 @@ const char usage_bench[] =
 	"\n"
 	"  --runs N          samples per variant after warm-up (default 200)\n"
 	"  --warmup N        warm-up rounds, discarded (default 10)\n"
-	"  --pin CPU         run on one CPU (children inherit it)\n"
+	"  --pin CPU|auto|none  the ladder's CPU, its children's too (default\n"
+	"                    auto: the highest-numbered CPU we may use);\n"
+	"                    concurrency and tools run on all our CPUs\n"
 	"  --variants LIST   ladder steps, comma-separated (default: all):\n"
 	"                    empty spin faults fork exec ns-pid ns-mnt "
 	"ns-uts\n"
@@ -220,7 +223,7 @@ static bool value_opt(int c, struct bench_args *a)
 
 static int parse_opt(int c, struct bench_args *a)
 {
-	unsigned v;
+	char err[160];
 
 	if (value_opt(c, a))
 		return 0;
@@ -235,11 +238,9 @@ static int parse_opt(int c, struct bench_args *a)
 		a->ext_set = true;
 		return parse_num("--ext-runs", 100000, &a->o.ext_runs);
 	case 'p':
-		if (parse_uint(optarg, 0, CPU_SETSIZE - 1, &v) < 0)
-			return usage_error("bench: --pin wants a CPU number, "
-					   "not '%s'",
-					   optarg);
-		a->o.pin_cpu = v;
+		if (bench_pin_parse(optarg, &a->o.pin_mode, &a->o.pin_cpu, err,
+				    sizeof(err)) < 0)
+			return usage_error("bench: %s", err);
 		return 0;
 	case 'q':
 		a->o.quick = true;
@@ -306,7 +307,8 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 	};
 	int c, r;
 
-	a->o.pin_cpu = -1;
+	a->o.pin_mode = PIN_AUTO;
+	a->o.pin_cpu = bench_pin_auto_cpu();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1)
 		if ((r = parse_opt(c == '?' ? 0 : c, a)) != 0)
@@ -349,10 +351,12 @@ static json_t *options_json(const struct bench_opts *o, const char *delay)
 		json_array_append_new(conc, json_integer(o->conc[i]));
 	for (size_t i = 0; i < o->n_ext; i++)
 		json_array_append_new(ext, json_string(o->ext[i]));
-	return json_pack("{s:i, s:i, s:i, s:b, s:o, s:o, s:i, s:s?}", "runs",
-			 o->runs, "warmup", o->warmup, "pin", o->pin_cpu,
-			 "quick", o->quick, "concurrency", conc, "compare", ext,
-			 "ext_runs", o->ext_runs, "test_delay", delay);
+	return json_pack("{s:i, s:i, s:i, s:s, s:b, s:o, s:o, s:i, s:s?}",
+			 "runs", o->runs, "warmup", o->warmup, "pin",
+			 o->pin_cpu < 0 ? -1 : o->pin_cpu, "pin_mode",
+			 bench_pin_mode_name(o->pin_mode), "quick", o->quick,
+			 "concurrency", conc, "compare", ext, "ext_runs",
+			 o->ext_runs, "test_delay", delay);
 }
 
 static json_t *make_meta(int argc, char **argv, const struct bench_args *a)
@@ -528,17 +532,6 @@ static int ladder_failed(const struct bench_result *r)
 	return 0;
 }
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) < 0)
-		fprintf(stderr, "boxcheck: --pin %d: %s\n", cpu,
-			strerror(errno));
-}
-
 static void finish(struct bench_result *r, double t0)
 {
 	if (r->meta) {
@@ -548,6 +541,25 @@ static void finish(struct bench_result *r, double t0)
 				    json_real(bench_now() - t0));
 	}
 	bench_finish(r);
+}
+
+/* The ladder on its CPU (pin.h); concurrency and tools get all of ours. */
+static int ladder_pinned(const struct bench_args *a, struct ladder_ctx *c,
+			 struct bench_result *r, struct bench_result *other)
+{
+	struct bench_pin p;
+	int ret = bench_pin_enter(&p, a->o.pin_cpu);
+
+	if (ret < 0)
+		fprintf(stderr, "boxcheck: bench: cannot pin to CPU %d: %s\n",
+			a->o.pin_cpu, strerror(-ret));
+	ret = 0;
+	if (a->against)
+		ret = bench_ab_ladder(a->against, a->delay, &a->o, r, other);
+	else
+		bench_run_ladder(&a->o, c, r); /* interrupted: results so far */
+	bench_pin_leave(&p);
+	return ret;
 }
 
 /* Set up, measure, clean up: 0, or the exit status when that failed. */
@@ -568,10 +580,7 @@ static int measure(const struct bench_args *a, int argc, char **argv,
 	}
 	bench_env_ladder(&e, c);
 	r->meta = make_meta(argc + 1, argv - 1, a);
-	if (a->against)
-		ret = bench_ab_ladder(a->against, a->delay, &a->o, r, other);
-	else
-		bench_run_ladder(&a->o, c, r); /* interrupted: results so far */
+	ret = ladder_pinned(a, c, r, other);
 	if (ret == 0) {
 		bench_run_concurrency(&a->o, c, r);
 		run_external(a, &e, r);
@@ -604,8 +613,6 @@ int cmd_bench(int argc, char **argv)
 		return usage_error("bench: needs root (namespaces, cgroups, "
 				   "mounts)");
 	catch_stop_signals(on_signal);
-	if (a.o.pin_cpu >= 0)
-		pin(a.o.pin_cpu);
 	ret = measure(&a, argc, argv, &c, &r, &other);
 	if (!ret)
 		ret = write_outputs(&a, &r, &other);

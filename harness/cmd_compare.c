@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <math.h>
 #include <string.h>
 
@@ -44,6 +45,33 @@ static void warn_host(const struct compare_tally *t)
 		"interleaved run: bench --against BASE_BINARY\n",
 		fabs(t->host_effect) * 100,
 		t->host_effect > 0 ? "slower" : "faster", t->host_name);
+}
+
+static void where(json_t *meta, char *buf, size_t len)
+{
+	json_t *o = json_object_get(meta, "options");
+	json_int_t cpu = json_integer_value(json_object_get(o, "pin"));
+
+	if (cpu >= 0)
+		snprintf(buf, len, "on CPU %lld", (long long)cpu);
+	else
+		snprintf(buf, len, "on any CPU");
+}
+
+/* Where each ladder ran shapes its samples: say when the two differ. */
+static void warn_pin(const struct bench_result *base,
+		     const struct bench_result *cur)
+{
+	char a[32], b[32];
+
+	where(base->meta, a, sizeof(a));
+	where(cur->meta, b, sizeof(b));
+	if (strcmp(a, b) != 0)
+		fprintf(stderr,
+			"compare: warning: BASE's ladder ran %s, NEW's %s: "
+			"where it runs moves the medians. Bench both with "
+			"the same --pin\n",
+			a, b);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -86,6 +114,8 @@ int cmd_compare(int argc, char **argv)
 	       "median and 1 us\n",
 	       o.alpha, o.threshold * 100);
 	r = bench_compare(stdout, &base, &cur, &o, &t, err, sizeof(err));
+	if (r == 0)
+		warn_pin(&base, &cur);
 	bench_free(&base);
 	bench_free(&cur);
 	if (r < 0)

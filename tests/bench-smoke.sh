@@ -13,6 +13,7 @@ run --json "$OUT/b.json" >/dev/null
 if command -v jq >/dev/null; then
 jq -e '.format == "boxcheck-results" and .kind == "bench" and .format_version == 1
 	and (.meta.host.kernel | type == "string") and (.meta.tools | type == "object")
+	and .meta.options.pin_mode == "auto" and .meta.options.pin >= 0
 	and ([.variants[] | select(.status == "ok" and .start != null)
 		| .start.samples | length == 8] | length >= 5)
 	and ([.variants[] | select(.name == "cgroup") | .teardown.stats.n] == [8])
@@ -52,6 +53,19 @@ set -e
 	! [ -s "$OUT/same.err" ] ||
 	{ cat "$OUT/host.txt" "$OUT/host.err"; echo "bench-smoke: host drift not reported" >&2; exit 1; }
 echo "bench-smoke: host drift reported, not gated"
+
+# The ladder is pinned unless --pin none; compare names a difference.
+run --pin none --json "$OUT/u.json" >"$OUT/u.txt"
+set +e
+"$BIN" compare "$OUT/a.json" "$OUT/u.json" >/dev/null 2>"$OUT/pin.err"
+"$BIN" bench --pin 99999 2>/dev/null; badpin=$?
+set -e
+grep -q '^the ladder ran on CPU [0-9]* (--pin auto)$' "$OUT/a.txt" &&
+	grep -q '^the ladder ran on any CPU (--pin none)$' "$OUT/u.txt" &&
+	grep -q "BASE's ladder ran on CPU [0-9]*, NEW's on any CPU" "$OUT/pin.err" &&
+	! grep -q "ladder ran" "$OUT/same.err" && [ "$badpin" -eq 2 ] ||
+	{ cat "$OUT/pin.err"; echo "bench-smoke: --pin not reported" >&2; exit 1; }
+echo "bench-smoke: pinning reported"
 
 # A/B in one run (bench --against, this binary as the base build too). The
 # A/A pair must pass the gate at the default threshold. Interleaving takes
