@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Bench writers (text, Markdown, JSON) and the JSON reader for compare. */
 #include "bench.h"
+#include "drift.h"
+#include "ladder.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -99,6 +101,22 @@ static void pin_note(const struct bench_result *r, char *buf, size_t len)
 			 (long long)cpu, (long long)cpu);
 }
 
+/* Whether the host moved within the run, one line per host probe. */
+static void drift_lines(FILE *f, const struct bench_result *r,
+			const char *prefix)
+{
+	char line[320];
+	bool first = true;
+
+	for (size_t i = 0; i < r->n; i++) {
+		bench_drift_line(&r->v[i], line, sizeof(line));
+		if (!line[0])
+			continue;
+		fprintf(f, "%s%s%s\n", first ? "\n" : "", prefix, line);
+		first = false;
+	}
+}
+
 int bench_write_text(FILE *f, const struct bench_result *r)
 {
 	char pin[80];
@@ -122,6 +140,7 @@ int bench_write_text(FILE *f, const struct bench_result *r)
 		}
 		text_row(f, &r->v[i]);
 	}
+	drift_lines(f, r, "");
 	text_conc(f, r);
 	return ferror(f) ? -EIO : 0;
 }
@@ -171,6 +190,7 @@ int bench_write_markdown(FILE *f, const struct bench_result *r)
 		pin);
 	for (size_t i = 0; i < r->n; i++)
 		md_row(f, &r->v[i]);
+	drift_lines(f, r, "- ");
 	if (r->n_conc) {
 		fprintf(f,
 			"\nConcurrency (%s): burst start → each child's "
@@ -234,14 +254,27 @@ static json_t *counters_json(const struct bench_variant *v)
 	return o;
 }
 
+/* A host probe's halves (drift.h), or NULL. */
+static json_t *drift_json(const struct bench_variant *v)
+{
+	struct drift d;
+
+	if (!ladder_is_host_probe(v->name) || bench_drift(&v->start, &d) < 0)
+		return NULL;
+	return json_pack("{s:f, s:f, s:f, s:f, s:b}", "first_p50", d.first_p50,
+			 "second_p50", d.second_p50, "effect", d.effect, "p",
+			 d.p, "moved", d.moved);
+}
+
 static json_t *variant_json(const struct bench_variant *v)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o*}",
 			 "name", v->name, "group", bench_group_names[v->group],
 			 "status", bench_status_names[v->status], "description",
 			 v->desc, "reason", v->reason, "command", v->command,
 			 "start", series_json(&v->start), "teardown",
-			 series_json(&v->stop), "counters", counters_json(v));
+			 series_json(&v->stop), "counters", counters_json(v),
+			 "drift", drift_json(v));
 }
 
 static json_t *conc_json(const struct bench_result *r)

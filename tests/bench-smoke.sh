@@ -67,6 +67,20 @@ grep -q '^the ladder ran on CPU [0-9]* (--pin auto)$' "$OUT/a.txt" &&
 	{ cat "$OUT/pin.err"; echo "bench-smoke: --pin not reported" >&2; exit 1; }
 echo "bench-smoke: pinning reported"
 
+# Whether the host moved within the run: a line per host probe, and the
+# halves in the JSON (20 samples at least).
+"$BIN" bench --quick --runs 24 --warmup 1 --variants spin,faults,fork \
+	--json "$OUT/d.json" >"$OUT/d.txt"
+grep -q "^host: 'spin' [-+][0-9.]*% from the first half of the run to the second" "$OUT/d.txt" &&
+	grep -q "^host: 'faults' " "$OUT/d.txt" && ! grep -q "^host: 'fork'" "$OUT/d.txt" &&
+	! grep -q "^host: " "$OUT/a.txt" &&
+	{ ! command -v jq >/dev/null ||
+		jq -e '[.variants[] | select(.drift != null) | .name] == ["spin", "faults"]
+			and ([.variants[] | select(.name == "spin") | .drift.moved | type] == ["boolean"])' \
+			"$OUT/d.json" >/dev/null; } ||
+	{ cat "$OUT/d.txt"; echo "bench-smoke: host drift within a run not reported" >&2; exit 1; }
+echo "bench-smoke: drift within a run reported"
+
 # A/B in one run (bench --against, this binary as the base build too). The
 # A/A pair must pass the gate at the default threshold. Interleaving takes
 # out the drift between runs, but 4 series at alpha 0.01 still give a false
