@@ -3,7 +3,7 @@
 CC       ?= gcc
 BUILD    ?= build
 VERSION  := 0.1.0
-GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+GIT_REV  := $(shell git describe --always --dirty --abbrev=7 2>/dev/null || echo unknown)
 
 WARN     := -Wall -Wextra $(if $(or $(CI),$(WERROR)),-Werror)
 CFLAGS   ?= -O2 -g
