@@ -5,6 +5,8 @@
 #include "../bench/compare.h"
 #include "../bench/ladder.h"
 
+#include <jansson.h>
+
 static void fill(struct bench_result *r, const char *name, double base,
 		 double step, size_t n)
 {
@@ -31,54 +33,61 @@ static void round_trip(struct bench_result *r, struct bench_result *out)
 	unlink(path);
 }
 
+/* bench_compare of a against b, its table thrown away. */
+static int cmp(const struct bench_result *a, const struct bench_result *b,
+	       double threshold, struct compare_tally *t)
+{
+	struct compare_opts o = { threshold, 0.01 };
+	char err[256] = "";
+	FILE *out = tmpfile();
+	int r;
+
+	assert_non_null(out);
+	r = bench_compare(out, a, b, &o, t, err, sizeof(err));
+	assert_true(r == 0 || err[0] != '\0'); /* a failure says why */
+	return r;
+}
+
 static void identical_passes(void **state)
 {
 	struct bench_result a = { 0 }, b, c = { 0 }, d;
-	struct compare_opts o = { 0.05, 0.01 };
 	struct compare_tally t;
-	char err[256];
-	FILE *out = tmpfile();
 
 	fill(&a, "exec", 100e-6, 1e-6, 50);
 	fill(&c, "exec", 100e-6, 1e-6, 50);
+	a.meta = json_pack("{s:{s:i}}", "options", "pin", 1);
 	round_trip(&a, &b);
 	round_trip(&c, &d);
+	/* meta comes back: compare reads where each ladder ran */
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(b.meta, "options"), "pin")),
+			 1);
 	assert_int_equal(b.n, 1);
 	assert_int_equal(b.v[0].start.n, 50);
-	assert_int_equal(bench_compare(out, &b, &d, &o, &t, err, sizeof(err)),
-			 0);
+	assert_int_equal(cmp(&b, &d, 0.05, &t), 0);
 	assert_int_equal(t.compared, 2); /* start and teardown */
 	assert_int_equal(t.regressed, 0);
 	assert_int_equal(t.same, 2);
-	fclose(out);
 	bench_free(&a), bench_free(&b), bench_free(&c), bench_free(&d);
 }
 
 static void slower_regresses(void **state)
 {
 	struct bench_result a = { 0 }, b = { 0 };
-	struct compare_opts o = { 0.05, 0.01 };
 	struct compare_tally t;
-	char err[256];
-	FILE *out = tmpfile();
 
 	fill(&a, "exec", 100e-6, 1e-6, 50);
 	fill(&b, "exec", 150e-6, 1e-6, 50); /* +50%, far apart */
 	bench_finish(&a), bench_finish(&b);
-	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
-			 0);
+	assert_int_equal(cmp(&a, &b, 0.05, &t), 0);
 	assert_int_equal(t.regressed, 2);
 	/* and the other way round it is an improvement */
-	assert_int_equal(bench_compare(out, &b, &a, &o, &t, err, sizeof(err)),
-			 0);
+	assert_int_equal(cmp(&b, &a, 0.05, &t), 0);
 	assert_int_equal(t.improved, 2);
 	assert_int_equal(t.regressed, 0);
 	/* a significant but tiny shift stays under the effect threshold */
-	o.threshold = 0.60;
-	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
-			 0);
+	assert_int_equal(cmp(&a, &b, 0.60, &t), 0);
 	assert_int_equal(t.regressed, 0);
-	fclose(out);
 	bench_free(&a), bench_free(&b);
 }
 
@@ -86,21 +95,16 @@ static void slower_regresses(void **state)
 static void sub_microsecond_shift_is_same(void **state)
 {
 	struct bench_result a = { 0 }, b = { 0 };
-	struct compare_opts o = { 0.05, 0.01 };
 	struct compare_tally t;
-	char err[256];
-	FILE *out = tmpfile();
 
 	(void)state;
 	fill(&a, "empty", 50e-9, 1e-9, 100);
 	fill(&b, "empty", 80e-9, 1e-9, 100);
 	bench_finish(&a), bench_finish(&b);
-	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
-			 0);
+	assert_int_equal(cmp(&a, &b, 0.05, &t), 0);
 	assert_int_equal(t.compared, 2);
 	assert_int_equal(t.regressed, 0);
 	assert_int_equal(t.same, 2);
-	fclose(out);
 	bench_free(&a), bench_free(&b);
 }
 
@@ -108,10 +112,7 @@ static void sub_microsecond_shift_is_same(void **state)
 static void host_speed_is_no_verdict(void **state)
 {
 	struct bench_result a = { 0 }, b = { 0 };
-	struct compare_opts o = { 0.05, 0.01 };
 	struct compare_tally t;
-	char err[256];
-	FILE *out = tmpfile();
 
 	(void)state;
 	fill(&a, "spin", 100e-6, 1e-6, 50);
@@ -121,8 +122,7 @@ static void host_speed_is_no_verdict(void **state)
 	fill(&b, "faults", 440e-6, 1e-6, 50); /* and faults 10% */
 	fill(&b, "exec", 100e-6, 1e-6, 50);
 	bench_finish(&a), bench_finish(&b);
-	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
-			 0);
+	assert_int_equal(cmp(&a, &b, 0.05, &t), 0);
 	assert_int_equal(t.compared, 2); /* exec's start and teardown only */
 	assert_int_equal(t.regressed, 0);
 	assert_int_equal(t.host_compared, 4); /* 2 probes x 2 series */
@@ -130,28 +130,20 @@ static void host_speed_is_no_verdict(void **state)
 	assert_string_equal(t.host_name, "spin"); /* the larger move */
 	assert_true(t.host_effect > 0.20 && t.host_effect < 0.30);
 	/* the same host: compared, not moved */
-	assert_int_equal(bench_compare(out, &a, &a, &o, &t, err, sizeof(err)),
-			 0);
+	assert_int_equal(cmp(&a, &a, 0.05, &t), 0);
 	assert_int_equal(t.host_compared, 4);
 	assert_false(t.host_moved);
-	fclose(out);
 	bench_free(&a), bench_free(&b);
 }
 
 static void disjoint_is_an_error(void **state)
 {
 	struct bench_result a = { 0 }, b = { 0 };
-	struct compare_opts o = { 0.05, 0.01 };
 	struct compare_tally t;
-	char err[256] = "";
-	FILE *out = tmpfile();
 
 	fill(&a, "exec", 100e-6, 1e-6, 20);
 	fill(&b, "fork", 100e-6, 1e-6, 20);
-	assert_int_equal(bench_compare(out, &a, &b, &o, &t, err, sizeof(err)),
-			 -EINVAL);
-	assert_true(err[0] != '\0');
-	fclose(out);
+	assert_int_equal(cmp(&a, &b, 0.05, &t), -EINVAL);
 	bench_free(&a), bench_free(&b);
 }
 
