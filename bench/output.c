@@ -92,7 +92,8 @@ static void pin_note(const struct bench_result *r, char *buf, size_t len)
 	const char *mode = json_string_value(json_object_get(o, "pin_mode"));
 
 	if (!o || cpu < 0)
-		snprintf(buf, len, "the ladder ran on any CPU (--pin none)");
+		snprintf(buf, len, "the ladder ran on any CPU (--pin %s)",
+			 mode ? mode : "none");
 	else if (mode && strcmp(mode, "auto") == 0)
 		snprintf(buf, len, "the ladder ran on CPU %lld (--pin auto)",
 			 (long long)cpu);
@@ -119,9 +120,8 @@ static void drift_lines(FILE *f, const struct bench_result *r,
 
 int bench_write_text(FILE *f, const struct bench_result *r)
 {
-	char pin[80];
-
 	enum bench_group last = BG__COUNT;
+	char pin[80];
 
 	fprintf(f, "times in microseconds; start: clone called -> first "
 		   "instruction after execve; teardown: report -> reaped\n"
