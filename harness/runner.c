@@ -5,8 +5,9 @@
  *   runner                         worker (child)
  *   mkdir  <run>/<job>             setpgid(0, 0), PR_SET_PDEATHSIG
  *   cgroup <top>/<job>/worker      join <top>/<job>/worker on every hierarchy
- *   fork ------------------------> unshare(CLONE_NEWNS), make / rprivate
- *                                  chdir <run>/<job>, run the scenario
+ *   fork ------------------------> the fence: unshare(NEWNS | NEWUTS |
+ *                                  NEWIPC | NEWNET), make / rprivate
+ *                                  chdir <run>/<job>, observe, judge
  *   wait (pidfd or tick) <-------- outcome over a pipe, _exit
  *   kill the pgid and the cgroup (leftovers), rmdir the cgroup, rm -r dir
  *
@@ -15,6 +16,7 @@
 #include "runner.h"
 #include "instance.h"
 #include "reaper.h"
+#include "../primitives/mutant.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -82,10 +84,17 @@ static _Noreturn void worker_send(struct job *j, struct outcome *o)
 	_exit(0);
 }
 
-/* Step 1: a private mount namespace; nothing we mount reaches the host. */
-static int worker_private_mounts(void)
+/*
+ * The fence: private mount, UTS, IPC and network namespaces, and / made
+ * rprivate inside. Whatever a scenario does, broken or hostile, to mounts,
+ * the hostname, SysV and POSIX IPC objects or network interfaces acts on
+ * these stand-ins and never reaches the host; its "control" too.
+ */
+#define FENCE_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
+
+static int worker_fence(void)
 {
-	if (unshare(CLONE_NEWNS) < 0)
+	if (unshare(FENCE_NS) < 0)
 		return neg_errno();
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return neg_errno();
@@ -102,17 +111,53 @@ static void worker_reset_signals(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/* Join the job's cgroup, raise the fence, go to the job's directory. */
+static int worker_setup(struct run *run, struct job *j, struct ctx *c)
+{
+	int r;
+
+	if (run->have_cg && (r = cg_group_attach(&j->wcg, getpid())) < 0)
+		return ctx_error(c, r, "join the job's cgroup");
+	if ((r = worker_fence()) < 0)
+		return ctx_error(c, r,
+				 "make the worker's private mount, UTS, IPC "
+				 "and network namespaces");
+	if (chdir(j->dir) < 0)
+		return ctx_error(c, neg_errno(),
+				 "chdir to the job's directory");
+	return 0;
+}
+
+/* Observe, then judge the observation with no knowledge of the run. */
+static void worker_check(const struct check *k, struct ctx *c)
+{
+	_cleanup_free_ void *obs = calloc(1, k->obs_size ? k->obs_size : 1);
+	struct judge jd = { .out = c->out };
+
+	if (!obs) {
+		ctx_error(c, -ENOMEM, "allocate the observation");
+		return;
+	}
+	if (k->observe(c, obs) != 0) {
+		if (c->out->obs != OBS_SKIP && c->out->obs != OBS_ERROR)
+			ctx_error(c, 0, "observe failed without saying why");
+		return;
+	}
+	if (c->out->obs != OBS_NONE)
+		ctx_error(c, 0, "observe returned a verdict of its own");
+	else if (k->judge(&jd, obs) == OBS_NONE || c->out->obs == OBS_NONE)
+		ctx_error(c, 0, "the judge reported nothing");
+}
+
 static _Noreturn void worker_main(struct run *run, struct job *j)
 {
 	struct outcome o = { 0 };
-	struct ctx c = { .isolate = j->mode == MODE_ISO,
-			 .tmpdir = j->dir,
+	struct ctx c = { .tmpdir = j->dir,
 			 .cgl = &run->h->cg,
 			 .cg = run->have_cg ? &j->cg : NULL,
 			 .features = run->h->features,
 			 .out = &o };
 	double t0 = now_s();
-	int r;
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -120,14 +165,16 @@ static _Noreturn void worker_main(struct run *run, struct job *j)
 		_exit(1);
 	worker_reset_signals();
 	close(j->ch.rd);
-	if (run->have_cg && (r = cg_group_attach(&j->wcg, getpid())) < 0)
-		ctx_error(&c, r, "join the job's cgroup");
-	else if ((r = worker_private_mounts()) < 0 && run->h->root)
-		ctx_error(&c, r, "make a private mount namespace");
-	else if (chdir(j->dir) < 0)
-		ctx_error(&c, neg_errno(), "chdir to the job's directory");
-	else if (j->s->run(&c) == OBS_NONE || o.obs == OBS_NONE)
+	mutant_arm();
+	c.isolate = j->mode == MODE_ISO && !mutant_on(M_NO_ISOLATE);
+	if (worker_setup(run, j, &c) != 0)
+		;
+	else if (j->s->check)
+		worker_check(j->s->check, &c);
+	else if (j->s->run(&c) == OBS_NONE || o.obs == OBS_NONE) /* legacy */
 		ctx_error(&c, 0, "scenario reported no observation");
+	if (mutant_reached())
+		ctx_kv(&c, "mutant", "%s reached", mutant_active());
 	o.duration_s = now_s() - t0;
 	worker_send(j, &o);
 }

@@ -70,7 +70,7 @@ static enum obs pids_max_fork_fails(struct ctx *c)
 	CGS_NEED(c, &lim, CGK_PIDS_EVENTS_MAX);
 	if (c->isolate)
 		CGS_SET(c, &lim, CGK_PIDS_MAX, PIDS_MAX);
-	TRY(c, run_in_child(0, fork_until_fail, &t, &fr, sizeof(fr), &st),
+	TRY(c, legacy_run_in_child(0, fork_until_fail, &t, &fr, sizeof(fr), &st),
 	    "fork the limited process");
 	if (exit_code_of(st) != 0)
 		return ctx_error(c, 0, "limited process exited %d",
@@ -124,7 +124,7 @@ static enum obs pids_parent_caps_child(struct ctx *c)
 		CGS_SET(c, &par, CGK_PIDS_MAX, PARENT_MAX);
 	CGS_GET(c, &kid, CGK_PIDS_MAX, &kid_max);
 	/* 3. Fork in the child cgroup until refused. */
-	TRY(c, run_in_child(0, fork_until_fail, &t, &fr, sizeof(fr), &st),
+	TRY(c, legacy_run_in_child(0, fork_until_fail, &t, &fr, sizeof(fr), &st),
 	    "fork in the child cgroup");
 	if (exit_code_of(st) != 0)
 		return ctx_error(c, 0, "forking process exited %d",

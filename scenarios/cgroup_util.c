@@ -30,7 +30,8 @@ enum obs cgs_knob_fail(struct ctx *c, const struct cg_group *g, enum cg_knob k,
 	cg_knob_locate(g, k, &dir, &file);
 	if (err == -EOPNOTSUPP || err == -ENOENT)
 		return cgs_need(c, g, k) == OBS_NONE
-			       ? ctx_skip(c, "cgroup file %s vanished", file)
+			       ? (enum obs)ctx_skip(
+					 c, "cgroup file %s vanished", file)
 			       : c->out->obs;
 	if (err == -ENODATA || err == -EBADMSG)
 		return ctx_skip(c, "unknown format of cgroup file %s (for %s)",

@@ -40,7 +40,7 @@ static enum obs proc_self_cgroup_root(struct ctx *c)
 	if (!c->cg)
 		return ctx_skip(c, "the run has no cgroup of its own");
 	TRY(c,
-	    run_in_child(c->isolate ? CLONE_NEWCGROUP : 0, read_cgroup, NULL,
+	    legacy_run_in_child(c->isolate ? CLONE_NEWCGROUP : 0, read_cgroup, NULL,
 			 &v, sizeof(v), NULL),
 	    "run the child");
 	ctx_kv(c, "lines", "%d", v.lines);

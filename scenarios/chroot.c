@@ -60,7 +60,7 @@ static enum obs run_child(struct ctx *c, struct setup *s, struct seen *v)
 	int st;
 
 	TRY(c, setup(c, s), "make the new root and the marker");
-	TRY(c, run_in_child(0, confine_and_escape, s, v, sizeof(*v), &st),
+	TRY(c, legacy_run_in_child(0, confine_and_escape, s, v, sizeof(*v), &st),
 	    "fork the child");
 	if (exit_code_of(st) != 0)
 		return ctx_error(c, 0, "chroot failed in the child");

@@ -46,7 +46,7 @@ static int child_mounts(struct ctx *c, unsigned long clone_flags, bool *visible)
 {
 	int err, r;
 
-	r = run_in_child(clone_flags, mount_sub, NULL, &err, sizeof(err), NULL);
+	r = legacy_run_in_child(clone_flags, mount_sub, NULL, &err, sizeof(err), NULL);
 	if (r == 0)
 		r = err;
 	*visible = is_mounted("m/sub");

@@ -45,7 +45,7 @@ static enum obs ro_root(struct ctx *c)
 
 	TRY(c, rootfs_make_skeleton("root"), "make the new root");
 	TRY(c,
-	    run_in_child(CLONE_NEWNS, write_in_root, &c->isolate, &v, sizeof(v),
+	    legacy_run_in_child(CLONE_NEWNS, write_in_root, &c->isolate, &v, sizeof(v),
 			 &st),
 	    "fork the child");
 	if (exit_code_of(st) != 0)
@@ -96,7 +96,7 @@ static enum obs masked_paths(struct ctx *c)
 	TRY(c, write_text_creat("secretdir/key", "k\n"), "write key");
 	TRY(c, symlink("secret", "link") < 0 ? neg_errno() : 0, "symlink");
 	TRY(c,
-	    run_in_child(CLONE_NEWNS, read_masked, &c->isolate, &v, sizeof(v),
+	    legacy_run_in_child(CLONE_NEWNS, read_masked, &c->isolate, &v, sizeof(v),
 			 &st),
 	    "fork the child");
 	if (exit_code_of(st) != 0)
@@ -185,7 +185,7 @@ static enum obs dev_proc_tmpfs(struct ctx *c)
 
 	TRY(c, rootfs_make_skeleton("root"), "make the new root");
 	TRY(c,
-	    run_in_child(CLONE_NEWNS, minimal_dev, &c->isolate, &v, sizeof(v),
+	    legacy_run_in_child(CLONE_NEWNS, minimal_dev, &c->isolate, &v, sizeof(v),
 			 &st),
 	    "fork the child");
 	if (exit_code_of(st) != 0)

@@ -75,7 +75,7 @@ static enum obs only_lo_down(struct ctx *c)
 	struct ifaces o;
 
 	TRY(c,
-	    run_in_child(c->isolate ? CLONE_NEWNET : 0, list_ifaces, NULL, &o,
+	    legacy_run_in_child(c->isolate ? CLONE_NEWNET : 0, list_ifaces, NULL, &o,
 			 sizeof(o), NULL),
 	    "run the child");
 	ctx_kv(c, "interfaces", "%s", o.names);
@@ -112,7 +112,7 @@ static enum obs host_ifaces_invisible(struct ctx *c)
 	if (host.n < 2)
 		return ctx_skip(c, "the host has no interface but lo");
 	TRY(c,
-	    run_in_child(c->isolate ? CLONE_NEWNET : 0, list_ifaces, NULL, &o,
+	    legacy_run_in_child(c->isolate ? CLONE_NEWNET : 0, list_ifaces, NULL, &o,
 			 sizeof(o), NULL),
 	    "run the child");
 	shared = shared_names(host.names, o.names);
@@ -167,7 +167,7 @@ static enum obs same_port_two_ns(struct ctx *c)
 	fd = TRY(c, tcp_bind(htonl(INADDR_LOOPBACK), &port, true),
 		 "bind 127.0.0.1:0");
 	TRY(c,
-	    run_in_child(c->isolate ? CLONE_NEWNET : 0, bind_same, &port, &err,
+	    legacy_run_in_child(c->isolate ? CLONE_NEWNET : 0, bind_same, &port, &err,
 			 sizeof(err), NULL),
 	    "run the child");
 	ctx_kv(c, "port", "%u", port);

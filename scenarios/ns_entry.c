@@ -46,7 +46,7 @@ static int entry_run(struct ctx *c, enum ns_via via, unsigned long flags,
 {
 	struct nsrun r = { .via = via, .flags = c->isolate ? flags : 0 };
 
-	return nsrun(&r, fn, NULL, out, len, NULL);
+	return legacy_nsrun(&r, fn, NULL, out, len, NULL);
 }
 
 #define SKIP_OR_TRY(c, r, what)                                                \
@@ -150,7 +150,7 @@ static enum obs setns_pidfd_several(struct ctx *c)
 	TRY(c, holder_start(&h, ns_flags(ENTRY_NS)), "clone the target");
 	a[0] = h.pid;
 	a[1] = c->isolate;
-	TRY(c, run_in_child(0, join_by_pidfd, a, ids, sizeof(ids), &st),
+	TRY(c, legacy_run_in_child(0, join_by_pidfd, a, ids, sizeof(ids), &st),
 	    "run the joiner");
 	if (exit_code_of(st))
 		return ctx_error(c, 0, "setns(pidfd, ipc|net|uts) failed");

@@ -8,56 +8,70 @@
 /* Types clone() can create (time needs clone3 or unshare). */
 #define CLONEABLE (NS_ALL & ~NS_BIT(NS_TIME))
 
-static enum obs differ_result(struct ctx *c, unsigned want, unsigned differ)
+/* ---- /proc/PID/ns inodes ---------------------------------------------- */
+
+struct inodes {
+	unsigned avail;	 /* types this kernel has */
+	unsigned differ; /* types whose inode differs between child and us */
+};
+
+/* A child made with `mask` (only the action depends on the run). */
+static int observe_inodes(struct ctx *c, struct inodes *o, unsigned mask)
+{
+	_cleanup_holder_ struct holder h = HOLDER_INIT;
+
+	o->avail = ns_available();
+	TRY(c, holder_start(&h, ns_flags(c->isolate ? mask & o->avail : 0)),
+	    "clone the child");
+	TRY(c, ns_differ(0, h.pid, o->avail, &o->differ), "stat the inodes");
+	return 0;
+}
+
+/* The types in want differ, and only they: unasked types stay shared. */
+static enum obs judge_differ(struct judge *j, const struct inodes *o,
+			     unsigned want)
 {
 	char w[96] = "", d[96] = "";
 
 	ns_format_list(want, w, sizeof(w));
-	ns_format_list(differ, d, sizeof(d));
-	ctx_kv(c, "requested", "%s", want ? w : "none");
-	ctx_kv(c, "differ", "%s", differ ? d : "none");
-	/* Requested types must differ, and only they: unrequested stay equal. */
-	return ctx_holds(c, want && differ == want, "differing inodes: %s",
-			 differ ? d : "none");
+	ns_format_list(o->differ, d, sizeof(d));
+	judge_kv(j, "expected to differ", "%s", want ? w : "none");
+	judge_kv(j, "differ", "%s", o->differ ? d : "none");
+	return judge_holds(j, want && o->differ == want, "differing inodes: %s",
+			   o->differ ? d : "none");
 }
 
-static enum obs inodes_differ(struct ctx *c)
+static int observe_all(struct ctx *c, struct inodes *o)
 {
-	_cleanup_holder_ struct holder h = HOLDER_INIT;
-	unsigned want = c->isolate ? (ns_available() & CLONEABLE) : 0;
-	unsigned differ;
-
-	TRY(c, holder_start(&h, ns_flags(want)),
-	    "clone with every namespace flag");
-	TRY(c, ns_differ(0, h.pid, ns_available(), &differ), "stat the inodes");
-	return differ_result(c, want, differ);
+	return observe_inodes(c, o, CLONEABLE);
 }
+
+/* Expected: every type a container asks for that clone() can make. */
+static enum obs judge_all(struct judge *j, const struct inodes *o)
+{
+	return judge_differ(j, o, o->avail & CLONEABLE);
+}
+CHECK(inodes_differ, struct inodes, observe_all, judge_all);
 
 /* One type only: that one differs, the seven others are the parent's. */
-static enum obs new_one(struct ctx *c, enum ns_type t)
-{
-	_cleanup_holder_ struct holder h = HOLDER_INIT;
-	unsigned want = c->isolate ? NS_BIT(t) : 0;
-	unsigned differ;
-
-	TRY(c, holder_start(&h, ns_flags(want)), "clone the child");
-	TRY(c, ns_differ(0, h.pid, ns_available(), &differ), "stat the inodes");
-	return differ_result(c, want, differ);
-}
-
 #define NEW_ONE(name_, t_)                                                     \
-	static enum obs new_##name_(struct ctx *c)                             \
+	static int observe_##name_(struct ctx *c, struct inodes *o)            \
 	{                                                                      \
-		return new_one(c, t_);                                         \
-	}
-NEW_ONE(cgroup, NS_CGROUP)
-NEW_ONE(ipc, NS_IPC)
-NEW_ONE(mnt, NS_MNT)
-NEW_ONE(net, NS_NET)
-NEW_ONE(pid, NS_PID)
-NEW_ONE(time, NS_TIME)
-NEW_ONE(user, NS_USER)
-NEW_ONE(uts, NS_UTS)
+		return observe_inodes(c, o, NS_BIT(t_));                       \
+	}                                                                      \
+	static enum obs judge_##name_(struct judge *j, const struct inodes *o) \
+	{                                                                      \
+		return judge_differ(j, o, NS_BIT(t_));                         \
+	}                                                                      \
+	CHECK(new_##name_, struct inodes, observe_##name_, judge_##name_)
+NEW_ONE(cgroup, NS_CGROUP);
+NEW_ONE(ipc, NS_IPC);
+NEW_ONE(mnt, NS_MNT);
+NEW_ONE(net, NS_NET);
+NEW_ONE(pid, NS_PID);
+NEW_ONE(time, NS_TIME);
+NEW_ONE(user, NS_USER);
+NEW_ONE(uts, NS_UTS);
 
 /* ---- setns ----------------------------------------------------------- */
 
@@ -70,53 +84,62 @@ struct join {
 /* Our ids after joining; pid and time show in *_for_children. */
 static int join_and_report(void *arg, void *out, size_t len)
 {
-	const struct join *j = arg;
+	const struct join *jn = arg;
 	struct ns_id *ids = out;
 	char path[64];
+	int r;
 
 	(void)len;
-	if (j->iso && ns_join(j->target, j->mask) < 0)
-		return 1;
+	if (jn->iso && (r = ns_join(jn->target, jn->mask)) < 0)
+		return child_fail("setns", r);
 	for (int t = 0; t < NS__COUNT; t++) {
 		const char *f = ns_table[t].for_children ?: ns_table[t].name;
-		if (!(j->mask & NS_BIT(t)))
+		if (!(jn->mask & NS_BIT(t)))
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", f);
-		if (ns_id_of_path(path, &ids[t]) < 0)
-			return 2;
+		if ((r = ns_id_of_path(path, &ids[t])) < 0)
+			return child_fail(path, r);
 	}
 	return 0;
 }
 
-static enum obs setns_gives_target(struct ctx *c)
+struct joined {
+	unsigned avail; /* types this kernel has */
+	unsigned same;	/* types where the joiner's inode is the target's */
+};
+
+static int observe_setns(struct ctx *c, struct joined *o)
 {
 	_cleanup_holder_ struct holder h = HOLDER_INIT;
-	struct join j = { .mask = ns_available(), .iso = c->isolate };
-	struct ns_id ids[NS__COUNT];
-	unsigned same = 0;
-	char list[96] = "";
-	int st;
+	struct join jn = { .mask = ns_available(), .iso = c->isolate };
+	struct ns_id ids[NS__COUNT], want;
 
-	TRY(c, holder_start(&h, ns_flags(j.mask)), "clone the target");
-	j.target = h.pid;
-	TRY(c, run_in_child(0, join_and_report, &j, ids, sizeof(ids), &st),
-	    "run the joiner");
-	if (exit_code_of(st))
-		return ctx_error(c, 0, "the joiner failed (exit %d)",
-				 exit_code_of(st));
+	o->avail = jn.mask;
+	TRY(c, holder_start(&h, ns_flags(jn.mask)), "clone the target");
+	jn.target = h.pid;
+	TRY_OBS(run_in_child(c, "run the joiner", 0, join_and_report, &jn, ids,
+			     sizeof(ids)));
 	for (int t = 0; t < NS__COUNT; t++) {
-		struct ns_id want;
-		if ((j.mask & NS_BIT(t)) && ns_id_of(h.pid, t, &want) == 0 &&
-		    ns_id_equal(&want, &ids[t]))
-			same |= NS_BIT(t);
+		if (!(jn.mask & NS_BIT(t)))
+			continue;
+		TRY(c, ns_id_of(h.pid, t, &want), "stat the target's inodes");
+		if (ns_id_equal(&want, &ids[t]))
+			o->same |= NS_BIT(t);
 	}
-	ns_format_list(same, list, sizeof(list));
-	ctx_kv(c, "same as the target", "%s", same ? list : "none");
-	return ctx_holds(c, same == j.mask,
-			 "joiner's inodes equal the "
-			 "target's for: %s",
-			 same ? list : "none");
+	return 0;
 }
+
+static enum obs judge_setns(struct judge *j, const struct joined *o)
+{
+	char list[96] = "";
+
+	ns_format_list(o->same, list, sizeof(list));
+	judge_kv(j, "same as the target", "%s", o->same ? list : "none");
+	return judge_holds(j, o->same == o->avail,
+			   "joiner's inodes equal the target's for: %s",
+			   o->same ? list : "none");
+}
+CHECK(setns_gives_target, struct joined, observe_setns, judge_setns);
 
 static int setns_typed(void *arg, void *out, size_t len)
 {
@@ -127,79 +150,115 @@ static int setns_typed(void *arg, void *out, size_t len)
 	return 0;
 }
 
-static enum obs setns_wrong_type(struct ctx *c)
+struct setns_err {
+	int err; /* errno of setns(), 0 if it succeeded */
+};
+
+/* The action: the nstype given; the control gives the fd's own type. */
+static int observe_wrong_type(struct ctx *c, struct setns_err *o)
 {
 	_cleanup_holder_ struct holder h = HOLDER_INIT;
 	_cleanup_close_ int fd = -1;
-	int a[2], err;
+	int a[2];
 
 	TRY(c, holder_start(&h, CLONE_NEWNET), "clone the target");
 	fd = TRY(c, ns_open(h.pid, NS_NET), "open its net ns");
 	a[0] = fd;
 	a[1] = c->isolate ? NS_UTS : NS_NET;
-	TRY(c, run_in_child(0, setns_typed, a, &err, sizeof(err), NULL),
-	    "run the joiner");
 	ctx_kv(c, "nstype given", "%s", ns_table[a[1]].name);
-	ctx_kv(c, "setns", "%s", err ? strerrorname_np(err) : "ok");
-	return ctx_holds(c, err == EINVAL, "setns(net fd, CLONE_NEW%s): %s",
-			 c->isolate ? "UTS" : "NET",
-			 err ? strerrorname_np(err) : "ok");
+	TRY_OBS(run_in_child(c, "run the joiner", 0, setns_typed, a, &o->err,
+			     sizeof(o->err)));
+	return 0;
 }
+
+static enum obs judge_wrong_type(struct judge *j, const struct setns_err *o)
+{
+	const char *e = o->err ? strerrorname_np(o->err) : "ok";
+
+	judge_kv(j, "setns", "%s", e);
+	return judge_holds(j, o->err == EINVAL, "setns(net fd, nstype): %s", e);
+}
+CHECK(setns_wrong_type, struct setns_err, observe_wrong_type, judge_wrong_type);
 
 /* ---- ioctl_ns(2) ----------------------------------------------------- */
 
-static enum obs ioctl_get_userns(struct ctx *c)
+struct owner {
+	struct ns_id got, theirs, mine; /* answer, child's user ns, ours */
+};
+
+static int observe_get_userns(struct ctx *c, struct owner *o)
 {
 	_cleanup_holder_ struct holder h = HOLDER_INIT;
 	_cleanup_close_ int fd = -1, owner = -1;
-	struct ns_id got, theirs, mine;
 
 	TRY(c,
 	    holder_start(&h, CLONE_NEWUTS | (c->isolate ? CLONE_NEWUSER : 0)),
 	    "clone the child");
 	fd = TRY(c, ns_open(h.pid, NS_UTS), "open its uts ns");
 	owner = TRY(c, ns_get_userns(fd), "NS_GET_USERNS");
-	TRY(c, ns_id_of_fd(owner, &got), "fstat");
-	TRY(c, ns_id_of(h.pid, NS_USER, &theirs), "stat its user ns");
-	TRY(c, ns_id_of(0, NS_USER, &mine), "stat our user ns");
-	ctx_kv(c, "owner", "%lu", (unsigned long)got.ino);
-	ctx_kv(c, "child's user ns", "%lu", (unsigned long)theirs.ino);
-	return ctx_holds(
-		c, ns_id_equal(&got, &theirs) && !ns_id_equal(&got, &mine),
-		"NS_GET_USERNS of the child's uts ns is %s",
-		ns_id_equal(&got, &mine) ? "our user ns"
-					 : "the child's user ns");
+	TRY(c, ns_id_of_fd(owner, &o->got), "fstat");
+	TRY(c, ns_id_of(h.pid, NS_USER, &o->theirs), "stat its user ns");
+	TRY(c, ns_id_of(0, NS_USER, &o->mine), "stat our user ns");
+	return 0;
 }
 
-static enum obs ioctl_get_parent(struct ctx *c)
+static enum obs judge_get_userns(struct judge *j, const struct owner *o)
+{
+	bool theirs = ns_id_equal(&o->got, &o->theirs);
+	bool mine = ns_id_equal(&o->got, &o->mine);
+
+	judge_kv(j, "owner", "%lu", (unsigned long)o->got.ino);
+	judge_kv(j, "child's user ns", "%lu", (unsigned long)o->theirs.ino);
+	return judge_holds(j, theirs && !mine,
+			   "NS_GET_USERNS of the child's uts ns is %s",
+			   mine ? "our user ns" : "the child's user ns");
+}
+CHECK(ioctl_get_userns, struct owner, observe_get_userns, judge_get_userns);
+
+struct parent {
+	int err; /* NS_GET_PARENT's errno, 0 if it gave an fd */
+	struct ns_id got, mine;
+};
+
+static int observe_get_parent(struct ctx *c, struct parent *o)
 {
 	_cleanup_holder_ struct holder h = HOLDER_INIT;
 	_cleanup_close_ int fd = -1, parent = -1;
-	struct ns_id got = { 0 }, mine;
 
 	TRY(c, holder_start(&h, c->isolate ? CLONE_NEWPID : 0),
 	    "clone the child");
 	fd = TRY(c, ns_open(h.pid, NS_PID), "open its pid ns");
-	TRY(c, ns_id_of(0, NS_PID, &mine), "stat our pid ns");
+	TRY(c, ns_id_of(0, NS_PID, &o->mine), "stat our pid ns");
 	parent = ns_get_parent(fd);
 	if (parent >= 0)
-		TRY(c, ns_id_of_fd(parent, &got), "fstat");
-	ctx_kv(c, "NS_GET_PARENT", "%s",
-	       parent < 0 ? strerrorname_np(-parent) : "an fd");
-	return ctx_holds(c, parent >= 0 && ns_id_equal(&got, &mine),
-			 "NS_GET_PARENT of the child's pid ns: %s",
-			 parent < 0		    ? strerrorname_np(-parent)
-			 : ns_id_equal(&got, &mine) ? "our pid ns"
-						    : "another ns");
+		TRY(c, ns_id_of_fd(parent, &o->got), "fstat");
+	o->err = parent < 0 ? -parent : 0;
+	return 0;
 }
 
+static enum obs judge_get_parent(struct judge *j, const struct parent *o)
+{
+	bool ours = !o->err && ns_id_equal(&o->got, &o->mine);
+
+	judge_kv(j, "NS_GET_PARENT", "%s",
+		 o->err ? strerrorname_np(o->err) : "an fd");
+	return judge_holds(j, ours, "NS_GET_PARENT of the child's pid ns: %s",
+			   o->err ? strerrorname_np(o->err)
+			   : ours ? "our pid ns"
+				  : "another ns");
+}
+CHECK(ioctl_get_parent, struct parent, observe_get_parent, judge_get_parent);
+
+struct owner_uid {
+	uid_t uid; /* NS_GET_OWNER_UID of the child's user ns */
+};
+
 /* A child of uid 100000 makes (or not) a user ns; we query from outside. */
-static enum obs ioctl_owner_uid(struct ctx *c)
+static int observe_owner_uid(struct ctx *c, struct owner_uid *o)
 {
 	_cleanup_chan_ struct chan ready = CHAN_INIT, hold = CHAN_INIT;
 	_cleanup_reap_ pid_t pid = -1;
 	_cleanup_close_ int fd = -1;
-	uid_t uid = 0;
 	int err = 0;
 
 	TRY(c, chan_open(&ready), "pipe");
@@ -218,11 +277,18 @@ static enum obs ioctl_owner_uid(struct ctx *c)
 	TRY(c, chan_recv_int(&ready, &err), "wait for the child");
 	TRY(c, err, "setresuid and unshare in the child");
 	fd = TRY(c, ns_open(pid, NS_USER), "open its user ns");
-	TRY(c, ns_get_owner_uid(fd, &uid), "NS_GET_OWNER_UID");
-	ctx_kv(c, "NS_GET_OWNER_UID", "%u", uid);
-	return ctx_holds(c, uid == UNPRIV_ID,
-			 "owner of the user ns of uid %u: %u", UNPRIV_ID, uid);
+	TRY(c, ns_get_owner_uid(fd, &o->uid), "NS_GET_OWNER_UID");
+	return 0;
 }
+
+static enum obs judge_owner_uid(struct judge *j, const struct owner_uid *o)
+{
+	judge_kv(j, "NS_GET_OWNER_UID", "%u", o->uid);
+	return judge_holds(j, o->uid == UNPRIV_ID,
+			   "owner of the user ns of uid %u: %u", UNPRIV_ID,
+			   o->uid);
+}
+CHECK(ioctl_owner_uid, struct owner_uid, observe_owner_uid, judge_owner_uid);
 
 #define NEW_SCENARIO(t_, bit_, run_)                                           \
 	{                                                                      \
@@ -236,7 +302,7 @@ static enum obs ioctl_owner_uid(struct ctx *c)
 			"other type",                                          \
 		.expect = "differing inodes: " t_,                             \
 		.req = { .root = true, .ns = NS_BIT(bit_) },                   \
-		.tags = { "ns", "identity" }, .run = run_                      \
+		.tags = { "ns", "identity" }, .check = &run_                   \
 	}
 
 #define USER_REQ                                                               \
@@ -253,7 +319,7 @@ static const struct scenario ns_identity[] = {
 	  .expect = "every requested type differs",
 	  .req = { .root = true },
 	  .tags = { "ns", "identity", "core" },
-	  .run = inodes_differ },
+	  .check = &inodes_differ },
 	NEW_SCENARIO("cgroup", NS_CGROUP, new_cgroup),
 	NEW_SCENARIO("ipc", NS_IPC, new_ipc),
 	NEW_SCENARIO("mnt", NS_MNT, new_mnt),
@@ -270,7 +336,7 @@ static const struct scenario ns_identity[] = {
 	  .expect = "equal for every type",
 	  .req = { .root = true },
 	  .tags = { "ns", "identity", "setns", "core" },
-	  .run = setns_gives_target },
+	  .check = &setns_gives_target },
 	{ .id = "ns/setns-wrong-type-einval",
 	  .title = "setns() with an fd of the wrong type fails",
 	  .property = "setns() with a net namespace fd and nstype "
@@ -278,7 +344,7 @@ static const struct scenario ns_identity[] = {
 	  .expect = "EINVAL",
 	  .req = { .root = true, .ns = NS_BIT(NS_NET) | NS_BIT(NS_UTS) },
 	  .tags = { "ns", "setns" },
-	  .run = setns_wrong_type },
+	  .check = &setns_wrong_type },
 	{ .id = "ns/ioctl-get-userns",
 	  .title = "NS_GET_USERNS returns the owning user namespace",
 	  .property = "for a uts namespace created together with a new user "
@@ -286,7 +352,7 @@ static const struct scenario ns_identity[] = {
 	  .expect = "the child's user ns",
 	  .req = USER_REQ,
 	  .tags = { "ns", "identity", "ioctl" },
-	  .run = ioctl_get_userns },
+	  .check = &ioctl_get_userns },
 	{ .id = "ns/ioctl-get-parent",
 	  .title = "NS_GET_PARENT returns the parent PID namespace",
 	  .property = "NS_GET_PARENT on a child's new pid namespace returns "
@@ -294,7 +360,7 @@ static const struct scenario ns_identity[] = {
 	  .expect = "our pid ns",
 	  .req = { .root = true, .ns = NS_BIT(NS_PID) },
 	  .tags = { "ns", "identity", "ioctl" },
-	  .run = ioctl_get_parent },
+	  .check = &ioctl_get_parent },
 	{ .id = "ns/ioctl-owner-uid",
 	  .title = "NS_GET_OWNER_UID returns the creator's uid",
 	  .property = "a user namespace created by uid 100000 answers "
@@ -302,7 +368,7 @@ static const struct scenario ns_identity[] = {
 	  .expect = "100000",
 	  .req = USER_REQ,
 	  .tags = { "ns", "identity", "ioctl" },
-	  .run = ioctl_owner_uid },
+	  .check = &ioctl_owner_uid },
 };
 
 BOXCHECK_AREA(ns_identity, ns_identity);

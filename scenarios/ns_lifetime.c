@@ -76,7 +76,7 @@ static enum obs kept_alive(struct ctx *c, enum holder_kind kind)
 	chan_close(&hold);
 	TRY(c, wait_status(TAKE_PID(pid), NULL), "reap the child");
 	/* 4. Reach the namespace through what is left. */
-	TRY(c, run_in_child(0, join_and_read, &r, &s, sizeof(s), NULL),
+	TRY(c, legacy_run_in_child(0, join_and_read, &r, &s, sizeof(s), NULL),
 	    "run the joiner");
 	if (c->isolate && kind == HOLD_BIND)
 		TRY(c, ns_bind_release(KEPT_FILE), "release the bind mount");

@@ -11,18 +11,6 @@ struct pipes {
 	struct chan go;	   /* parent -> child: maps written */
 };
 
-static _Noreturn void run_body(struct pipes *p, child_fn fn, void *arg,
-			       size_t len)
-{
-	char buf[len > 0 ? len : 1];
-	int r;
-
-	memset(buf, 0, sizeof(buf));
-	r = fn(arg, buf, len);
-	chan_send(&p->res, buf, len);
-	_exit(r);
-}
-
 /* In the new namespaces: report ready, wait for the maps if any. */
 static void child_sync(struct pipes *p, bool maps, int err)
 {
@@ -39,7 +27,10 @@ static void child_sync(struct pipes *p, bool maps, int err)
 		_exit(127);
 }
 
-/* NS_VIA_UNSHARE: the launcher unshares, the body runs in its child. */
+/*
+ * NS_VIA_UNSHARE: the launcher unshares, the body runs in its child. The
+ * launcher ends as its child did, signal included.
+ */
 static _Noreturn void launcher(const struct nsrun *r, struct pipes *p,
 			       bool maps, child_fn fn, void *arg, size_t len)
 {
@@ -49,10 +40,14 @@ static _Noreturn void launcher(const struct nsrun *r, struct pipes *p,
 	child_sync(p, maps, unshare(r->flags) < 0 ? neg_errno() : 0);
 	pid = fork();
 	if (pid == 0)
-		run_body(p, fn, arg, len);
+		child_report_exit(p->res.wr, fn, arg, len);
 	chan_close(&p->res);
 	if (pid < 0 || wait_status(pid, &st) < 0)
 		_exit(125);
+	if (WIFSIGNALED(st)) {
+		signal(WTERMSIG(st), SIG_DFL);
+		raise(WTERMSIG(st));
+	}
 	_exit(exit_code_of(st));
 }
 
@@ -70,19 +65,42 @@ static pid_t start(const struct nsrun *r, struct pipes *p, bool maps,
 	pid = ns_spawn(r->via, r->flags);
 	if (pid == 0) {
 		child_sync(p, maps, 0);
-		run_body(p, fn, arg, len);
+		child_report_exit(p->res.wr, fn, arg, len);
 	}
 	return pid;
 }
 
-int nsrun(const struct nsrun *r, child_fn fn, void *arg, void *out, size_t len,
-	  int *status)
+/* 1. The child (or launcher) is in its namespaces; 2. its maps written. */
+static int release(const struct nsrun *r, struct pipes *p, pid_t pid, bool maps,
+		   struct child_res *res)
+{
+	int err = 0, ret = chan_recv_int(&p->ready, &err);
+
+	if (ret < 0)
+		return res->err = ret;
+	if (err < 0) {
+		snprintf(res->step, sizeof(res->step), "unshare");
+		return res->err = err;
+	}
+	if (!maps)
+		return 0;
+	ret = userns_write_maps(pid, r->uid, r->gid, r->deny_setgroups);
+	if (ret < 0) {
+		snprintf(res->step, sizeof(res->step), "write the id maps");
+		return res->err = ret;
+	}
+	return chan_send(&p->go, "g", 1);
+}
+
+int nsrun_raw(const struct nsrun *r, child_fn fn, void *arg, void *out,
+	      size_t len, struct child_res *res)
 {
 	struct pipes p = { CHAN_INIT, CHAN_INIT, CHAN_INIT };
 	bool maps = (r->flags & CLONE_NEWUSER) && (r->uid || r->gid);
 	_cleanup_reap_ pid_t pid = -1;
-	int err = 0, ret;
+	int ret;
 
+	*res = (struct child_res){ .status = -1 };
 	memset(out, 0, len);
 	if ((ret = chan_open(&p.res)) < 0 || (ret = chan_open(&p.ready)) < 0 ||
 	    (ret = chan_open(&p.go)) < 0)
@@ -95,27 +113,38 @@ int nsrun(const struct nsrun *r, child_fn fn, void *arg, void *out, size_t len,
 	closep(&p.res.wr);
 	closep(&p.ready.wr);
 	p.res.wr = p.ready.wr = -1;
-	/* 1. The child (or launcher) is in its namespaces, or failed. */
-	ret = chan_recv_int(&p.ready, &err);
-	if (ret == 0 && err < 0)
-		ret = err;
-	/* 2. Write its maps from here, then let it go. */
-	if (ret == 0 && maps)
-		ret = userns_write_maps(pid, r->uid, r->gid, r->deny_setgroups);
-	if (ret == 0 && maps)
-		ret = chan_send(&p.go, "g", 1);
+	ret = release(r, &p, pid, maps, res);
 	if (ret < 0)
 		goto out;
-	/* 3. Its output, then its status. */
+	/* 3. Its report, then its status. */
 	chan_close(&p.go);
-	ret = chan_recv(&p.res, out, len);
-	int w = wait_status(TAKE_PID(pid), status);
-	ret = ret < 0 ? ret : w;
+	ret = child_report_read(p.res.rd, out, len, res);
+	int w = wait_status(TAKE_PID(pid), &res->status);
+	if (w < 0)
+		ret = w;
+	else if (ret == 0 &&
+		 (WIFSIGNALED(res->status) || exit_code_of(res->status)))
+		ret = -ECHILD;
 out:
+	if (ret < 0 && ret != -ECHILD)
+		res->err = res->err ?: ret;
+	if (ret < 0)
+		memset(out, 0, len); /* nothing of a failed child is kept */
 	chan_close(&p.res);
 	chan_close(&p.ready);
 	chan_close(&p.go);
 	return ret;
+}
+
+int nsrun(struct ctx *c, const char *what, const struct nsrun *r, child_fn fn,
+	  void *arg, void *out, size_t len)
+{
+	struct child_res res;
+	int ret = nsrun_raw(r, fn, arg, out, len, &res);
+
+	if (ret < 0 && ret != -ECHILD && res.step[0])
+		ret = -ECHILD; /* a named step: describe it */
+	return child_res_check(c, what, ret, &res);
 }
 
 int holder_start(struct holder *h, unsigned long flags)
@@ -175,4 +204,16 @@ int run_cmd(const char *const argv[])
 	if (wait_status(pid, &st) < 0)
 		return neg_errno();
 	return exit_code_of(st);
+}
+
+/* TRANSITIONAL: legacy.h */
+int legacy_nsrun(const struct nsrun *r, child_fn fn, void *arg, void *out,
+		 size_t len, int *status)
+{
+	struct child_res res;
+	int ret = nsrun_raw(r, fn, arg, out, len, &res);
+
+	if (status)
+		*status = res.status;
+	return ret == -ECHILD && res.status >= 0 ? 0 : ret;
 }

@@ -22,13 +22,20 @@ struct nsrun {
 };
 
 /*
- * Like run_in_child(): fn runs in a child in the new namespaces, fills out
- * and returns its exit code; *status is the wait status. With
- * NS_VIA_UNSHARE a launcher process unshares and forks, so the caller never
- * changes. -ENOSYS: the entry point is missing (clone3).
+ * Like child_run(): fn runs in a child in the new namespaces and reports an
+ * observation into out (see child_fn). With NS_VIA_UNSHARE a launcher
+ * process unshares and forks, so the caller never changes. -ENOSYS: the
+ * entry point is missing (clone3); -ECHILD: *res says how the child failed.
  */
-int nsrun(const struct nsrun *r, child_fn fn, void *arg, void *out, size_t len,
-	  int *status);
+int nsrun_raw(const struct nsrun *r, child_fn fn, void *arg, void *out,
+	      size_t len, struct child_res *res);
+/* From an observe function: 0, or ctx_error() naming `what`. */
+int nsrun(struct ctx *c, const char *what, const struct nsrun *r, child_fn fn,
+	  void *arg, void *out, size_t len);
+
+/* TRANSITIONAL: legacy.h */
+int legacy_nsrun(const struct nsrun *r, child_fn fn, void *arg, void *out,
+		 size_t len, int *status);
 
 /* A child that blocks until the holder closes `hold`: keeps its ns alive. */
 struct holder {

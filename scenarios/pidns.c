@@ -24,7 +24,7 @@ static enum obs init_is_pid1(struct ctx *c)
 {
 	struct pids p;
 
-	TRY(c, run_in_child(PIDNS(c), report_pids, NULL, &p, sizeof(p), NULL),
+	TRY(c, legacy_run_in_child(PIDNS(c), report_pids, NULL, &p, sizeof(p), NULL),
 	    "fork the child");
 	ctx_kv(c, "getpid", "%d", p.pid);
 	ctx_kv(c, "getppid", "%d", p.ppid);
@@ -38,7 +38,7 @@ static enum obs session_is_1(struct ctx *c)
 	struct pids p;
 
 	TRY(c,
-	    run_in_child(PIDNS(c), report_pids, "setsid", &p, sizeof(p), NULL),
+	    legacy_run_in_child(PIDNS(c), report_pids, "setsid", &p, sizeof(p), NULL),
 	    "fork the child");
 	if (p.err)
 		return ctx_error(c, -p.err, "setsid in the child");
@@ -102,7 +102,7 @@ static enum obs proc_lists_only_ns(struct ctx *c)
 	struct pids p;
 
 	TRY(c,
-	    run_in_child(PIDNS(c) | CLONE_NEWNS, count_proc, NULL, &p,
+	    legacy_run_in_child(PIDNS(c) | CLONE_NEWNS, count_proc, NULL, &p,
 			 sizeof(p), NULL),
 	    "fork the child");
 	if (p.err)
@@ -151,7 +151,7 @@ static int nest_down(void *arg, void *out, size_t len)
 	int st;
 
 	if (next.left-- > 0) {
-		if (run_in_child(next.flags, nest_down, &next, out, len, &st) <
+		if (legacy_run_in_child(next.flags, nest_down, &next, out, len, &st) <
 		    0)
 			return 3;
 		return exit_code_of(st);
@@ -176,7 +176,7 @@ static enum obs nesting_to_max(struct ctx *c)
 
 	if (base < 1)
 		return ctx_error(c, 0, "no NSpid line in /proc/self/status");
-	TRY(c, run_in_child(0, nest_down, &n, &o, sizeof(o), &st),
+	TRY(c, legacy_run_in_child(0, nest_down, &n, &o, sizeof(o), &st),
 	    "nest the children");
 	if (exit_code_of(st) != 0)
 		return ctx_error(c, 0, "a level failed (exit %d)",
@@ -204,7 +204,7 @@ static int unshare_then_fork(void *arg, void *out, size_t len)
 	if (*(bool *)arg && unshare(CLONE_NEWPID) < 0)
 		return p->err = errno, 1;
 	p->seen = getpid();
-	if (run_in_child(0, report_pids, NULL, &g, sizeof(g), NULL) < 0)
+	if (legacy_run_in_child(0, report_pids, NULL, &g, sizeof(g), NULL) < 0)
 		return 2;
 	p->n = g.pid;
 	return 0;
@@ -215,7 +215,7 @@ static enum obs unshare_moves_children(struct ctx *c)
 	struct pids p;
 
 	TRY(c,
-	    run_in_child(0, unshare_then_fork, &c->isolate, &p, sizeof(p),
+	    legacy_run_in_child(0, unshare_then_fork, &c->isolate, &p, sizeof(p),
 			 NULL),
 	    "fork the child");
 	if (p.err)

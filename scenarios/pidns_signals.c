@@ -27,7 +27,7 @@ static int signal_parent(void *arg, void *out, size_t len)
 static enum obs init_ignores(struct ctx *c, int sig)
 {
 	int survived = 0, st = 0;
-	int r = run_in_child(PIDNS(c), signal_parent, &sig, &survived,
+	int r = legacy_run_in_child(PIDNS(c), signal_parent, &sig, &survived,
 			     sizeof(survived), &st);
 
 	/* EPIPE: it died before reporting, which is an observation. */
@@ -131,7 +131,7 @@ static enum obs orphans_reaped_by_init(struct ctx *c)
 {
 	struct pids p;
 
-	TRY(c, run_in_child(PIDNS(c), make_orphan, NULL, &p, sizeof(p), NULL),
+	TRY(c, legacy_run_in_child(PIDNS(c), make_orphan, NULL, &p, sizeof(p), NULL),
 	    "fork the child");
 	ctx_kv(c, "orphan's parent", "%d", p.ppid);
 	ctx_kv(c, "init", "%d", p.pid);
@@ -155,7 +155,7 @@ static enum obs cannot_signal_outside(struct ctx *c)
 	int err;
 
 	TRY(c,
-	    run_in_child(PIDNS(c), signal_outside, &me, &err, sizeof(err),
+	    legacy_run_in_child(PIDNS(c), signal_outside, &me, &err, sizeof(err),
 			 NULL),
 	    "fork the child");
 	ctx_kv(c, "kill(parent, 0)", "%s", err ? strerrorname_np(err) : "ok");

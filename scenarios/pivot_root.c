@@ -54,7 +54,7 @@ static enum obs needs_mount_point(struct ctx *c)
 	int err = 0, st;
 
 	TRY(c, setup(c, &s), "make the new root");
-	TRY(c, run_in_child(CLONE_NEWNS, try_pivot, &s, &err, sizeof(err), &st),
+	TRY(c, legacy_run_in_child(CLONE_NEWNS, try_pivot, &s, &err, sizeof(err), &st),
 	    "fork the child");
 	if (exit_code_of(st) != 0)
 		return ctx_error(c, 0,
@@ -95,7 +95,7 @@ static enum obs run_look(struct ctx *c, struct setup *s, struct after *a)
 
 	TRY(c, setup(c, s), "make the new root and the marker");
 	TRY(c,
-	    run_in_child(CLONE_NEWNS, pivot_then_look, s, a, sizeof(*a), &st),
+	    legacy_run_in_child(CLONE_NEWNS, pivot_then_look, s, a, sizeof(*a), &st),
 	    "fork the child");
 	if (exit_code_of(st) != 0)
 		return ctx_error(c, 0, "%s failed in the child",
@@ -147,7 +147,7 @@ static enum obs root_and_cwd(struct ctx *c)
 	int st;
 
 	TRY(c, setup(c, &s), "make the new root");
-	TRY(c, run_in_child(CLONE_NEWNS, where_am_i, &s, &a, sizeof(a), &st),
+	TRY(c, legacy_run_in_child(CLONE_NEWNS, where_am_i, &s, &a, sizeof(a), &st),
 	    "fork the child");
 	if (exit_code_of(st) != 0)
 		return ctx_error(c, 0, "pivot_root failed in the child");

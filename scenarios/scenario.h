@@ -58,6 +58,12 @@ struct requirements {
 	const char *cmds[4];	 /* external commands in PATH */
 };
 
+/*
+ * What the observing half of a scenario sees: which run this is, where to
+ * work, and the evidence sink. Only the action (a clone flag, a limit
+ * write, a mount) may depend on `isolate`; the judgement cannot, because
+ * the judge is never given a ctx.
+ */
 struct ctx {
 	bool isolate;		     /* false in the control run */
 	const char *tmpdir;	     /* this run's own directory, our cwd */
@@ -67,6 +73,44 @@ struct ctx {
 	struct outcome *out;
 };
 
+/* What the judging half sees: the evidence sink, nothing of the run. */
+struct judge {
+	struct outcome *out;
+};
+
+/*
+ * A check is two functions with an observation struct between them:
+ *
+ *   int observe(struct ctx *c, struct T *o)
+ *	acts (the isolating step only when c->isolate) and records in *o
+ *	what it saw. Returns 0 once *o holds an observation, otherwise what
+ *	ctx_skip() or ctx_error() returned (TRY and run_in_child do that).
+ *   enum obs judge(struct judge *j, const struct T *o)
+ *	the property, as a predicate of *o alone: the same call in both
+ *	runs, so a broken observation shows up as "does not discriminate".
+ *
+ * *o starts zeroed. Record raw facts in it, never the run's own request:
+ * the expected value is a constant of the scenario (tests/lint-truth.sh).
+ * CHECK(name, T, observe, judge) defines `name` with type-safe wrappers.
+ */
+struct check {
+	int (*observe)(struct ctx *c, void *obs);
+	enum obs (*judge)(struct judge *j, const void *obs);
+	size_t obs_size;
+};
+
+#define CHECK(name_, type_, observe_, judge_)                                  \
+	static int name_##_observe(struct ctx *c, void *o)                     \
+	{                                                                      \
+		return observe_(c, (type_ *)o);                                \
+	}                                                                      \
+	static enum obs name_##_judge(struct judge *j, const void *o)          \
+	{                                                                      \
+		return judge_(j, (const type_ *)o);                            \
+	}                                                                      \
+	static const struct check name_ = { name_##_observe, name_##_judge,    \
+					    sizeof(type_) }
+
 struct scenario {
 	const char *id; /* "area/name" */
 	const char *title;
@@ -75,7 +119,8 @@ struct scenario {
 	struct requirements req;
 	const char *tags[6];
 	unsigned timeout_s; /* 0: the runner's default */
-	enum obs (*run)(struct ctx *c);
+	const struct check *check;
+	enum obs (*run)(struct ctx *c); /* TRANSITIONAL: legacy.h */
 };
 
 struct area {
@@ -88,18 +133,17 @@ struct area {
 #define BOXCHECK_AREA(name_, table_)                                           \
 	const struct area area_##name_ = { #name_, table_, ARRAY_SIZE(table_) }
 
-/* Report the observation: the property holds or is absent. */
-enum obs ctx_holds(struct ctx *c, bool holds, const char *fmt, ...)
-	_printf_(3, 4);
+/* ---- observe: evidence, skips and errors ---------------------------- */
+
 /* A missing feature found only at run time: say which. */
-enum obs ctx_skip(struct ctx *c, const char *fmt, ...) _printf_(2, 3);
+int ctx_skip(struct ctx *c, const char *fmt, ...) _printf_(2, 3);
 /* Setup broke: err is -errno (or 0), fmt says what was being done. */
-enum obs ctx_error(struct ctx *c, int err, const char *fmt, ...) _printf_(3, 4);
+int ctx_error(struct ctx *c, int err, const char *fmt, ...) _printf_(3, 4);
 /* Evidence: a key and its observed value. */
 void ctx_kv(struct ctx *c, const char *key, const char *fmt, ...)
 	_printf_(3, 4);
 
-/* Return from a run function with an error if a call failed. */
+/* Return from an observe function with an error if a call failed. */
 #define TRY(c, expr, what)                                                     \
 	({                                                                     \
 		long _r = (expr);                                              \
@@ -109,12 +153,68 @@ void ctx_kv(struct ctx *c, const char *key, const char *fmt, ...)
 	})
 
 /*
- * Run fn in a child made with clone flags (0: a plain fork). fn fills out
- * (len bytes, zeroed first) and returns the child's exit code. The parent
- * gets out back and the wait status. 0 or -errno.
+ * Return from an observe function when a call that reports for itself
+ * (run_in_child, nsrun, a helper that calls ctx_skip or ctx_error) did not
+ * observe: it returns 0 or what ctx_skip()/ctx_error() returned.
+ */
+#define TRY_OBS(expr)                                                          \
+	do {                                                                   \
+		int _o = (expr);                                               \
+		if (_o)                                                        \
+			return _o;                                             \
+	} while (0)
+
+/* ---- judge: the verdict of one run ---------------------------------- */
+
+/* The property holds in this observation, or is absent. */
+enum obs judge_holds(struct judge *j, bool holds, const char *fmt, ...)
+	_printf_(3, 4);
+/* The observation does not decide (a fact missing): an error, never absent. */
+enum obs judge_unknown(struct judge *j, const char *fmt, ...) _printf_(2, 3);
+void judge_kv(struct judge *j, const char *key, const char *fmt, ...)
+	_printf_(3, 4);
+
+/* ---- children ------------------------------------------------------- */
+
+/*
+ * A child's function fills out (len bytes, zeroed first) and returns 0 once
+ * it holds an observation. Anything else is a failure: return
+ * child_fail("the step", -errno) to name it. A failed child, one that dies
+ * or exits before reporting, or a short report is an error to the caller,
+ * never an observation: a zeroed buffer must never read as a fact.
  */
 typedef int (*child_fn)(void *arg, void *out, size_t len);
-int run_in_child(unsigned long flags, child_fn fn, void *arg, void *out,
-		 size_t len, int *status);
+int child_fail(const char *step, int err);
+
+/* How a child ended when it did not report an observation. */
+struct child_res {
+	int err;	/* the child's own error, or -errno of the machinery */
+	char step[120]; /* the failing step the child named, or "" */
+	int status;	/* wait status, -1 if not reaped */
+	bool reported;	/* a whole report arrived */
+};
+/* One line: "lo_up: Operation not permitted", "killed by SIGSEGV". */
+void child_res_describe(const struct child_res *r, char *buf, size_t len);
+
+/*
+ * Run fn in a child made with clone flags (0: a plain fork). 0 when the
+ * child reported an observation into out and exited 0; otherwise -errno
+ * (-ECHILD when the child failed) with *res saying how. For use inside
+ * children too, where there is no ctx.
+ */
+int child_run(unsigned long flags, child_fn fn, void *arg, void *out,
+	      size_t len, struct child_res *res);
+/* The same from an observe function: 0, or ctx_error() naming `what`. */
+int run_in_child(struct ctx *c, const char *what, unsigned long flags,
+		 child_fn fn, void *arg, void *out, size_t len);
+/* For nsrun() and other launchers: the child side of the report. */
+_Noreturn void child_report_exit(int wr, child_fn fn, void *arg, size_t len);
+/* The parent side: read the report and payload from rd into res and out. */
+int child_report_read(int rd, void *out, size_t len, struct child_res *res);
+/* After the wait: 0 if everything reported, else ctx_error() naming what. */
+int child_res_check(struct ctx *c, const char *what, int r,
+		    const struct child_res *res);
+
+#include "legacy.h"
 
 #endif

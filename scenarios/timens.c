@@ -81,7 +81,7 @@ static int unshare_and_fork(void *arg, void *out, size_t len)
 	/* 3. The child is the namespace's first process. */
 	o->t0 = read_clock(s->clock, s->via);
 	o->rt0 = read_clock(CLOCK_REALTIME, s->via);
-	if (run_in_child(0, child_reads, arg, v, sizeof(v), NULL) < 0)
+	if (legacy_run_in_child(0, child_reads, arg, v, sizeof(v), NULL) < 0)
 		return 2;
 	o->t1 = read_clock(s->clock, s->via);
 	o->rt1 = read_clock(CLOCK_REALTIME, s->via);
@@ -102,7 +102,7 @@ static int sample(struct ctx *c, struct time_spec *s, struct samples *o,
 
 	s->iso = c->isolate;
 	*w0 = read_clock(s->clock, s->via);
-	r = run_in_child(0, unshare_and_fork, s, o, sizeof(*o), NULL);
+	r = legacy_run_in_child(0, unshare_and_fork, s, o, sizeof(*o), NULL);
 	*w1 = read_clock(s->clock, s->via);
 	if (r == 0 && o->err < 0)
 		r = o->err;

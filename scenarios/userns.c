@@ -85,7 +85,7 @@ static enum obs unmapped_is_overflow(struct ctx *c)
 	uint32_t over = userns_overflow_uid();
 	struct ids o;
 
-	TRY(c, nsrun(&r, stat_root, NULL, &o, sizeof(o), NULL),
+	TRY(c, legacy_nsrun(&r, stat_root, NULL, &o, sizeof(o), NULL),
 	    "run the child");
 	if (o.err)
 		return ctx_error(c, -o.err, "stat /");
@@ -134,7 +134,7 @@ static enum obs caps_no_host_file(struct ctx *c)
 	TRY(c, mkdir("pub", 0755), "mkdir pub");
 	TRY(c, write_text_creat("pub/secret", "host secret\n"), "write secret");
 	TRY(c, chmod("pub/secret", 0600), "chmod secret");
-	TRY(c, nsrun(&r, open_secret, NULL, &o, sizeof(o), NULL),
+	TRY(c, legacy_nsrun(&r, open_secret, NULL, &o, sizeof(o), NULL),
 	    "run the child");
 	ctx_kv(c, "CapEff", "%s", o.caps);
 	ctx_kv(c, "open", "%s", o.err ? strerrorname_np(o.err) : "ok");
@@ -163,7 +163,7 @@ static enum obs caps_no_outer_uts(struct ctx *c)
 	struct ids o;
 
 	TRY(c,
-	    run_in_child(CLONE_NEWUTS, set_outer_hostname, &c->isolate, &o,
+	    legacy_run_in_child(CLONE_NEWUTS, set_outer_hostname, &c->isolate, &o,
 			 sizeof(o), NULL),
 	    "run the child");
 	ctx_kv(c, "CapEff", "%s", o.caps);
@@ -196,7 +196,7 @@ static enum obs setgroups_deny(struct ctx *c)
 	/* The control: a user namespace too, with setgroups left "allow". */
 	r.flags = CLONE_NEWUSER;
 	r.deny_setgroups = c->isolate;
-	TRY(c, nsrun(&r, try_setgroups, NULL, &o, sizeof(o), NULL),
+	TRY(c, legacy_nsrun(&r, try_setgroups, NULL, &o, sizeof(o), NULL),
 	    "run the child");
 	ctx_kv(c, "setgroups file", "%s", o.caps);
 	ctx_kv(c, "setgroups()", "%s", o.err ? strerrorname_np(o.err) : "ok");
@@ -240,7 +240,7 @@ static enum obs unpriv_gid_map_needs_deny(struct ctx *c)
 	struct ids o;
 	int st;
 
-	TRY(c, run_in_child(0, unpriv_gid_map, &c->isolate, &o, sizeof(o), &st),
+	TRY(c, legacy_run_in_child(0, unpriv_gid_map, &c->isolate, &o, sizeof(o), &st),
 	    "run the unprivileged parent");
 	if (exit_code_of(st))
 		return ctx_error(c, 0, "unprivileged parent failed (exit %d)",

@@ -105,7 +105,7 @@ static enum obs setns_non_ancestor(struct ctx *c)
 		_exit(read(hold.rd, &x, 1) < 0);
 	}
 	fd = TRY(c, ns_open(b, NS_USER), "open B's user ns");
-	TRY(c, nsrun(&r, join_userns, &fd, &err, sizeof(err), NULL),
+	TRY(c, legacy_nsrun(&r, join_userns, &fd, &err, sizeof(err), NULL),
 	    "run the child");
 	ctx_kv(c, "setns(B)", "%s", err ? strerrorname_np(err) : "ok");
 	return ctx_holds(c, err == EPERM, "setns into a sibling user ns: %s",
@@ -157,7 +157,7 @@ static enum obs many_extents(struct ctx *c)
 		    "chown file");
 	}
 	r.flags = c->isolate ? CLONE_NEWUSER : 0;
-	TRY(c, nsrun(&r, stat_extents, &m, &o, sizeof(o), NULL),
+	TRY(c, legacy_nsrun(&r, stat_extents, &m, &o, sizeof(o), NULL),
 	    "run the child");
 	ctx_kv(c, "extents", "%d", EXTENTS);
 	ctx_kv(c, "files owned by their inside id", "%u", o.n_ok);

@@ -40,7 +40,7 @@ static enum obs uts_invisible(struct ctx *c, const struct uts_op *op)
 	TRY(c, unshare(CLONE_NEWUTS) < 0 ? neg_errno() : 0,
 	    "make the stand-in outer UTS namespace");
 	TRY(c,
-	    run_in_child(c->isolate ? CLONE_NEWUTS : 0, set_uts, (void *)op,
+	    legacy_run_in_child(c->isolate ? CLONE_NEWUTS : 0, set_uts, (void *)op,
 			 NULL, 0, &st),
 	    "run the child");
 	if (exit_code_of(st))
@@ -150,7 +150,7 @@ static enum obs ipc_invisible(struct ctx *c, const struct ipc_kind *k)
 	TRY(c, unshare(CLONE_NEWIPC) < 0 ? neg_errno() : 0,
 	    "make the stand-in outer IPC namespace");
 	TRY(c,
-	    run_in_child(c->isolate ? CLONE_NEWIPC : 0, ipc_child, (void *)k,
+	    legacy_run_in_child(c->isolate ? CLONE_NEWIPC : 0, ipc_child, (void *)k,
 			 &err, sizeof(err), NULL),
 	    "run the child");
 	if (err < 0)

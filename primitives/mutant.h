@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mutant.h - built-in mutants: deliberately broken builds that prove every
+ * check can fail (make check-mutants).
+ *
+ * A build with -DBOXCHECK_MUTANTS (build/mutant/boxcheck) reads
+ * BOXCHECK_MUTANT=NAME once; mutant_on(M_X) is then true for that one
+ * mutant, and records that the mutation was reached in a page shared with
+ * every process forked after mutant_arm(), so a worker learns whether its
+ * scenario (or a child of it) went through the broken code. In a normal
+ * build mutant_on() is the constant false and the code around it vanishes.
+ */
+#ifndef BOXCHECK_MUTANT_H
+#define BOXCHECK_MUTANT_H
+
+#include <stdbool.h>
+
+enum mutant {
+	M_NONE,
+	M_NO_ISOLATE, /* runner: the isolated run is run as a control */
+	M__COUNT,
+};
+
+struct mutant_info {
+	const char *name;
+	const char *does; /* one line for the README and the check's table */
+};
+extern const struct mutant_info mutant_table[M__COUNT];
+
+#ifdef BOXCHECK_MUTANTS
+bool mutant_on(enum mutant m);
+/* A fresh "reached" flag for this process and the ones it forks. */
+void mutant_arm(void);
+/* Was the active mutant reached since mutant_arm()? */
+bool mutant_reached(void);
+/* The active mutant's name, or NULL. */
+const char *mutant_active(void);
+#else
+static inline bool mutant_on(enum mutant m)
+{
+	(void)m;
+	return false;
+}
+static inline void mutant_arm(void)
+{
+}
+static inline bool mutant_reached(void)
+{
+	return false;
+}
+static inline const char *mutant_active(void)
+{
+	return (const char *)0;
+}
+#endif
+
+#endif
