@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* boxcheck: the command line. One table of subcommands. */
 #include "cli.h"
+#include "../primitives/mutant.h"
 
 #include <libgen.h>
 #include <stdarg.h>
@@ -138,9 +139,24 @@ static void survive_sigpipe(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* A mutant build (make mutant) lists its mutants; see primitives/mutant.h. */
+static int mutants(void)
+{
+	for (int m = 1; m < M__COUNT; m++)
+		printf("%s\t%s\n", mutant_table[m].name, mutant_table[m].does);
+	return EXIT_OK;
+}
+
 int boxcheck_main(int argc, char **argv)
 {
 	survive_sigpipe();
+	if (!mutant_env_ok())
+		return usage_error("BOXCHECK_MUTANT: no mutant '%s' in this "
+				   "build",
+				   getenv("BOXCHECK_MUTANT"));
+	if (argc >= 2 && strcmp(argv[1], "mutants") == 0 && mutant_env_ok() &&
+	    BOXCHECK_MUTANT_BUILD)
+		return mutants();
 	if (argc < 2)
 		return usage(stderr), EXIT_USAGE;
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -9,6 +9,12 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_NONE] = { "none", "no mutation" },
 	[M_NO_ISOLATE] = { "no-isolate",
 			   "the isolated run skips its isolating action" },
+	/* namespaces: ns_*, pidns, cgroupns, timens, mntns, mounts */
+	[M_NS_DIFFER] = { "ns-differ",
+			  "ns_differ() says every namespace type differs" },
+	/* namespaces: user, uts, ipc, net */
+	/* rootfs: overlay, chroot, pivot_root, minrootfs */
+	/* cgroups */
 };
 
 #ifdef BOXCHECK_MUTANTS
@@ -48,6 +54,13 @@ void mutant_arm(void)
 bool mutant_reached(void)
 {
 	return reached && *reached;
+}
+
+bool mutant_env_ok(void)
+{
+	const char *name = getenv("BOXCHECK_MUTANT");
+
+	return !name || !*name || read_active() != M_NONE;
 }
 
 const char *mutant_active(void)

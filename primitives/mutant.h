@@ -18,6 +18,11 @@
 enum mutant {
 	M_NONE,
 	M_NO_ISOLATE, /* runner: the isolated run is run as a control */
+	/* namespaces: ns_*, pidns, cgroupns, timens, mntns, mounts */
+	M_NS_DIFFER, /* ns_differ(): every type asked about differs */
+	/* namespaces: user, uts, ipc, net */
+	/* rootfs: overlay, chroot, pivot_root, minrootfs */
+	/* cgroups */
 	M__COUNT,
 };
 
@@ -28,6 +33,7 @@ struct mutant_info {
 extern const struct mutant_info mutant_table[M__COUNT];
 
 #ifdef BOXCHECK_MUTANTS
+#define BOXCHECK_MUTANT_BUILD 1
 bool mutant_on(enum mutant m);
 /* A fresh "reached" flag for this process and the ones it forks. */
 void mutant_arm(void);
@@ -35,7 +41,10 @@ void mutant_arm(void);
 bool mutant_reached(void);
 /* The active mutant's name, or NULL. */
 const char *mutant_active(void);
+/* false when BOXCHECK_MUTANT names no mutant of this build. */
+bool mutant_env_ok(void);
 #else
+#define BOXCHECK_MUTANT_BUILD 0
 static inline bool mutant_on(enum mutant m)
 {
 	(void)m;
@@ -51,6 +60,10 @@ static inline bool mutant_reached(void)
 static inline const char *mutant_active(void)
 {
 	return (const char *)0;
+}
+static inline bool mutant_env_ok(void)
+{
+	return true;
 }
 #endif
 
