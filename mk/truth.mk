@@ -1,0 +1,23 @@
+# Truth rules (DESIGN.md): checks that keep every verdict earned.
+#   lint-truth      a predicate never reads which run it is: the lint over
+#                   scenarios/, its planted violations, and a judge that
+#                   reads the run failing to compile (tests/lint-truth.sh)
+#   mutant          build/mutant/boxcheck (-DBOXCHECK_MUTANTS)
+#   check-mutants   the suite once per built-in mutant (primitives/mutant.h):
+#                   every scenario whose run went through the mutation must
+#                   fail or error (tests/mutants.sh)
+CHECK_STEPS += lint-truth check-mutants
+
+MUTANT_BUILD := $(BUILD)/mutant
+MUTANT_OUT   := $(BUILD)/check/mutants
+
+.PHONY: lint-truth mutant check-mutants
+lint-truth:
+	tests/lint-truth.sh $(CC)
+
+mutant:
+	@CFLAGS="-O2 -g -DBOXCHECK_MUTANTS" $(MAKE) --no-print-directory \
+		BUILD=$(MUTANT_BUILD) $(MUTANT_BUILD)/boxcheck
+
+check-mutants: mutant
+	tests/mutants.sh $(MUTANT_BUILD)/boxcheck $(MUTANT_OUT)
