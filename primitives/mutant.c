@@ -13,6 +13,31 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_NS_DIFFER] = { "ns-differ",
 			  "ns_differ() says every namespace type differs" },
 	/* namespaces: user, uts, ipc, net */
+	[M_OUTER_UID] = { "outer-uid", "a process's uid read from outside "
+				       "(/proc/PID/status) "
+				       "is 100000, an unprivileged uid" },
+	[M_OWNER_OVERFLOW] = { "owner-overflow",
+			       "file owners read as the overflow uid and gid" },
+	[M_IDMAP_READ] = { "idmap-read",
+			   "userns_read_map() reads the identity map "
+			   "(0 0 4294967295) whoever reads it" },
+	[M_USERNS_DEPTH] = { "userns-depth",
+			     "the NS_GET_PARENT walk finds as many user "
+			     "namespace levels as were asked for" },
+	[M_CAPEFF_NONE] = { "capeff-none", "CapEff in /proc/PID/status reads "
+					   "as no capability" },
+	[M_UTS_READ] = { "uts-read", "the hostname and domainname read back as "
+				     "a fixed name" },
+	[M_IPC_LOOKUP] = { "ipc-lookup",
+			   "SysV IPC lookups by key and POSIX mq lookups by "
+			   "name find nothing" },
+	[M_IFLIST_LO] = { "iflist-lo",
+			  "the interface list shows only lo, and lo down" },
+	[M_BIND_INUSE] = { "bind-inuse",
+			   "a TCP bind to a port in use reports success" },
+	[M_TCP_CONNECTS] = { "tcp-connects",
+			     "a TCP probe that could not connect reads as "
+			     "connected" },
 	/* rootfs: overlay, chroot, pivot_root, minrootfs */
 	/* cgroups */
 };

@@ -21,6 +21,16 @@ enum mutant {
 	/* namespaces: ns_*, pidns, cgroupns, timens, mntns, mounts */
 	M_NS_DIFFER, /* ns_differ(): every type asked about differs */
 	/* namespaces: user, uts, ipc, net */
+	M_OUTER_UID,	  /* a process's uid seen from outside is 100000 */
+	M_OWNER_OVERFLOW, /* file owners read as the overflow ids */
+	M_IDMAP_READ,	  /* userns_read_map(): the identity map */
+	M_USERNS_DEPTH,	  /* the user ns depth walk finds the levels made */
+	M_CAPEFF_NONE,	  /* CapEff reads as no capability */
+	M_UTS_READ,	  /* the hostname/domainname read is a fixed name */
+	M_IPC_LOOKUP,	  /* IPC lookups by key or name find nothing */
+	M_IFLIST_LO,	  /* the interface list is lo alone, down */
+	M_BIND_INUSE,	  /* a TCP bind to a port in use succeeds */
+	M_TCP_CONNECTS,	  /* a failed TCP probe reads as connected */
 	/* rootfs: overlay, chroot, pivot_root, minrootfs */
 	/* cgroups */
 	M__COUNT,

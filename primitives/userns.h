@@ -38,9 +38,8 @@ int idmap_parse_spec(const char *spec, struct idmap *m);
 int idmap_to_outside(const struct idmap *m, uint32_t inside, uint32_t *out);
 int idmap_to_inside(const struct idmap *m, uint32_t outside, uint32_t *in);
 
-/* Overflow ids: what unmapped ids read as (/proc/sys/kernel/overflowuid). */
-uint32_t userns_overflow_uid(void);
-uint32_t userns_overflow_gid(void);
+/* Overflow ids: what unmapped ids read as (/proc/sys/kernel/overflow*id). */
+int userns_overflow_ids(uint32_t *uid, uint32_t *gid);
 
 /*
  * Write pid's maps from outside its user namespace: 1. setgroups "deny"

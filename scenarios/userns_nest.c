@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* User namespace scenarios: nesting, setns across the tree, many extents. */
 #include "userns.h"
+#include "../primitives/mutant.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -9,108 +10,131 @@
 
 #define USERNS_NEST 8
 
-/* Each level maps 0 to its parent's 0; the leaf reports and holds. */
-static _Noreturn void nest_user(int left, bool iso, struct chan *res,
+/*
+ * Each level forks the next (in a new user ns mapping 0 to its parent's 0,
+ * when nested) and ends as it did; the leaf reports its pid and holds.
+ */
+static _Noreturn void nest_user(int left, bool nested, struct chan *res,
 				struct chan *hold)
 {
 	struct idmap m;
-	pid_t pid = 0;
+	pid_t pid = 0, leaf;
 	int st;
-	char b;
 
+	/* Only the host may hold hold's write end, or the leaf never ends. */
 	closep(&hold->wr);
 	hold->wr = -1;
 	idmap_single(&m, 0, 0, 1);
-	/* Each child goes one level down; each parent waits for it. */
 	for (; left > 0 && pid == 0; left--)
-		pid = iso ? userns_fork(0, &m, &m, false) : fork();
-	if (pid < 0)
-		_exit(1);
+		pid = nested ? userns_fork(0, &m, &m, false) : ns_fork(0);
 	if (pid > 0)
 		_exit(wait_status(pid, &st) < 0 ? 1 : exit_code_of(st));
-	chan_send_int(res, getpid());
-	_exit(read(hold->rd, &b, 1) < 0);
+	leaf = getpid();
+	live_send(res, "fork the next level", pid, &leaf, sizeof(leaf));
+	live_wait(hold);
+	_exit(pid < 0);
 }
 
 /* Levels between pid's user ns and ours, through NS_GET_PARENT. */
-static int userns_depth(pid_t pid)
+static int userns_depth(pid_t pid, int *depth)
 {
 	_cleanup_close_ int fd = ns_open(pid, NS_USER);
 	struct ns_id mine, at;
-	int depth = 0;
+	int r;
 
+	*depth = 0;
 	if (fd < 0)
 		return fd;
-	if (ns_id_of(0, NS_USER, &mine) < 0)
-		return -EIO;
-	while (ns_id_of_fd(fd, &at) == 0 && !ns_id_equal(&at, &mine)) {
+	if ((r = ns_id_of(0, NS_USER, &mine)) < 0)
+		return r;
+	while ((r = ns_id_of_fd(fd, &at)) == 0 && !ns_id_equal(&at, &mine)) {
 		int parent = ns_get_parent(fd);
 		if (parent < 0)
 			return parent;
 		close(fd);
 		fd = parent;
-		depth++;
+		++*depth;
 	}
-	return depth;
+	if (r == 0 && mutant_on(M_USERNS_DEPTH))
+		*depth = USERNS_NEST;
+	return r;
 }
 
-static enum obs nesting(struct ctx *c)
+struct nest {
+	int depth; /* user ns levels between the leaf and us */
+};
+
+static int observe_nesting(struct ctx *c, struct nest *o)
 {
 	_cleanup_chan_ struct chan res = CHAN_INIT, hold = CHAN_INIT;
 	_cleanup_reap_ pid_t pid = -1;
 	pid_t leaf;
-	int depth, st;
+	int st;
 
 	TRY(c, chan_open(&res), "pipe");
 	TRY(c, chan_open(&hold), "pipe");
-	pid = fork();
+	pid = TRY(c, ns_fork(0), "fork");
 	if (pid == 0)
 		nest_user(USERNS_NEST, c->isolate, &res, &hold);
-	TRY(c, pid < 0 ? neg_errno() : 0, "fork");
-	closep(&res.wr);
-	res.wr = -1;
-	TRY(c, chan_recv_int(&res, &leaf), "wait for the leaf");
-	depth = TRY(c, userns_depth(leaf), "walk NS_GET_PARENT");
+	TRY_OBS(live_recv(c, "the chain of children", &res, &leaf,
+			  sizeof(leaf)));
+	TRY(c, userns_depth(leaf, &o->depth), "walk NS_GET_PARENT");
 	chan_close(&hold);
 	TRY(c, wait_status(TAKE_PID(pid), &st), "reap");
-	ctx_kv(c, "levels", "%d", depth);
-	return ctx_holds(c, depth == USERNS_NEST,
-			 "leaf is %d user namespace levels down", depth);
-}
-
-static int join_userns(void *arg, void *out, size_t len)
-{
-	int *err = out;
-
-	(void)len;
-	*err = -ns_setns(*(int *)arg, NS_USER);
+	if (exit_code_of(st))
+		return ctx_error(c, 0, "the chain of children exited %d",
+				 exit_code_of(st));
 	return 0;
 }
 
-/* A sibling user namespace B; the child tries to join it. */
-static enum obs setns_non_ancestor(struct ctx *c)
+static enum obs judge_nesting(struct judge *j, const struct nest *o)
+{
+	judge_kv(j, "levels", "%d", o->depth);
+	return judge_holds(j, o->depth == USERNS_NEST,
+			   "leaf is %d user namespace levels down", o->depth);
+}
+CHECK(nesting, struct nest, observe_nesting, judge_nesting);
+
+struct sibling_join {
+	int err; /* errno of setns() into the sibling, 0 if it joined */
+};
+
+static int join_userns(void *arg, void *out, size_t len)
+{
+	struct sibling_join *o = out;
+
+	(void)len;
+	o->err = -ns_setns(*(const int *)arg, NS_USER);
+	return 0;
+}
+
+/* A user namespace B; the child (in a sibling one) tries to join it. */
+static int observe_sibling(struct ctx *c, struct sibling_join *o)
 {
 	_cleanup_chan_ struct chan hold = CHAN_INIT;
 	_cleanup_reap_ pid_t b = -1;
 	_cleanup_close_ int fd = -1;
 	struct nsrun r = userns_run(c);
-	int err;
 
 	TRY(c, chan_open(&hold), "pipe");
 	b = TRY(c, userns_fork(0, &userns_one_map, &userns_one_map, false),
 		"make user namespace B");
 	if (b == 0) {
-		char x;
-		close(hold.wr);
-		_exit(read(hold.rd, &x, 1) < 0);
+		live_wait(&hold);
+		_exit(0);
 	}
 	fd = TRY(c, ns_open(b, NS_USER), "open B's user ns");
-	TRY(c, legacy_nsrun(&r, join_userns, &fd, &err, sizeof(err), NULL),
-	    "run the child");
-	ctx_kv(c, "setns(B)", "%s", err ? strerrorname_np(err) : "ok");
-	return ctx_holds(c, err == EPERM, "setns into a sibling user ns: %s",
-			 err ? strerrorname_np(err) : "ok");
+	TRY_OBS(nsrun(c, "setns in the child", &r, join_userns, &fd, o,
+		      sizeof(*o)));
+	return 0;
 }
+
+static enum obs judge_sibling(struct judge *j, const struct sibling_join *o)
+{
+	return judge_errno(j, o->err, EPERM, "setns(B)",
+			   "setns into user ns B");
+}
+CHECK(setns_non_ancestor, struct sibling_join, observe_sibling, judge_sibling);
 
 /* ---- many extents (CVE-2018-18955) ---------------------------------- */
 
@@ -118,36 +142,46 @@ static enum obs setns_non_ancestor(struct ctx *c)
 #define EXT_IN(i) ((uint32_t)(i)*10)
 #define EXT_OUT(i) (200000u + (uint32_t)(i)*100)
 
+struct extents {
+	struct {
+		uint32_t uid, gid;
+	} own[EXTENTS]; /* ext/i's owner as the child sees it */
+	unsigned map_n; /* extents of the uid_map read back inside */
+	struct idmap_extent map[EXTENTS];
+};
+
 static int stat_extents(void *arg, void *out, size_t len)
 {
-	const struct idmap *want = arg;
-	struct ids *o = out;
+	int dfd = *(const int *)arg, r;
+	struct extents *o = out;
 	struct idmap got;
-	char path[32];
+	char name[16];
 
 	(void)len;
 	for (int i = 0; i < EXTENTS; i++) {
-		struct stat st;
-		snprintf(path, sizeof(path), "ext/%d", i);
-		if (stat(path, &st) == 0 && st.st_uid == EXT_IN(i) &&
-		    st.st_gid == EXT_IN(i))
-			o->n_ok++;
+		snprintf(name, sizeof(name), "%d", i);
+		r = file_owner(dfd, name, &o->own[i].uid, &o->own[i].gid);
+		if (r < 0)
+			return child_fail("stat ext/N", r);
 	}
-	/* The map read back from inside equals the one written. */
-	o->uid = userns_read_map(0, "uid_map", &got) == 0 && got.n == want->n &&
-		 memcmp(got.e, want->e, want->n * sizeof(want->e[0])) == 0;
+	if ((r = userns_read_map(0, "uid_map", &got)) < 0)
+		return child_fail("read /proc/self/uid_map", r);
+	o->map_n = got.n;
+	memcpy(o->map, got.e,
+	       (got.n < EXTENTS ? got.n : EXTENTS) * sizeof(got.e[0]));
 	return 0;
 }
 
-static enum obs many_extents(struct ctx *c)
+/* ext/i owned by EXT_OUT(i); the map sends EXT_IN(i) there. */
+static int observe_extents(struct ctx *c, struct extents *o)
 {
 	static struct idmap m;
 	struct nsrun r = { .via = NS_VIA_CLONE, .uid = &m, .gid = &m };
+	_cleanup_close_ int dfd = -1;
 	char path[32];
-	struct ids o;
 
 	m.n = 0;
-	TRY(c, mkdir("ext", 0755), "mkdir ext");
+	TRY(c, mkdir("ext", 0755) < 0 ? neg_errno() : 0, "mkdir ext");
 	for (int i = 0; i < EXTENTS; i++) {
 		TRY(c, idmap_add(&m, EXT_IN(i), EXT_OUT(i), 1), "build map");
 		snprintf(path, sizeof(path), "ext/%d", i);
@@ -156,16 +190,33 @@ static enum obs many_extents(struct ctx *c)
 		    chown(path, EXT_OUT(i), EXT_OUT(i)) < 0 ? neg_errno() : 0,
 		    "chown file");
 	}
+	dfd = TRY(c, open("ext", O_PATH | O_DIRECTORY | O_CLOEXEC), "open ext");
 	r.flags = c->isolate ? CLONE_NEWUSER : 0;
-	TRY(c, legacy_nsrun(&r, stat_extents, &m, &o, sizeof(o), NULL),
-	    "run the child");
-	ctx_kv(c, "extents", "%d", EXTENTS);
-	ctx_kv(c, "files owned by their inside id", "%u", o.n_ok);
-	ctx_kv(c, "uid_map read back", "%s", o.uid ? "equal" : "differs");
-	return ctx_holds(c, o.n_ok == EXTENTS,
-			 "%u of %d files read as their inside id", o.n_ok,
-			 EXTENTS);
+	TRY_OBS(nsrun(c, "stat the files in the child", &r, stat_extents, &dfd,
+		      o, sizeof(*o)));
+	return 0;
 }
+
+static enum obs judge_extents(struct judge *j, const struct extents *o)
+{
+	unsigned ok = 0;
+	bool map = o->map_n == EXTENTS;
+
+	for (int i = 0; i < EXTENTS; i++) {
+		ok += o->own[i].uid == EXT_IN(i) && o->own[i].gid == EXT_IN(i);
+		map = map && o->map[i].inside == EXT_IN(i) &&
+		      o->map[i].outside == EXT_OUT(i) && o->map[i].count == 1;
+	}
+	judge_kv(j, "extents", "%d", EXTENTS);
+	judge_kv(j, "files owned by their inside id", "%u", ok);
+	judge_kv(j, "uid_map read back", "%s (%u extents)",
+		 map ? "as written" : "not as written", o->map_n);
+	return judge_holds(j, ok == EXTENTS && map,
+			   "%u of %d files read as their inside id; uid_map "
+			   "reads back %s",
+			   ok, EXTENTS, map ? "as written" : "otherwise");
+}
+CHECK(many_extents, struct extents, observe_extents, judge_extents);
 
 static const struct scenario userns_nest[] = {
 	{ .id = "userns/nesting",
@@ -175,7 +226,7 @@ static const struct scenario userns_nest[] = {
 	  .expect = "leaf is 8 user namespace levels down",
 	  .req = USER_REQ,
 	  .tags = { "user" },
-	  .run = nesting },
+	  .check = &nesting },
 	{ .id = "userns/setns-non-ancestor-fails",
 	  .title = "setns into a non-ancestor user namespace fails",
 	  .property = "a process in one user namespace cannot join a "
@@ -183,15 +234,17 @@ static const struct scenario userns_nest[] = {
 	  .expect = "EPERM",
 	  .req = USER_REQ,
 	  .tags = { "user", "setns" },
-	  .run = setns_non_ancestor },
+	  .check = &setns_non_ancestor },
 	{ .id = "userns/many-extents",
 	  .title = "maps of more than five extents translate correctly",
 	  .property = "with a 10-extent map, each file owned by an outside "
-		      "id reads as its inside id (CVE-2018-18955)",
-	  .expect = "10 of 10 files read as their inside id",
+		      "id reads as its inside id (CVE-2018-18955), and the "
+		      "map reads back as written",
+	  .expect = "10 of 10 files read as their inside id; uid_map reads "
+		    "back as written",
 	  .req = USER_REQ,
 	  .tags = { "user" },
-	  .run = many_extents },
+	  .check = &many_extents },
 };
 
 BOXCHECK_AREA(userns_nest, userns_nest);

@@ -4,7 +4,7 @@
  * readers in different user namespaces, and execve as a non-zero uid clears
  * the capabilities a process held.
  */
-#include "nsrun.h"
+#include "userns.h"
 
 #include <string.h>
 #include <sys/capability.h>
@@ -12,69 +12,81 @@
 
 /* ---- uid_map depends on the reader --------------------------------- */
 
-struct view {
-	pid_t grandchild;
-	int err;
-	char step[32];
-	char inside[128]; /* G's uid_map as C reads it */
+struct map1 {
+	unsigned n;	       /* extents */
+	struct idmap_extent e; /* the first */
 };
 
-static void read_map(pid_t pid, char *buf, size_t len)
+static int read_map1(pid_t pid, struct map1 *m)
 {
-	char path[64], raw[256];
-	struct idmap m;
+	struct idmap full;
+	int r = userns_read_map(pid, "uid_map", &full);
 
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-	if (read_text(path, raw, sizeof(raw)) < 0 || idmap_parse(raw, &m) < 0 ||
-	    idmap_format(&m, buf, len) < 0)
-		snprintf(buf, len, "?");
-	chomp(buf);
+	if (r < 0)
+		return r;
+	m->n = full.n;
+	m->e = full.e[0];
+	return 0;
 }
 
-/* In C: make G (in a new user namespace when isolated), report its map. */
-static _Noreturn void middle(bool isolate, struct chan *res, struct chan *hold)
-{
-	struct view v = { 0 };
-	struct idmap g0;
-	char b;
+struct middle_view {
+	pid_t grandchild;
+	struct map1 map; /* G's uid_map as C reads it */
+};
 
-	close(hold->wr);
-	idmap_single(&g0, 0, 0, 1); /* G's root is C's root */
-	v.err = -userns_become_root();
-	snprintf(v.step, sizeof(v.step), "become root");
+/*
+ * In C (root of a user ns mapped to UNPRIV_ID): make G, in a new user ns
+ * mapping G's root to C's when nested, report G's map as C reads it.
+ */
+static _Noreturn void middle(bool nested, struct chan *res, struct chan *hold)
+{
+	struct middle_view v = { 0 };
+	const char *step = "become root";
+	struct idmap g0;
+	int err;
+
+	idmap_single(&g0, 0, 0, 1);
+	err = userns_become_root();
 	/*
 	 * Changing uids cleared our dumpable flag, which G would inherit:
 	 * then G's /proc files belong to host root and we could not write
 	 * its maps.
 	 */
-	if (!v.err && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-		v.err = errno;
-	if (!v.err) {
+	if (!err && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		step = "PR_SET_DUMPABLE", err = neg_errno();
+	if (!err) {
+		step = "make the grandchild";
 		v.grandchild =
-			isolate ? userns_fork(0, &g0, &g0, false) : fork();
-		snprintf(v.step, sizeof(v.step), "make the grandchild");
+			nested ? userns_fork(0, &g0, &g0, false) : ns_fork(0);
+		if (v.grandchild == 0) {
+			live_wait(hold);
+			_exit(0);
+		}
+		err = v.grandchild < 0 ? v.grandchild : 0;
 	}
-	if (v.grandchild == 0)
-		_exit(read(hold->rd, &b, 1) < 0);
-	if (v.grandchild < 0)
-		v.err = -v.grandchild;
-	else
-		read_map(v.grandchild, v.inside, sizeof(v.inside));
-	chan_send(res, &v, sizeof(v));
-	if (read(hold->rd, &b, 1) < 0) /* until the host has read too */
-		v.err = errno;
+	if (!err) {
+		step = "read the grandchild's uid_map";
+		err = read_map1(v.grandchild, &v.map);
+	}
+	live_send(res, step, err, &v, sizeof(v));
+	live_wait(hold); /* until the host has read too */
 	while (wait(NULL) > 0)
 		;
 	_exit(0);
 }
 
-static enum obs map_depends_on_reader(struct ctx *c)
+struct reader_view {
+	struct map1 inside;  /* read from G's parent ns (C's) */
+	struct map1 outside; /* read from ours */
+};
+
+static int observe_reader(struct ctx *c, struct reader_view *o)
 {
 	_cleanup_chan_ struct chan res = CHAN_INIT, hold = CHAN_INIT;
 	_cleanup_reap_ pid_t pid = -1;
+	struct middle_view v;
 	struct idmap one;
-	struct view v;
-	char outside[128];
+	int st;
 
 	idmap_single(&one, 0, UNPRIV_ID, 1);
 	TRY(c, chan_open(&res), "pipe");
@@ -82,18 +94,41 @@ static enum obs map_depends_on_reader(struct ctx *c)
 	pid = TRY(c, userns_fork(0, &one, &one, false), "fork the child");
 	if (pid == 0)
 		middle(c->isolate, &res, &hold);
-	TRY(c, chan_recv(&res, &v, sizeof(v)), "read the child's view");
-	if (v.err)
-		return ctx_error(c, -v.err, "%s", v.step);
-	read_map(v.grandchild, outside, sizeof(outside));
+	TRY_OBS(live_recv(c, "the child", &res, &v, sizeof(v)));
+	o->inside = v.map;
+	TRY(c, read_map1(v.grandchild, &o->outside),
+	    "read the grandchild's uid_map from here");
 	chan_close(&hold);
-	ctx_kv(c, "read from its parent ns", "%s", v.inside);
-	ctx_kv(c, "read from the host", "%s", outside);
-	return ctx_holds(c, strcmp(v.inside, outside) != 0,
-			 "the grandchild's uid_map reads '%s' to its parent "
-			 "namespace, '%s' to the host",
-			 v.inside, outside);
+	TRY(c, wait_status(TAKE_PID(pid), &st), "reap the child");
+	return 0;
 }
+
+static bool map_is(const struct map1 *m, uint32_t in, uint32_t out)
+{
+	return m->n == 1 && m->e.inside == in && m->e.outside == out &&
+	       m->e.count == 1;
+}
+
+static enum obs judge_reader(struct judge *j, const struct reader_view *o)
+{
+	char in[48], out[48];
+
+	snprintf(in, sizeof(in), "%u %u %u%s", o->inside.e.inside,
+		 o->inside.e.outside, o->inside.e.count,
+		 o->inside.n > 1 ? " ..." : "");
+	snprintf(out, sizeof(out), "%u %u %u%s", o->outside.e.inside,
+		 o->outside.e.outside, o->outside.e.count,
+		 o->outside.n > 1 ? " ..." : "");
+	judge_kv(j, "read from its parent ns", "%s", in);
+	judge_kv(j, "read from the host", "%s", out);
+	return judge_holds(j,
+			   map_is(&o->inside, 0, 0) &&
+				   map_is(&o->outside, 0, UNPRIV_ID),
+			   "the grandchild's uid_map reads '%s' to its parent "
+			   "namespace, '%s' to the host",
+			   in, out);
+}
+CHECK(map_depends_on_reader, struct reader_view, observe_reader, judge_reader);
 
 /* ---- execve as a non-zero uid clears capabilities ------------------- */
 
@@ -117,66 +152,100 @@ static int raise_effective(void)
 	return r;
 }
 
-static unsigned long long cap_eff_of(const char *status)
-{
-	const char *l = strstr(status, "CapEff:");
+struct before_exec {
+	uint32_t uid;
+	uint64_t caps; /* CapEff just before execve */
+};
 
-	return l ? strtoull(l + 7, NULL, 16) : ~0ull;
+/* Root of the user ns, or (the action) NONROOT keeping its capabilities. */
+static int prepare(bool drop, const char **step)
+{
+	int r;
+
+	*step = "become root";
+	if ((r = userns_become_root()) < 0)
+		return r;
+	*step = "PR_SET_KEEPCAPS";
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return neg_errno();
+	*step = "become uid 1000";
+	if (drop && (setresgid(NONROOT, NONROOT, NONROOT) < 0 ||
+		     setresuid(NONROOT, NONROOT, NONROOT) < 0))
+		return neg_errno();
+	*step = "raise the effective set";
+	return raise_effective();
 }
 
-/* In the user namespace: maybe become NONROOT, then exec cat status. */
-static _Noreturn void exec_child(bool isolate, struct chan *out)
+/* In the user namespace: report, then exec cat of our status into res. */
+static _Noreturn void exec_child(bool drop, struct chan *res)
 {
-	char before[4096];
-	int r = userns_become_root();
+	struct before_exec b = { 0 };
+	const char *step;
+	int r = prepare(drop, &step);
 
-	if (r == 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		r = neg_errno();
-	if (r == 0 && isolate &&
-	    (setresgid(NONROOT, NONROOT, NONROOT) < 0 ||
-	     setresuid(NONROOT, NONROOT, NONROOT) < 0))
-		r = neg_errno();
-	r = r ?: raise_effective();
-	if (r < 0 || read_text("/proc/self/status", before, sizeof(before)) < 0)
+	if (r == 0) {
+		step = "read CapEff";
+		r = cap_eff_self(&b.caps);
+	}
+	b.uid = getuid();
+	if (live_send(res, step, r, &b, sizeof(b)) < 0 || r < 0)
 		_exit(120);
-	/* The capabilities held just before execve, on the status line. */
-	dprintf(out->wr, "before %llx\n", cap_eff_of(before));
-	if (dup2(out->wr, 1) < 0)
+	if (dup2(res->wr, 1) < 0)
 		_exit(121);
 	execlp("cat", "cat", "/proc/self/status", (char *)NULL);
 	_exit(127);
 }
 
-static enum obs exec_clears_caps(struct ctx *c)
+struct exec_caps {
+	uint32_t uid;
+	uint64_t before, after; /* CapEff before and after execve */
+};
+
+static int observe_exec(struct ctx *c, struct exec_caps *o)
 {
-	_cleanup_chan_ struct chan out = CHAN_INIT;
+	_cleanup_chan_ struct chan res = CHAN_INIT;
 	_cleanup_reap_ pid_t pid = -1;
+	struct before_exec b;
 	struct idmap m = { 0 };
 	char buf[8192];
-	unsigned long long before = ~0ull, after;
+	ssize_t n;
 	int st;
 
 	idmap_add(&m, 0, UNPRIV_ID, 1);
 	idmap_add(&m, NONROOT, UNPRIV_ID + NONROOT, 1);
-	TRY(c, chan_open(&out), "pipe");
+	TRY(c, chan_open(&res), "pipe");
 	pid = TRY(c, userns_fork(0, &m, &m, false), "fork the child");
 	if (pid == 0)
-		exec_child(c->isolate, &out);
-	closep(&out.wr);
-	out.wr = -1;
-	TRY(c, fd_read_all(out.rd, buf, sizeof(buf) - 1), "read its status");
+		exec_child(c->isolate, &res);
+	TRY_OBS(live_recv(c, "the child", &res, &b, sizeof(b)));
+	n = TRY(c, fd_read_all(res.rd, buf, sizeof(buf) - 1),
+		"read cat's output");
+	buf[n] = '\0';
 	TRY(c, wait_status(TAKE_PID(pid), &st), "reap the child");
 	if (exit_code_of(st) != 0)
-		return ctx_error(c, 0, "child exited %d", exit_code_of(st));
-	buf[sizeof(buf) - 1] = '\0';
-	sscanf(buf, "before %llx", &before);
-	after = cap_eff_of(buf);
-	ctx_kv(c, "CapEff before execve", "%llx", before);
-	ctx_kv(c, "CapEff after execve", "%llx", after);
-	return ctx_holds(c, before != 0 && after == 0,
-			 "uid %u: CapEff %llx before execve, %llx after",
-			 c->isolate ? NONROOT : 0, before, after);
+		return ctx_error(c, 0, "the child exited %d after its report",
+				 exit_code_of(st));
+	o->uid = b.uid;
+	o->before = b.caps;
+	TRY(c, cap_eff_of(buf, &o->after), "find CapEff in cat's output");
+	return 0;
 }
+
+static enum obs judge_exec(struct judge *j, const struct exec_caps *o)
+{
+	judge_kv(j, "uid", "%u", o->uid);
+	judge_kv(j, "CapEff before execve", "%llx",
+		 (unsigned long long)o->before);
+	judge_kv(j, "CapEff after execve", "%llx",
+		 (unsigned long long)o->after);
+	if (!o->before)
+		return judge_unknown(j, "no capability held before execve");
+	return judge_holds(j, o->after == 0,
+			   "uid %u: CapEff %llx before execve, %llx after",
+			   o->uid, (unsigned long long)o->before,
+			   (unsigned long long)o->after);
+}
+CHECK(exec_clears_caps, struct exec_caps, observe_exec, judge_exec);
 
 static const struct scenario userns_view[] = {
 	{
@@ -185,12 +254,13 @@ static const struct scenario userns_view[] = {
 		.property = "a nested user namespace's uid_map shows its "
 			    "parent's ids to a reader there and the host's ids "
 			    "to a host reader",
-		.expect = "the two readings differ",
+		.expect = "'0 0 1' to its parent namespace, '0 100000 1' to "
+			  "the host",
 		.req = { .root = true,
 			 .ns = NS_BIT(NS_USER),
 			 .features = FEAT_BIT(FEAT_USERNS) },
 		.tags = { "user", "ns" },
-		.run = map_depends_on_reader,
+		.check = &map_depends_on_reader,
 	},
 	{
 		.id = "userns/exec-clears-caps-nonroot",
@@ -203,7 +273,7 @@ static const struct scenario userns_view[] = {
 			 .features = FEAT_BIT(FEAT_USERNS),
 			 .cmds = { "cat" } },
 		.tags = { "user", "ns", "caps" },
-		.run = exec_clears_caps,
+		.check = &exec_clears_caps,
 	},
 };
 

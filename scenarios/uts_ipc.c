@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * UTS and IPC namespaces. The worker first makes a fresh namespace of the
- * type as a stand-in for the host's, so nothing here touches the host's
- * hostname or IPC objects; the child makes (or, in the control, does not
- * make) a namespace of its own inside it.
+ * UTS and IPC namespaces. The runner fences each worker in private UTS and
+ * IPC namespaces, stand-ins for the host's (checked before anything is
+ * changed); the child makes (or, in the control, does not make) a
+ * namespace of its own inside them, then changes its name or makes an
+ * object, and the worker looks from outside.
  */
 #include "scenario.h"
+#include "../primitives/mutant.h"
 
 #include <fcntl.h>
 #include <mqueue.h>
@@ -18,10 +20,46 @@
 #define KEY 0x62786368 /* "bxch" */
 #define NAME "boxcheck-ns"
 
+/*
+ * Act only on a stand-in: the worker's namespace of type t must not be the
+ * one of the runner that forked it (the host's, as far as we know).
+ */
+static int fenced(struct ctx *c, enum ns_type t)
+{
+	struct ns_id mine, runner;
+
+	TRY(c, ns_id_of(0, t, &mine), "stat our namespace");
+	TRY(c, ns_id_of(getppid(), t, &runner), "stat the runner's namespace");
+	if (ns_id_equal(&mine, &runner))
+		return ctx_error(c, 0,
+				 "refusing: the worker shares the runner's %s "
+				 "namespace (no fence)",
+				 ns_table[t].name);
+	return 0;
+}
+
+/* ---- UTS: hostname and domainname ---------------------------------- */
+
 struct uts_op {
+	const char *what;
 	int (*set)(const char *name, size_t len);
 	int (*get)(char *name, size_t len);
 };
+
+static const struct uts_op hostname_op = { "hostname", sethostname,
+					   gethostname };
+static const struct uts_op domainname_op = { "domainname", setdomainname,
+					     getdomainname };
+
+static int uts_read(const struct uts_op *op, char *buf, size_t len)
+{
+	memset(buf, 0, len);
+	if (op->get(buf, len - 1) < 0)
+		return neg_errno();
+	if (mutant_on(M_UTS_READ))
+		snprintf(buf, len, "mutant");
+	return 0;
+}
 
 static int set_uts(void *arg, void *out, size_t len)
 {
@@ -29,48 +67,67 @@ static int set_uts(void *arg, void *out, size_t len)
 
 	(void)out;
 	(void)len;
-	return op->set(NAME, strlen(NAME)) < 0 ? 1 : 0;
+	if (op->set(NAME, strlen(NAME)) < 0)
+		return child_fail(op->what, neg_errno());
+	return 0;
 }
 
-static enum obs uts_invisible(struct ctx *c, const struct uts_op *op)
+struct uts_seen {
+	char before[65], after[65]; /* the outer name around the child */
+};
+
+/* The child sets the name in a new UTS ns, or (control) in ours. */
+static int observe_uts(struct ctx *c, struct uts_seen *o,
+		       const struct uts_op *op)
 {
-	char after[65] = "";
-	int st;
-
-	TRY(c, unshare(CLONE_NEWUTS) < 0 ? neg_errno() : 0,
-	    "make the stand-in outer UTS namespace");
-	TRY(c,
-	    legacy_run_in_child(c->isolate ? CLONE_NEWUTS : 0, set_uts, (void *)op,
-			 NULL, 0, &st),
-	    "run the child");
-	if (exit_code_of(st))
-		return ctx_error(c, 0, "the child could not set the name");
-	op->get(after, sizeof(after) - 1);
-	ctx_kv(c, "outside after", "%s", after);
-	return ctx_holds(c, strcmp(after, NAME) != 0,
-			 "child set \"%s\"; outside reads \"%s\"", NAME, after);
+	TRY_OBS(fenced(c, NS_UTS));
+	TRY(c, uts_read(op, o->before, sizeof(o->before)), "read the name");
+	TRY_OBS(run_in_child(c, "set the name in the child",
+			     c->isolate ? CLONE_NEWUTS : 0, set_uts, (void *)op,
+			     NULL, 0));
+	TRY(c, uts_read(op, o->after, sizeof(o->after)), "read the name again");
+	return 0;
 }
 
-static const struct uts_op hostname_op = { sethostname, gethostname };
-static const struct uts_op domainname_op = { setdomainname, getdomainname };
-
-static enum obs hostname_invisible(struct ctx *c)
+static enum obs judge_uts(struct judge *j, const struct uts_seen *o)
 {
-	return uts_invisible(c, &hostname_op);
+	judge_kv(j, "outside before", "%s", o->before);
+	judge_kv(j, "outside after", "%s", o->after);
+	if (strcmp(o->before, NAME) == 0)
+		return judge_unknown(j, "the outer name already was \"%s\"",
+				     NAME);
+	return judge_holds(
+		j, strcmp(o->after, o->before) == 0,
+		"child set \"%s\"; outside reads \"%s\" (was \"%s\")", NAME,
+		o->after, o->before);
 }
 
-static enum obs domainname_invisible(struct ctx *c)
+static int observe_hostname(struct ctx *c, struct uts_seen *o)
 {
-	return uts_invisible(c, &domainname_op);
+	return observe_uts(c, o, &hostname_op);
 }
+
+static int observe_domainname(struct ctx *c, struct uts_seen *o)
+{
+	return observe_uts(c, o, &domainname_op);
+}
+CHECK(hostname_invisible, struct uts_seen, observe_hostname, judge_uts);
+CHECK(domainname_invisible, struct uts_seen, observe_domainname, judge_uts);
 
 /* ---- IPC: one table row per object kind ----------------------------- */
 
 struct ipc_kind {
 	const char *name;
-	int (*make)(void);   /* in the child: 0 or -errno */
-	bool (*found)(void); /* in the parent */
+	int (*make)(void); /* 0 or -errno */
+	int (*find)(void); /* 1 found, 0 not (ENOENT), or -errno */
 };
+
+static int found_or_enoent(bool ok)
+{
+	if (ok)
+		return 1;
+	return errno == ENOENT ? 0 : neg_errno();
+}
 
 static int shm_make(void)
 {
@@ -78,9 +135,9 @@ static int shm_make(void)
 								  : 0;
 }
 
-static bool shm_found(void)
+static int shm_find(void)
 {
-	return shmget(KEY, 0, 0) >= 0;
+	return found_or_enoent(shmget(KEY, 0, 0) >= 0);
 }
 
 static int sem_make(void)
@@ -89,9 +146,9 @@ static int sem_make(void)
 							       : 0;
 }
 
-static bool sem_found(void)
+static int sem_find(void)
 {
-	return semget(KEY, 0, 0) >= 0;
+	return found_or_enoent(semget(KEY, 0, 0) >= 0);
 }
 
 static int msg_make(void)
@@ -99,9 +156,9 @@ static int msg_make(void)
 	return msgget(KEY, IPC_CREAT | IPC_EXCL | 0600) < 0 ? neg_errno() : 0;
 }
 
-static bool msg_found(void)
+static int msg_find(void)
 {
-	return msgget(KEY, 0) >= 0;
+	return found_or_enoent(msgget(KEY, 0) >= 0);
 }
 
 static int mq_make(void)
@@ -115,72 +172,86 @@ static int mq_make(void)
 	return 0;
 }
 
-static bool mq_found(void)
+static int mq_find(void)
 {
 	mqd_t q = mq_open("/" NAME, O_RDWR | O_CLOEXEC);
 
-	if (q == (mqd_t)-1)
-		return false;
-	mq_close(q);
-	return true;
+	if (q != (mqd_t)-1)
+		mq_close(q);
+	return found_or_enoent(q != (mqd_t)-1);
 }
 
 enum { IPC_SHM, IPC_SEM, IPC_MSG, IPC_MQ };
 static const struct ipc_kind ipc_kinds[] = {
-	[IPC_SHM] = { "SysV shared memory segment", shm_make, shm_found },
-	[IPC_SEM] = { "SysV semaphore set", sem_make, sem_found },
-	[IPC_MSG] = { "SysV message queue", msg_make, msg_found },
-	[IPC_MQ] = { "POSIX message queue", mq_make, mq_found },
+	[IPC_SHM] = { "SysV shared memory segment", shm_make, shm_find },
+	[IPC_SEM] = { "SysV semaphore set", sem_make, sem_find },
+	[IPC_MSG] = { "SysV message queue", msg_make, msg_find },
+	[IPC_MQ] = { "POSIX message queue", mq_make, mq_find },
 };
+
+/* Look an object up by its key or name: 1 found, 0 not, or -errno. */
+static int ipc_lookup(const struct ipc_kind *k)
+{
+	int r = k->find();
+
+	if (r > 0 && mutant_on(M_IPC_LOOKUP))
+		r = 0;
+	return r;
+}
 
 static int ipc_child(void *arg, void *out, size_t len)
 {
 	const struct ipc_kind *k = arg;
+	int r = k->make();
 
+	(void)out;
 	(void)len;
-	*(int *)out = k->make();
+	return r < 0 ? child_fail(k->name, r) : 0;
+}
+
+struct ipc_seen {
+	int kind;	    /* the scenario's object kind (ipc_kinds) */
+	bool before, after; /* found outside before and after the child */
+};
+
+/* The child makes the object in a new IPC ns, or (control) in ours. */
+static int observe_ipc(struct ctx *c, struct ipc_seen *o, int kind)
+{
+	const struct ipc_kind *k = &ipc_kinds[kind];
+
+	o->kind = kind;
+	TRY_OBS(fenced(c, NS_IPC));
+	o->before = TRY(c, ipc_lookup(k), "look the object up");
+	TRY_OBS(run_in_child(c, "create the object in the child",
+			     c->isolate ? CLONE_NEWIPC : 0, ipc_child,
+			     (void *)k, NULL, 0));
+	o->after = TRY(c, ipc_lookup(k), "look the object up again");
 	return 0;
 }
 
-static enum obs ipc_invisible(struct ctx *c, const struct ipc_kind *k)
+static enum obs judge_ipc(struct judge *j, const struct ipc_seen *o)
 {
-	bool found;
-	int err;
+	const char *name = ipc_kinds[o->kind].name;
 
-	TRY(c, unshare(CLONE_NEWIPC) < 0 ? neg_errno() : 0,
-	    "make the stand-in outer IPC namespace");
-	TRY(c,
-	    legacy_run_in_child(c->isolate ? CLONE_NEWIPC : 0, ipc_child, (void *)k,
-			 &err, sizeof(err), NULL),
-	    "run the child");
-	if (err < 0)
-		return ctx_error(c, err, "create the %s", k->name);
-	found = k->found();
-	ctx_kv(c, "object", "%s", k->name);
-	ctx_kv(c, "found outside", "%s", found ? "yes" : "no");
-	return ctx_holds(c, !found, "%s made by the child: %s outside", k->name,
-			 found ? "found" : "not found");
+	judge_kv(j, "object", "%s", name);
+	judge_kv(j, "found outside", "%s", o->after ? "yes" : "no");
+	if (o->before)
+		return judge_unknown(j, "the object was there before the child "
+					"made it");
+	return judge_holds(j, !o->after, "%s made by the child: %s outside",
+			   name, o->after ? "found" : "not found");
 }
 
-static enum obs shm_invisible(struct ctx *c)
-{
-	return ipc_invisible(c, &ipc_kinds[IPC_SHM]);
-}
-
-static enum obs sem_invisible(struct ctx *c)
-{
-	return ipc_invisible(c, &ipc_kinds[IPC_SEM]);
-}
-
-static enum obs msg_invisible(struct ctx *c)
-{
-	return ipc_invisible(c, &ipc_kinds[IPC_MSG]);
-}
-
-static enum obs mq_invisible(struct ctx *c)
-{
-	return ipc_invisible(c, &ipc_kinds[IPC_MQ]);
-}
+#define IPC_CHECK(name_, kind_)                                                \
+	static int observe_##name_(struct ctx *c, struct ipc_seen *o)          \
+	{                                                                      \
+		return observe_ipc(c, o, kind_);                               \
+	}                                                                      \
+	CHECK(name_, struct ipc_seen, observe_##name_, judge_ipc)
+IPC_CHECK(shm_invisible, IPC_SHM);
+IPC_CHECK(sem_invisible, IPC_SEM);
+IPC_CHECK(msg_invisible, IPC_MSG);
+IPC_CHECK(mq_invisible, IPC_MQ);
 
 #define UTS_REQ                                                                \
 	{                                                                      \
@@ -198,7 +269,7 @@ static enum obs mq_invisible(struct ctx *c)
 			"a " kind_ " created in a new IPC namespace is not "   \
 			"found by its key or name outside",                    \
 		.expect = "not found outside", .req = IPC_REQ,                 \
-		.tags = { "ipc" }, .run = run_                                 \
+		.tags = { "ipc" }, .check = &run_                              \
 	}
 
 static const struct scenario uts_ipc[] = {
@@ -209,7 +280,7 @@ static const struct scenario uts_ipc[] = {
 	  .expect = "outside does not read the child's name",
 	  .req = UTS_REQ,
 	  .tags = { "uts", "core" },
-	  .run = hostname_invisible },
+	  .check = &hostname_invisible },
 	{ .id = "utsns/domainname-invisible",
 	  .title = "a domainname set inside is invisible outside",
 	  .property = "setdomainname() in a new UTS namespace leaves the "
@@ -217,7 +288,7 @@ static const struct scenario uts_ipc[] = {
 	  .expect = "outside does not read the child's name",
 	  .req = UTS_REQ,
 	  .tags = { "uts" },
-	  .run = domainname_invisible },
+	  .check = &domainname_invisible },
 	IPC_SCENARIO("sysv-shm-invisible", "SysV shared memory segment",
 		     shm_invisible),
 	IPC_SCENARIO("sysv-sem-invisible", "SysV semaphore set", sem_invisible),
