@@ -173,8 +173,9 @@ static _Noreturn void worker_main(struct run *run, struct job *j)
 		worker_check(j->s->check, &c);
 	else if (j->s->run(&c) == OBS_NONE || o.obs == OBS_NONE) /* legacy */
 		ctx_error(&c, 0, "scenario reported no observation");
-	if (mutant_reached())
-		ctx_kv(&c, "mutant", "%s reached", mutant_active());
+	char reached[200];
+	if (mutant_reached(reached, sizeof(reached)))
+		ctx_kv(&c, "mutant", "%s", reached);
 	o.duration_s = now_s() - t0;
 	worker_send(j, &o);
 }

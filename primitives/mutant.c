@@ -43,16 +43,20 @@ const struct mutant_info mutant_table[M__COUNT] = {
 };
 
 #ifdef BOXCHECK_MUTANTS
-static enum mutant active = M__COUNT; /* M__COUNT: not read yet */
-static volatile int *reached;
+/* BOXCHECK_MUTANT=census: nothing is mutated, every point reached is noted. */
+#define CENSUS M__COUNT
+static int active = -1;			/* -1: not read yet */
+static volatile unsigned char *reached; /* one byte per mutant, shared */
 
-static enum mutant read_active(void)
+static int read_active(void)
 {
 	const char *name = getenv("BOXCHECK_MUTANT");
 
-	if (active != M__COUNT)
+	if (active >= 0)
 		return active;
 	active = M_NONE;
+	if (name && strcmp(name, "census") == 0)
+		active = CENSUS;
 	for (int m = 1; name && m < M__COUNT; m++)
 		if (strcmp(name, mutant_table[m].name) == 0)
 			active = m;
@@ -61,24 +65,34 @@ static enum mutant read_active(void)
 
 bool mutant_on(enum mutant m)
 {
-	if (m == M_NONE || read_active() != m)
+	int a = read_active();
+
+	if (m == M_NONE || (a != (int)m && a != CENSUS))
 		return false;
 	if (reached)
-		*reached = 1;
-	return true;
+		reached[m] = 1;
+	return a == (int)m;
 }
 
 void mutant_arm(void)
 {
-	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, M__COUNT, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	reached = p == MAP_FAILED ? NULL : p;
 }
 
-bool mutant_reached(void)
+int mutant_reached(char *buf, size_t len)
 {
-	return reached && *reached;
+	size_t at = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (int m = 1; reached && m < M__COUNT && at < len; m++)
+		if (reached[m])
+			at += snprintf(buf + at, len - at, "%s%s",
+				       at ? " " : "", mutant_table[m].name);
+	return at > 0;
 }
 
 bool mutant_env_ok(void)
@@ -86,12 +100,5 @@ bool mutant_env_ok(void)
 	const char *name = getenv("BOXCHECK_MUTANT");
 
 	return !name || !*name || read_active() != M_NONE;
-}
-
-const char *mutant_active(void)
-{
-	enum mutant m = read_active();
-
-	return m == M_NONE ? NULL : mutant_table[m].name;
 }
 #endif

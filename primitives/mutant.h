@@ -7,13 +7,17 @@
  * BOXCHECK_MUTANT=NAME once; mutant_on(M_X) is then true for that one
  * mutant, and records that the mutation was reached in a page shared with
  * every process forked after mutant_arm(), so a worker learns whether its
- * scenario (or a child of it) went through the broken code. In a normal
+ * scenario (or a child of it) went through the broken code. With
+ * BOXCHECK_MUTANT=census nothing is mutated and every point passed is
+ * recorded: tests/mutants.sh then runs each mutant only on the scenarios
+ * that reach it. In a normal
  * build mutant_on() is the constant false and the code around it vanishes.
  */
 #ifndef BOXCHECK_MUTANT_H
 #define BOXCHECK_MUTANT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum mutant {
 	M_NONE,
@@ -45,12 +49,14 @@ extern const struct mutant_info mutant_table[M__COUNT];
 #ifdef BOXCHECK_MUTANTS
 #define BOXCHECK_MUTANT_BUILD 1
 bool mutant_on(enum mutant m);
-/* A fresh "reached" flag for this process and the ones it forks. */
+/* Fresh "reached" marks for this process and the ones it forks. */
 void mutant_arm(void);
-/* Was the active mutant reached since mutant_arm()? */
-bool mutant_reached(void);
-/* The active mutant's name, or NULL. */
-const char *mutant_active(void);
+/*
+ * The mutation points reached since mutant_arm(), as names separated by
+ * blanks into buf: the active mutant's, or with BOXCHECK_MUTANT=census
+ * (nothing mutated) every point passed. Returns true if any.
+ */
+int mutant_reached(char *buf, size_t len);
 /* false when BOXCHECK_MUTANT names no mutant of this build. */
 bool mutant_env_ok(void);
 #else
@@ -63,13 +69,11 @@ static inline bool mutant_on(enum mutant m)
 static inline void mutant_arm(void)
 {
 }
-static inline bool mutant_reached(void)
+static inline int mutant_reached(char *buf, size_t len)
 {
-	return false;
-}
-static inline const char *mutant_active(void)
-{
-	return (const char *)0;
+	(void)buf;
+	(void)len;
+	return 0;
 }
 static inline bool mutant_env_ok(void)
 {

@@ -3,37 +3,51 @@
 # (primitives/mutant.h; build/mutant/boxcheck). A mutant breaks one thing on
 # purpose: the isolating action (no-isolate), or an observation helper forced
 # to report the property. Every scenario whose run went through the mutation
-# (evidence "mutant: ... reached") must not pass: a check that still passes
-# with its observation broken could never fail. A mutant that no scenario
-# reaches is dead and fails too. Writes OUTDIR/mutants.md: mutant -> the
-# scenarios that caught it.
+# (evidence "mutant") must fail or error: a check that still passes with its
+# observation broken could never fail. A mutant that no scenario reaches is
+# dead and fails too.
+#
+# A census run first (BOXCHECK_MUTANT=census: nothing mutated, every
+# mutation point passed is noted), then each mutant runs only the scenarios
+# that reach it. Writes OUTDIR/mutants.md: mutant -> the scenarios that
+# caught it.
 set -euo pipefail
 bin=$(realpath "$1")
 out=$2
 mkdir -p "$out"
 fail() { echo "mutants: $*" >&2; exit 1; }
+reached_ids() { # JSON MUTANT: ids of the records whose runs reached MUTANT
+	jq -r --arg m "$2" '.records[]
+		| select([.isolated.evidence.mutant, .control.evidence.mutant]
+			 | map(select(. != null) | split(" ")[]) | index($m))
+		| .id' "$1"
+}
 
-# The unmutated build first: what passes there is what a mutant must break.
-"$bin" run -j 2 --json "$out/none.json" >/dev/null || true
-jq -e '.records | length > 0' "$out/none.json" >/dev/null || fail "no baseline records"
+# The unmutated build, noting every point: what passes there is what a
+# mutant must break, and where each mutant is reached.
+BOXCHECK_MUTANT=census "$bin" run -j 2 --json "$out/census.json" >/dev/null || true
+jq -e '.records | length > 0' "$out/census.json" >/dev/null || fail "no census records"
 
 table="$out/mutants.md"
-printf '| mutant | what it breaks | scenarios reached | caught (fail) | caught (error) | caught by |\n' >"$table"
-printf '|---|---|---|---|---|---|\n' >>"$table"
+printf '| mutant | what it breaks | reached | caught: fail | caught: error | scenarios |\n|---|---|---|---|---|---|\n' >"$table"
 bad=0
 while IFS=$'\t' read -r name does; do
 	json="$out/$name.json"
-	BOXCHECK_MUTANT=$name "$bin" run -j 2 --json "$json" >/dev/null || true
-	# Reached: the mutation ran in either run of the scenario.
-	reached=$(jq -r '.records[] | select((.isolated.evidence.mutant // .control.evidence.mutant) != null) | .id' "$json")
-	n=$(printf '%s' "$reached" | grep -c . || true)
-	[ "$n" -gt 0 ] || { echo "mutants: $name: no scenario reached the mutation (a dead mutant)" >&2; bad=1; }
+	mapfile -t ids < <(reached_ids "$out/census.json" "$name")
+	if [ ${#ids[@]} -eq 0 ]; then
+		echo "mutants: $name: no scenario reaches it (a dead mutant)" >&2
+		bad=1
+		continue
+	fi
+	BOXCHECK_MUTANT=$name "$bin" run -j 2 --json "$json" "${ids[@]}" >/dev/null || true
+	mapfile -t hit < <(reached_ids "$json" "$name")
 	# Caught: fail or error. A skip is no escape only where the unmutated
 	# build skipped too (a missing feature says nothing of the check).
-	escaped=$(jq -r --slurpfile base "$out/none.json" '
+	escaped=$(jq -r --arg m "$name" --slurpfile base "$out/census.json" '
 		($base[0].records | map(select(.verdict == "skip") | .id)) as $skipped
 		| .records[]
-		| select((.isolated.evidence.mutant // .control.evidence.mutant) != null)
+		| select([.isolated.evidence.mutant, .control.evidence.mutant]
+			 | map(select(. != null) | split(" ")[]) | index($m))
 		| select(.verdict == "pass" or (.verdict == "skip" and (.id | IN($skipped[]) | not)))
 		| "\(.id) (\(.verdict): \(.reason))"' "$json")
 	if [ -n "$escaped" ]; then
@@ -41,11 +55,11 @@ while IFS=$'\t' read -r name does; do
 		printf '  %s\n' "$escaped" >&2
 		bad=1
 	fi
-	nf=$(jq '[.records[] | select((.isolated.evidence.mutant // .control.evidence.mutant) != null) | select(.verdict == "fail")] | length' "$json")
-	ne=$(jq '[.records[] | select((.isolated.evidence.mutant // .control.evidence.mutant) != null) | select(.verdict == "error")] | length' "$json")
-	ids=$(printf '%s\n' "$reached" | paste -sd' ' -)
-	printf '| %s | %s | %d | %d | %d | %s |\n' "$name" "$does" "$n" "$nf" "$ne" "$ids" >>"$table"
-	echo "mutants: $name: $n scenarios reached, $nf failed, $ne errored"
+	nf=$(jq '[.records[] | select(.verdict == "fail")] | length' "$json")
+	ne=$(jq '[.records[] | select(.verdict == "error")] | length' "$json")
+	printf '| %s | %s | %d | %d | %d | %s |\n' "$name" "$does" "${#hit[@]}" \
+		"$nf" "$ne" "${hit[*]}" >>"$table"
+	echo "mutants: $name: ${#hit[@]} scenarios reached, $nf failed, $ne errored"
 done < <("$bin" mutants)
 [ $bad -eq 0 ] || fail "some mutants were not caught (above)"
 echo "mutants: every mutant caught by every scenario it reached ($table)"
