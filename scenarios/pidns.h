@@ -5,13 +5,22 @@
 
 #include "nsrun.h"
 
+#include <signal.h>
+
 /* The isolating step: a new PID namespace, or none in the control. */
 #define PIDNS(c) ((c)->isolate ? CLONE_NEWPID : 0)
 
-struct pids {
-	pid_t pid, ppid, sid, pgid, seen; /* seen: as the parent sees it */
-	int err, n;
+/* A process's own ids, as it reads them. */
+struct pid_view {
+	pid_t pid, ppid, sid, pgid;
 };
+
+/* The observation helpers (mutation point M_PID_VIEW). */
+void pid_view_read(struct pid_view *v);
+pid_t pid_of_sender(const siginfo_t *si);
+
+/* In a child: fail as its own child (res) failed; step if it named none. */
+int child_relay_fail(const struct child_res *res, const char *step);
 
 #define PID_REQ                                                                \
 	{                                                                      \
