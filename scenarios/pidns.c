@@ -25,16 +25,6 @@ pid_t pid_of_sender(const siginfo_t *si)
 	return mutant_on(M_PID_VIEW) ? 0 : si->si_pid;
 }
 
-int child_relay_fail(const struct child_res *res, const char *step)
-{
-	char why[120];
-
-	if (res->err < 0) /* the innermost failure, as it was named */
-		return child_fail(res->step[0] ? res->step : step, res->err);
-	child_res_describe(res, why, sizeof(why));
-	return child_fail(why, -ECHILD);
-}
-
 static int report_view(void *arg, void *out, size_t len)
 {
 	(void)arg;

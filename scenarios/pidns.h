@@ -19,9 +19,6 @@ struct pid_view {
 void pid_view_read(struct pid_view *v);
 pid_t pid_of_sender(const siginfo_t *si);
 
-/* In a child: fail as its own child (res) failed; step if it named none. */
-int child_relay_fail(const struct child_res *res, const char *step);
-
 #define PID_REQ                                                                \
 	{                                                                      \
 		.root = true, .ns = NS_BIT(NS_PID)                             \
