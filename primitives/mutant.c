@@ -37,8 +37,8 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CGNS_ROOT] = { "cgroupns-root",
 			  "every /proc/self/cgroup line reads \"/\"" },
 	[M_TIMENS_CLOCK] = { "timens-clock",
-			     "the clock the forked reader reads is a day "
-			     "ahead" },
+			     "the forked child's clock reads its parent's plus "
+			     "a day" },
 	[M_MNT_VIEW] = { "mnt-view",
 			 "a mount point reads not mounted and a bind mount "
 			 "attempt reads EINVAL" },

@@ -28,7 +28,7 @@ enum mutant {
 	M_PID_DEPTH,	/* depth_probe(): 33 levels, one more ENOSPC */
 	M_PID_SIGNAL,	/* pidns_signals probes: the pidns behaviour */
 	M_CGNS_ROOT,	/* read_cgroup(): every line reads "/" */
-	M_TIMENS_CLOCK, /* timens child_reads(): its clock a day ahead */
+	M_TIMENS_CLOCK, /* timens unshare_and_fork(): child = parent + a day */
 	M_MNT_VIEW,	/* mntns probes: not mounted, bind EINVAL */
 	M_MOUNTS_VIEW,	/* mounts probes: the hardened root's view */
 	/* namespaces: user, uts, ipc, net */

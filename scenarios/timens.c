@@ -44,7 +44,7 @@ static int read_clock(clockid_t id, enum via_clock via, int64_t *ns)
 	return 0;
 }
 
-/* The child's clocks (mutation point M_TIMENS_CLOCK: a day ahead). */
+/* The child's clocks. */
 static int child_reads(void *arg, void *out, size_t len)
 {
 	const struct time_spec *s = arg;
@@ -55,8 +55,6 @@ static int child_reads(void *arg, void *out, size_t len)
 	if ((r = read_clock(s->clock, s->via, &v[0])) < 0 ||
 	    (r = read_clock(CLOCK_REALTIME, s->via, &v[1])) < 0)
 		return child_fail("clock_gettime", r);
-	if (mutant_on(M_TIMENS_CLOCK))
-		v[0] += OFFSET_NS;
 	return 0;
 }
 
@@ -107,6 +105,8 @@ static int unshare_and_fork(void *arg, void *out, size_t len)
 		return child_fail("clock_gettime", r);
 	o->child = v[0];
 	o->rt_child = v[1];
+	if (mutant_on(M_TIMENS_CLOCK)) /* its parent's plus a day */
+		o->child = o->t0 + (o->t1 - o->t0) / 2 + OFFSET_NS;
 	return 0;
 }
 
