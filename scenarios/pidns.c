@@ -3,7 +3,6 @@
 #include "pidns.h"
 #include "../primitives/mutant.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>

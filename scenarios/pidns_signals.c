@@ -66,6 +66,8 @@ static enum obs judge_ignores(struct judge *j, const struct sig_seen *o)
 {
 	const char *how = o->survived ? "survived" : "was killed";
 
+	if (!o->survived && !o->killed_by)
+		return judge_unknown(j, "neither survived nor killed");
 	judge_kv(j, "signalled process", "%s", how);
 	return judge_holds(j, o->survived,
 			   "the signal from its child: the process %s%s%s", how,
