@@ -11,7 +11,41 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			   "the isolated run skips its isolating action" },
 	/* namespaces: ns_*, pidns, cgroupns, timens, mntns, mounts */
 	[M_NS_DIFFER] = { "ns-differ",
-			  "ns_differ() says every namespace type differs" },
+			  "ns_differ() and ns_differ_ids() say every namespace "
+			  "type differs" },
+	[M_NS_SAME] = { "ns-same",
+			"ns_differ_ids() says no namespace type differs" },
+	[M_NS_HOSTNAME] = { "ns-hostname",
+			    "the hostname read outside the child's UTS "
+			    "namespace is never the name the child set" },
+	[M_NS_LIFETIME] = { "ns-lifetime",
+			    "a namespace reads gone after its last process "
+			    "(veth end vanished) and alive through a kept "
+			    "reference (joined: same inode, same hostname)" },
+	[M_PID_VIEW] = { "pid-view",
+			 "a process reads its pids as init's (pid 1, ppid 0, "
+			 "sid and pgid 1) and a signal's sender as 0" },
+	[M_PID_PROC] = { "pid-proc",
+			 "a /proc listing shows only the process listing it" },
+	[M_PID_DEPTH] = { "pid-depth",
+			  "the nesting leaf reads 33 NSpid levels and one more "
+			  "CLONE_NEWPID fails with ENOSPC" },
+	[M_PID_SIGNAL] = { "pid-signal",
+			   "signal probes read as in a PID namespace: the "
+			   "signalled parent survived, nothing is left after "
+			   "init, kill(outer pid, 0) fails with ESRCH" },
+	[M_CGNS_ROOT] = { "cgroupns-root",
+			  "every /proc/self/cgroup line reads \"/\"" },
+	[M_TIMENS_CLOCK] = { "timens-clock",
+			     "the forked child's clock reads its parent's plus "
+			     "a day" },
+	[M_MNT_VIEW] = { "mnt-view",
+			 "a mount point reads not mounted and a bind mount "
+			 "attempt reads EINVAL" },
+	[M_MOUNTS_VIEW] = { "mounts-view",
+			    "a container root reads hardened: / read-only "
+			    "with EROFS, masked paths hidden, /dev minimal, "
+			    "/tmp a tmpfs" },
 	/* namespaces: user, uts, ipc, net */
 	[M_OUTER_UID] = { "outer-uid", "a process's uid read from outside "
 				       "(/proc/PID/status) "

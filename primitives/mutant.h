@@ -23,7 +23,18 @@ enum mutant {
 	M_NONE,
 	M_NO_ISOLATE, /* runner: the isolated run is run as a control */
 	/* namespaces: ns_*, pidns, cgroupns, timens, mntns, mounts */
-	M_NS_DIFFER, /* ns_differ(): every type asked about differs */
+	M_NS_DIFFER,	/* ns_differ*(): every type asked about differs */
+	M_NS_SAME,	/* ns_differ_ids(): no type differs */
+	M_NS_HOSTNAME,	/* ns_entry: the outside hostname is not the child's */
+	M_NS_LIFETIME,	/* ns_gone, ns_lifetime: gone / kept as claimed */
+	M_PID_VIEW,	/* pid_view_read(), pid_of_sender(): init's view */
+	M_PID_PROC,	/* proc_list(): /proc lists only the lister */
+	M_PID_DEPTH,	/* depth_probe(): 33 levels, one more ENOSPC */
+	M_PID_SIGNAL,	/* pidns_signals probes: the pidns behaviour */
+	M_CGNS_ROOT,	/* read_cgroup(): every line reads "/" */
+	M_TIMENS_CLOCK, /* timens unshare_and_fork(): child = parent + a day */
+	M_MNT_VIEW,	/* mntns probes: not mounted, bind EINVAL */
+	M_MOUNTS_VIEW,	/* mounts probes: the hardened root's view */
 	/* namespaces: user, uts, ipc, net */
 	M_OUTER_UID,	  /* a process's uid seen from outside is 100000 */
 	M_OWNER_OVERFLOW, /* file owners read as the overflow ids */

@@ -214,6 +214,29 @@ int ns_differ(pid_t a, pid_t b, unsigned types, unsigned *differ)
 	return 0;
 }
 
+int ns_differ_ids(pid_t pid, const struct ns_id ids[NS__COUNT], unsigned types,
+		  unsigned *differ)
+{
+	*differ = 0;
+	if (mutant_on(M_NS_DIFFER)) {
+		*differ = types;
+		return 0;
+	}
+	if (mutant_on(M_NS_SAME))
+		return 0;
+	for (int t = 0; t < NS__COUNT; t++) {
+		struct ns_id mine;
+		int r;
+		if (!(types & NS_BIT(t)))
+			continue;
+		if ((r = ns_id_of(pid, t, &mine)) < 0)
+			return r;
+		if (!ns_id_equal(&mine, &ids[t]))
+			*differ |= NS_BIT(t);
+	}
+	return 0;
+}
+
 /* ---- creation ------------------------------------------------------ */
 
 /* The clone3 argument block, version 0 fields plus set_tid and cgroup. */

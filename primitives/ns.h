@@ -55,6 +55,9 @@ bool ns_id_equal(const struct ns_id *a, const struct ns_id *b);
 unsigned ns_available(void); /* types this kernel has */
 /* Types whose inode differs between pids a and b (0: self). */
 int ns_differ(pid_t a, pid_t b, unsigned types, unsigned *differ);
+/* Types whose inode differs between pid (0: self) and ids[type] as recorded. */
+int ns_differ_ids(pid_t pid, const struct ns_id ids[NS__COUNT], unsigned types,
+		  unsigned *differ);
 
 /* ---- creation ------------------------------------------------------ */
 

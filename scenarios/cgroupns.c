@@ -1,55 +1,64 @@
 // SPDX-License-Identifier: MIT
 /* cgroup namespaces. */
 #include "scenario.h"
+#include "../primitives/mutant.h"
 
 #include <string.h>
 
 struct cg_view {
-	int lines, at_root;
+	int lines, at_root; /* /proc/self/cgroup lines, those reading "/" */
 	char first[160];
 };
 
-/* Count /proc/self/cgroup lines whose path is the namespace root "/". */
+/*
+ * Count /proc/self/cgroup lines whose path is the namespace root "/"
+ * (mutation point M_CGNS_ROOT: every line does).
+ */
 static int read_cgroup(void *arg, void *out, size_t len)
 {
 	struct cg_view *v = out;
 	char buf[4096], *line, *save = NULL;
+	int r;
 
 	(void)arg;
 	(void)len;
-	if (read_text("/proc/self/cgroup", buf, sizeof(buf)) < 0)
-		return 1;
+	if ((r = read_text("/proc/self/cgroup", buf, sizeof(buf))) < 0)
+		return child_fail("read /proc/self/cgroup", r);
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *path = strchr(line, ':');
 		path = path ? strchr(path + 1, ':') : NULL;
 		if (!path)
-			continue;
+			return child_fail("parse /proc/self/cgroup", -EINVAL);
 		if (v->lines++ == 0)
 			snprintf(v->first, sizeof(v->first), "%s", line);
-		if (strcmp(path + 1, "/") == 0)
+		if (strcmp(path + 1, "/") == 0 || mutant_on(M_CGNS_ROOT))
 			v->at_root++;
 	}
 	return 0;
 }
 
-static enum obs proc_self_cgroup_root(struct ctx *c)
+static int observe_root(struct ctx *c, struct cg_view *o)
 {
-	struct cg_view v;
-
 	if (!c->cg)
 		return ctx_skip(c, "the run has no cgroup of its own");
-	TRY(c,
-	    legacy_run_in_child(c->isolate ? CLONE_NEWCGROUP : 0, read_cgroup, NULL,
-			 &v, sizeof(v), NULL),
-	    "run the child");
-	ctx_kv(c, "lines", "%d", v.lines);
-	ctx_kv(c, "at \"/\"", "%d", v.at_root);
-	ctx_kv(c, "first line", "%s", v.first);
-	return ctx_holds(c, v.lines > 0 && v.at_root == v.lines,
-			 "%d of %d /proc/self/cgroup lines read \"/\" (%s)",
-			 v.at_root, v.lines, v.first);
+	return run_in_child(c, "run the child",
+			    c->isolate ? CLONE_NEWCGROUP : 0, read_cgroup, NULL,
+			    o, sizeof(*o));
 }
+
+static enum obs judge_root(struct judge *j, const struct cg_view *o)
+{
+	judge_kv(j, "lines", "%d", o->lines);
+	judge_kv(j, "at \"/\"", "%d", o->at_root);
+	judge_kv(j, "first line", "%s", o->first);
+	if (o->lines == 0)
+		return judge_unknown(j, "/proc/self/cgroup has no lines");
+	return judge_holds(j, o->at_root == o->lines,
+			   "%d of %d /proc/self/cgroup lines read \"/\" (%s)",
+			   o->at_root, o->lines, o->first);
+}
+CHECK(proc_self_cgroup_root, struct cg_view, observe_root, judge_root);
 
 static const struct scenario cgroupns[] = {
 	{ .id = "cgroupns/proc-self-cgroup-root",
@@ -59,7 +68,7 @@ static const struct scenario cgroupns[] = {
 	  .expect = "every line reads \"/\"",
 	  .req = { .root = true, .ns = NS_BIT(NS_CGROUP) },
 	  .tags = { "cgroup", "core" },
-	  .run = proc_self_cgroup_root },
+	  .check = &proc_self_cgroup_root },
 };
 
 BOXCHECK_AREA(cgroupns, cgroupns);

@@ -6,6 +6,7 @@
  * root is the old one.
  */
 #include "scenario.h"
+#include "../primitives/mutant.h"
 #include "../primitives/rootfs.h"
 
 #include <fcntl.h>
@@ -17,105 +18,152 @@ struct ro_seen {
 	char opts[96]; /* mount options of "/" in mountinfo */
 };
 
-static int write_in_root(void *arg, void *out, size_t len)
+/* Create a file in /, read its options (mutation point M_MOUNTS_VIEW). */
+static int look_at_root(struct ro_seen *v)
 {
-	const bool *isolate = arg;
-	struct ro_seen *v = out;
 	struct mnt_entry e;
-	int fd;
+	int fd, r;
 
-	(void)len;
-	if (rootfs_pivot("root") < 0 || rootfs_mount_proc("/proc") < 0)
-		return 2;
-	if (*isolate && rootfs_remount_ro("/") < 0)
-		return 3;
+	if (mutant_on(M_MOUNTS_VIEW)) {
+		*v = (struct ro_seen){ .err = EROFS, .opts = "ro,relatime" };
+		return 0;
+	}
 	fd = open("/probe", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	v->err = fd < 0 ? errno : 0;
 	if (fd >= 0)
 		close(fd);
-	if (mountinfo_find("/", &e) == 0)
-		snprintf(v->opts, sizeof(v->opts), "%.95s", e.opts);
+	if ((r = mountinfo_find("/", &e)) < 0)
+		return r;
+	snprintf(v->opts, sizeof(v->opts), "%.95s", e.opts);
 	return 0;
 }
 
-static enum obs ro_root(struct ctx *c)
+/* In its own mount namespace: pivot, /proc, and (the action) ro. */
+static int write_in_root(void *arg, void *out, size_t len)
 {
-	struct ro_seen v;
-	int st;
-
-	TRY(c, rootfs_make_skeleton("root"), "make the new root");
-	TRY(c,
-	    legacy_run_in_child(CLONE_NEWNS, write_in_root, &c->isolate, &v, sizeof(v),
-			 &st),
-	    "fork the child");
-	if (exit_code_of(st) != 0)
-		return ctx_error(c, 0, "%s failed in the child",
-				 exit_code_of(st) == 3 ? "read-only remount"
-						       : "pivot_root or /proc");
-	ctx_kv(c, "/ options", "%s", v.opts);
-	return ctx_holds(c, v.err == EROFS && opts_have(v.opts, "ro"),
-			 "/ mounted %s; creating /probe: %s", v.opts,
-			 v.err ? strerrorname_np(v.err) : "ok");
-}
-
-struct mask_seen {
-	char secret[32]; /* what reading the masked file gave */
-	int key_err;	 /* errno reading a file in the masked dir */
-	int write_err;	 /* errno creating a file in the masked dir */
-	int link_r;	 /* rootfs_mask() of a symlink */
-};
-
-static int read_masked(void *arg, void *out, size_t len)
-{
-	const bool *isolate = arg;
-	struct mask_seen *v = out;
-	char buf[32];
+	bool harden = *(const bool *)arg;
+	int r;
 
 	(void)len;
-	if (*isolate &&
-	    (rootfs_mask("secret") < 0 || rootfs_mask("secretdir") < 0))
-		return 2;
-	v->link_r = *isolate ? rootfs_mask("link") : 0;
-	if (read_text("secret", v->secret, sizeof(v->secret)) < 0)
-		snprintf(v->secret, sizeof(v->secret), "(%s)",
-			 strerrorname_np(errno));
-	chomp(v->secret);
-	v->key_err =
-		read_text("secretdir/key", buf, sizeof(buf)) < 0 ? errno : 0;
-	v->write_err = write_text_creat("secretdir/new", "x") < 0 ? errno : 0;
+	if ((r = rootfs_pivot("root")) < 0)
+		return child_fail("pivot_root", r);
+	if ((r = rootfs_mount_proc("/proc")) < 0)
+		return child_fail("mount /proc", r);
+	if (harden && (r = rootfs_remount_ro("/")) < 0)
+		return child_fail("remount / read-only", r);
+	if ((r = look_at_root(out)) < 0)
+		return child_fail("find / in mountinfo", r);
 	return 0;
 }
 
-static enum obs masked_paths(struct ctx *c)
+static int observe_ro(struct ctx *c, struct ro_seen *o)
 {
-	struct mask_seen v;
-	int st;
+	bool harden = c->isolate;
+
+	TRY(c, rootfs_make_skeleton("root"), "make the new root");
+	return run_in_child(c, "pivot into the root", CLONE_NEWNS,
+			    write_in_root, &harden, o, sizeof(*o));
+}
+
+static enum obs judge_ro(struct judge *j, const struct ro_seen *o)
+{
+	const char *e = o->err ? strerrorname_np(o->err) : "ok";
+
+	judge_kv(j, "/ options", "%s", o->opts);
+	return judge_holds(j, o->err == EROFS && opts_have(o->opts, "ro"),
+			   "/ mounted %s; creating /probe: %s", o->opts, e);
+}
+CHECK(ro_root, struct ro_seen, observe_ro, judge_ro);
+
+#define PLAIN "visible"
+
+struct mask_seen {
+	int secret_err;	   /* errno reading the masked file, 0: read */
+	char secret[32];   /* what it read */
+	int key_err;	   /* errno reading a file in the masked dir */
+	int write_err;	   /* errno creating a file in the masked dir */
+	char via_link[32]; /* the plain file, read through a masked symlink */
+};
+
+static int read_into(const char *path, char *buf, size_t len)
+{
+	int r;
+
+	buf[0] = '\0';
+	r = read_text(path, buf, len);
+	chomp(buf);
+	return r < 0 ? -r : 0;
+}
+
+/* Read what masking should hide (mutation point M_MOUNTS_VIEW). */
+static void look_at_masked(struct mask_seen *v)
+{
+	char buf[32];
+
+	v->secret_err = read_into("secret", v->secret, sizeof(v->secret));
+	v->key_err = read_into("secretdir/key", buf, sizeof(buf));
+	v->write_err = -write_text_creat("secretdir/new", "x");
+	if (mutant_on(M_MOUNTS_VIEW)) {
+		v->secret_err = v->secret[0] = 0;
+		v->key_err = ENOENT;
+		v->write_err = EROFS;
+	}
+}
+
+/* The action masks three paths; a symlink is never masked (-ELOOP). */
+static int read_masked(void *arg, void *out, size_t len)
+{
+	struct mask_seen *v = out;
+	int r;
+
+	(void)len;
+	if (*(const bool *)arg) {
+		if ((r = rootfs_mask("secret")) < 0 ||
+		    (r = rootfs_mask("secretdir")) < 0)
+			return child_fail("mask", r);
+		if ((r = rootfs_mask("link")) < 0 && r != -ELOOP)
+			return child_fail("mask the symlink", r);
+	}
+	look_at_masked(v);
+	if ((r = read_into("link", v->via_link, sizeof(v->via_link))))
+		return child_fail("read through the symlink", -r);
+	return 0;
+}
+
+static int observe_masked(struct ctx *c, struct mask_seen *o)
+{
+	bool harden = c->isolate;
 
 	TRY(c, write_text_creat("secret", "s3cret\n"), "write secret");
 	TRY(c, mkdir("secretdir", 0755) < 0 ? neg_errno() : 0, "mkdir");
 	TRY(c, write_text_creat("secretdir/key", "k\n"), "write key");
-	TRY(c, symlink("secret", "link") < 0 ? neg_errno() : 0, "symlink");
-	TRY(c,
-	    legacy_run_in_child(CLONE_NEWNS, read_masked, &c->isolate, &v, sizeof(v),
-			 &st),
-	    "fork the child");
-	if (exit_code_of(st) != 0)
-		return ctx_error(c, 0, "masking failed in the child");
-	ctx_kv(c, "secret reads", "\"%s\"", v.secret);
-	ctx_kv(c, "secretdir/key", "%s",
-	       v.key_err ? strerrorname_np(v.key_err) : "read");
-	ctx_kv(c, "create in secretdir", "%s",
-	       v.write_err ? strerrorname_np(v.write_err) : "ok");
-	ctx_kv(c, "mask of a symlink", "%s",
-	       v.link_r ? strerror(-v.link_r) : "not refused");
-	return ctx_holds(c,
-			 !v.secret[0] && v.key_err == ENOENT &&
-				 v.write_err == EROFS && v.link_r == -ELOOP,
-			 "secret reads \"%s\", secretdir/key %s, create %s",
-			 v.secret,
-			 v.key_err ? strerrorname_np(v.key_err) : "read",
-			 v.write_err ? strerrorname_np(v.write_err) : "ok");
+	TRY(c, write_text_creat("plain", PLAIN "\n"), "write plain");
+	TRY(c, symlink("plain", "link") < 0 ? neg_errno() : 0, "symlink");
+	return run_in_child(c, "mask and read in the child", CLONE_NEWNS,
+			    read_masked, &harden, o, sizeof(*o));
 }
+
+static enum obs judge_masked(struct judge *j, const struct mask_seen *o)
+{
+	const char *key = o->key_err ? strerrorname_np(o->key_err) : "read";
+	const char *wr = o->write_err ? strerrorname_np(o->write_err) : "ok";
+	bool hidden = !o->secret_err && !o->secret[0];
+
+	judge_kv(j, "secret reads", "\"%s\"%s%s", o->secret,
+		 o->secret_err ? " " : "",
+		 o->secret_err ? strerrorname_np(o->secret_err) : "");
+	judge_kv(j, "secretdir/key", "%s", key);
+	judge_kv(j, "create in secretdir", "%s", wr);
+	judge_kv(j, "plain file through the symlink", "\"%s\"", o->via_link);
+	return judge_holds(j,
+			   hidden && o->key_err == ENOENT &&
+				   o->write_err == EROFS &&
+				   strcmp(o->via_link, PLAIN) == 0,
+			   "secret reads \"%s\", secretdir/key %s, create %s, "
+			   "through the symlink \"%s\"",
+			   o->secret, key, wr, o->via_link);
+}
+CHECK(masked_paths, struct mask_seen, observe_masked, judge_masked);
 
 static const char *const dev_allowed[] = { "null",    "zero",  "full", "random",
 					   "urandom", "tty",   "fd",   "stdin",
@@ -125,8 +173,8 @@ struct dev_seen {
 	int n, extra; /* entries in /dev, and those not allowed */
 	char first_extra[32];
 	bool zero_ok;	/* /dev/zero reads zeros */
-	bool tmp_tmpfs; /* /tmp is a tmpfs */
-	bool proc_ok;	/* /proc/self/mountinfo readable */
+	bool tmp_tmpfs; /* /tmp is a mount of a tmpfs */
+	char tmp_fs[64];
 };
 
 static bool allowed(const char *name)
@@ -137,15 +185,19 @@ static bool allowed(const char *name)
 	return false;
 }
 
-static void look_at_dev(struct dev_seen *v)
+/* /dev's entries, /dev/zero, /tmp (mutation point M_MOUNTS_VIEW). */
+static int look_at_dev(struct dev_seen *v)
 {
 	_cleanup_closedir_ DIR *d = opendir("/dev");
+	_cleanup_close_ int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	char z[4] = { 1, 1, 1, 1 };
 	struct mnt_entry e;
 	struct dirent *de;
-	char z[4] = { 1, 1, 1, 1 };
-	_cleanup_close_ int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	int r;
 
-	while (d && (de = readdir(d))) {
+	if (!d)
+		return neg_errno();
+	for (errno = 0; (de = readdir(d)); errno = 0) {
 		if (de->d_name[0] == '.')
 			continue;
 		v->n++;
@@ -153,55 +205,71 @@ static void look_at_dev(struct dev_seen *v)
 			snprintf(v->first_extra, sizeof(v->first_extra),
 				 "%.31s", de->d_name);
 	}
+	if (errno)
+		return neg_errno();
 	v->zero_ok = fd >= 0 && read(fd, z, sizeof(z)) == sizeof(z) && !z[0] &&
 		     !z[3];
-	v->proc_ok = mountinfo_find("/tmp", &e) == 0;
-	v->tmp_tmpfs = v->proc_ok && strcmp(e.fstype, "tmpfs") == 0;
-}
-
-/* The control binds the host's /dev and leaves /tmp a plain dir. */
-static int minimal_dev(void *arg, void *out, size_t len)
-{
-	const bool *isolate = arg;
-	int r;
-
-	(void)len;
-	if (*isolate) {
-		r = rootfs_mount_dev("root/dev");
-		r = r ?: rootfs_mount_tmpfs("root/tmp", "size=1m,mode=1777");
-	} else {
-		r = mount("/dev", "root/dev", NULL, MS_BIND | MS_REC, NULL);
+	r = mountinfo_find("/tmp", &e); /* -ENOENT: not a mount point */
+	if (r < 0 && r != -ENOENT)
+		return r;
+	snprintf(v->tmp_fs, sizeof(v->tmp_fs), "%s", r ? "none" : e.fstype);
+	v->tmp_tmpfs = r == 0 && strcmp(e.fstype, "tmpfs") == 0;
+	if (mutant_on(M_MOUNTS_VIEW)) {
+		v->extra = 0;
+		v->zero_ok = v->tmp_tmpfs = true;
 	}
-	if (r < 0 || rootfs_pivot("root") < 0 || rootfs_mount_proc("/proc") < 0)
-		return 2;
-	look_at_dev(out);
 	return 0;
 }
 
-static enum obs dev_proc_tmpfs(struct ctx *c)
+/* The action: a minimal /dev and a tmpfs /tmp; the control binds /dev. */
+static int minimal_dev(void *arg, void *out, size_t len)
 {
-	struct dev_seen v;
-	int st;
+	int r;
+
+	(void)len;
+	if (*(const bool *)arg) {
+		if ((r = rootfs_mount_dev("root/dev")) < 0)
+			return child_fail("mount a minimal /dev", r);
+		r = rootfs_mount_tmpfs("root/tmp", "size=1m,mode=1777");
+		if (r < 0)
+			return child_fail("mount a tmpfs on /tmp", r);
+	} else if (mount("/dev", "root/dev", NULL, MS_BIND | MS_REC, NULL) <
+		   0) {
+		return child_fail("bind the host's /dev", neg_errno());
+	}
+	if ((r = rootfs_pivot("root")) < 0)
+		return child_fail("pivot_root", r);
+	if ((r = rootfs_mount_proc("/proc")) < 0)
+		return child_fail("mount /proc", r);
+	if ((r = look_at_dev(out)) < 0)
+		return child_fail("look at /dev and /tmp", r);
+	return 0;
+}
+
+static int observe_dev(struct ctx *c, struct dev_seen *o)
+{
+	bool harden = c->isolate;
 
 	TRY(c, rootfs_make_skeleton("root"), "make the new root");
-	TRY(c,
-	    legacy_run_in_child(CLONE_NEWNS, minimal_dev, &c->isolate, &v, sizeof(v),
-			 &st),
-	    "fork the child");
-	if (exit_code_of(st) != 0)
-		return ctx_error(c, 0, "mounting /dev, /tmp or /proc failed");
-	ctx_kv(c, "/dev entries", "%d", v.n);
-	ctx_kv(c, "/dev not allowed", "%d (%s)", v.extra,
-	       v.extra ? v.first_extra : "none");
-	ctx_kv(c, "/tmp", "%s", v.tmp_tmpfs ? "tmpfs" : "not a tmpfs");
-	return ctx_holds(
-		c, v.extra == 0 && v.zero_ok && v.proc_ok && v.tmp_tmpfs,
-		"/dev has %d entries, %d not allowed%s%s; /dev/zero "
-		"%s; /tmp %s",
-		v.n, v.extra, v.extra ? " e.g. " : "",
-		v.extra ? v.first_extra : "", v.zero_ok ? "works" : "fails",
-		v.tmp_tmpfs ? "is a tmpfs" : "is no tmpfs");
+	return run_in_child(c, "mount and pivot in the child", CLONE_NEWNS,
+			    minimal_dev, &harden, o, sizeof(*o));
 }
+
+static enum obs judge_dev(struct judge *j, const struct dev_seen *o)
+{
+	judge_kv(j, "/dev entries", "%d", o->n);
+	judge_kv(j, "/dev not allowed", "%d (%s)", o->extra,
+		 o->extra ? o->first_extra : "none");
+	judge_kv(j, "/tmp", "%s", o->tmp_fs);
+	return judge_holds(j, o->extra == 0 && o->zero_ok && o->tmp_tmpfs,
+			   "/dev has %d entries, %d not allowed%s%s; /dev/zero "
+			   "%s; /tmp %s",
+			   o->n, o->extra, o->extra ? " e.g. " : "",
+			   o->extra ? o->first_extra : "",
+			   o->zero_ok ? "works" : "fails",
+			   o->tmp_tmpfs ? "is a tmpfs" : "is no tmpfs");
+}
+CHECK(dev_proc_tmpfs, struct dev_seen, observe_dev, judge_dev);
 
 static const struct scenario mounts[] = {
 	{ .id = "mounts/ro-root",
@@ -211,16 +279,17 @@ static const struct scenario mounts[] = {
 	  .expect = "/ mounted ro; creating /probe: EROFS",
 	  .req = { .root = true, .ns = NS_BIT(NS_MNT) },
 	  .tags = { "mounts", "rootfs", "core" },
-	  .run = ro_root },
+	  .check = &ro_root },
 	{ .id = "mounts/masked-paths",
 	  .title = "masked paths cannot be read",
 	  .property = "a file masked with /dev/null reads empty, a dir masked "
 		      "with an empty read-only tmpfs hides its files and "
 		      "refuses writes, and a symlink is never masked",
-	  .expect = "secret reads \"\", secretdir/key ENOENT, create EROFS",
+	  .expect = "secret reads \"\", secretdir/key ENOENT, create EROFS, "
+		    "through the symlink \"visible\"",
 	  .req = { .root = true, .ns = NS_BIT(NS_MNT) },
 	  .tags = { "mounts", "rootfs", "security" },
-	  .run = masked_paths },
+	  .check = &masked_paths },
 	{ .id = "mounts/minimal-dev",
 	  .title = "a minimal /dev, /proc and a tmpfs /tmp",
 	  .property = "the new root's /dev holds only null zero full random "
@@ -230,7 +299,7 @@ static const struct scenario mounts[] = {
 		    "/tmp is a tmpfs",
 	  .req = { .root = true, .ns = NS_BIT(NS_MNT) },
 	  .tags = { "mounts", "rootfs" },
-	  .run = dev_proc_tmpfs },
+	  .check = &dev_proc_tmpfs },
 };
 
 BOXCHECK_AREA(mounts, mounts);

@@ -147,6 +147,16 @@ int nsrun(struct ctx *c, const char *what, const struct nsrun *r, child_fn fn,
 	return child_res_check(c, what, ret, &res);
 }
 
+int child_relay_fail(const struct child_res *res, const char *step)
+{
+	char why[120];
+
+	if (res->err < 0)
+		return child_fail(res->step[0] ? res->step : step, res->err);
+	child_res_describe(res, why, sizeof(why));
+	return child_fail(why, -ECHILD);
+}
+
 int holder_start(struct holder *h, unsigned long flags)
 {
 	int r = chan_open(&h->hold);

@@ -33,6 +33,12 @@ int nsrun_raw(const struct nsrun *r, child_fn fn, void *arg, void *out,
 int nsrun(struct ctx *c, const char *what, const struct nsrun *r, child_fn fn,
 	  void *arg, void *out, size_t len);
 
+/*
+ * In a child function whose own child (res) failed: fail the same way,
+ * with the innermost step it named (or `step`) and its errno.
+ */
+int child_relay_fail(const struct child_res *res, const char *step);
+
 /* TRANSITIONAL: legacy.h */
 int legacy_nsrun(const struct nsrun *r, child_fn fn, void *arg, void *out,
 		 size_t len, int *status);

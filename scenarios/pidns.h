@@ -5,13 +5,19 @@
 
 #include "nsrun.h"
 
+#include <signal.h>
+
 /* The isolating step: a new PID namespace, or none in the control. */
 #define PIDNS(c) ((c)->isolate ? CLONE_NEWPID : 0)
 
-struct pids {
-	pid_t pid, ppid, sid, pgid, seen; /* seen: as the parent sees it */
-	int err, n;
+/* A process's own ids, as it reads them. */
+struct pid_view {
+	pid_t pid, ppid, sid, pgid;
 };
+
+/* The observation helpers (mutation point M_PID_VIEW). */
+void pid_view_read(struct pid_view *v);
+pid_t pid_of_sender(const siginfo_t *si);
 
 #define PID_REQ                                                                \
 	{                                                                      \
