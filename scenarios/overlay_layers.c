@@ -15,7 +15,7 @@
 
 struct layer_case {
 	const char *op; /* what is done through merged */
-	int (*run)(void);
+	int (*act)(void);
 	const char *extra;   /* more overlay options, or NULL */
 	bool redirect;	     /* needs redirect_dir (probed) */
 	const char *upper;   /* where upper gets ... */
@@ -79,7 +79,7 @@ static int observe_case(struct ctx *c, struct layers *o,
 		TRY_OBS(ovl_need_option(c, OVL_REDIRECT_DIR));
 	TRY(c, ovl_layer_digest("lower", &o->low[0]), "digest lower");
 	TRY(c, ovl_mount_merged(c, k->extra), "mount merged");
-	o->op_err = errno_of(k->run());
+	o->op_err = errno_of(k->act());
 	TRY(c, ovl_layer_digest("lower", &o->low[1]), "digest lower");
 	TRY(c, ovl_upper_has(k->upper, k->mark, &o->mark), "inspect upper");
 	TRY(c, read_content(k->view, &o->v), "read merged");
@@ -117,22 +117,22 @@ static enum obs judge_case(struct judge *j, const struct layers *o,
 	}                                                                      \
 	CHECK(name_, struct layers, observe_##name_, judge_##name_)
 
-LAYER_CHECK(copy_up, .op = "write merged/file", .run = op_write,
+LAYER_CHECK(copy_up, .op = "write merged/file", .act = op_write,
 	    .upper = "upper/file", .mark = OVL_UP_FILE,
 	    .mark_is = "a copied-up file", .view = "merged/file",
 	    .want = "new");
-LAYER_CHECK(whiteout, .op = "unlink merged/file", .run = op_unlink,
+LAYER_CHECK(whiteout, .op = "unlink merged/file", .act = op_unlink,
 	    .upper = "upper/file", .mark = OVL_UP_WHITEOUT,
 	    .mark_is = "a whiteout (char 0:0)", .view = "merged/file");
 LAYER_CHECK(opaque_dir, .op = "rm dir/x, rmdir and mkdir merged/dir",
-	    .run = op_remake_dir, .upper = "upper/dir", .mark = OVL_UP_OPAQUE,
+	    .act = op_remake_dir, .upper = "upper/dir", .mark = OVL_UP_OPAQUE,
 	    .mark_is = "opaque (trusted.overlay.opaque=y)",
 	    .view = "merged/dir/x");
-LAYER_CHECK(create_in_upper, .op = "create merged/new", .run = op_create,
+LAYER_CHECK(create_in_upper, .op = "create merged/new", .act = op_create,
 	    .upper = "upper/new", .mark = OVL_UP_FILE, .mark_is = "a file",
 	    .view = "merged/new", .want = "new");
 LAYER_CHECK(rename_redirect, .op = "rename merged/dir to merged/moved",
-	    .run = op_rename, .extra = "redirect_dir=on", .redirect = true,
+	    .act = op_rename, .extra = "redirect_dir=on", .redirect = true,
 	    .upper = "upper/moved", .mark = OVL_UP_REDIRECT,
 	    .mark_is = "redirected (trusted.overlay.redirect)",
 	    .view = "merged/moved/x", .want = "x");
