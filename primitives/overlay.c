@@ -4,7 +4,6 @@
 #include "rootfs.h"
 
 #include <fcntl.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <sys/mount.h>
@@ -164,8 +163,10 @@ int overlay_probe_one(const char *scratch, enum ovl_opt o, struct ovl_probe *p)
 	struct overlay_spec s = { lowers, 1, d[1], d[2],
 				  ovl_opt_table[o].option };
 	struct mnt_entry e;
-	int r;
+	int r = rootfs_private_mntns();
 
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
 		snprintf(d[i], sizeof(d[i]), "%s/%s.%s", scratch,
 			 ovl_opt_table[o].name, sub[i]);
