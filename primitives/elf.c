@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* ELF program interpreter and DT_NEEDED resolution; see elf.h. */
 #include "elf.h"
+#include "mutant.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -473,6 +474,8 @@ static int walk_all(struct walk *w)
 		r = elf_read_fd(fd, e);
 		if (r < 0)
 			return r;
+		if ((e->interp[0] || e->n_needed) && mutant_on(M_ELF_DEPS))
+			return 0; /* the closure stops at what it has */
 		if (e->interp[0] && (r = add_path(w, e->interp)) < 0)
 			return r;
 		for (size_t k = 0; k < e->n_needed; k++) {

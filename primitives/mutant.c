@@ -73,6 +73,19 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			     "a TCP probe that could not connect reads as "
 			     "connected" },
 	/* rootfs: overlay, chroot, pivot_root, minrootfs */
+	[M_OVL_LAYERS] = { "ovl-layers",
+			   "overlay layer inspection sees an overlay's work: "
+			   "a layer's digest never changes and upper has "
+			   "every entry and mark asked about" },
+	[M_PATH_REACH] = { "path-unreachable",
+			   "rootfs_reach() finds no path (ENOENT): the host "
+			   "marker reads as out of reach" },
+	[M_ROOT_WHERE] = { "root-where",
+			   "rootfs_whereami() says \"/\" and cwd are the "
+			   "directory asked about" },
+	[M_ELF_DEPS] = { "elf-no-libs",
+			 "elf_deps_collect() resolves no interpreter and no "
+			 "library: a program's closure is itself" },
 	/* cgroups */
 };
 

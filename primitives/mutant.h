@@ -47,6 +47,10 @@ enum mutant {
 	M_BIND_INUSE,	  /* a TCP bind to a port in use succeeds */
 	M_TCP_CONNECTS,	  /* a failed TCP probe reads as connected */
 	/* rootfs: overlay, chroot, pivot_root, minrootfs */
+	M_OVL_LAYERS, /* ovl_layer_digest() constant, ovl_upper_has() yes */
+	M_PATH_REACH, /* rootfs_reach(): every path is out of reach */
+	M_ROOT_WHERE, /* rootfs_whereami(): root and cwd are the one asked */
+	M_ELF_DEPS,   /* elf_deps_collect(): no interpreter, no library */
 	/* cgroups */
 	M__COUNT,
 };

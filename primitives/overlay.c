@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "overlay.h"
-#include "ns.h"
+#include "mutant.h"
 #include "rootfs.h"
 
 #include <fcntl.h>
-#include <sched.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 
 static int append(char *buf, size_t len, size_t *at, const char *s)
 {
@@ -132,74 +133,6 @@ int overlay_mount_fsopen(const struct overlay_spec *s, const char *target)
 	return 0;
 }
 
-static _Noreturn void userns_child(struct chan *go, struct chan *res,
-				   const struct overlay_spec *s,
-				   const char *target, int (*then)(void *),
-				   void *arg)
-{
-	int r, v;
-
-	close(go->wr);
-	close(res->rd);
-	/* Wait until the parent has written the id maps. */
-	r = chan_recv_int(go, &v);
-	if (r == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-		r = neg_errno();
-	if (r == 0)
-		r = overlay_mount(s, target);
-	if (r == 0 && then)
-		r = then(arg);
-	chan_send_int(res, r);
-	_exit(0);
-}
-
-static int write_maps(pid_t pid, uid_t uid, gid_t gid)
-{
-	char path[64];
-	int r;
-
-	snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
-	r = write_text(path, "deny");
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-	r = r ?: write_fmt(path, "0 %u 1", uid);
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-	return r ?: write_fmt(path, "0 %u 1", gid);
-}
-
-int overlay_userns_run(const struct overlay_spec *s, const char *target,
-		       uid_t uid, gid_t gid, int (*then)(void *arg), void *arg)
-{
-	_cleanup_chan_ struct chan go = CHAN_INIT, res = CHAN_INIT;
-	_cleanup_reap_ pid_t pid = -1;
-	int r, v = -EPIPE;
-
-	/* 1. Two pipes: "maps written" down, the result up. */
-	r = chan_open(&go);
-	if (r == 0)
-		r = chan_open(&res);
-	if (r < 0)
-		return r;
-	/* 2. The child, in a new user namespace and mount namespace. */
-	pid = ns_fork(CLONE_NEWUSER | CLONE_NEWNS);
-	if (pid < 0)
-		return pid;
-	if (pid == 0)
-		userns_child(&go, &res, s, target, then, arg);
-	closep(&go.rd);
-	closep(&res.wr);
-	go.rd = res.wr = -1;
-	/* 3. Map its root to uid:gid outside, and let it go. */
-	r = write_maps(pid, uid, gid);
-	if (r < 0)
-		return r;
-	r = chan_send_int(&go, 0);
-	/* 4. Its result; then reap it. */
-	if (r == 0)
-		chan_recv_int(&res, &v);
-	r = wait_status(TAKE_PID(pid), NULL);
-	return r < 0 ? r : v;
-}
-
 const struct ovl_opt_info ovl_opt_table[OVL_OPT__COUNT] = {
 	[OVL_REDIRECT_DIR] = { "redirect_dir",
 			       "redirect_dir=on",
@@ -222,7 +155,7 @@ static bool shown_in(const char *super, const struct ovl_opt_info *oi)
 	return false;
 }
 
-static int probe_one(const char *scratch, enum ovl_opt o, struct ovl_probe *p)
+int overlay_probe_one(const char *scratch, enum ovl_opt o, struct ovl_probe *p)
 {
 	static const char *const sub[] = { "l", "u", "w", "m" };
 	char d[4][PATH_MAX], real[PATH_MAX];
@@ -230,8 +163,10 @@ static int probe_one(const char *scratch, enum ovl_opt o, struct ovl_probe *p)
 	struct overlay_spec s = { lowers, 1, d[1], d[2],
 				  ovl_opt_table[o].option };
 	struct mnt_entry e;
-	int r;
+	int r = rootfs_private_mntns();
 
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
 		snprintf(d[i], sizeof(d[i]), "%s/%s.%s", scratch,
 			 ovl_opt_table[o].name, sub[i]);
@@ -256,7 +191,7 @@ int overlay_probe_options(const char *scratch, struct ovl_probe *p)
 
 	memset(p, 0, sizeof(*p));
 	for (int o = 0; r == 0 && o < OVL_OPT__COUNT; o++)
-		r = probe_one(scratch, o, p);
+		r = overlay_probe_one(scratch, o, p);
 	return r;
 }
 
@@ -271,4 +206,140 @@ void ovl_opts_describe(unsigned mask, char *buf, size_t len)
 				       at ? " " : "", ovl_opt_table[o].name);
 	if (!at)
 		snprintf(buf, len, "none");
+}
+
+/* ---- inspecting layers --------------------------------------------- */
+
+/* FNV-1a, 64 bits: enough to tell a tree changed, not a security hash. */
+static void fnv(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		*h = (*h ^ b[i]) * 0x100000001b3ull;
+}
+
+static int digest_file(int dirfd, const char *name, uint64_t *h)
+{
+	_cleanup_close_ int fd =
+		openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char buf[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return neg_errno();
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fnv(h, buf, (size_t)n);
+	return n < 0 ? neg_errno() : 0;
+}
+
+static int digest_dir(int dirfd, const char *name, uint64_t *h, int depth);
+
+/* One entry: its name, type and mode, then what its type holds. */
+static int digest_entry(int dirfd, const char *name, uint64_t *h, int depth)
+{
+	struct stat st;
+	char link[PATH_MAX];
+	ssize_t n;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return neg_errno();
+	fnv(h, name, strlen(name) + 1);
+	fnv(h, &st.st_mode, sizeof(st.st_mode));
+	if (S_ISREG(st.st_mode))
+		return digest_file(dirfd, name, h);
+	if (S_ISDIR(st.st_mode))
+		return digest_dir(dirfd, name, h, depth + 1);
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		fnv(h, &st.st_rdev, sizeof(st.st_rdev));
+	if (S_ISLNK(st.st_mode)) {
+		n = readlinkat(dirfd, name, link, sizeof(link));
+		if (n < 0)
+			return neg_errno();
+		fnv(h, link, (size_t)n);
+	}
+	return 0;
+}
+
+/* Entries in name order, so the digest does not depend on readdir's. */
+static int digest_dir(int dirfd, const char *name, uint64_t *h, int depth)
+{
+	_cleanup_close_ int fd = -1;
+	struct dirent **names;
+	int n, r = 0;
+
+	if (depth > 32)
+		return -ELOOP;
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return neg_errno();
+	n = scandirat(fd, ".", &names, NULL, alphasort);
+	if (n < 0)
+		return neg_errno();
+	for (int i = 0; i < n; i++) {
+		const char *e = names[i]->d_name;
+		if (r == 0 && strcmp(e, ".") != 0 && strcmp(e, "..") != 0)
+			r = digest_entry(fd, e, h, depth);
+		free(names[i]);
+	}
+	free(names);
+	fnv(h, "/", 1); /* the end of this directory */
+	return r;
+}
+
+int ovl_layer_digest(const char *dir, uint64_t *digest)
+{
+	if (mutant_on(M_OVL_LAYERS)) {
+		*digest = 0;
+		return 0;
+	}
+	*digest = 0xcbf29ce484222325ull;
+	return digest_dir(AT_FDCWD, dir, digest, 0);
+}
+
+/* An xattr that must exist, with value `want` when it is not NULL. */
+static int xattr_is(const char *path, const char *name, const char *want,
+		    bool *has)
+{
+	char v[256];
+	ssize_t n = lgetxattr(path, name, v, sizeof(v) - 1);
+
+	*has = false;
+	if (n < 0)
+		return errno == ENODATA || errno == ENOENT ? 0 : neg_errno();
+	v[n] = '\0';
+	*has = !want || strcmp(v, want) == 0;
+	return 0;
+}
+
+int ovl_upper_has(const char *path, enum ovl_upper what, bool *has)
+{
+	struct stat st;
+
+	*has = false;
+	if (mutant_on(M_OVL_LAYERS)) {
+		*has = true;
+		return 0;
+	}
+	switch (what) {
+	case OVL_UP_FILE:
+	case OVL_UP_WHITEOUT:
+		if (lstat(path, &st) < 0)
+			return errno == ENOENT ? 0 : neg_errno();
+		*has = what == OVL_UP_FILE
+			       ? S_ISREG(st.st_mode)
+			       : S_ISCHR(st.st_mode) &&
+					 st.st_rdev == makedev(0, 0);
+		return 0;
+	case OVL_UP_OPAQUE:
+		return xattr_is(path, "trusted.overlay.opaque", "y", has);
+	case OVL_UP_USER_OPAQUE:
+		return xattr_is(path, "user.overlay.opaque", "y", has);
+	case OVL_UP_REDIRECT:
+		return xattr_is(path, "trusted.overlay.redirect", NULL, has);
+	case OVL_UP__COUNT:
+		break;
+	}
+	return -EINVAL;
 }

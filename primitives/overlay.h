@@ -20,16 +20,6 @@ int overlay_mount(const struct overlay_spec *s, const char *target);
 /* The same through fsopen, fsconfig, fsmount and move_mount. */
 int overlay_mount_fsopen(const struct overlay_spec *s, const char *target);
 
-/*
- * As an unprivileged user would: fork a child into a new user and mount
- * namespace whose only ids, 0 inside, map to uid and gid outside; mount s on
- * target there, then run then(arg) (if given) inside. Returns the mount's
- * -errno, or then's return value. Paths resolve from the caller's cwd, which
- * the mapped user must be able to search.
- */
-int overlay_userns_run(const struct overlay_spec *s, const char *target,
-		       uid_t uid, gid_t gid, int (*then)(void *arg), void *arg);
-
 /* Options whose support depends on the kernel and its configuration. */
 enum ovl_opt {
 	OVL_REDIRECT_DIR,
@@ -60,7 +50,30 @@ struct ovl_probe {
  * Needs a private mount namespace; 0 or -errno (only for broken set-up).
  */
 int overlay_probe_options(const char *scratch, struct ovl_probe *p);
+/* The same for one option: its bits and err[o] in *p (not cleared). */
+int overlay_probe_one(const char *scratch, enum ovl_opt o, struct ovl_probe *p);
 /* "redirect_dir index xino" for a mask, "none" for 0. */
 void ovl_opts_describe(unsigned mask, char *buf, size_t len);
+
+/* ---- inspecting layers (observation helpers) ---------------------- */
+
+/*
+ * A digest of the tree at dir: every entry's name, type and mode, a file's
+ * bytes, a link's target, a device's number, in name order. Equal digests
+ * before and after an operation: the layer was left as it was.
+ */
+int ovl_layer_digest(const char *dir, uint64_t *digest);
+
+/* What an overlay leaves in upper at a path. */
+enum ovl_upper {
+	OVL_UP_FILE,	    /* a regular file: copied up or created */
+	OVL_UP_WHITEOUT,    /* a char 0:0 device: a deleted lower entry */
+	OVL_UP_OPAQUE,	    /* trusted.overlay.opaque=y: lower's dir hidden */
+	OVL_UP_USER_OPAQUE, /* the same in user.overlay.* (userxattr) */
+	OVL_UP_REDIRECT,    /* trusted.overlay.redirect: a renamed dir */
+	OVL_UP__COUNT,
+};
+/* Whether path has it (an absent path has nothing): 0 or -errno. */
+int ovl_upper_has(const char *path, enum ovl_upper what, bool *has);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Minimal rootfs builder and confinement steps; see rootfs.h. */
 #include "rootfs.h"
+#include "mutant.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -366,6 +367,58 @@ int rootfs_chroot_escape(const char *subdir)
 	/* 3. Whatever the top is, it becomes the root. */
 	if (chroot(".") < 0)
 		return neg_errno();
+	return 0;
+}
+
+/* ---- where am I (observation helpers) ------------------------------ */
+
+int rootfs_reach(const char *path)
+{
+	_cleanup_close_ int fd = -1;
+	char b;
+
+	if (mutant_on(M_PATH_REACH))
+		return -ENOENT;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, &b, 1) < 0)
+		return neg_errno();
+	return 0;
+}
+
+int file_id_of(const char *path, struct file_id *id)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return neg_errno();
+	*id = (struct file_id){ st.st_dev, st.st_ino };
+	return 0;
+}
+
+static bool file_id_equal(const struct file_id *a, const struct file_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino;
+}
+
+int rootfs_whereami(const struct file_id *dir, struct whereami *w)
+{
+	struct file_id root, cwd;
+	char at[PATH_MAX];
+	int r;
+
+	*w = (struct whereami){ 0 };
+	if (mutant_on(M_ROOT_WHERE)) {
+		*w = (struct whereami){ true, true, true };
+		return 0;
+	}
+	if ((r = file_id_of("/", &root)) < 0 || (r = file_id_of(".", &cwd)) < 0)
+		return r;
+	w->root_is = file_id_equal(&root, dir);
+	w->cwd_is = file_id_equal(&cwd, dir);
+	/* ENOENT: cwd is outside the root, getcwd() has no path for it. */
+	if (!getcwd(at, sizeof(at)))
+		return errno == ENOENT ? 0 : neg_errno();
+	w->cwd_slash = strcmp(at, "/") == 0;
 	return 0;
 }
 

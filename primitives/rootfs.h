@@ -71,6 +71,27 @@ int rootfs_chroot(const char *dir);
  * the top the root. 0 when every step worked; the caller then looks around.
  */
 int rootfs_chroot_escape(const char *subdir);
+
+/* ---- where am I (observation helpers) ------------------------------ */
+
+/* Open path and read a byte of it: 0 when reached, else -errno. */
+int rootfs_reach(const char *path);
+
+/* A file's identity: its device and inode. */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+int file_id_of(const char *path, struct file_id *id);
+
+struct whereami {
+	bool root_is;	/* "/" is the directory asked about */
+	bool cwd_is;	/* so is "." */
+	bool cwd_slash; /* getcwd() says "/" */
+};
+/* Is the caller's root (and cwd) the directory dir? 0 or -errno. */
+int rootfs_whereami(const struct file_id *dir, struct whereami *w);
+
 /* The careful pivot_root sequence (see rootfs.c). Leaves cwd at "/". */
 int rootfs_pivot(const char *dir);
 /* pivot_root(2), which libc does not wrap. */

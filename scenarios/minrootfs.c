@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-enum confine { BY_CHROOT, BY_PIVOT };
+enum confine { UNCONFINED, BY_CHROOT, BY_PIVOT };
 
 static const char *const programs[] = { "/bin/sh", "/bin/ls" };
 
@@ -35,72 +35,110 @@ static int listing_of(const char *dir, char *buf, size_t len)
 	return at < len ? 0 : -ENAMETOOLONG;
 }
 
-static _Noreturn void exec_inside(int out, bool isolate, enum confine how,
+/* How the child failed before its command ran: sent on a CLOEXEC pipe. */
+struct exec_fail {
+	int err;
+	char step[32];
+};
+
+static _Noreturn void fail_exit(int fd, const char *step, int err)
+{
+	struct exec_fail f = { .err = err };
+
+	snprintf(f.step, sizeof(f.step), "%s", step);
+	fd_write_all(fd, &f, sizeof(f));
+	_exit(126);
+}
+
+/* The child: confine (the action), then exec argv with out as stdout. */
+static _Noreturn void exec_inside(int out, int fail, enum confine how,
 				  char *const argv[])
 {
 	static char *const env[] = { "PATH=/bin:/sbin:/usr/bin", "LC_ALL=C",
 				     NULL };
 	int r = 0;
 
-	if (isolate)
-		r = how == BY_PIVOT ? rootfs_pivot("root")
-				    : rootfs_chroot("root");
-	if (r < 0 || dup2(out, STDOUT_FILENO) < 0)
-		_exit(126);
+	if (how == BY_PIVOT)
+		r = rootfs_pivot("root");
+	else if (how == BY_CHROOT)
+		r = rootfs_chroot("root");
+	if (r < 0)
+		fail_exit(fail, how == BY_PIVOT ? "pivot_root" : "chroot", r);
+	if (dup2(out, STDOUT_FILENO) < 0)
+		fail_exit(fail, "dup2", neg_errno());
 	execve(argv[0], argv, env);
-	_exit(127);
+	fail_exit(fail, "execve", neg_errno());
 }
 
-/* Run argv (inside root when isolated) and collect its output, one line. */
-static int run_cmd(bool isolate, enum confine how, char *const argv[],
-		   char *buf, size_t len, int *code)
+/* All of fd, one line: newlines become spaces; the rest past len dropped. */
+static int read_line(int fd, char *buf, size_t len)
 {
-	_cleanup_chan_ struct chan ch = CHAN_INIT;
-	_cleanup_reap_ pid_t pid = -1;
+	size_t at = 0;
+	char b[512];
 	ssize_t n;
-	int st, r = chan_open(&ch);
 
-	if (r < 0)
-		return r;
-	pid = ns_fork(how == BY_PIVOT ? CLONE_NEWNS : 0);
-	if (pid < 0)
-		return pid;
+	while ((n = read(fd, b, sizeof(b))) > 0 || (n < 0 && errno == EINTR))
+		for (ssize_t i = 0; i < n; i++)
+			if (at + 1 < len)
+				buf[at++] = b[i] == '\n' ? ' ' : b[i];
+	buf[at] = '\0';
+	return n < 0 ? neg_errno() : 0;
+}
+
+struct listing {
+	char built[1024]; /* the rootfs's top entries, as the builder left */
+	char got[2048];	  /* what the command printed, as one line */
+	int code;	  /* its exit code */
+};
+
+/* Run argv (inside root unless how is UNCONFINED); a failed step errors. */
+static int run_cmd(struct ctx *c, enum confine how, char *const argv[],
+		   struct listing *o)
+{
+	_cleanup_chan_ struct chan out = CHAN_INIT, fail = CHAN_INIT;
+	_cleanup_reap_ pid_t pid = -1;
+	struct exec_fail f;
+	ssize_t n;
+	int st;
+
+	TRY(c, chan_open(&out), "pipe");
+	TRY(c, chan_open(&fail), "pipe");
+	pid = TRY(c, ns_fork(how == BY_PIVOT ? CLONE_NEWNS : 0), "fork");
 	if (pid == 0)
-		exec_inside(ch.wr, isolate, how, argv);
-	closep(&ch.wr);
-	ch.wr = -1;
-	n = fd_read_all(ch.rd, buf, len - 1);
-	r = wait_status(TAKE_PID(pid), &st);
-	if (n < 0 || r < 0)
-		return n < 0 ? (int)n : r;
-	buf[n] = '\0';
-	for (char *p = buf; *p; p++)
-		if (*p == '\n')
-			*p = p[1] ? ' ' : '\0';
-	*code = exit_code_of(st);
+		exec_inside(out.wr, fail.wr, how, argv);
+	closep(&out.wr);
+	closep(&fail.wr);
+	out.wr = fail.wr = -1;
+	TRY(c, read_line(out.rd, o->got, sizeof(o->got)), "read the output");
+	n = TRY(c, fd_read_all(fail.rd, &f, sizeof(f)), "read the child");
+	TRY(c, wait_status(TAKE_PID(pid), &st), "wait for the child");
+	if (n == (ssize_t)sizeof(f))
+		return ctx_error(c, f.err, "%s in the child", f.step);
+	if (n != 0 || WIFSIGNALED(st))
+		return ctx_error(c, 0, "the command died (status 0x%x)", st);
+	chomp(o->got);
+	o->code = exit_code_of(st);
 	return 0;
 }
 
-static enum obs compare(struct ctx *c, enum confine how, const char *label,
-			char *const argv[])
+static int observe_listing(struct ctx *c, struct listing *o, enum confine how,
+			   char *const argv[])
 {
-	char want[1024], got[4096];
-	int code = -1;
+	TRY(c, listing_of("root", o->built, sizeof(o->built)),
+	    "list the rootfs");
+	ctx_kv(c, "built", "%s", o->built);
+	TRY_OBS(run_cmd(c, c->isolate ? how : UNCONFINED, argv, o));
+	return 0;
+}
 
-	TRY(c, listing_of("root", want, sizeof(want)), "list the rootfs");
-	TRY(c, run_cmd(c->isolate, how, argv, got, sizeof(got), &code),
-	    "run the command");
-	if (code == 126)
-		return ctx_error(c, 0, "%s into the rootfs failed",
-				 how == BY_PIVOT ? "pivot_root" : "chroot");
-	ctx_kv(c, "built", "%s", want);
-	ctx_kv(c, "exit", "%d", code);
-	return ctx_holds(c, code == 0 && strcmp(want, got) == 0,
-			 "%s %s lists: %.400s", label,
-			 !c->isolate	   ? "unconfined"
-			 : how == BY_PIVOT ? "under pivot_root"
-					   : "under chroot",
-			 got);
+static enum obs judge_listing(struct judge *j, const struct listing *o)
+{
+	judge_kv(j, "exit", "%d", o->code);
+	return judge_holds(j, o->code == 0 && strcmp(o->built, o->got) == 0,
+			   "ls / %s the rootfs's entries: %.400s",
+			   strcmp(o->built, o->got) ? "lists other than"
+						    : "lists exactly",
+			   o->got);
 }
 
 static int build(struct ctx *c)
@@ -123,19 +161,21 @@ static int build(struct ctx *c)
 
 static char *const ls_argv[] = { "/bin/ls", "-1", "/", NULL };
 
-static enum obs ls_chroot(struct ctx *c)
+static int observe_ls_chroot(struct ctx *c, struct listing *o)
 {
 	TRY(c, build(c), "build the rootfs from /bin/sh and /bin/ls");
-	return compare(c, BY_CHROOT, "ls /", ls_argv);
+	return observe_listing(c, o, BY_CHROOT, ls_argv);
 }
+CHECK(ls_chroot, struct listing, observe_ls_chroot, judge_listing);
 
-static enum obs ls_pivot(struct ctx *c)
+static int observe_ls_pivot(struct ctx *c, struct listing *o)
 {
 	TRY(c, build(c), "build the rootfs from /bin/sh and /bin/ls");
-	return compare(c, BY_PIVOT, "ls /", ls_argv);
+	return observe_listing(c, o, BY_PIVOT, ls_argv);
 }
+CHECK(ls_pivot, struct listing, observe_ls_pivot, judge_listing);
 
-static enum obs busybox_sh(struct ctx *c)
+static int observe_busybox(struct ctx *c, struct listing *o)
 {
 	static char *const argv[] = { "/bin/sh", "-c", "ls -1 /", NULL };
 
@@ -143,8 +183,9 @@ static enum obs busybox_sh(struct ctx *c)
 		return ctx_skip(c, "busybox not installed (busybox-static)");
 	TRY(c, rootfs_make_skeleton("root"), "make the skeleton");
 	TRY(c, rootfs_add_busybox("root"), "add busybox and its applets");
-	return compare(c, BY_CHROOT, "busybox sh -c 'ls /'", argv);
+	return observe_listing(c, o, BY_CHROOT, argv);
 }
+CHECK(busybox_sh, struct listing, observe_busybox, judge_listing);
 
 #define ROOTFS_REQ                                                             \
 	{                                                                      \
@@ -157,26 +198,26 @@ static const struct scenario minrootfs[] = {
 	  .property = "a rootfs made of the host's /bin/sh and /bin/ls and "
 		      "their libraries runs `ls /` under chroot, listing only "
 		      "what the builder put there",
-	  .expect = "ls / lists exactly the rootfs's top entries",
+	  .expect = "ls / lists exactly the rootfs's entries",
 	  .req = ROOTFS_REQ,
 	  .tags = { "rootfs", "chroot", "core" },
-	  .run = ls_chroot },
+	  .check = &ls_chroot },
 	{ .id = "minrootfs/ls-pivot_root",
 	  .title = "a copied /bin/ls runs under pivot_root",
 	  .property = "the same rootfs runs `ls /` after pivot_root, listing "
 		      "only what the builder put there",
-	  .expect = "ls / lists exactly the rootfs's top entries",
+	  .expect = "ls / lists exactly the rootfs's entries",
 	  .req = ROOTFS_REQ,
 	  .tags = { "rootfs", "pivot_root" },
-	  .run = ls_pivot },
+	  .check = &ls_pivot },
 	{ .id = "minrootfs/busybox",
 	  .title = "a busybox rootfs runs its shell under chroot",
 	  .property = "a rootfs of busybox and its applet links runs "
 		      "`sh -c 'ls /'` under chroot, listing only its own",
-	  .expect = "ls / lists exactly the rootfs's top entries",
+	  .expect = "ls / lists exactly the rootfs's entries",
 	  .req = ROOTFS_REQ,
 	  .tags = { "rootfs", "chroot", "busybox" },
-	  .run = busybox_sh },
+	  .check = &busybox_sh },
 };
 
 BOXCHECK_AREA(minrootfs, minrootfs);

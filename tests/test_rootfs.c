@@ -186,6 +186,53 @@ static void builder_copies_real_files(void **state)
 	assert_int_equal(rootfs_add_program(root, "/no/such/program"), -ENOENT);
 }
 
+/* The observation helpers: a layer's digest, upper's marks, where am I. */
+static void layer_inspection(void **state)
+{
+	uint64_t a, b;
+	struct file_id root;
+	struct whereami w;
+	char from[PATH_MAX];
+	bool has;
+
+	(void)state;
+	assert_int_equal(mkdir(at("layer"), 0755), 0);
+	assert_int_equal(write_text_creat(at("layer/f"), "one\n"), 0);
+	assert_int_equal(ovl_layer_digest(at("layer"), &a), 0);
+	assert_int_equal(ovl_layer_digest(at("layer"), &b), 0);
+	assert_true(a == b);
+	assert_int_equal(write_text_creat(at("layer/f"), "two\n"), 0);
+	assert_int_equal(ovl_layer_digest(at("layer"), &b), 0);
+	assert_true(a != b); /* the same size, other bytes */
+	snprintf(from, sizeof(from), "%s", at("layer/f"));
+	assert_int_equal(rename(from, at("layer/g")), 0); /* at() is static */
+	assert_int_equal(ovl_layer_digest(at("layer"), &a), 0);
+	assert_true(a != b);
+	assert_int_equal(ovl_layer_digest(at("absent"), &a), -ENOENT);
+
+	assert_int_equal(ovl_upper_has(at("layer/g"), OVL_UP_FILE, &has), 0);
+	assert_true(has);
+	assert_int_equal(ovl_upper_has(at("layer/g"), OVL_UP_WHITEOUT, &has),
+			 0);
+	assert_false(has);
+	assert_int_equal(ovl_upper_has(at("layer/no"), OVL_UP_FILE, &has), 0);
+	assert_false(has);
+	assert_int_equal(ovl_upper_has(at("layer/no"), OVL_UP_OPAQUE, &has), 0);
+	assert_false(has);
+	if (mknod(at("layer/wo"), S_IFCHR | 0600, 0) == 0) { /* needs root */
+		assert_int_equal(
+			ovl_upper_has(at("layer/wo"), OVL_UP_WHITEOUT, &has),
+			0);
+		assert_true(has);
+	}
+
+	assert_int_equal(rootfs_reach(at("layer/g")), 0);
+	assert_int_equal(rootfs_reach(at("layer/no")), -ENOENT);
+	assert_int_equal(file_id_of("/", &root), 0);
+	assert_int_equal(rootfs_whereami(&root, &w), 0);
+	assert_true(w.root_is);
+}
+
 int main(void)
 {
 	const struct CMUnitTest parse[] = {
@@ -198,6 +245,7 @@ int main(void)
 		cmocka_unit_test(mask_kinds),
 		cmocka_unit_test(mask_hides),
 		cmocka_unit_test(builder_copies_real_files),
+		cmocka_unit_test(layer_inspection),
 	};
 
 	return cmocka_run_group_tests(parse, NULL, NULL) |
