@@ -195,7 +195,7 @@ struct bomb_obs {
 static int observe_bomb(struct ctx *c, struct bomb_obs *o)
 {
 	struct cg_group g = { 0 }; /* left to the runner, on purpose */
-	pid_t p;
+	pid_t p = -1;
 
 	TRY(c, set_limit(c->cg, CG_PIDS, "pids.max", JOB_PIDS_MAX),
 	    "job pids.max");
@@ -276,7 +276,7 @@ static int observe_oom(struct ctx *c, struct oom_obs *o)
 {
 	_cleanup_cg_group_ struct cg_group g = { 0 };
 	bool v2 = c->cgl->by_ctrl[CG_MEMORY] == c->cgl->unified;
-	pid_t p;
+	pid_t p = -1;
 
 	TRY(c, cg_group_child(c->cg, "hog", &g), "create the hog's cgroup");
 	if (c->isolate)
