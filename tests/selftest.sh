@@ -32,7 +32,7 @@ unfenced_acts() {
 		esac
 	done
 	fence_snapshot "$dir/unfenced.before"
-	hostname bxc-fence
+	echo bxc-fence >/proc/sys/kernel/hostname
 	echo bxc-fence >/proc/sys/kernel/domainname
 	ipcmk -M 4096 >/dev/null && ipcmk -S 1 >/dev/null && ipcmk -Q >/dev/null
 	mkdir "$dir/mq" && mount -t mqueue bxc-mqueue "$dir/mq" && : >"$dir/mq/bxc-fence"
