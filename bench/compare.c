@@ -122,16 +122,42 @@ int bench_read_json(const char *path, struct bench_result *r, char *err,
  */
 #define COMPARE_FLOOR_S 1e-6
 
+int compare_test(const double *a, size_t na, const double *b, size_t nb,
+		 const struct compare_opts *o, struct compare_test *ct)
+{
+	struct stats sa, sb;
+	int r;
+
+	memset(ct, 0, sizeof(*ct));
+	if ((r = stats_mann_whitney(a, na, b, nb, &ct->m)) < 0 ||
+	    (r = stats_compute(a, na, &sa)) < 0 ||
+	    (r = stats_compute(b, nb, &sb)) < 0)
+		return r;
+	ct->p50a = sa.p50;
+	ct->p50b = sb.p50;
+	if (fabs(ct->p50b - ct->p50a) < COMPARE_FLOOR_S)
+		ct->m.p = 1; /* reported as measured, never a verdict */
+	if (ct->m.p >= o->alpha)
+		return 0;
+	if (isnan(ct->m.effect)) /* from a median of 0: no relative size */
+		ct->change = ct->p50b > ct->p50a ? 1 : -1;
+	else if (ct->m.effect > o->threshold)
+		ct->change = 1;
+	else if (ct->m.effect < -o->threshold)
+		ct->change = -1;
+	return 0;
+}
+
 /* The verdict for one series, counted in t. */
-static const char *verdict_of(const struct mwu *m, const struct compare_opts *o,
+static const char *verdict_of(const struct compare_test *ct,
 			      struct compare_tally *t)
 {
 	t->compared++;
-	if (m->p < o->alpha && m->effect > o->threshold) {
+	if (ct->change > 0) {
 		t->regressed++;
 		return "REGRESSED";
 	}
-	if (m->p < o->alpha && m->effect < -o->threshold) {
+	if (ct->change < 0) {
 		t->improved++;
 		return "improved";
 	}
@@ -140,40 +166,82 @@ static const char *verdict_of(const struct mwu *m, const struct compare_opts *o,
 }
 
 /* A host probe: reported, the largest mover kept in t, never a verdict. */
-static const char *host_of(const char *name, const struct mwu *m,
-			   const struct compare_opts *o,
+static const char *host_of(const char *name, const struct compare_test *ct,
 			   struct compare_tally *t)
 {
-	bool moved = m->p < o->alpha && fabs(m->effect) > o->threshold;
+	double e = isnan(ct->m.effect) ? 0 : ct->m.effect; /* from 0 */
 
-	if (!t->host_compared++ || fabs(m->effect) > fabs(t->host_effect)) {
-		t->host_effect = m->effect;
+	if (!t->host_compared++ || fabs(e) > fabs(t->host_effect)) {
+		t->host_effect = e;
 		snprintf(t->host_name, sizeof(t->host_name), "%s", name);
 	}
-	t->host_moved |= moved;
+	t->host_moved |= ct->change != 0;
 	return "host";
 }
 
+/* One series of one variant; BASE measured it (a->n > 0). */
 static void compare_series(FILE *f, const char *name, const char *what,
 			   const struct series *a, const struct series *b,
 			   const struct compare_opts *o,
 			   struct compare_tally *t)
 {
-	struct mwu m;
+	struct compare_test ct;
 	const char *verdict;
+	char effect[16] = "n/a";
 
-	if (!a->n || !b->n)
+	if (!b->n) {
+		t->lost++;
+		fprintf(f, "%-10s %-14s %-9s measured in BASE, not in NEW\n",
+			"MISSING", name, what);
 		return;
-	stats_mann_whitney(a->v, a->n, b->v, b->n, &m);
-	if (fabs(b->st.p50 - a->st.p50) < COMPARE_FLOOR_S)
-		m.p = 1; /* reported as measured, never a verdict */
-	verdict = ladder_is_host_probe(name) ? host_of(name, &m, o, t)
-					     : verdict_of(&m, o, t);
+	}
+	if (compare_test(a->v, a->n, b->v, b->n, o, &ct) < 0) {
+		t->lost++; /* out of memory: never a silent pass */
+		fprintf(f, "%-10s %-14s %-9s could not be tested\n", "ERROR",
+			name, what);
+		return;
+	}
+	verdict = ladder_is_host_probe(name) ? host_of(name, &ct, t)
+					     : verdict_of(&ct, t);
+	if (!isnan(ct.m.effect))
+		snprintf(effect, sizeof(effect), "%+.1f%%", ct.m.effect * 100);
 	fprintf(f,
-		"%-10s %-14s %-9s p50 %10.1f -> %10.1f us  %+7.1f%%  "
+		"%-10s %-14s %-9s p50 %10.1f -> %10.1f us  %8s  "
 		"U=%.0f p=%.3g (n=%zu/%zu)\n",
-		verdict, name, what, a->st.p50 * 1e6, b->st.p50 * 1e6,
-		m.effect * 100, m.u, m.p, a->n, b->n);
+		verdict, name, what, ct.p50a * 1e6, ct.p50b * 1e6, effect,
+		ct.m.u, ct.m.p, a->n, b->n);
+}
+
+static bool measured(const struct bench_variant *v)
+{
+	return v->status == BS_OK && (v->start.n || v->stop.n);
+}
+
+/* BASE measured a; NEW skipped it, failed it or has no such variant. */
+static void lost_variant(FILE *f, const struct bench_variant *a,
+			 const struct bench_variant *b, struct compare_tally *t)
+{
+	t->lost++;
+	if (!b)
+		fprintf(f, "%-10s %-14s measured in BASE, absent from NEW\n",
+			"MISSING", a->name);
+	else
+		fprintf(f, "%-10s %-14s measured in BASE, %s in NEW: %s\n",
+			b->status == BS_FAILED ? "FAILED" : "SKIPPED", a->name,
+			bench_status_names[b->status],
+			b->reason[0] ? b->reason : "no reason given");
+}
+
+/* A variant BASE did not measure: nothing to hold NEW to; said, not gated. */
+static void unmeasured(FILE *f, const struct bench_variant *a,
+		       const struct bench_variant *b, struct compare_tally *t)
+{
+	t->unmatched++;
+	fprintf(f, "%-10s %-14s %s in BASE, %s in NEW\n", "unmatched", a->name,
+		bench_status_names[a->status],
+		!b	      ? "absent"
+		: measured(b) ? "measured"
+			      : bench_status_names[b->status]);
 }
 
 int bench_compare(FILE *f, const struct bench_result *base,
@@ -185,22 +253,18 @@ int bench_compare(FILE *f, const struct bench_result *base,
 		const struct bench_variant *a = &base->v[i];
 		const struct bench_variant *b =
 			bench_find((struct bench_result *)cur, a->name);
-		if (!b) {
-			t->unmatched++;
-			fprintf(f, "%-10s %-14s only in the base\n", "missing",
-				a->name);
-			continue;
+		if (!measured(a))
+			unmeasured(f, a, b, t);
+		else if (!b || b->status != BS_OK)
+			lost_variant(f, a, b, t);
+		else {
+			if (a->start.n)
+				compare_series(f, a->name, "start", &a->start,
+					       &b->start, o, t);
+			if (a->stop.n)
+				compare_series(f, a->name, "teardown", &a->stop,
+					       &b->stop, o, t);
 		}
-		if (a->status == BS_OK && b->status == BS_FAILED) {
-			t->compared++;
-			t->regressed++;
-			fprintf(f, "%-10s %-14s now fails\n", "REGRESSED",
-				a->name);
-			continue;
-		}
-		compare_series(f, a->name, "start", &a->start, &b->start, o, t);
-		compare_series(f, a->name, "teardown", &a->stop, &b->stop, o,
-			       t);
 	}
 	for (size_t i = 0; i < cur->n; i++)
 		if (!bench_find((struct bench_result *)base, cur->v[i].name)) {
@@ -210,9 +274,15 @@ int bench_compare(FILE *f, const struct bench_result *base,
 		}
 	if (!t->compared) {
 		snprintf(err, len,
-			 "the results have no measured variant in "
-			 "common");
+			 "the results have no series measured in both (%u "
+			 "measured in BASE only)",
+			 t->lost);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+bool compare_gate_failed(const struct compare_tally *t)
+{
+	return t->regressed > 0 || t->lost > 0;
 }

@@ -16,6 +16,12 @@ struct compare_opts {
 struct compare_tally {
 	unsigned compared, regressed, improved, same, unmatched;
 	/*
+	 * Series measured in BASE and not in NEW (the variant skipped,
+	 * failed or missing there, or the series empty): each a gate
+	 * failure with its own line.
+	 */
+	unsigned lost;
+	/*
 	 * Host probes (ladder_is_host_probe) found in both results, and the
 	 * one whose median moved most: its name, its relative change, and
 	 * whether that passed the test a verdict would. Never counted above.
@@ -27,11 +33,29 @@ struct compare_tally {
 };
 
 /*
+ * The gate's test of one series, BASE's samples a against NEW's b: a
+ * change only when Mann-Whitney's p < alpha, the median moved by at least
+ * 1 us (the harness's resolution) and by more than the threshold of BASE's
+ * median. From a median of 0 there is no relative size (m.effect is NAN):
+ * any significant move past 1 us is then a change. 0 or -errno.
+ */
+struct compare_test {
+	struct mwu m;
+	double p50a, p50b; /* the medians */
+	int change;	   /* +1 slower, -1 faster, 0 the same */
+};
+int compare_test(const double *a, size_t na, const double *b, size_t nb,
+		 const struct compare_opts *o, struct compare_test *ct);
+
+/*
  * Print one line per variant and series (start, teardown) to f. Returns 0
  * and fills t, or -EINVAL (err says why) when the results share nothing.
  */
 int bench_compare(FILE *f, const struct bench_result *base,
 		  const struct bench_result *cur, const struct compare_opts *o,
 		  struct compare_tally *t, char *err, size_t len);
+
+/* The gate's answer: true when NEW must not pass. */
+bool compare_gate_failed(const struct compare_tally *t);
 
 #endif

@@ -38,10 +38,19 @@ static void counter_cell(const struct bench_variant *v, int i, char *buf,
 			 v->counters.total[i] / v->counters.n);
 }
 
+/* "[lo, hi]" in us, or that there is no 95% interval (n < 6). */
+static void ci_cell(const struct stats *s, char *buf, size_t len)
+{
+	if (isnan(s->ci_lo) || isnan(s->ci_hi))
+		snprintf(buf, len, "none (n < 6)");
+	else
+		snprintf(buf, len, "[%.1f, %.1f]", us(s->ci_lo), us(s->ci_hi));
+}
+
 static void text_row(FILE *f, const struct bench_variant *v)
 {
 	const struct stats *s = &v->start.st, *t = &v->stop.st;
-	char tc[96], pf[96], cs[96], td[32] = "-";
+	char tc[96], pf[96], cs[96], td[32] = "-", ci[48];
 
 	if (v->status != BS_OK) {
 		fprintf(f, "%-12s %s: %s\n", v->name,
@@ -58,12 +67,13 @@ static void text_row(FILE *f, const struct bench_variant *v)
 			td);
 		return;
 	}
+	ci_cell(s, ci, sizeof(ci));
 	fprintf(f,
-		"%-12s %5zu %9.1f %9.1f [%.1f, %.1f] %9.1f %9.1f %9.1f "
+		"%-12s %5zu %9.1f %9.1f %-17s %9.1f %9.1f %9.1f "
 		"%9.1f ±%.1f  %9s  %s %s %s\n",
-		v->name, s->n, us(s->min), us(s->p50), us(s->ci_lo),
-		us(s->ci_hi), us(s->p90), us(s->p99), us(s->max), us(s->mean),
-		us(s->stddev), td, tc, pf, cs);
+		v->name, s->n, us(s->min), us(s->p50), ci, us(s->p90),
+		us(s->p99), us(s->max), us(s->mean), us(s->stddev), td, tc, pf,
+		cs);
 }
 
 static void text_conc(FILE *f, const struct bench_result *r)
@@ -148,7 +158,7 @@ int bench_write_text(FILE *f, const struct bench_result *r)
 static void md_row(FILE *f, const struct bench_variant *v)
 {
 	const struct stats *s = &v->start.st;
-	char tc[96], pf[96], cs[96], td[32] = "–";
+	char tc[96], pf[96], cs[96], td[32] = "–", ci[48];
 
 	if (v->status != BS_OK || !s->n) {
 		fprintf(f, "| %s | %s | | | | | | | %s |\n", v->name,
@@ -168,12 +178,12 @@ static void md_row(FILE *f, const struct bench_variant *v)
 	counter_cell(v, CNT_CTX_SWITCHES, cs, sizeof(cs));
 	if (v->stop.st.n)
 		snprintf(td, sizeof(td), "%.1f", us(v->stop.st.p50));
+	ci_cell(s, ci, sizeof(ci));
 	fprintf(f,
-		"| %s | %zu | %.1f | %.1f [%.1f, %.1f] | %.1f | %.1f | %.1f "
+		"| %s | %zu | %.1f | %.1f %s | %.1f | %.1f | %.1f "
 		"± %.1f | %s | %s / %s / %s |\n",
-		v->name, s->n, us(s->min), us(s->p50), us(s->ci_lo),
-		us(s->ci_hi), us(s->p90), us(s->p99), us(s->mean),
-		us(s->stddev), td, tc, pf, cs);
+		v->name, s->n, us(s->min), us(s->p50), ci, us(s->p90),
+		us(s->p99), us(s->mean), us(s->stddev), td, tc, pf, cs);
 }
 
 int bench_write_markdown(FILE *f, const struct bench_result *r)
@@ -213,19 +223,25 @@ int bench_write_markdown(FILE *f, const struct bench_result *r)
 static json_t *series_json(const struct series *s)
 {
 	const struct stats *t = &s->st;
-	json_t *samples = json_array();
+	json_t *samples, *ci;
 
 	if (!s->n)
 		return json_null();
+	samples = json_array();
 	for (size_t i = 0; i < s->n; i++)
 		json_array_append_new(samples, json_real(s->v[i]));
+	/* median_ci: null when there is no 95% interval (n < 6) */
+	if (isnan(t->ci_lo) || isnan(t->ci_hi))
+		ci = json_null();
+	else
+		ci = json_pack("{s:f, s:f, s:f}", "lo", t->ci_lo, "hi",
+			       t->ci_hi, "level", t->ci_level);
 	return json_pack("{s:s, s:{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, "
-			 "s:{s:f, s:f, s:f}}, s:o}",
+			 "s:o}, s:o}",
 			 "unit", "s", "stats", "n", (json_int_t)t->n, "min",
 			 t->min, "p50", t->p50, "p90", t->p90, "p99", t->p99,
 			 "max", t->max, "mean", t->mean, "stddev", t->stddev,
-			 "median_ci", "lo", t->ci_lo, "hi", t->ci_hi, "level",
-			 t->ci_level, "samples", samples);
+			 "median_ci", ci, "samples", samples);
 }
 
 static json_t *counters_json(const struct bench_variant *v)

@@ -89,8 +89,9 @@ int stats_compute(const double *x, size_t n, struct stats *s)
 	s->p90 = stats_quantile(v, n, 0.90);
 	s->p99 = stats_quantile(v, n, 0.99);
 	s->ci_level = stats_median_ci_ranks(n, 0.95, &lo, &hi);
-	s->ci_lo = v[lo - 1];
-	s->ci_hi = v[hi - 1];
+	/* Under 6 samples no interval reaches 95%: there is none. */
+	s->ci_lo = s->ci_level > 0 ? v[lo - 1] : NAN;
+	s->ci_hi = s->ci_level > 0 ? v[hi - 1] : NAN;
 	free(v);
 	return 0;
 }
@@ -147,7 +148,7 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 {
 	size_t n = na + nb;
 	struct tagged *all;
-	double ra, ties, mu, var, d;
+	double ra, ties, mu, var, d, ma;
 
 	memset(m, 0, sizeof(*m));
 	if (na == 0 || nb == 0)
@@ -174,6 +175,8 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 		m->z = (d - (d > 0 ? 0.5 : -0.5)) / sqrt(var);
 		m->p = fmin(1.0, 2 * stats_normal_sf(fabs(m->z)));
 	}
-	m->effect = median_of(b, nb) / median_of(a, na) - 1;
+	/* From a median of 0 a change has no relative size. */
+	ma = median_of(a, na);
+	m->effect = ma > 0 ? median_of(b, nb) / ma - 1 : NAN;
 	return 0;
 }

@@ -12,9 +12,12 @@ struct stats {
 	size_t n;
 	double min, p50, p90, p99, max;
 	double mean, stddev; /* sample standard deviation (n - 1) */
-	/* Distribution-free 95% confidence interval of the median. */
+	/*
+	 * Distribution-free 95% confidence interval of the median; NAN both
+	 * when there is none (n < 6: not even [min, max] reaches 95%).
+	 */
 	double ci_lo, ci_hi;
-	double ci_level; /* actual coverage of [ci_lo, ci_hi], >= 0.95 */
+	double ci_level; /* actual coverage of [ci_lo, ci_hi], >= 0.95, or 0 */
 };
 
 /*
@@ -38,7 +41,7 @@ struct mwu {
 	double u;      /* U of the first sample */
 	double z;      /* normal approximation, tie- and continuity-corrected */
 	double p;      /* two-sided p-value */
-	double effect; /* median(b) / median(a) - 1 */
+	double effect; /* median(b) / median(a) - 1; NAN if median(a) is 0 */
 	double auc;    /* U / (na * nb): P(a > b) + P(a = b) / 2 */
 };
 

@@ -23,8 +23,13 @@ const char usage_compare[] =
 	"(default 5)\n"
 	"  --alpha A        significance level (default 0.01)\n"
 	"\n"
-	"Exit status: 0 no regression, 1 a variant regressed, 2 bad usage or\n"
-	"files that are not comparable bench results.\n";
+	"A series measured in BASE that NEW skipped, failed or lacks fails\n"
+	"the gate too (SKIPPED, FAILED, MISSING). From a median of 0 there is\n"
+	"no percentage: any significant move past 1 us counts.\n"
+	"\n"
+	"Exit status: 0 the gate passes, 1 a variant regressed or was not\n"
+	"measured in NEW, 2 bad usage or files that are not comparable bench\n"
+	"results.\n";
 
 static int parse_double(const char *s, double lo, double hi, double *v)
 {
@@ -38,6 +43,13 @@ static int parse_double(const char *s, double lo, double hi, double *v)
 /* The verdicts stand; say what else differed between the two runs. */
 static void warn_host(const struct compare_tally *t)
 {
+	if (t->host_effect == 0) { /* it moved from a median of 0 */
+		fprintf(stderr,
+			"compare: warning: the host probe '%s' moved in NEW: "
+			"the verdicts may be the host's, not the build's\n",
+			t->host_name);
+		return;
+	}
 	fprintf(stderr,
 		"compare: warning: the host itself was %.0f%% %s in NEW (the "
 		"'%s' variant, which no build changes): the verdicts may be "
@@ -120,10 +132,11 @@ int cmd_compare(int argc, char **argv)
 	bench_free(&cur);
 	if (r < 0)
 		return usage_error("compare: %s", err);
-	printf("%u compared: %u regressed, %u improved, %u unchanged, %u "
-	       "unmatched\n",
-	       t.compared, t.regressed, t.improved, t.same, t.unmatched);
+	printf("%u compared: %u regressed, %u improved, %u unchanged; %u "
+	       "measured in BASE only; %u unmatched\n",
+	       t.compared, t.regressed, t.improved, t.same, t.lost,
+	       t.unmatched);
 	if (t.host_moved)
 		warn_host(&t);
-	return t.regressed ? EXIT_FAILED : EXIT_OK;
+	return compare_gate_failed(&t) ? EXIT_FAILED : EXIT_OK;
 }

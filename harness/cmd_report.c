@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* boxcheck report: render result files as HTML and/or Markdown with plots. */
 #include "cli.h"
-#include "../bench/stats.h"
+#include "../bench/compare.h"
 #include "../reports/report.h"
 
 #include <getopt.h>
@@ -85,16 +85,16 @@ static int parse(int argc, char **argv, struct report_args *a)
 static int mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 			struct cmp_result *out)
 {
-	struct mwu m;
-	int r = stats_mann_whitney(a, na, b, nb, &m);
+	static const struct compare_opts o = { COMPARE_THRESHOLD,
+					       COMPARE_ALPHA };
+	struct compare_test ct;
+	int r = compare_test(a, na, b, nb, &o, &ct);
 
 	if (r < 0)
 		return r;
-	out->p = m.p;
-	out->effect = m.effect;
-	out->significant =
-		m.p < COMPARE_ALPHA &&
-		(m.effect > COMPARE_THRESHOLD || m.effect < -COMPARE_THRESHOLD);
+	out->p = ct.m.p;
+	out->effect = ct.m.effect;
+	out->change = ct.change;
 	return 0;
 }
 

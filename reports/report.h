@@ -30,9 +30,9 @@ struct table {
 
 /* What a comparison test says about samples a (baseline) and b. */
 struct cmp_result {
-	double p;	  /* two-sided p value */
-	double effect;	  /* relative change of the median, b against a */
-	bool significant; /* p below alpha and |effect| at least the minimum */
+	double p;      /* two-sided p value */
+	double effect; /* relative change of the median; NAN from a median 0 */
+	int change;    /* +1 slower, -1 faster, 0 the same (compare's rule) */
 };
 
 /*

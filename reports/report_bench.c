@@ -50,10 +50,14 @@ bool variant_ok(const json_t *v)
 double series_stat(const json_t *series, const char *key)
 {
 	const json_t *stats = jget(series, "stats");
+	const json_t *ci = jget(stats, "median_ci");
 	double scale = unit_scale(jstr(series, "unit", "s"));
 
+	/* null, or level 0 in older files ([min, max]): no 95% interval */
 	if (!strcmp(key, "ci_lo") || !strcmp(key, "ci_hi"))
-		return jnum(jget(stats, "median_ci"), key + 3, NAN) * scale;
+		return jnum(ci, "level", 0) >= 0.95
+			       ? jnum(ci, key + 3, NAN) * scale
+			       : NAN;
 	return jnum(stats, key, NAN) * (strcmp(key, "n") ? scale : 1);
 }
 
@@ -314,6 +318,10 @@ static void ladder_row(struct table *t, size_t row, const json_t *v)
 			table_at(t, row, c), "%s - %s",
 			fmt_seconds(variant_stat(v, "ci_lo"), a, sizeof(a)),
 			fmt_seconds(variant_stat(v, "ci_hi"), b, sizeof(b)));
+	else
+		cell_set(table_at(t, row, c),
+			 variant_stat(v, "n") < 6 ? "none (n < 6)" : "none",
+			 NULL);
 	table_at(t, row, c)->cls = "num";
 }
 

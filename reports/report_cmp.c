@@ -127,6 +127,28 @@ static const json_t *find_variant(const json_t *vars, const char *id)
 	return NULL;
 }
 
+/* The variant named id in vars, whatever its status. */
+static const json_t *any_variant(const json_t *vars, const char *id)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(vars, i, v)
+		if (!strcmp(jstr(v, "name", ""), id))
+			return v;
+	return NULL;
+}
+
+static size_t measured_variants(const json_t *a)
+{
+	json_t *v;
+	size_t i, n = 0;
+
+	json_array_foreach(a, i, v)
+		n += variant_ok(v);
+	return n;
+}
+
 static size_t common_variants(const json_t *a, const json_t *b)
 {
 	json_t *v;
@@ -183,14 +205,14 @@ static void test_cell(struct cell *c, const struct report_opts *o,
 		return;
 	}
 	cell_printf(c, "%s%s (p=%.2g)", host ? "host " : "",
-		    !res.significant ? "same"
-		    : res.effect > 0 ? "slower"
+		    !res.change	     ? "same"
+		    : res.change > 0 ? "slower"
 				     : "faster",
 		    res.p);
-	c->cls = host		    ? "none"
-		 : !res.significant ? "pass"
-		 : res.effect > 0   ? "fail"
-				    : "skip";
+	c->cls = host		  ? "none"
+		 : !res.change	  ? "pass"
+		 : res.change > 0 ? "fail"
+				  : "skip";
 	if (host)
 		cell_extra(&c->hover, "a host probe: the host's speed, "
 				      "not a verdict on the build");
@@ -207,9 +229,33 @@ static void compare_row(struct table *t, size_t row, const json_t *a,
 		    fmt_seconds(ma, x, sizeof(x)), variant_stat(a, "n"));
 	cell_printf(table_at(t, row, 2), "%s (n=%.0f)",
 		    fmt_seconds(mb, x, sizeof(x)), variant_stat(b, "n"));
-	cell_printf(table_at(t, row, 3), "%+.1f%%", (mb / ma - 1) * 100);
+	if (ma > 0)
+		cell_printf(table_at(t, row, 3), "%+.1f%%",
+			    (mb / ma - 1) * 100);
+	else /* no relative change from a median of 0 */
+		cell_set(table_at(t, row, 3), "n/a", NULL);
 	table_at(t, row, 3)->cls = "num";
 	test_cell(table_at(t, row, 4), o, a, b);
+}
+
+/* Measured in the baseline, not here: what compare fails the gate on. */
+static void lost_row(struct table *t, size_t row, const json_t *a,
+		     const json_t *vb)
+{
+	const json_t *w = any_variant(vb, jstr(a, "name", ""));
+	char x[32];
+
+	cell_set(table_at(t, row, 0), variant_label(a), "id");
+	cell_printf(table_at(t, row, 1), "%s (n=%.0f)",
+		    fmt_seconds(variant_stat(a, "p50"), x, sizeof(x)),
+		    variant_stat(a, "n"));
+	cell_set(table_at(t, row, 2), w ? jstr(w, "status", "?") : "absent",
+		 "fail");
+	if (w)
+		cell_extra(&table_at(t, row, 2)->hover, "%s",
+			   jstr(w, "reason", "no reason given"));
+	cell_set(table_at(t, row, 3), "-", NULL);
+	cell_set(table_at(t, row, 4), "not measured", "fail");
 }
 
 static int compare_table(struct doc *d, const struct result_file *base,
@@ -228,15 +274,19 @@ static int compare_table(struct doc *d, const struct result_file *base,
 		 other->path);
 	d->ops->para(d, line);
 	snprintf(id, sizeof(id), "comparison-table-%zu", fi);
-	r = table_init(&t, id, ARRAY_SIZE(head), common_variants(va, vb));
+	r = table_init(&t, id, ARRAY_SIZE(head), measured_variants(va));
 	if (r < 0)
 		return r;
 	for (i = 0; i < ARRAY_SIZE(head); i++)
 		cell_set(&t.head[i], head[i], NULL);
 	json_array_foreach(va, i, v) {
 		const json_t *w = find_variant(vb, jstr(v, "name", ""));
-		if (variant_ok(v) && w)
+		if (!variant_ok(v))
+			continue;
+		if (w)
 			compare_row(&t, row++, v, w, d->opts);
+		else
+			lost_row(&t, row++, v, vb);
 	}
 	d->ops->table(d, &t);
 	table_free(&t);

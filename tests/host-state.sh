@@ -8,11 +8,15 @@
 #     directory anywhere under /sys/fs/cgroup named after this run;
 #   - network namespaces in /run/netns;
 #   - the run directory area (/run/boxcheck or $BOXCHECK_RUNDIR);
-#   - processes still running the boxcheck binary that this run started.
+#   - processes still running the boxcheck binary that this run started;
+#   - what the runner's fence (private mount, UTS, IPC and net namespaces
+#     per worker) keeps from the host: hostname and domainname, SysV IPC
+#     objects, POSIX message queues, network interfaces and the propagation
+#     of / (fence_snapshot in tests/leak-common.sh).
 # Other boxcheck runs on the same host (other instances) are left out.
 set -euo pipefail
 # shellcheck source=tests/leak-common.sh
-. "$(dirname "$0")/leak-common.sh" # leak_own_dirs, leak_procs
+. "$(dirname "$0")/leak-common.sh" # leak_own_dirs, leak_procs, fence_*
 
 bin=$(realpath "$1")
 shift
@@ -38,6 +42,7 @@ snapshot() {
 	ls -1 /run/netns 2>/dev/null | sort >"$dst.netns" || true
 	ls -1 "${BOXCHECK_RUNDIR:-/run/boxcheck}" 2>/dev/null |
 		grep -E "^boxcheck-$pid-" | sort >"$dst.rundirs" || true
+	fence_snapshot "$dst"
 }
 
 trap 'echo "host-state: failed at line $LINENO" >&2' ERR
@@ -55,7 +60,7 @@ snapshot "$out/after" "$pid"
 : >"$out/before.rundirs"
 
 status=0
-for kind in mounts cgroups netns rundirs; do
+for kind in mounts cgroups netns rundirs $FENCE_KINDS; do
 	if ! diff -u "$out/before.$kind" "$out/after.$kind" >"$out/diff.$kind"; then
 		echo "host-state: $kind changed:" >&2
 		cat "$out/diff.$kind" >&2
@@ -74,6 +79,6 @@ if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
 fi
 tail -n 1 "$out/run.log"
 if [ $status -eq 0 ]; then
-	echo "host-state: unchanged after '$bin run $*' (mounts, cgroups, netns, run dirs, processes)"
+	echo "host-state: unchanged after '$bin run $*' (mounts, cgroups, netns, run dirs, processes, hostname and domainname, SysV IPC, POSIX queues, interfaces, propagation of /)"
 fi
 exit $status
