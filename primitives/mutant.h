@@ -23,6 +23,12 @@ enum mutant {
 	/* namespaces: user, uts, ipc, net */
 	/* rootfs: overlay, chroot, pivot_root, minrootfs */
 	/* cgroups */
+	M_CG_FORK_EAGAIN, /* the fork probe fails with EAGAIN at once */
+	M_CG_FROZEN,	  /* the freezer state reads frozen */
+	M_CG_COUNTERS_HIT, /* pids.events max, oom_kill, nr_throttled read >= 1 */
+	M_CG_EMPTY,	   /* a cgroup reads empty: no process, populated 0 */
+	M_CG_LISTED,	   /* cgroup.procs lists every pid asked about */
+	M_CG_STATS_PARENT, /* usage statistics read from the parent cgroup */
 	M__COUNT,
 };
 
