@@ -47,6 +47,22 @@ static int wait_state(const struct cg_group *g, uint64_t want)
 	return r == -ETIMEDOUT ? 0 : r;
 }
 
+static int spinner_alive(struct ctx *c, pid_t *pid)
+{
+	char how[64];
+	int st;
+	pid_t r = waitpid(*pid, &st, WNOHANG);
+
+	if (r < 0)
+		return ctx_error(c, neg_errno(), "look for the spinner");
+	if (r > 0) {
+		*pid = -1; /* reaped */
+		return ctx_error(c, 0, "the spinner %s",
+				 cgs_status(st, how, sizeof(how)));
+	}
+	return 0;
+}
+
 struct freeze {
 	uint64_t state;	      /* after the freeze step: 1 frozen, 2 freezing */
 	bool moved;	      /* the process progressed in the still window */
@@ -88,7 +104,8 @@ static int observe_freeze(struct ctx *c, struct freeze *o)
 	}
 	TRY_OBS(cgs_get(c, &f, CGK_FROZEN, &o->state_after));
 	o->resumed = moves(n, *n, STATE_MS);
-	return 0;
+	/* A spinner that died would read as stopped: it must still be there. */
+	return spinner_alive(c, &pid);
 }
 
 static const char *state_name(uint64_t s)
