@@ -4,6 +4,7 @@
  * over it, and the few calls that place or find processes.
  */
 #include "cgroup.h"
+#include "mutant.h"
 
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -300,12 +301,71 @@ static int set_row(const char *dir, const struct cg_knob_file *f, uint64_t v)
 	return write_file(path, out);
 }
 
+/*
+ * Mutants (mutant.h): a reading broken so that it reports the property.
+ * In a normal build mutant_on() is false and knob_mutant() returns NULL.
+ */
+enum km_how {
+	KM_HIT,	   /* an event counter reads at least 1 */
+	KM_ONE,	   /* a state reads 1 */
+	KM_ZERO,   /* a state reads 0 */
+	KM_PARENT, /* the file is read in the parent cgroup */
+};
+
+static const struct knob_mutant {
+	enum cg_knob k;
+	enum mutant m;
+	enum km_how how;
+} knob_mutants[] = {
+	{ CGK_PIDS_EVENTS_MAX, M_CG_COUNTERS_HIT, KM_HIT },
+	{ CGK_MEM_OOM_KILL, M_CG_COUNTERS_HIT, KM_HIT },
+	{ CGK_CPU_NR_THROTTLED, M_CG_COUNTERS_HIT, KM_HIT },
+	{ CGK_FROZEN, M_CG_FROZEN, KM_ONE },
+	{ CGK_POPULATED, M_CG_EMPTY, KM_ZERO },
+	{ CGK_MEM_CURRENT, M_CG_STATS_PARENT, KM_PARENT },
+	{ CGK_CPU_USAGE, M_CG_STATS_PARENT, KM_PARENT },
+	{ CGK_CPU_USER, M_CG_STATS_PARENT, KM_PARENT },
+	{ CGK_CPU_SYSTEM, M_CG_STATS_PARENT, KM_PARENT },
+};
+
+static const struct knob_mutant *knob_mutant(enum cg_knob k)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(knob_mutants); i++)
+		if (knob_mutants[i].k == k && mutant_on(knob_mutants[i].m))
+			return &knob_mutants[i];
+	return NULL;
+}
+
+static int get_mutated(const char *dir, const struct cg_knob_file *f,
+		       const struct knob_mutant *mu, uint64_t *v)
+{
+	char up[PATH_MAX];
+	int r;
+
+	if (mu->how == KM_PARENT) {
+		snprintf(up, sizeof(up), "%s", dir);
+		if (strrchr(up, '/') > up)
+			*strrchr(up, '/') = '\0';
+		return get_row(up, f, v);
+	}
+	r = get_row(dir, f, v);
+	if (r == 0 && mu->how == KM_HIT)
+		*v = *v ?: 1;
+	else if (r == 0)
+		*v = mu->how == KM_ONE;
+	return r;
+}
+
 int cg_get(const struct cg_group *g, enum cg_knob k, uint64_t *v)
 {
 	const char *dir;
 	const struct cg_knob_file *f = resolve(g, k, &dir);
+	const struct knob_mutant *mu;
 
-	return f ? get_row(dir, f, v) : -EOPNOTSUPP;
+	if (!f)
+		return -EOPNOTSUPP;
+	mu = knob_mutant(k);
+	return mu ? get_mutated(dir, f, mu, v) : get_row(dir, f, v);
 }
 
 int cg_set(const struct cg_group *g, enum cg_knob k, uint64_t v)
@@ -339,6 +399,8 @@ int cg_dir_has_pid(const char *dir, pid_t pid)
 	r = read_text(path, buf, sizeof(buf));
 	if (r < 0)
 		return r;
+	if (mutant_on(M_CG_LISTED))
+		return 1;
 	for (char *t = strtok_r(buf, "\n", &save); t;
 	     t = strtok_r(NULL, "\n", &save))
 		if (atoi(t) == pid)

@@ -87,6 +87,22 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			 "elf_deps_collect() resolves no interpreter and no "
 			 "library: a program's closure is itself" },
 	/* cgroups */
+	[M_CG_FORK_EAGAIN] = { "cg-fork-eagain",
+			       "the cgroup fork probe fails with EAGAIN at "
+			       "once" },
+	[M_CG_FROZEN] = { "cg-frozen", "the freezer state reads frozen" },
+	[M_CG_COUNTERS_HIT] = { "cg-counters-hit",
+				"cgroup event counters (pids.events max, "
+				"memory oom_kill, cpu nr_throttled) read as "
+				"hit" },
+	[M_CG_EMPTY] = { "cg-empty",
+			 "a cgroup reads empty (no process counted, "
+			 "populated 0)" },
+	[M_CG_LISTED] = { "cg-listed",
+			  "cgroup.procs lists every pid asked about" },
+	[M_CG_STATS_PARENT] = { "cg-stats-parent",
+				"usage statistics (memory usage, cpu time) "
+				"are read from the parent cgroup" },
 };
 
 #ifdef BOXCHECK_MUTANTS

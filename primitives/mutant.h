@@ -52,6 +52,12 @@ enum mutant {
 	M_ROOT_WHERE, /* rootfs_whereami(): root and cwd are the one asked */
 	M_ELF_DEPS,   /* elf_deps_collect(): no interpreter, no library */
 	/* cgroups */
+	M_CG_FORK_EAGAIN, /* the fork probe fails with EAGAIN at once */
+	M_CG_FROZEN,	  /* the freezer state reads frozen */
+	M_CG_COUNTERS_HIT, /* pids.events max, oom_kill, nr_throttled read >= 1 */
+	M_CG_EMPTY,	   /* a cgroup reads empty: no process, populated 0 */
+	M_CG_LISTED,	   /* cgroup.procs lists every pid asked about */
+	M_CG_STATS_PARENT, /* usage statistics read from the parent cgroup */
 	M__COUNT,
 };
 

@@ -34,94 +34,186 @@ static bool moves(volatile unsigned long *n, unsigned long v, int ms)
 	return *n != v;
 }
 
-static enum obs freezer_stops_thaws(struct ctx *c)
+static void unshare_counter(volatile unsigned long **n)
+{
+	cgs_unshare((void *)*n, sizeof(**n));
+}
+
+/* Wait for a state change the action asked for: a timeout is observed. */
+static int wait_state(const struct cg_group *g, uint64_t want)
+{
+	int r = cgs_wait(g, CGK_FROZEN, want, STATE_MS);
+
+	return r == -ETIMEDOUT ? 0 : r;
+}
+
+static int spinner_alive(struct ctx *c, pid_t *pid)
+{
+	char how[64];
+	int st;
+	pid_t r = waitpid(*pid, &st, WNOHANG);
+
+	if (r < 0)
+		return ctx_error(c, neg_errno(), "look for the spinner");
+	if (r > 0) {
+		*pid = -1; /* reaped */
+		return ctx_error(c, 0, "the spinner %s",
+				 cgs_status(st, how, sizeof(how)));
+	}
+	return 0;
+}
+
+struct freeze {
+	uint64_t state;	      /* after the freeze step: 1 frozen, 2 freezing */
+	bool moved;	      /* the process progressed in the still window */
+	unsigned long c1, c2; /* its count at the window's start and end */
+	uint64_t state_after; /* after the thaw step */
+	bool resumed;	      /* it progressed after the thaw step */
+};
+
+static int observe_freeze(struct ctx *c, struct freeze *o)
 {
 	_cleanup_reap_ pid_t pid = -1; /* after the group: thawed first */
 	_cleanup_cg_group_ struct cg_group f = { 0 };
-	volatile unsigned long *n;
-	unsigned long c1, c2;
-	uint64_t state = 0;
-	bool frozen = false, still, resumed;
+	_cleanup_(unshare_counter) volatile unsigned long *n = NULL;
 
-	CGS_NEED_GROUP(c);
+	TRY_OBS(cgs_need_group(c));
 	TRY(c, cg_group_child(c->cg, "frozen", &f), "create cgroup");
-	CGS_NEED(c, &f, CGK_FREEZE);
-	CGS_NEED(c, &f, CGK_FROZEN);
+	TRY_OBS(cgs_need(c, &f, CGK_FREEZE));
+	TRY_OBS(cgs_need(c, &f, CGK_FROZEN));
 	n = cgs_shared(sizeof(*n));
 	if (!n)
 		return ctx_error(c, -ENOMEM, "shared counter");
 	pid = TRY(c, cgs_fork_in(&f, spinner, (void *)n), "start a spinner");
 	if (!moves(n, 0, STATE_MS))
 		return ctx_error(c, 0, "the spinner never ran");
-	/* 1. Freeze (isolated run only) and wait for the state to say so. */
+	/* 1. Freeze, and let the kernel finish (the isolated run only). */
 	if (c->isolate) {
-		CGS_SET(c, &f, CGK_FREEZE, 1);
-		frozen = cgs_wait(&f, CGK_FROZEN, 1, STATE_MS) == 0;
+		TRY_OBS(cgs_set(c, &f, CGK_FREEZE, 1));
+		TRY(c, wait_state(&f, 1), "wait for the frozen state");
 	}
-	CGS_GET(c, &f, CGK_FROZEN, &state);
-	/* 2. No progress while frozen. */
-	c1 = *n;
-	still = !moves(n, c1, STILL_MS);
-	c2 = *n;
-	/* 3. Thaw: it runs again. */
+	/* 2. The state, and whether the process moves for STILL_MS. */
+	TRY_OBS(cgs_get(c, &f, CGK_FROZEN, &o->state));
+	o->c1 = *n;
+	o->moved = moves(n, o->c1, STILL_MS);
+	o->c2 = *n;
+	/* 3. Thaw (the isolated run only); the state; does it run again? */
 	if (c->isolate) {
-		CGS_SET(c, &f, CGK_FREEZE, 0);
-		cgs_wait(&f, CGK_FROZEN, 0, STATE_MS);
+		TRY_OBS(cgs_set(c, &f, CGK_FREEZE, 0));
+		TRY(c, wait_state(&f, 0), "wait for the thawed state");
 	}
-	resumed = moves(n, c2, STATE_MS);
-	ctx_kv(c, "state while frozen", "%s",
-	       state == 1 ? "frozen" : (state == 2 ? "freezing" : "thawed"));
-	ctx_kv(c, "count over 50 ms", "%lu -> %lu", c1, c2);
-	ctx_kv(c, "after thaw", "%s", resumed ? "running" : "stuck");
-	cgs_unshare((void *)n, sizeof(*n));
-	return ctx_holds(c, frozen && state == 1 && still && resumed,
-			 "state %s, %s for %d ms, %s after thaw",
-			 state == 1 ? "frozen" : "not frozen",
-			 still ? "no progress" : "progress", STILL_MS,
-			 resumed ? "running" : "stuck");
+	TRY_OBS(cgs_get(c, &f, CGK_FROZEN, &o->state_after));
+	o->resumed = moves(n, *n, STATE_MS);
+	/* A spinner that died would read as stopped: it must still be there. */
+	return spinner_alive(c, &pid);
 }
 
-static enum obs kill_all(struct ctx *c)
+static const char *state_name(uint64_t s)
+{
+	static const char *const names[] = { "thawed", "frozen", "freezing" };
+
+	return s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+/* Frozen by behaviour (no progress) and by the cgroup's own state. */
+static enum obs judge_freeze(struct judge *j, const struct freeze *o)
+{
+	judge_kv(j, "state", "%s", state_name(o->state));
+	judge_kv(j, "count over 50 ms", "%lu -> %lu", o->c1, o->c2);
+	judge_kv(j, "state after thaw", "%s", state_name(o->state_after));
+	judge_kv(j, "after thaw", "%s", o->resumed ? "running" : "stuck");
+	if ((o->state == 1 && o->moved) || (o->state_after == 1 && o->resumed))
+		return judge_unknown(j, "the freezer state reads frozen, but "
+					"the process ran");
+	return judge_holds(
+		j,
+		o->state == 1 && !o->moved && o->resumed && o->state_after == 0,
+		"state %s, %s for %d ms, %s after thaw (state %s)",
+		state_name(o->state), o->moved ? "progress" : "no progress",
+		STILL_MS, o->resumed ? "running" : "stuck",
+		state_name(o->state_after));
+}
+CHECK(freezer_stops_thaws, struct freeze, observe_freeze, judge_freeze);
+
+struct kill_seen {
+	int killed; /* victims that died of SIGKILL */
+	int exited; /* victims that exited when released: alive till then */
+	int left;   /* processes in the cgroup after the kill step */
+	uint64_t populated;
+};
+
+/* Release the victims, then see how each one ended. */
+static int victims_end(struct ctx *c, struct chan *hold, pid_t *pids,
+		       struct kill_seen *o)
+{
+	char how[64];
+	int st;
+
+	chan_close(hold);
+	for (int i = 0; i < N_VICTIMS; i++) {
+		TRY(c, wait_status(pids[i], &st), "wait for a process");
+		pids[i] = -1;
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+			o->killed++;
+		else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			o->exited++;
+		else
+			return ctx_error(c, 0, "process %d of the cgroup %s",
+					 i + 1,
+					 cgs_status(st, how, sizeof(how)));
+	}
+	return 0;
+}
+
+static int observe_kill(struct ctx *c, struct kill_seen *o)
 {
 	_cleanup_cg_group_ struct cg_group k = { 0 };
 	_cleanup_chan_ struct chan hold = CHAN_INIT;
 	pid_t pids[N_VICTIMS];
-	int killed = 0, n = 0, left;
-	uint64_t populated = 1;
+	const char *dir;
+	int r;
 
-	CGS_NEED_GROUP(c);
+	TRY_OBS(cgs_need_group(c));
 	TRY(c, cg_group_child(c->cg, "doomed", &k), "create cgroup");
-	CGS_NEED(c, &k, CGK_KILL);
+	TRY_OBS(cgs_need(c, &k, CGK_KILL));
+	TRY_OBS(cgs_need(c, &k, CGK_POPULATED));
+	dir = cg_group_unified(&k);
 	TRY(c, chan_open(&hold), "pipe");
-	for (; n < N_VICTIMS; n++) {
-		pids[n] = cgs_fork_in(&k, cgs_hold, &hold);
-		if (pids[n] < 0)
-			break;
+	for (int i = 0; i < N_VICTIMS; i++)
+		pids[i] = TRY(c, cgs_fork_in(&k, cgs_hold, &hold),
+			      "start the processes");
+	/* 1. One write kills them all (the isolated run only). */
+	if (c->isolate) {
+		TRY_OBS(cgs_set(c, &k, CGK_KILL, 1));
+		r = cgs_wait_empty(dir, STATE_MS);
+		TRY(c, r == -ETIMEDOUT ? 0 : r, "wait for the cgroup to empty");
 	}
-	/* 1. One write kills them all (isolated run only). */
-	if (n == N_VICTIMS && c->isolate)
-		CGS_SET(c, &k, CGK_KILL, 1);
-	left = cgs_wait_empty(cg_group_unified(&k), c->isolate ? STATE_MS : 0);
-	left = left == -ETIMEDOUT ? cg_dir_nprocs(cg_group_unified(&k)) : 0;
-	cg_get(&k, CGK_POPULATED, &populated);
-	/* 2. Release whoever is left, then see how each one ended. */
-	chan_close(&hold);
-	for (int i = 0; i < n; i++) {
-		int st;
-		if (wait_status(pids[i], &st) == 0 && WIFSIGNALED(st) &&
-		    WTERMSIG(st) == SIGKILL)
-			killed++;
-	}
-	if (n < N_VICTIMS)
-		return ctx_error(c, pids[n], "start the processes");
-	ctx_kv(c, "processes", "%d", N_VICTIMS);
-	ctx_kv(c, "killed by SIGKILL", "%d", killed);
-	ctx_kv(c, "left in cgroup", "%d", left);
-	ctx_kv(c, "populated", "%llu", (unsigned long long)populated);
-	return ctx_holds(c, killed == N_VICTIMS && left == 0 && !populated,
-			 "%d of %d processes killed by SIGKILL, populated=%llu",
-			 killed, N_VICTIMS, (unsigned long long)populated);
+	/* 2. What the cgroup holds now, then how each process ended. */
+	o->left = TRY(c, cgs_nprocs(dir), "count the processes left");
+	TRY_OBS(cgs_get(c, &k, CGK_POPULATED, &o->populated));
+	return victims_end(c, &hold, pids, o);
 }
+
+static enum obs judge_kill(struct judge *j, const struct kill_seen *o)
+{
+	judge_kv(j, "processes", "%d", N_VICTIMS);
+	judge_kv(j, "killed by SIGKILL", "%d", o->killed);
+	judge_kv(j, "alive until released", "%d", o->exited);
+	judge_kv(j, "left in cgroup", "%d", o->left);
+	judge_kv(j, "populated", "%llu", (unsigned long long)o->populated);
+	/* Those that lived until released were in the cgroup when counted. */
+	if (o->exited > o->left || (o->left > 0) != (o->populated != 0))
+		return judge_unknown(
+			j,
+			"%d processes outlived the kill step, "
+			"but the cgroup counted %d, populated=%llu",
+			o->exited, o->left, (unsigned long long)o->populated);
+	return judge_holds(
+		j, o->killed == N_VICTIMS && !o->left && !o->populated,
+		"%d of %d processes killed by SIGKILL, populated=%llu",
+		o->killed, N_VICTIMS, (unsigned long long)o->populated);
+}
+CHECK(kill_all, struct kill_seen, observe_kill, judge_kill);
 
 static const struct scenario cgroup_freezer[] = {
 	{
@@ -134,7 +226,7 @@ static const struct scenario cgroup_freezer[] = {
 		.req = { .root = true },
 		.tags = { "cgroup" },
 		.timeout_s = 10,
-		.run = freezer_stops_thaws,
+		.check = &freezer_stops_thaws,
 	},
 	{
 		.id = "cgroup/kill-kills-all",
@@ -146,7 +238,7 @@ static const struct scenario cgroup_freezer[] = {
 		.req = { .root = true },
 		.tags = { "cgroup", "v2" },
 		.timeout_s = 10,
-		.run = kill_all,
+		.check = &kill_all,
 	},
 };
 

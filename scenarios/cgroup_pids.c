@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* cgroup pids controller: the limit, its reach over children, fork bombs. */
+/*
+ * cgroup pids controller: the limit, its reach over children, fork bombs.
+ * Judged by behaviour (a fork refused with EAGAIN at the limit) and by the
+ * cgroup saying why (pids.events max). A counter that claims a refusal no
+ * fork saw contradicts the behaviour: unknown, an error.
+ */
 #include "cgroup_util.h"
 
 #include <string.h>
@@ -15,28 +20,31 @@ struct fork_try {
 	int tries; /* forks to attempt */
 };
 
-struct fork_result {
-	int forked; /* successful forks before the first failure */
-	int err;    /* errno of the failing fork, 0 if none failed */
+struct forks {
+	int forked; /* successful forks before the first refusal */
+	int err;    /* errno of the refused fork, 0 if none was refused */
 };
 
 /*
- * In the cgroup: this process is number 1. Fork until a fork fails or
+ * In the cgroup: this process is number 1. Fork until a fork is refused or
  * `tries` children exist; every child blocks on `hold` until we go.
  */
 static int fork_until_fail(void *arg, void *out, size_t len)
 {
 	const struct fork_try *t = arg;
-	struct fork_result *fr = out;
+	struct forks *fr = out;
 	_cleanup_chan_ struct chan hold = CHAN_INIT;
+	int r;
 
 	(void)len;
-	if (cg_group_attach(t->g, getpid()) < 0 || chan_open(&hold) < 0)
-		return 2;
+	if ((r = cg_group_attach(t->g, getpid())) < 0)
+		return child_fail("join the cgroup", r);
+	if ((r = chan_open(&hold)) < 0)
+		return child_fail("pipe", r);
 	for (int i = 0; i < t->tries; i++) {
-		pid_t p = fork();
+		pid_t p = cgs_fork_probe();
 		if (p < 0) {
-			fr->err = errno;
+			fr->err = -p; /* the refusal is the observation */
 			break;
 		}
 		if (p == 0) {
@@ -54,37 +62,59 @@ static int fork_until_fail(void *arg, void *out, size_t len)
 
 static const char *errname(int err)
 {
-	return err ? strerrorname_np(err) : "ok";
+	return err ? strerrorname_np(err) : "never refused";
 }
 
-static enum obs pids_max_fork_fails(struct ctx *c)
+/*
+ * The limit's behaviour and the cgroup's account of it: a fork refused
+ * with EAGAIN once `at` processes existed, and pids.events max counted in
+ * `where`. `all` sums every pids.events read: counted with no refusal seen
+ * is a contradiction.
+ */
+static enum obs judge_refusal(struct judge *j, const struct forks *f, int at,
+			      uint64_t where, uint64_t all)
+{
+	judge_kv(j, "processes", "%d", f->forked + 1);
+	judge_kv(j, "refused fork", "%s", errname(f->err));
+	if (all && !f->err)
+		return judge_unknown(j,
+				     "pids.events counts %llu refused forks, "
+				     "but no fork was refused",
+				     (unsigned long long)all);
+	return judge_holds(
+		j, f->err == EAGAIN && f->forked + 1 == at && where >= 1,
+		"%d processes, then fork %s; pids.events max=%llu",
+		f->forked + 1, errname(f->err), (unsigned long long)where);
+}
+
+struct limit_hit {
+	struct forks f;
+	uint64_t events; /* pids.events max of the cgroup */
+};
+
+static int observe_pids_max(struct ctx *c, struct limit_hit *o)
 {
 	_cleanup_cg_group_ struct cg_group lim = { 0 };
 	struct fork_try t = { &lim, PIDS_MAX };
-	struct fork_result fr;
-	uint64_t events = 0;
-	int st;
 
-	CGS_NEED_GROUP(c);
+	TRY_OBS(cgs_need_group(c));
 	TRY(c, cg_group_child(c->cg, "limited", &lim), "create child cgroup");
-	CGS_NEED(c, &lim, CGK_PIDS_EVENTS_MAX);
+	TRY_OBS(cgs_need(c, &lim, CGK_PIDS_MAX));
+	TRY_OBS(cgs_need(c, &lim, CGK_PIDS_EVENTS_MAX));
 	if (c->isolate)
-		CGS_SET(c, &lim, CGK_PIDS_MAX, PIDS_MAX);
-	TRY(c, legacy_run_in_child(0, fork_until_fail, &t, &fr, sizeof(fr), &st),
-	    "fork the limited process");
-	if (exit_code_of(st) != 0)
-		return ctx_error(c, 0, "limited process exited %d",
-				 exit_code_of(st));
-	CGS_GET(c, &lim, CGK_PIDS_EVENTS_MAX, &events);
-	ctx_kv(c, "processes", "%d", fr.forked + 1);
-	ctx_kv(c, "fork_errno", "%s", fr.err ? errname(fr.err) : "none");
-	ctx_kv(c, "pids.events max", "%llu", (unsigned long long)events);
-	return ctx_holds(
-		c, fr.forked + 1 == PIDS_MAX && fr.err == EAGAIN && events >= 1,
-		"%d processes, then fork %s; pids.events max=%llu",
-		fr.forked + 1, fr.err ? errname(fr.err) : "never refused",
-		(unsigned long long)events);
+		TRY_OBS(cgs_set(c, &lim, CGK_PIDS_MAX, PIDS_MAX));
+	TRY_OBS(run_in_child(c, "fork in the cgroup", 0, fork_until_fail, &t,
+			     &o->f, sizeof(o->f)));
+	TRY_OBS(cgs_get(c, &lim, CGK_PIDS_EVENTS_MAX, &o->events));
+	return 0;
 }
+
+static enum obs judge_pids_max(struct judge *j, const struct limit_hit *o)
+{
+	judge_kv(j, "pids.events max", "%llu", (unsigned long long)o->events);
+	return judge_refusal(j, &o->f, PIDS_MAX, o->events, o->events);
+}
+CHECK(pids_max_fork_fails, struct limit_hit, observe_pids_max, judge_pids_max);
 
 /*
  * Where does a refused fork count? v1, and v2 mounted with
@@ -104,52 +134,59 @@ static bool events_on_ancestor(const struct cg_group *parent)
 	return path_exists(path);
 }
 
-static enum obs pids_parent_caps_child(struct ctx *c)
+struct parent_hit {
+	struct forks f;
+	uint64_t kid_max;	 /* the child cgroup's own pids.max */
+	uint64_t ev_par, ev_kid; /* pids.events max of parent and child */
+	bool on_parent;		 /* host fact: counted on the limiting parent */
+};
+
+static int observe_parent_caps(struct ctx *c, struct parent_hit *o)
 {
 	_cleanup_cg_group_ struct cg_group par = { 0 }, kid = { 0 };
 	struct fork_try t = { &kid, PARENT_MAX + 1 };
-	struct fork_result fr;
-	uint64_t ev_par = 0, ev_kid = 0, kid_max = 0;
-	bool on_anc;
-	int st;
 
-	CGS_NEED_GROUP(c);
+	TRY_OBS(cgs_need_group(c));
 	/* 1. parent/child, pids enabled top-down (v2) for the child. */
 	TRY(c, cg_group_child(c->cg, "parent", &par), "create parent cgroup");
 	TRY(c, cg_group_enable(&par, CG_BIT(CG_PIDS)), "enable pids below");
 	TRY(c, cg_group_child(&par, "child", &kid), "create child cgroup");
-	CGS_NEED(c, &kid, CGK_PIDS_EVENTS_MAX);
-	/* 2. The limit on the parent only; the child keeps "max". */
+	TRY_OBS(cgs_need(c, &par, CGK_PIDS_MAX));
+	TRY_OBS(cgs_need(c, &kid, CGK_PIDS_EVENTS_MAX));
+	o->on_parent = events_on_ancestor(&par);
+	/* 2. The limit on the parent only; the child keeps its own. */
 	if (c->isolate)
-		CGS_SET(c, &par, CGK_PIDS_MAX, PARENT_MAX);
-	CGS_GET(c, &kid, CGK_PIDS_MAX, &kid_max);
+		TRY_OBS(cgs_set(c, &par, CGK_PIDS_MAX, PARENT_MAX));
+	TRY_OBS(cgs_get(c, &kid, CGK_PIDS_MAX, &o->kid_max));
 	/* 3. Fork in the child cgroup until refused. */
-	TRY(c, legacy_run_in_child(0, fork_until_fail, &t, &fr, sizeof(fr), &st),
-	    "fork in the child cgroup");
-	if (exit_code_of(st) != 0)
-		return ctx_error(c, 0, "forking process exited %d",
-				 exit_code_of(st));
-	CGS_GET(c, &par, CGK_PIDS_EVENTS_MAX, &ev_par);
-	CGS_GET(c, &kid, CGK_PIDS_EVENTS_MAX, &ev_kid);
-	on_anc = events_on_ancestor(&par);
-	ctx_kv(c, "child pids.max", "%s",
-	       kid_max == CG_VAL_MAX ? "max" : "a number");
-	ctx_kv(c, "processes", "%d", fr.forked + 1);
-	ctx_kv(c, "fork_errno", "%s", fr.err ? errname(fr.err) : "none");
-	ctx_kv(c, "parent pids.events max", "%llu", (unsigned long long)ev_par);
-	ctx_kv(c, "child pids.events max", "%llu", (unsigned long long)ev_kid);
-	ctx_kv(c, "event expected in", "%s",
-	       on_anc ? "parent (limiting ancestor)"
-		      : "child (forking cgroup)");
-	return ctx_holds(
-		c,
-		kid_max == CG_VAL_MAX && fr.forked + 1 == PARENT_MAX &&
-			fr.err == EAGAIN && (on_anc ? ev_par : ev_kid) >= 1,
-		"%d processes in the child, then fork %s; "
-		"pids.events max: parent=%llu child=%llu",
-		fr.forked + 1, fr.err ? errname(fr.err) : "never refused",
-		(unsigned long long)ev_par, (unsigned long long)ev_kid);
+	TRY_OBS(run_in_child(c, "fork in the child cgroup", 0, fork_until_fail,
+			     &t, &o->f, sizeof(o->f)));
+	TRY_OBS(cgs_get(c, &par, CGK_PIDS_EVENTS_MAX, &o->ev_par));
+	TRY_OBS(cgs_get(c, &kid, CGK_PIDS_EVENTS_MAX, &o->ev_kid));
+	return 0;
 }
+
+static enum obs judge_parent_caps(struct judge *j, const struct parent_hit *o)
+{
+	judge_kv(j, "child pids.max", "%s",
+		 o->kid_max == CG_VAL_MAX ? "max" : "a number");
+	judge_kv(j, "parent pids.events max", "%llu",
+		 (unsigned long long)o->ev_par);
+	judge_kv(j, "child pids.events max", "%llu",
+		 (unsigned long long)o->ev_kid);
+	judge_kv(j, "event expected in", "%s",
+		 o->on_parent ? "parent (limiting ancestor)"
+			      : "child (forking cgroup)");
+	if (o->kid_max != CG_VAL_MAX)
+		return judge_holds(j, false,
+				   "the child cgroup has a limit "
+				   "of its own");
+	return judge_refusal(j, &o->f, PARENT_MAX,
+			     o->on_parent ? o->ev_par : o->ev_kid,
+			     o->ev_par + o->ev_kid);
+}
+CHECK(pids_parent_caps_child, struct parent_hit, observe_parent_caps,
+      judge_parent_caps);
 
 /* Counters shared by every process of the bomb. */
 struct bomb {
@@ -171,7 +208,6 @@ static int bomber(void *arg)
 	struct bomb *b = a->b;
 	char x = 'x';
 
-	closep(&a->hold->wr); /* only the scenario may hold it open */
 	for (;;) {
 		pid_t p;
 		if (__atomic_add_fetch(&b->spawned, 1, __ATOMIC_SEQ_CST) >
@@ -179,11 +215,11 @@ static int bomber(void *arg)
 			__atomic_sub_fetch(&b->spawned, 1, __ATOMIC_SEQ_CST);
 			break;
 		}
-		p = fork();
+		p = cgs_fork_probe();
 		if (p < 0) {
 			__atomic_sub_fetch(&b->spawned, 1, __ATOMIC_SEQ_CST);
-			__atomic_add_fetch(errno == EAGAIN ? &b->eagain
-							   : &b->other,
+			__atomic_add_fetch(p == -EAGAIN ? &b->eagain
+							: &b->other,
 					   1, __ATOMIC_SEQ_CST);
 			break;
 		}
@@ -208,35 +244,64 @@ static int bomb_settle(struct bomb *b, struct chan *done)
 	}
 }
 
-/* Can this process (outside the bomb's cgroup) still fork? */
-static bool host_can_fork(void)
+/* Can a process outside the bomb's cgroup still fork? *err: fork's errno. */
+static int host_fork(int *err)
 {
 	pid_t p = fork();
-	int st;
+	int st, r;
 
+	*err = p < 0 ? errno : 0;
+	if (p < 0)
+		return 0; /* the refusal is the observation */
 	if (p == 0)
 		_exit(0);
-	return p > 0 && wait_status(p, &st) == 0 && exit_code_of(st) == 0;
+	r = wait_status(p, &st);
+	return r == 0 && exit_code_of(st) != 0 ? -ECHILD : r;
 }
 
-static enum obs pids_fork_bomb(struct ctx *c)
+/* Release the bomb and reap every process of it: how many failed. */
+static int bomb_reap(struct chan *hold)
+{
+	int st, failed = 0;
+	pid_t p;
+
+	chan_close(hold);
+	while ((p = waitpid(-1, &st, 0)) > 0 || errno == EINTR)
+		if (p > 0 && exit_code_of(st) != 0)
+			failed++;
+	return failed;
+}
+
+struct bomb_seen {
+	struct bomb b;	  /* the bomb's own counters once it settled */
+	uint64_t current; /* pids.current while it held every pid it got */
+	uint64_t events;  /* pids.events max */
+	int host_err;	  /* errno of a fork from outside, 0 if it forked */
+};
+
+static void unsharep(struct bomb **b)
+{
+	cgs_unshare(*b, sizeof(**b));
+}
+
+static int observe_bomb(struct ctx *c, struct bomb_seen *o)
 {
 	_cleanup_chan_ struct chan hold = CHAN_INIT, done = CHAN_INIT;
 	_cleanup_cg_group_ struct cg_group g = { 0 };
-	struct bomb *b;
+	_cleanup_(unsharep) struct bomb *b = NULL;
 	struct bomb_arg a = { .hold = &hold, .done = &done };
-	uint64_t cur = 0;
-	bool host_ok;
-	pid_t root;
-	int r;
+	int failed;
 
-	CGS_NEED_GROUP(c);
+	TRY_OBS(cgs_need_group(c));
 	TRY(c, cg_group_child(c->cg, "bomb", &g), "create the bomb's cgroup");
-	CGS_NEED(c, &g, CGK_PIDS_CURRENT);
+	TRY_OBS(cgs_need(c, &g, CGK_PIDS_MAX));
+	TRY_OBS(cgs_need(c, &g, CGK_PIDS_CURRENT));
+	TRY_OBS(cgs_need(c, &g, CGK_PIDS_EVENTS_MAX));
 	if (c->isolate)
-		CGS_SET(c, &g, CGK_PIDS_MAX, BOMB_MAX);
+		TRY_OBS(cgs_set(c, &g, CGK_PIDS_MAX, BOMB_MAX));
 	/* Orphaned bombers come back to us to be reaped, not to PID 1. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	TRY(c, prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ? neg_errno() : 0,
+	    "become a subreaper");
 	TRY(c, chan_open(&hold), "pipe");
 	TRY(c, chan_open(&done), "pipe");
 	a.b = b = cgs_shared(sizeof(*b));
@@ -244,31 +309,46 @@ static enum obs pids_fork_bomb(struct ctx *c)
 		return ctx_error(c, -ENOMEM, "shared counters");
 	b->spawned = 1;
 	/* 1. Start the bomb in its cgroup; 2. wait until it settles. */
-	root = TRY(c, cgs_fork_in(&g, bomber, &a), "start the bomb");
-	r = bomb_settle(b, &done);
-	/* 3. While it holds every pid it could get, fork from outside. */
-	host_ok = host_can_fork();
-	cg_get(&g, CGK_PIDS_CURRENT, &cur);
-	ctx_kv(c, "bomb processes", "%d", b->spawned);
-	ctx_kv(c, "pids.current", "%llu", (unsigned long long)cur);
-	ctx_kv(c, "forks refused EAGAIN", "%d", b->eagain);
-	ctx_kv(c, "forks refused other", "%d", b->other);
-	ctx_kv(c, "host fork", "%s", host_ok ? "ok" : "failed");
-	/* 4. Release the bomb and reap it. */
-	chan_close(&hold);
-	r = r ?: wait_status(root, NULL);
-	cg_group_kill(&g); /* empty now: what is left is dying */
-	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-		;
-	enum obs o = ctx_holds(
-		c, r == 0 && b->eagain > 0 && cur <= BOMB_MAX && host_ok,
-		"bomb of %d processes (pids.current=%llu), %d forks refused "
-		"with EAGAIN; host fork %s",
-		b->spawned, (unsigned long long)cur, b->eagain,
-		host_ok ? "ok" : "failed");
-	cgs_unshare(b, sizeof(*b));
-	return o;
+	TRY(c, cgs_fork_in(&g, bomber, &a), "start the bomb");
+	close(TAKE_FD(hold.rd));
+	TRY(c, bomb_settle(b, &done), "wait for the bomb to settle");
+	/* 3. While it holds every pid it could get: the cgroup, a fork. */
+	TRY_OBS(cgs_get(c, &g, CGK_PIDS_CURRENT, &o->current));
+	TRY_OBS(cgs_get(c, &g, CGK_PIDS_EVENTS_MAX, &o->events));
+	TRY(c, host_fork(&o->host_err), "wait for the outside fork");
+	o->b = *b;
+	/* 4. Release the bomb and reap it: each one leaves on its own. */
+	failed = bomb_reap(&hold);
+	if (failed)
+		return ctx_error(c, 0, "%d bomb processes failed", failed);
+	return 0;
 }
+
+static enum obs judge_bomb(struct judge *j, const struct bomb_seen *o)
+{
+	judge_kv(j, "bomb processes", "%d", o->b.spawned);
+	judge_kv(j, "pids.current", "%llu", (unsigned long long)o->current);
+	judge_kv(j, "forks refused EAGAIN", "%d", o->b.eagain);
+	judge_kv(j, "forks refused other", "%d", o->b.other);
+	judge_kv(j, "pids.events max", "%llu", (unsigned long long)o->events);
+	judge_kv(j, "host fork", "%s",
+		 o->host_err ? strerrorname_np(o->host_err) : "ok");
+	if (o->events && !o->b.eagain)
+		return judge_unknown(j,
+				     "pids.events counts %llu refused forks, "
+				     "but no fork was refused",
+				     (unsigned long long)o->events);
+	return judge_holds(
+		j,
+		o->b.eagain > 0 && !o->b.other && o->events >= 1 &&
+			o->current <= BOMB_MAX && !o->host_err,
+		"bomb of %d processes (pids.current=%llu), %d forks refused "
+		"with EAGAIN, pids.events max=%llu; host fork %s",
+		o->b.spawned, (unsigned long long)o->current, o->b.eagain,
+		(unsigned long long)o->events,
+		o->host_err ? strerrorname_np(o->host_err) : "ok");
+}
+CHECK(pids_fork_bomb, struct bomb_seen, observe_bomb, judge_bomb);
 
 static const struct scenario cgroup_pids[] = {
 	{
@@ -280,7 +360,7 @@ static const struct scenario cgroup_pids[] = {
 		.expect = "3 processes, then fork EAGAIN; pids.events max>=1",
 		.req = { .root = true, .ctrls = CG_BIT(CG_PIDS) },
 		.tags = { "cgroup", "core" },
-		.run = pids_max_fork_fails,
+		.check = &pids_max_fork_fails,
 	},
 	{
 		.id = "cgroup/pids-parent-caps-child",
@@ -294,20 +374,20 @@ static const struct scenario cgroup_pids[] = {
 			  "event counted where the version counts it",
 		.req = { .root = true, .ctrls = CG_BIT(CG_PIDS) },
 		.tags = { "cgroup" },
-		.run = pids_parent_caps_child,
+		.check = &pids_parent_caps_child,
 	},
 	{
 		.id = "cgroup/pids-fork-bomb-contained",
 		.title = "a fork bomb in a pids-limited cgroup is contained",
 		.property =
 			"a fork bomb in a cgroup with pids.max=12 stays at 12 "
-			"processes, its forks fail with EAGAIN, and a process "
-			"outside can still fork",
+			"processes, its forks fail with EAGAIN (pids.events "
+			"counts them), and a process outside can still fork",
 		.expect = "pids.current<=12, forks refused with EAGAIN, host "
 			  "fork ok",
 		.req = { .root = true, .ctrls = CG_BIT(CG_PIDS) },
 		.tags = { "cgroup", "core" },
-		.run = pids_fork_bomb,
+		.check = &pids_fork_bomb,
 	},
 };
 

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: MIT
 /* Helpers of the cgroup scenarios (cgroup_util.h). */
 #include "cgroup_util.h"
+#include "../primitives/mutant.h"
 
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 
-enum obs cgs_need(struct ctx *c, const struct cg_group *g, enum cg_knob k)
+int cgs_need_group(struct ctx *c)
+{
+	return c->cg ? 0 : ctx_skip(c, "no cgroup for this run");
+}
+
+int cgs_need(struct ctx *c, const struct cg_group *g, enum cg_knob k)
 {
 	char path[PATH_MAX + 64];
 	const char *dir, *file;
@@ -19,24 +25,40 @@ enum obs cgs_need(struct ctx *c, const struct cg_group *g, enum cg_knob k)
 	if (!path_exists(path))
 		return ctx_skip(c, "kernel has no cgroup file %s (for %s)",
 				file, cg_knob_name(k));
-	return OBS_NONE;
+	return 0;
 }
 
-enum obs cgs_knob_fail(struct ctx *c, const struct cg_group *g, enum cg_knob k,
-		       int err)
+static const char *knob_file(const struct cg_group *g, enum cg_knob k)
 {
-	const char *dir = "?", *file = "?";
+	const char *dir, *file = "?";
 
 	cg_knob_locate(g, k, &dir, &file);
-	if (err == -EOPNOTSUPP || err == -ENOENT)
-		return cgs_need(c, g, k) == OBS_NONE
-			       ? (enum obs)ctx_skip(
-					 c, "cgroup file %s vanished", file)
-			       : c->out->obs;
-	if (err == -ENODATA || err == -EBADMSG)
-		return ctx_skip(c, "unknown format of cgroup file %s (for %s)",
-				file, cg_knob_name(k));
-	return ctx_error(c, err, "%s %s", file, cg_knob_name(k));
+	return file;
+}
+
+int cgs_get(struct ctx *c, const struct cg_group *g, enum cg_knob k,
+	    uint64_t *v)
+{
+	int r = cg_get(g, k, v);
+
+	if (r == -ENODATA)
+		return ctx_skip(c, "kernel's cgroup file %s has no %s line",
+				knob_file(g, k), cg_knob_name(k));
+	if (r < 0)
+		return ctx_error(c, r, "read %s (%s)", knob_file(g, k),
+				 cg_knob_name(k));
+	return 0;
+}
+
+int cgs_set(struct ctx *c, const struct cg_group *g, enum cg_knob k, uint64_t v)
+{
+	int r = cg_set(g, k, v);
+
+	if (r < 0)
+		return ctx_error(c, r, "write %llu to %s (%s)",
+				 (unsigned long long)v, knob_file(g, k),
+				 cg_knob_name(k));
+	return 0;
 }
 
 pid_t cgs_fork_in(const struct cg_group *g, int (*fn)(void *), void *arg)
@@ -82,6 +104,35 @@ int cgs_hold(void *hold)
 	return 0;
 }
 
+pid_t cgs_fork_probe(void)
+{
+	pid_t p;
+
+	if (mutant_on(M_CG_FORK_EAGAIN))
+		return -EAGAIN;
+	p = fork();
+	return p < 0 ? neg_errno() : p;
+}
+
+int cgs_nprocs(const char *dir)
+{
+	int n = cg_dir_nprocs(dir);
+
+	if (n >= 0 && mutant_on(M_CG_EMPTY))
+		return 0;
+	return n;
+}
+
+const char *cgs_status(int status, char *buf, size_t len)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by SIG%s",
+			 sigabbrev_np(WTERMSIG(status)) ?: "?");
+	else
+		snprintf(buf, len, "exited %d", exit_code_of(status));
+	return buf;
+}
+
 double cgs_now(void)
 {
 	struct timespec ts;
@@ -121,7 +172,7 @@ int cgs_wait_empty(const char *dir, int ms)
 	double end = cgs_now() + ms / 1000.0;
 
 	for (;;) {
-		int n = cg_dir_nprocs(dir);
+		int n = cgs_nprocs(dir);
 		if (n <= 0)
 			return n;
 		if (cgs_now() > end)

@@ -1,48 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cgroup_util.h - small helpers shared by the cgroup scenarios: knob
- * checks that skip with a named reason, children that join a group, and
- * bounded waits for kernel state.
+ * cgroup_util.h - small helpers shared by the cgroup scenarios: knob probes
+ * that skip with a named reason, knob reads and writes that are errors when
+ * they fail, children that join a group, the observed fork and process
+ * count (mutation points), and bounded waits for kernel state.
+ *
+ * Like observe functions, the ctx helpers return 0 or what ctx_skip() or
+ * ctx_error() returned: call them through TRY_OBS().
  */
 #ifndef BOXCHECK_CGROUP_UTIL_H
 #define BOXCHECK_CGROUP_UTIL_H
 
 #include "scenario.h"
 
+/* No cgroup for this run (the runner could not make one): a skip. */
+int cgs_need_group(struct ctx *c);
 /*
- * Skip (naming the file) when g's layout or kernel lacks knob k, else
- * OBS_NONE. Call it in both modes, before the isolating step, so the
- * isolated run and the control skip alike.
+ * Skip, naming the file, when g's layout or kernel lacks knob k. Call it
+ * in both runs before the isolating step, so both skip alike.
  */
-enum obs cgs_need(struct ctx *c, const struct cg_group *g, enum cg_knob k);
-/* A knob call failed: a skip that names what is missing, or an error. */
-enum obs cgs_knob_fail(struct ctx *c, const struct cg_group *g, enum cg_knob k,
-		       int err);
-
-#define CGS_NEED(c, g, k)                                                      \
-	do {                                                                   \
-		if (cgs_need((c), (g), (k)) != OBS_NONE)                       \
-			return (c)->out->obs;                                  \
-	} while (0)
-#define CGS_SET(c, g, k, v)                                                    \
-	do {                                                                   \
-		int _r = cg_set((g), (k), (v));                                \
-		if (_r < 0)                                                    \
-			return cgs_knob_fail((c), (g), (k), _r);               \
-	} while (0)
-#define CGS_GET(c, g, k, pv)                                                   \
-	do {                                                                   \
-		int _r = cg_get((g), (k), (pv));                               \
-		if (_r < 0)                                                    \
-			return cgs_knob_fail((c), (g), (k), _r);               \
-	} while (0)
-
-/* No cgroup for this run (the runner could not make one): skip. */
-#define CGS_NEED_GROUP(c)                                                      \
-	do {                                                                   \
-		if (!(c)->cg)                                                  \
-			return ctx_skip((c), "no cgroup for this run");        \
-	} while (0)
+int cgs_need(struct ctx *c, const struct cg_group *g, enum cg_knob k);
+/*
+ * Read or write a knob the scenario needs (probed by cgs_need): a failure
+ * is an error naming the file. The one skip: a statistic whose line this
+ * kernel's file lacks (-ENODATA), named.
+ */
+int cgs_get(struct ctx *c, const struct cg_group *g, enum cg_knob k,
+	    uint64_t *v);
+int cgs_set(struct ctx *c, const struct cg_group *g, enum cg_knob k,
+	    uint64_t v);
 
 /*
  * Fork a child that joins g (none when g is NULL), then runs fn(arg) and
@@ -53,9 +39,19 @@ pid_t cgs_fork_in(const struct cg_group *g, int (*fn)(void *), void *arg);
 /* fn for cgs_fork_in: close hold's write end, block until EOF, return 0. */
 int cgs_hold(void *hold);
 
+/*
+ * The fork whose outcome a scenario observes (a limit's refusal): 0 in
+ * the child, its pid in the parent, or -errno. Mutant cg-fork-eagain.
+ */
+pid_t cgs_fork_probe(void);
+/* Processes in dir and below, as observed: n or -errno. Mutant cg-empty. */
+int cgs_nprocs(const char *dir);
+/* "killed by SIGKILL", "exited 0": how a child we waited for ended. */
+const char *cgs_status(int status, char *buf, size_t len);
+
 /* Poll knob k until it reads want: 0, -ETIMEDOUT after ms, or -errno. */
 int cgs_wait(const struct cg_group *g, enum cg_knob k, uint64_t want, int ms);
-/* Wait until dir holds no process: 0 or -ETIMEDOUT. */
+/* Wait until dir holds no process: 0, -ETIMEDOUT or -errno. */
 int cgs_wait_empty(const char *dir, int ms);
 
 /* Anonymous shared memory for counters seen by parent and children. */
