@@ -167,12 +167,8 @@ static _Noreturn void worker_main(struct run *run, struct job *j)
 	close(j->ch.rd);
 	mutant_arm();
 	c.isolate = j->mode == MODE_ISO && !mutant_on(M_NO_ISOLATE);
-	if (worker_setup(run, j, &c) != 0)
-		;
-	else if (j->s->check)
+	if (worker_setup(run, j, &c) == 0)
 		worker_check(j->s->check, &c);
-	else if (j->s->run(&c) == OBS_NONE || o.obs == OBS_NONE) /* legacy */
-		ctx_error(&c, 0, "scenario reported no observation");
 	char reached[200];
 	if (mutant_reached(reached, sizeof(reached)))
 		ctx_kv(&c, "mutant", "%s", reached);

@@ -215,15 +215,3 @@ int run_cmd(const char *const argv[])
 		return neg_errno();
 	return exit_code_of(st);
 }
-
-/* TRANSITIONAL: legacy.h */
-int legacy_nsrun(const struct nsrun *r, child_fn fn, void *arg, void *out,
-		 size_t len, int *status)
-{
-	struct child_res res;
-	int ret = nsrun_raw(r, fn, arg, out, len, &res);
-
-	if (status)
-		*status = res.status;
-	return ret == -ECHILD && res.status >= 0 ? 0 : ret;
-}

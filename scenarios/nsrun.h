@@ -39,10 +39,6 @@ int nsrun(struct ctx *c, const char *what, const struct nsrun *r, child_fn fn,
  */
 int child_relay_fail(const struct child_res *res, const char *step);
 
-/* TRANSITIONAL: legacy.h */
-int legacy_nsrun(const struct nsrun *r, child_fn fn, void *arg, void *out,
-		 size_t len, int *status);
-
 /* A child that blocks until the holder closes `hold`: keeps its ns alive. */
 struct holder {
 	pid_t pid;

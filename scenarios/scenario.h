@@ -120,7 +120,6 @@ struct scenario {
 	const char *tags[6];
 	unsigned timeout_s; /* 0: the runner's default */
 	const struct check *check;
-	enum obs (*run)(struct ctx *c); /* TRANSITIONAL: legacy.h */
 };
 
 struct area {
@@ -214,7 +213,5 @@ int child_report_read(int rd, void *out, size_t len, struct child_res *res);
 /* After the wait: 0 if everything reported, else ctx_error() naming what. */
 int child_res_check(struct ctx *c, const char *what, int r,
 		    const struct child_res *res);
-
-#include "legacy.h"
 
 #endif
