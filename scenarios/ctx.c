@@ -235,4 +235,3 @@ int run_in_child(struct ctx *c, const char *what, unsigned long flags,
 
 	return child_res_check(c, what, r, &res);
 }
-
