@@ -23,6 +23,12 @@ reached_ids() { # JSON MUTANT: ids of the records whose runs reached MUTANT
 		| .id' "$1"
 }
 
+# The README lists every mutant (a table row "| `name` |"), so it cannot drift.
+readme=$(dirname "$0")/../README.md
+while IFS=$'\t' read -r name _; do
+	grep -qF "| \`$name\` |" "$readme" || fail "README.md does not list mutant $name"
+done < <("$bin" mutants)
+
 # The unmutated build, noting every point: what passes there is what a
 # mutant must break, and where each mutant is reached.
 BOXCHECK_MUTANT=census "$bin" run -j 2 --json "$out/census.json" >/dev/null || true
