@@ -7,18 +7,123 @@
  */
 #include "targets.h"
 #include "oci.h"
+#include "../primitives/ns.h"
 
 #include <string.h>
 #include <sys/capability.h>
 
 /*
  * ref: boxcheck's own reference container, `boxcheck exec` asked for the
- * standard profile (placeholders: see template_expand() in targets.h).
+ * standard profile (placeholders: see template_expand() in targets.h),
+ * built by ref_template(). Its options, one per step of the profile:
  */
-#define REF_TEMPLATE                                                           \
-	"{self} exec --root {rootfs} --hostname {hostname} --pids-max {pids} " \
-	"--memory-max {memory} --cgroup {cgroup} --read-only --no-new-privs "  \
-	"-- {agent}"
+enum {
+	REF_ROOT = 1 << 0, /* --root: pivot_root into the root */
+	REF_HOSTNAME = 1 << 1,
+	REF_PIDS = 1 << 2,
+	REF_MEMORY = 1 << 3,
+	REF_RO = 1 << 4,
+	REF_NNP = 1 << 5,
+	REF_MASK = 1 << 6,
+};
+static const struct {
+	unsigned bit;
+	const char *opt;
+} ref_opts[] = {
+	{ REF_ROOT, "--root {rootfs}" },
+	{ REF_HOSTNAME, "--hostname {hostname}" },
+	{ REF_PIDS, "--pids-max {pids}" },
+	{ REF_MEMORY, "--memory-max {memory}" },
+	{ REF_RO, "--read-only" },
+	{ REF_NNP, "--no-new-privs" },
+};
+
+/*
+ * ref-without:STEP, the reference container with exactly one step left
+ * out: an option dropped, or one that undoes a default step added. The
+ * namespace steps (ns-TYPE) are generated; without a mount namespace there
+ * is no root to enter either, so ns-mnt drops what needs one.
+ */
+static const struct {
+	const char *step;
+	unsigned drop;
+	const char *add;
+} ref_steps[] = {
+	{ "hostname", REF_HOSTNAME, NULL },
+	{ "read-only", REF_RO, NULL },
+	{ "pivot-root", 0, "--no-pivot" },
+	{ "private-mounts", 0, "--keep-propagation" },
+	{ "mask", REF_MASK, NULL },
+	{ "pids-limit", REF_PIDS, NULL },
+	{ "memory-limit", REF_MEMORY, NULL },
+	{ "drop-caps", 0, "--keep-caps all" },
+	{ "clear-inheritable", 0, "--inheritable-caps default" },
+	{ "no-new-privs", REF_NNP, NULL },
+};
+
+size_t ref_steps_count(void)
+{
+	return NS__COUNT + ARRAY_SIZE(ref_steps);
+}
+
+const char *ref_step_name(size_t i, char *buf, size_t len)
+{
+	if (i < NS__COUNT)
+		snprintf(buf, len, "ns-%s", ns_table[i].name);
+	else if (i < ref_steps_count())
+		snprintf(buf, len, "%s", ref_steps[i - NS__COUNT].step);
+	else
+		return NULL;
+	return buf;
+}
+
+/* The step's index, or -EINVAL. */
+static int ref_step_of(const char *step)
+{
+	char name[32];
+
+	for (size_t i = 0; i < ref_steps_count(); i++)
+		if (!strcmp(ref_step_name(i, name, sizeof(name)), step))
+			return (int)i;
+	return -EINVAL;
+}
+
+#define CAT(...)                                                               \
+	(at += snprintf(buf + at, at < len ? len - at : 0, __VA_ARGS__))
+
+int ref_template(const char *step, char *buf, size_t len)
+{
+	int i = step ? ref_step_of(step) : -1;
+	unsigned drop = 0, ns_out = 0;
+	const char *add = NULL;
+	size_t at = 0;
+
+	if (step && i < 0)
+		return -EINVAL;
+	if (i >= NS__COUNT) {
+		drop = ref_steps[i - NS__COUNT].drop;
+		add = ref_steps[i - NS__COUNT].add;
+	} else if (i >= 0) {
+		ns_out = NS_BIT(i);
+		drop = i == NS_MNT ? REF_ROOT | REF_RO | REF_MASK : 0;
+	}
+	CAT("{self} exec --ns ");
+	for (int t = 0, n = 0; t < NS__COUNT; t++)
+		if (!(ns_out & NS_BIT(t)))
+			CAT("%s%s", n++ ? "," : "", ns_table[t].name);
+	for (size_t k = 0; k < ARRAY_SIZE(ref_opts); k++)
+		if (!(drop & ref_opts[k].bit))
+			CAT(" %s", ref_opts[k].opt);
+	CAT(" --cgroup {cgroup}");
+	for (size_t k = 0; !(drop & REF_MASK) && k < profile_masked_n; k++)
+		CAT(" --mask %s", profile_masked[k]);
+	if (add)
+		CAT(" %s", add);
+	/* without a root, the agent is where the root holds it */
+	CAT(" -- %s",
+	    drop & REF_ROOT ? "{rootfs}" AGENT_PATH " inspect" : "{agent}");
+	return at < len ? 0 : -E2BIG;
+}
 
 #define NO_TIME_OCI "runtime-spec 1.0 has no time namespace"
 #define NO_CGROUP_OPTS "has no cgroup options"
@@ -54,7 +159,7 @@ static unsigned long long all_caps(void)
 static int write_oci(struct tctx *c)
 {
 	struct oci_opts o = { .rootfs = c->rootfs,
-			      .cgroups_path = c->cgpath[0] ? c->cgpath : NULL,
+			      .cgroups_path = c->cgabs[0] ? c->cgabs : NULL,
 			      .args = arg_agent,
 			      .ns = c->ns,
 			      .cgroup_mount = true };
@@ -310,7 +415,7 @@ const struct target target_table[] = {
 	{ .name = "ref",
 	  .summary = "boxcheck's own reference container (boxcheck exec)",
 	  .prepare = prepare_template,
-	  .tmpl = REF_TEMPLATE,
+	  .ref = true,
 	  .needs_rootfs = true },
 	{ .name = "host",
 	  .summary = "no isolation: the control",
@@ -322,6 +427,7 @@ const struct target target_table[] = {
 	  .prepare = prepare_oci,
 	  .cleanup = cleanup_oci,
 	  .needs_rootfs = true,
+	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = NO_TIME_OCI } },
 	{ .name = "crun",
 	  .tool = "crun",
@@ -329,6 +435,7 @@ const struct target target_table[] = {
 	  .prepare = prepare_oci,
 	  .cleanup = cleanup_oci,
 	  .needs_rootfs = true,
+	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = NO_TIME_OCI } },
 	{ .name = "bwrap",
 	  .tool = "bwrap",
@@ -337,6 +444,9 @@ const struct target target_table[] = {
 	  .needs_rootfs = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "bubblewrap has no time namespace "
 					 "option",
+		      [P_MOUNTS_PRIVATE] = "bubblewrap makes every mount a "
+					   "slave of the host's and has no "
+					   "option for private ones",
 		      [P_PIDS] = "bubblewrap " NO_CGROUP_OPTS,
 		      [P_MEMORY] = "bubblewrap " NO_CGROUP_OPTS } },
 	{ .name = "nspawn",
@@ -369,6 +479,13 @@ const struct target target_table[] = {
 	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "podman has no time namespace "
 					 "option" } },
+	{ .name = "ref-without",
+	  .summary = "the reference container with one step left out "
+		     "(ref-without:STEP; alone: every step)",
+	  .prepare = prepare_template,
+	  .ref = true,
+	  .family = true,
+	  .needs_rootfs = true },
 	{ 0 },
 };
 
@@ -378,6 +495,7 @@ const struct target target_cmd = {
 	.summary = "any launcher, from a command template",
 	.prepare = prepare_template,
 	.needs_rootfs = true,
+	.absolute_cgroup = true,
 	.cannot = { NS_ITEM(NS_TIME) = "the config.json it is handed is "
 				       "runtime-spec 1.0: " NO_TIME_OCI },
 };

@@ -207,12 +207,14 @@ static _Noreturn void child_exec(const char *dir, char *const argv[])
 	_exit(127);
 }
 
-static char *slurp(const char *dir, const char *name)
+/* The file's first LAUNCH_OUT_MAX - 1 bytes; *len < 0 when unreadable. */
+static char *slurp(const char *dir, const char *name, int *len)
 {
-	char path[PATH_MAX + 16], *buf = calloc(1, 1 << 20);
+	char path[PATH_MAX + 16], *buf = calloc(1, LAUNCH_OUT_MAX);
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (buf && read_text(path, buf, 1 << 20) < 0)
+	*len = buf ? read_text(path, buf, LAUNCH_OUT_MAX) : -ENOMEM;
+	if (buf && *len < 0)
 		buf[0] = '\0';
 	return buf;
 }
@@ -223,6 +225,7 @@ int target_launch(const struct tctx *c, char *const argv[], unsigned timeout_s,
 	struct timespec tick = { 0, 5000000L }; /* 5 ms */
 	double t0 = now_s();
 	pid_t pid, got;
+	int n;
 
 	memset(res, 0, sizeof(*res));
 	res->status = -1;
@@ -244,8 +247,10 @@ int target_launch(const struct tctx *c, char *const argv[], unsigned timeout_s,
 	}
 	kill(-pid, SIGKILL); /* whatever the launcher left in its group */
 	res->duration_s = now_s() - t0;
-	res->out = slurp(c->dir, "stdout");
-	res->err = slurp(c->dir, "stderr");
+	res->out = slurp(c->dir, "stdout", &n);
+	res->out_len = n > 0 ? (size_t)n : 0;
+	res->out_truncated = n == LAUNCH_OUT_MAX - 1;
+	res->err = slurp(c->dir, "stderr", &n);
 	return 0;
 }
 
