@@ -11,6 +11,7 @@
 
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/stat.h>
 
 /*
  * ref: boxcheck's own reference container, `boxcheck exec` asked for the
@@ -195,7 +196,7 @@ static void cleanup_oci(const struct tctx *c)
 			 (char *)c->name,    NULL };
 
 	snprintf(state, sizeof(state), "%s/state", c->dir);
-	run_quiet(argv);
+	run_quiet_in(NULL, c->t->child_setup, argv);
 }
 
 /* ---- templates: ref and cmd: ------------------------------------------ */
@@ -214,7 +215,42 @@ static int prepare_host(struct tctx *c, struct argvb *a)
 	return 0;
 }
 
+/*
+ * The profile's masked paths this kernel has (a runtime cannot mask a path
+ * that is not there): 1 and whether it is a directory, or 0.
+ */
+static int masked_here(size_t i, bool *dir)
+{
+	struct stat st;
+
+	if (lstat(profile_masked[i], &st) < 0)
+		return 0;
+	*dir = S_ISDIR(st.st_mode);
+	return 1;
+}
+
 /* ---- bubblewrap ------------------------------------------------------- */
+
+/* Over /proc's: /dev/null on a file, an empty read-only tmpfs on a dir. */
+static void bwrap_masks(struct argvb *a)
+{
+	bool dir;
+
+	for (size_t i = 0; i < profile_masked_n; i++) {
+		const char *m = profile_masked[i];
+		if (strncmp(m, "/proc/", 6) || !masked_here(i, &dir))
+			continue; /* bwrap mounts no /sys here */
+		if (dir) {
+			argv_add(a, "--tmpfs");
+			argv_add(a, "%s", m);
+			argv_add(a, "--remount-ro");
+		} else {
+			argv_add(a, "--ro-bind");
+			argv_add(a, "/dev/null");
+		}
+		argv_add(a, "%s", m);
+	}
+}
 
 static int prepare_bwrap(struct tctx *c, struct argvb *a)
 {
@@ -231,6 +267,7 @@ static int prepare_bwrap(struct tctx *c, struct argvb *a)
 	argv_add(a, "/proc");
 	argv_add(a, "--dev");
 	argv_add(a, "/dev");
+	bwrap_masks(a);
 	argv_add(a, "--die-with-parent");
 	argv_add(a, "--cap-drop");
 	argv_add(a, "ALL");
@@ -279,13 +316,31 @@ static int prepare_nspawn(struct tctx *c, struct argvb *a)
 
 /* ---- lxc-execute ------------------------------------------------------- */
 
+/* lxc.mount.entry lines masking the profile's paths, after its proc. */
+static void lxc_masks(char *buf, size_t len)
+{
+	size_t at = 0;
+	bool dir;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < profile_masked_n; i++)
+		if (masked_here(i, &dir))
+			at += snprintf(buf + at, at < len ? len - at : 0,
+				       dir ? "lxc.mount.entry = tmpfs %s tmpfs "
+					     "ro,nosuid,nodev,noexec 0 0\n"
+					   : "lxc.mount.entry = /dev/null %s "
+					     "none bind,ro 0 0\n",
+				       profile_masked[i] + 1);
+}
+
 static int prepare_lxc(struct tctx *c, struct argvb *a)
 {
-	char caps[1024], path[PATH_MAX + 16], conf[16384];
+	char caps[1024], path[PATH_MAX + 16], conf[16384], masks[2048];
 	const struct profile *p = c->pr;
 	int r = 0;
 
 	cap_list(p->caps, true, " ", caps, sizeof(caps));
+	lxc_masks(masks, sizeof(masks));
 	snprintf(c->config, sizeof(c->config), "%s/lxc.conf", c->dir);
 	r = snprintf(conf, sizeof(conf),
 		     "lxc.rootfs.path = dir:%s\n"
@@ -305,11 +360,11 @@ static int prepare_lxc(struct tctx *c, struct argvb *a)
 		     "lxc.mount.auto = proc:mixed sys:ro cgroup:ro\n"
 		     "lxc.autodev = 1\n"
 		     "lxc.apparmor.profile = unconfined\n"
-		     "lxc.log.file = %s/lxc.log\n",
+		     "lxc.log.file = %s/lxc.log\n%s",
 		     c->rootfs, p->hostname, p->uid_base, p->id_count,
 		     p->uid_base, p->id_count, caps, p->no_new_privs, c->cgpath,
 		     p->pids_max, p->memory_max, p->pids_max, p->memory_max,
-		     c->dir);
+		     c->dir, masks);
 	r = r >= (int)sizeof(conf) ? -E2BIG : 0;
 	snprintf(path, sizeof(path), "%s/lxcpath", c->dir);
 	r = r ?: write_text_creat(c->config, conf);
@@ -404,7 +459,7 @@ static void cleanup_podman(const struct tctx *c)
 	argv_add(&a, "--force");
 	argv_add(&a, "--ignore");
 	argv_add(&a, "%s", c->name);
-	run_quiet_in(c->dir, a.v);
+	run_quiet_in(c->dir, NULL, a.v);
 }
 
 /* ---- the table --------------------------------------------------------- */
@@ -431,9 +486,11 @@ const struct target target_table[] = {
 	  .cannot = { NS_ITEM(NS_TIME) = NO_TIME_OCI } },
 	{ .name = "crun",
 	  .tool = "crun",
-	  .summary = "OCI config.json",
+	  .summary = "OCI config.json (on a hybrid host, seeing cgroup v1 "
+		     "only)",
 	  .prepare = prepare_oci,
 	  .cleanup = cleanup_oci,
+	  .child_setup = target_hide_hybrid_v2,
 	  .needs_rootfs = true,
 	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = NO_TIME_OCI } },
@@ -456,6 +513,14 @@ const struct target target_table[] = {
 	  .needs_rootfs = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "systemd-nspawn has no time "
 					 "namespace option",
+		      [P_MOUNTS_PRIVATE] = "systemd-nspawn has no propagation "
+					   "option (its mounts stay shared "
+					   "with itself, slaves of the host's)",
+		      [P_MASKED] =
+			      "systemd-nspawn masks paths only with "
+			      "--inaccessible, which needs systemd's "
+			      "/run/systemd/inaccessible nodes (systemd as "
+			      "PID 1)",
 		      [P_PIDS] = "systemd-nspawn sets limits only as unit "
 				 "properties of a registered scope (needs "
 				 "systemd as PID 1)",
@@ -469,7 +534,10 @@ const struct target target_table[] = {
 	  .cleanup = cleanup_lxc,
 	  .needs_rootfs = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "lxc config has no time namespace "
-					 "key" } },
+					 "key",
+		      [P_MOUNTS_PRIVATE] = "lxc-execute keeps the root shared "
+					   "(lxc.rootfs.options' rprivate is "
+					   "not applied to it)" } },
 	{ .name = "podman",
 	  .tool = "podman",
 	  .summary = "podman run --rootfs with private storage",
@@ -478,7 +546,10 @@ const struct target target_table[] = {
 	  .needs_rootfs = true,
 	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "podman has no time namespace "
-					 "option" } },
+					 "option",
+		      [P_MOUNTS_PRIVATE] = "podman has no option for the "
+					   "root's propagation (its runc "
+					   "makes mounts slaves)" } },
 	{ .name = "ref-without",
 	  .summary = "the reference container with one step left out "
 		     "(ref-without:STEP; alone: every step)",

@@ -60,6 +60,11 @@ struct target {
 	 * root by some: crun left boxcheck-* outside ours).
 	 */
 	bool absolute_cgroup;
+	/*
+	 * Run in the launcher's child before exec, also for cleanup: 0 or
+	 * -errno (the launch then fails, naming it).
+	 */
+	int (*child_setup)(void);
 	bool ref;    /* its template is ref_template()'s */
 	bool family; /* only as NAME:STEP, never among "every target" */
 	/* Why an item of the profile cannot be asked for (NULL: it can). */
@@ -116,7 +121,14 @@ void launch_result_free(struct launch_result *res);
 
 /* Run a helper command (a runtime's delete) quietly and wait. */
 void run_quiet(char *const argv[]);
-/* The same, in directory dir. */
-void run_quiet_in(const char *dir, char *const argv[]);
+/* The same, in directory dir (or NULL), after setup (or NULL). */
+void run_quiet_in(const char *dir, int (*setup)(void), char *const argv[]);
+
+/*
+ * crun refuses a hybrid layout whose v2 hierarchy has any controller. In
+ * a mount namespace of the launcher's own, a slave of ours, the v2 mount
+ * at /sys/fs/cgroup/unified is detached: crun then sees cgroup v1 only.
+ */
+int target_hide_hybrid_v2(void);
 
 #endif
