@@ -212,6 +212,8 @@ static int prepare_host(struct tctx *c, struct argvb *a)
 {
 	argv_add(a, "%s", c->self);
 	argv_add(a, "inspect");
+	if (c->no_memory_probe)
+		argv_add(a, "--no-memory");
 	return 0;
 }
 

@@ -40,6 +40,7 @@ struct tctx {
 	char cgabs[PATH_MAX];	    /* absolute, below ours everywhere, or "" */
 	char name[96];		    /* container name */
 	unsigned ns;		    /* namespaces asked for */
+	bool no_memory_probe; /* the control, under a limit it would hit */
 };
 
 struct target {

@@ -151,6 +151,7 @@ static void ctx_init(const struct vrun *run, const struct vsel *s,
 	snprintf(c->name, sizeof(c->name), "%.60s-%.31s", run->name,
 		 c->dir + strlen(run->dir) + 1);
 	c->ns = run->pr->ns & kernel;
+	c->no_memory_probe = s->t->control && run->control_no_memory;
 	for (int t = 0; t < NS__COUNT; t++)
 		if (s->t->cannot[P_NS(t)])
 			c->ns &= ~NS_BIT(t);
@@ -253,7 +254,6 @@ void validate_control(const struct profile *pr, const struct tres *host,
 	for (int p = 0; p < P__COUNT; p++) {
 		struct outcome *o = &ctl->out[p];
 		memset(o, 0, sizeof(*o));
-		ctl->unusable[p][0] = '\0';
 		if (host->kind != OBS_HOLDS) {
 			o->obs = OBS_ERROR;
 			snprintf(o->observed, sizeof(o->observed), "%.500s",
@@ -265,7 +265,7 @@ void validate_control(const struct profile *pr, const struct tres *host,
 		 * The host shows the property by itself: a check that cannot
 		 * discriminate here, unless the host says why on its own.
 		 */
-		if (o->obs == OBS_HOLDS)
+		if (o->obs == OBS_HOLDS && !ctl->unusable[p][0])
 			validate_host_unusable(p, pr, ctl->unusable[p],
 					       sizeof(ctl->unusable[p]));
 	}
@@ -287,6 +287,9 @@ size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
 		return 0;
 	}
 	facts_self(&ctl->base);
+	run->control_no_memory = validate_host_unusable(
+		P_MEMORY, run->pr, ctl->unusable[P_MEMORY],
+		sizeof(ctl->unusable[P_MEMORY]));
 	run_one(run, &control, host);
 	validate_control(run->pr, host, ctl);
 	for (int i = 0; i < n; i++) {

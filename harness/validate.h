@@ -35,6 +35,11 @@ struct vrun {
 	char cg_deep[PATH_MAX];
 	struct cg_abs_track cg_made;
 	unsigned timeout_s;
+	/*
+	 * A memory limit above us that the control's memory probe would hit:
+	 * the control skips the probe (no OOM in the user's own cgroup).
+	 */
+	bool control_no_memory;
 };
 
 /* Run the control and every selected target; records in recs. */
@@ -82,7 +87,11 @@ void validate_judge(const struct profile *pr, const struct target *t,
 		    const char *label, unsigned kernel_ns,
 		    const struct tres *res, const struct vcontrol *ctl,
 		    struct record *out);
-/* The control's outcomes from its result (and the unusable checks). */
+/*
+ * The control's outcomes from its result, and for each it shows by itself
+ * why the host cannot be the control (a reason already in ctl->unusable,
+ * found before the run, is kept).
+ */
 void validate_control(const struct profile *pr, const struct tres *host,
 		      struct vcontrol *ctl);
 /* A launch's result: facts only from exit 0 and a complete document. */
