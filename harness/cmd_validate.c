@@ -79,10 +79,17 @@ static int add_ref(struct vargs *a, struct vsel *s, const char *name)
 				   name);
 	if (!s->t->family && colon)
 		return usage_error("validate: unknown runtime '%s'", name);
-	if (ref_template(colon ? colon + 1 : NULL, s->tbuf, sizeof(s->tbuf)))
-		return usage_error("validate: %s: no such step (see 'boxcheck "
-				   "validate --help')",
-				   name);
+	if (ref_template(colon ? colon + 1 : NULL, s->tbuf, sizeof(s->tbuf))) {
+		char steps[512], step[32];
+		size_t at = 0;
+		for (size_t i = 0; ref_step_name(i, step, sizeof(step)); i++)
+			at += snprintf(steps + at,
+				       at < sizeof(steps) ? sizeof(steps) - at
+							  : 0,
+				       " %s", step);
+		return usage_error("validate: %s: no such step (steps:%s)",
+				   name, steps);
+	}
 	s->tmpl = s->tbuf;
 	snprintf(s->label, sizeof(s->label), "%s", name);
 	a->n++;
