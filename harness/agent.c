@@ -5,15 +5,17 @@
  * The active probes (fork, write, host processes) are in agent_probe.c.
  */
 #include "agent.h"
+#include "profile.h"
+#include "../primitives/caps.h"
 #include "../primitives/ns.h"
 
 #include <fcntl.h>
 #include <jansson.h>
 #include <net/if.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 static json_t *ns_json(void)
@@ -22,10 +24,10 @@ static json_t *ns_json(void)
 
 	for (int t = 0; t < NS__COUNT; t++) {
 		struct ns_id id;
+		int r = ns_id_of(0, t, &id);
 		json_object_set_new(o, ns_table[t].name,
-				    ns_id_of(0, t, &id) == 0
-					    ? json_integer((json_int_t)id.ino)
-					    : json_null());
+				    r == 0 ? json_integer((json_int_t)id.ino)
+					   : agent_error(r));
 	}
 	return o;
 }
@@ -42,35 +44,26 @@ static json_t *text_or_null(const char *path)
 /* The five sets as 64-bit masks (hex strings: JSON numbers are doubles). */
 static json_t *caps_json(void)
 {
-	static const cap_flag_t flag[] = { CAP_EFFECTIVE, CAP_PERMITTED,
-					   CAP_INHERITABLE };
-	static const char *const name[] = { "effective", "permitted",
-					    "inheritable" };
-	uint64_t m[5] = { 0 };
-	cap_t c = cap_get_proc();
-	json_t *o = json_object();
+	struct cap_sets c;
+	const struct {
+		const char *name;
+		const capmask_t *m;
+	} set[] = { { "effective", &c.effective },
+		    { "permitted", &c.permitted },
+		    { "inheritable", &c.inheritable },
+		    { "bounding", &c.bounding },
+		    { "ambient", &c.ambient } };
+	json_t *o;
 	char hex[32];
+	int r = caps_read_self(&c);
 
-	for (cap_value_t v = 0; v < 64 && v < cap_max_bits(); v++) {
-		cap_flag_value_t on;
-		for (int f = 0; c && f < 3; f++)
-			if (cap_get_flag(c, v, flag[f], &on) == 0 && on)
-				m[f] |= 1ull << v;
-		if (cap_get_bound(v) == 1)
-			m[3] |= 1ull << v;
-		if (cap_get_ambient(v) == 1)
-			m[4] |= 1ull << v;
-	}
-	if (c)
-		cap_free(c);
-	for (int f = 0; f < 5; f++) {
+	if (r < 0)
+		return agent_error(r);
+	o = json_object();
+	for (size_t i = 0; i < ARRAY_SIZE(set); i++) {
 		snprintf(hex, sizeof(hex), "0x%016llx",
-			 (unsigned long long)m[f]);
-		json_object_set_new(o,
-				    f < 3    ? name[f]
-				    : f == 3 ? "bounding"
-					     : "ambient",
-				    json_string(hex));
+			 (unsigned long long)*set[i].m);
+		json_object_set_new(o, set[i].name, json_string(hex));
 	}
 	return o;
 }
@@ -116,61 +109,6 @@ static json_t *rlimits_json(void)
 	return o;
 }
 
-/*
- * A limit file of our own cgroup as seen from inside. The runtime may mount
- * the hierarchy at its root (cgroup namespace) or bind our subtree there, or
- * mount the whole hierarchy: try <mnt>/<path from /proc/self/cgroup>/file,
- * then <mnt>/file.
- */
-static json_t *cg_limit(const char *cgfile, const char *ctrl, const char *dir,
-			const char *file)
-{
-	char line[1024], path[PATH_MAX], val[64];
-	const char *rel = NULL;
-	_cleanup_fclose_ FILE *f = fopen(cgfile, "re");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		char *c1 = strchr(line, ':'),
-		     *c2 = c1 ? strchr(c1 + 1, ':') : 0;
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		if ((ctrl[0] == '\0' && strcmp(c1 + 1, "") == 0) ||
-		    (ctrl[0] && strstr(c1 + 1, ctrl))) {
-			rel = chomp(c2 + 1);
-			break;
-		}
-	}
-	if (rel) {
-		snprintf(path, sizeof(path), "%s%s/%s", dir, rel, file);
-		if (read_text(path, val, sizeof(val)) > 0)
-			return json_string(chomp(val));
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if (read_text(path, val, sizeof(val)) > 0)
-		return json_string(chomp(val));
-	return json_null();
-}
-
-static json_t *cgroup_json(void)
-{
-	const char *cg = "/proc/self/cgroup", *fs = "/sys/fs/cgroup";
-	json_t *o = json_object();
-	json_t *pids = cg_limit(cg, "pids", "/sys/fs/cgroup/pids", "pids.max");
-	json_t *mem = cg_limit(cg, "memory", "/sys/fs/cgroup/memory",
-			       "memory.limit_in_bytes");
-
-	/* cgroup v2, mounted at /sys/fs/cgroup or /sys/fs/cgroup/unified */
-	if (json_is_null(pids))
-		json_decref(pids), pids = cg_limit(cg, "", fs, "pids.max");
-	if (json_is_null(mem))
-		json_decref(mem), mem = cg_limit(cg, "", fs, "memory.max");
-	json_object_set_new(o, "proc_self_cgroup", text_or_null(cg));
-	json_object_set_new(o, "pids_max", pids);
-	json_object_set_new(o, "memory_max", mem);
-	return o;
-}
-
 static int count_lines(const char *path)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
@@ -183,40 +121,82 @@ static int count_lines(const char *path)
 	return n;
 }
 
-/* Masked paths: readable, or the errno that stopped us. */
+/* denied or the errno for -err (EACCES and EPERM: the path is closed). */
+static const char *closed_or(int err)
+{
+	return err == -EACCES || err == -EPERM ? "denied" : agent_errname(err);
+}
+
+/*
+ * What reading a path gives: "absent", "denied", "empty" (a file that reads
+ * nothing, as /dev/null bound over it; a directory without entries, as an
+ * empty tmpfs over it), "content", or the errno that stopped the read.
+ */
+static const char *mask_state(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	char b[1];
+	int fd, n = 0;
+	ssize_t k;
+	DIR *d;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? "absent" : closed_or(neg_errno());
+	if (S_ISDIR(st.st_mode)) {
+		if (!(d = opendir(path)))
+			return closed_or(neg_errno());
+		while ((e = readdir(d)))
+			n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+		closedir(d);
+		return n ? "content" : "empty";
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return closed_or(neg_errno());
+	k = read(fd, b, 1);
+	n = k < 0 ? neg_errno() : 0;
+	close(fd);
+	return k < 0 ? closed_or(n) : k ? "content" : "empty";
+}
+
+/* The profile's masked paths, and the read-only ones as context. */
 static json_t *masked_json(void)
 {
-	static const char *const paths[] = {
-		"/proc/kcore",	       "/proc/keys",	"/proc/timer_list",
-		"/proc/sched_debug",   "/sys/firmware", "/proc/scsi",
-		"/proc/sysrq-trigger", "/proc/acpi",	"/sys/kernel/debug",
-	};
+	static const char *const extra[] = { "/proc/sysrq-trigger",
+					     "/sys/kernel/debug" };
 	json_t *o = json_object();
 
-	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
-		int fd = open(paths[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		char b[1];
-		const char *st = "readable";
-		if (fd < 0 || (read(fd, b, 1) < 0 && errno != EISDIR))
-			st = strerrorname_np(errno) ?: "error";
-		if (fd >= 0)
-			close(fd);
-		json_object_set_new(o, paths[i], json_string(st));
-	}
+	for (size_t i = 0; i < profile_masked_n; i++)
+		json_object_set_new(o, profile_masked[i],
+				    json_string(mask_state(profile_masked[i])));
+	for (size_t i = 0; i < ARRAY_SIZE(extra); i++)
+		json_object_set_new(o, extra[i],
+				    json_string(mask_state(extra[i])));
 	return o;
 }
 
+/* The root's identity, read-only flag and the mounts' propagation. */
 static json_t *root_json(void)
 {
 	struct statvfs sv;
+	struct stat st;
 	json_t *o = json_object();
+	int n = count_lines("/proc/self/mountinfo");
 
 	json_object_set_new(o, "read_only",
 			    statvfs("/", &sv) == 0
 				    ? json_boolean(sv.f_flag & ST_RDONLY)
-				    : json_null());
+				    : agent_error(neg_errno()));
+	json_object_set_new(o, "id",
+			    stat("/", &st) == 0
+				    ? json_pack("{s:I, s:I}", "dev",
+						(json_int_t)st.st_dev, "ino",
+						(json_int_t)st.st_ino)
+				    : agent_error(neg_errno()));
 	json_object_set_new(o, "mounts",
-			    json_integer(count_lines("/proc/self/mountinfo")));
+			    n < 0 ? agent_error(n) : json_integer(n));
+	json_object_set_new(o, "propagation", agent_mounts());
 	return o;
 }
 
@@ -257,24 +237,27 @@ json_t *agent_facts(const struct agent_opts *o)
 {
 	char host[256] = "";
 	json_t *f = json_object();
+	int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+	int hr = gethostname(host, sizeof(host) - 1) < 0 ? neg_errno() : 0;
 
-	gethostname(host, sizeof(host) - 1);
 	json_object_set_new(f, "format", json_string("boxcheck-facts"));
-	json_object_set_new(f, "format_version", json_integer(1));
+	json_object_set_new(f, "format_version",
+			    json_integer(AGENT_FORMAT_VERSION));
 	json_object_set_new(f, "pid", json_integer(getpid()));
 	json_object_set_new(f, "ppid", json_integer(getppid()));
 	json_object_set_new(f, "uid", json_integer(getuid()));
 	json_object_set_new(f, "ns", ns_json());
-	json_object_set_new(f, "hostname", json_string(host));
+	json_object_set_new(f, "hostname",
+			    hr < 0 ? agent_error(hr) : json_string(host));
 	json_object_set_new(f, "uid_map", text_or_null("/proc/self/uid_map"));
 	json_object_set_new(f, "gid_map", text_or_null("/proc/self/gid_map"));
 	json_object_set_new(f, "caps", caps_json());
-	json_object_set_new(
-		f, "no_new_privs",
-		json_integer(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)));
+	json_object_set_new(f, "no_new_privs",
+			    nnp < 0 ? agent_error(neg_errno())
+				    : json_integer(nnp));
 	json_object_set_new(f, "seccomp", seccomp_json());
 	json_object_set_new(f, "rlimits", rlimits_json());
-	json_object_set_new(f, "cgroup", cgroup_json());
+	json_object_set_new(f, "cgroup", agent_cgroup());
 	json_object_set_new(f, "root", root_json());
 	json_object_set_new(f, "masked", masked_json());
 	json_object_set_new(f, "net", net_json());

@@ -6,6 +6,8 @@
 #include "../primitives/ns.h"
 
 #include <getopt.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <string.h>
 
@@ -15,7 +17,9 @@ const char usage_exec[] =
 	"                     [--hostname H] [--pids-max N] [--memory-max "
 	"BYTES]\n"
 	"                     [--cpu-max PCT] [--keep-caps LIST]\n"
-	"                     [--ambient-caps LIST] [--uid-map SPEC]\n"
+	"                     [--inheritable-caps LIST] [--ambient-caps LIST]\n"
+	"                     [--uid-map SPEC] [--no-pivot] "
+	"[--keep-propagation]\n"
 	"                     [--gid-map SPEC] [--read-only] [--mask PATH]...\n"
 	"                     [--no-new-privs] [--cgroup NAME] [--env K=V]...\n"
 	"                     -- CMD [ARG...]\n"
@@ -35,7 +39,11 @@ const char usage_exec[] =
 	"exit)\n"
 	"  --cgroup NAME    name of that cgroup, relative to our own\n"
 	"  --keep-caps LIST capabilities kept (default: the OCI default set;\n"
-	"                   'all', 'none' or cap_x,cap_y)\n"
+	"                   'all', 'none' or cap_x,cap_y): bounding, "
+	"permitted\n"
+	"                   and effective sets\n"
+	"  --inheritable-caps LIST of those, left in the inheritable set\n"
+	"                   (default none: only what --ambient-caps needs)\n"
 	"  --ambient-caps LIST of those, raised in the ambient set too, so a\n"
 	"                   non-root uid keeps them over execve (default "
 	"none)\n"
@@ -43,6 +51,13 @@ const char usage_exec[] =
 	"  --read-only      remount the root read-only\n"
 	"  --mask PATH      make PATH unreadable inside (repeatable)\n"
 	"  --no-new-privs   set no_new_privs before execve\n"
+	"  --no-pivot       chroot into the root instead of pivot_root (the\n"
+	"                   old root stays in the mount namespace)\n"
+	"  --keep-propagation  leave mounts as copied, not private (they\n"
+	"                   stay peers or slaves of a namespace of our own)\n"
+	"\n"
+	"With a mount namespace, exec first moves into one of its own whose\n"
+	"mounts receive from the host's but never send to it.\n"
 	"\n"
 	"Exit status: CMD's; 125 the container could not start; 126 CMD not\n"
 	"executable; 127 CMD not found; 2 bad usage.\n";
@@ -107,6 +122,7 @@ enum {
 	O_MEM,
 	O_CPU,
 	O_CAPS,
+	O_INHERITABLE,
 	O_AMBIENT,
 	O_UIDMAP,
 	O_GIDMAP,
@@ -115,6 +131,8 @@ enum {
 	O_NNP,
 	O_CGROUP,
 	O_ENV,
+	O_NO_PIVOT,
+	O_KEEP_PROP,
 };
 
 static const struct option exec_opts[] = {
@@ -126,6 +144,7 @@ static const struct option exec_opts[] = {
 	{ "memory-max", required_argument, NULL, O_MEM },
 	{ "cpu-max", required_argument, NULL, O_CPU },
 	{ "keep-caps", required_argument, NULL, O_CAPS },
+	{ "inheritable-caps", required_argument, NULL, O_INHERITABLE },
 	{ "ambient-caps", required_argument, NULL, O_AMBIENT },
 	{ "uid-map", required_argument, NULL, O_UIDMAP },
 	{ "gid-map", required_argument, NULL, O_GIDMAP },
@@ -134,30 +153,83 @@ static const struct option exec_opts[] = {
 	{ "no-new-privs", no_argument, NULL, O_NNP },
 	{ "cgroup", required_argument, NULL, O_CGROUP },
 	{ "env", required_argument, NULL, O_ENV },
+	{ "no-pivot", no_argument, NULL, O_NO_PIVOT },
+	{ "keep-propagation", no_argument, NULL, O_KEEP_PROP },
 	{ 0 },
 };
+
+/* The options that only set a flag, or keep their value as given. */
+static bool *flag_of(struct exec_args *a, int c)
+{
+	switch (c) {
+	case O_RO:
+		return &a->s.readonly_root;
+	case O_NNP:
+		return &a->s.no_new_privs;
+	case O_NO_PIVOT:
+		return &a->s.no_pivot;
+	case O_KEEP_PROP:
+		return &a->s.keep_propagation;
+	}
+	return NULL;
+}
+
+static const char **string_of(struct exec_args *a, int c)
+{
+	switch (c) {
+	case O_ROOT:
+		return &a->s.root;
+	case O_HOSTNAME:
+		return &a->s.hostname;
+	case O_CGROUP:
+		return &a->cgroup;
+	}
+	return NULL;
+}
+
+static capmask_t *caps_of(struct exec_args *a, int c)
+{
+	switch (c) {
+	case O_CAPS:
+		a->s.set_caps = true;
+		return &a->s.caps;
+	case O_INHERITABLE:
+		return &a->s.inheritable_caps;
+	case O_AMBIENT:
+		return &a->s.ambient_caps;
+	}
+	return NULL;
+}
 
 /* One option; 0, or a usage error already printed (EXIT_USAGE). */
 static int take(struct exec_args *a, int c, const char *v)
 {
-	const char *bad = NULL;
+	const char *bad = NULL, **str = string_of(a, c);
+	bool *flag = flag_of(a, c);
+	capmask_t *caps = caps_of(a, c);
 	unsigned u;
 
+	if (flag || str) {
+		if (flag)
+			*flag = true;
+		else
+			*str = v;
+		return 0;
+	}
+	if (caps)
+		return caps_parse_list(v, caps, &bad) < 0
+			       ? usage_error("exec: unknown capability '%s'",
+					     bad ? bad : v)
+			       : 0;
 	switch (c) {
 	case O_NS:
 		return ns_parse_list(v, &a->s.ns) < 0
 			       ? usage_error("exec: bad --ns '%s'", v)
 			       : 0;
-	case O_ROOT:
-		a->s.root = v;
-		return 0;
 	case O_OVERLAY:
 		return split_lowers(a, v) < 0
 			       ? usage_error("exec: bad --overlay '%s'", v)
 			       : 0;
-	case O_HOSTNAME:
-		a->s.hostname = v;
-		return 0;
 	case O_PIDS:
 		return parse_bytes(v, &a->pids) < 0 || !a->pids
 			       ? usage_error("exec: bad --pids-max '%s'", v)
@@ -171,17 +243,6 @@ static int take(struct exec_args *a, int c, const char *v)
 			return usage_error("exec: bad --cpu-max '%s'", v);
 		a->cpu = u;
 		return 0;
-	case O_CAPS:
-		a->s.set_caps = true;
-		return caps_parse_list(v, &a->s.caps, &bad) < 0
-			       ? usage_error("exec: unknown capability '%s'",
-					     bad ? bad : v)
-			       : 0;
-	case O_AMBIENT:
-		return caps_parse_list(v, &a->s.ambient_caps, &bad) < 0
-			       ? usage_error("exec: unknown capability '%s'",
-					     bad ? bad : v)
-			       : 0;
 	case O_UIDMAP:
 	case O_GIDMAP:
 		if (idmap_parse_spec(v, c == O_UIDMAP ? &a->uid : &a->gid) <
@@ -189,20 +250,11 @@ static int take(struct exec_args *a, int c, const char *v)
 		    idmap_validate(c == O_UIDMAP ? &a->uid : &a->gid) < 0)
 			return usage_error("exec: bad id map '%s'", v);
 		return 0;
-	case O_RO:
-		a->s.readonly_root = true;
-		return 0;
 	case O_MASK:
 		if (a->n_masked + 1 == ARRAY_SIZE(a->masked))
 			return usage_error("exec: too many --mask");
 		a->masked[a->n_masked++] = v;
 		a->s.masked = a->masked;
-		return 0;
-	case O_NNP:
-		a->s.no_new_privs = true;
-		return 0;
-	case O_CGROUP:
-		a->cgroup = v;
 		return 0;
 	case O_ENV:
 		if (!strchr(v, '=') || a->n_env + 4 >= ARRAY_SIZE(a->env))
@@ -246,9 +298,10 @@ static int parse(int argc, char **argv, struct exec_args *a)
 	if (a->s.root && a->s.n_lowers)
 		return usage_error("exec: --root and --overlay exclude each "
 				   "other");
-	if (a->s.ambient_caps & ~a->s.caps)
-		return usage_error("exec: --ambient-caps must be among the "
-				   "kept capabilities");
+	if ((a->s.ambient_caps | a->s.inheritable_caps) & ~a->s.caps)
+		return usage_error(
+			"exec: --ambient-caps and --inheritable-caps "
+			"must be among the kept capabilities");
 	a->s.ns &= ns_available();
 	a->s.uid_map = &a->uid;
 	a->s.gid_map = &a->gid;
@@ -357,6 +410,25 @@ static void teardown(struct exec_env *e)
 		rm_rf(e->scratch); /* never crosses a mount */
 }
 
+/*
+ * With a mount namespace, the launcher first moves into one of its own:
+ * its mounts become slaves of the host's (nothing propagates back), then
+ * shared among themselves. A container that leaves its mounts as copied
+ * (--keep-propagation, or a bug) then shows it, on any host, and can
+ * reach this namespace only. Root only: without it there is nothing here
+ * a container could change.
+ */
+static int fence(const struct exec_args *a)
+{
+	if (!(a->s.ns & NS_BIT(NS_MNT)) || geteuid() != 0)
+		return 0;
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0)
+		return neg_errno();
+	return 0;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -390,7 +462,10 @@ int cmd_exec(int argc, char **argv)
 
 	if (r)
 		return r;
-	r = setup(&a, &e, &what);
+	what = "a mount namespace of our own";
+	r = fence(&a);
+	if (r == 0)
+		r = setup(&a, &e, &what);
 	if (r < 0) {
 		fprintf(stderr, "boxcheck: exec: %s: %s\n", what, strerror(-r));
 		teardown(&e);

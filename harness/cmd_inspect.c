@@ -11,12 +11,15 @@
 
 const char usage_inspect[] =
 	"usage: boxcheck inspect [--fork-max N] [--no-fork] [--no-write]\n"
+	"                        [--no-memory]\n"
 	"\n"
 	"Prints, as JSON on stdout, what this process sees of its isolation:\n"
 	"pid and ppid, namespace inodes, hostname, id maps, capabilities,\n"
 	"no_new_privs, seccomp, rlimits, cgroup limits, root mount, masked\n"
-	"paths, interfaces, inherited fds, and active probes (fork up to N\n"
-	"processes, default 128; an unnamed file on /; visible processes).\n"
+	"paths, mount propagation, interfaces, inherited fds, and active\n"
+	"probes (fork up to N processes, default 80; a child touching 80\n"
+	"MiB; an unnamed file on /; a chroot escape in a child; visible\n"
+	"processes). A fact it cannot read is {\"error\": \"ENAME\"}.\n"
 	"Meant to run inside a container; `boxcheck validate` judges it.\n";
 
 int cmd_inspect(int argc, char **argv)
@@ -25,6 +28,7 @@ int cmd_inspect(int argc, char **argv)
 		{ "fork-max", required_argument, NULL, 'F' },
 		{ "no-fork", no_argument, NULL, 'n' },
 		{ "no-write", no_argument, NULL, 'w' },
+		{ "no-memory", no_argument, NULL, 'm' },
 		{ 0 },
 	};
 	struct agent_opts o = { .fork_max = AGENT_FORK_MAX };
@@ -43,6 +47,8 @@ int cmd_inspect(int argc, char **argv)
 			o.fork_max = 0;
 		else if (c == 'w')
 			o.no_write = true;
+		else if (c == 'm')
+			o.no_memory = true;
 		else
 			return usage_error("inspect: unknown option '%s'",
 					   argv[optind - 1]);

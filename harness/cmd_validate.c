@@ -31,11 +31,17 @@ const char usage_validate[] =
 	"\n"
 	"Starts `boxcheck inspect` in each target with one standard profile\n"
 	"(every namespace the target supports, hostname boxcheck, read-only\n"
-	"root, pids limit 64, memory limit 64 MiB, the default capabilities,\n"
-	"no_new_privs) and judges what it reports. `host` is the control.\n"
+	"root entered with pivot_root, private mounts, the OCI masked paths,\n"
+	"pids limit 64, memory limit 64 MiB, the default capabilities and no\n"
+	"inheritable or ambient ones, no_new_privs) and judges what it\n"
+	"reports. `host` is the control. As root, the run is fenced: private\n"
+	"mount, UTS, IPC and network namespaces of its own.\n"
 	"\n"
 	"  --runtime LIST   comma-separated: ref host runc crun bwrap nspawn\n"
-	"                   lxc podman, or cmd:TEMPLATE (takes the rest of\n"
+	"                   lxc podman, ref-without:STEP (the reference\n"
+	"                   container with one step left out, to see each\n"
+	"                   property fail; ref-without alone: every step),\n"
+	"                   or cmd:TEMPLATE (takes the rest of\n"
 	"                   the list; repeat --runtime for more). Templates\n"
 	"                   are split on blanks (no shell); placeholders\n"
 	"                   {rootfs} {agent} {config} {bundle} {self}\n"
@@ -59,26 +65,62 @@ struct vargs {
 	int n;
 	const char *format, *files[OUT__COUNT], *agent;
 	unsigned timeout;
+	char lists[8192]; /* copies of the --runtime lists, tokenised */
+	size_t used;
 };
+
+/* ref, or ref-without:STEP (its template built for it). */
+static int add_ref(struct vargs *a, struct vsel *s, const char *name)
+{
+	const char *colon = strchr(name, ':');
+
+	if (s->t->family && !colon)
+		return usage_error("validate: %s wants a step: %s:STEP", name,
+				   name);
+	if (!s->t->family && colon)
+		return usage_error("validate: unknown runtime '%s'", name);
+	if (ref_template(colon ? colon + 1 : NULL, s->tbuf, sizeof(s->tbuf))) {
+		char steps[512], step[32];
+		size_t at = 0;
+		for (size_t i = 0; ref_step_name(i, step, sizeof(step)); i++)
+			at += snprintf(steps + at,
+				       at < sizeof(steps) ? sizeof(steps) - at
+							  : 0,
+				       " %s", step);
+		return usage_error("validate: %s: no such step (steps:%s)",
+				   name, steps);
+	}
+	s->tmpl = s->tbuf;
+	snprintf(s->label, sizeof(s->label), "%s", name);
+	a->n++;
+	return EXIT_OK;
+}
 
 static int add_target(struct vargs *a, const char *name, const char *tmpl)
 {
 	struct vsel *s = &a->sel[a->n];
+	char base[32];
 	const char *why;
 
 	if (a->n == VALIDATE_MAX_TARGETS)
 		return usage_error("validate: too many targets");
+	snprintf(base, sizeof(base), "%.*s",
+		 (int)strcspn(name ? name : "", ":"), name ? name : "");
 	if (tmpl) {
 		if ((why = template_check(tmpl)))
 			return usage_error("validate: cmd:%s: %s", tmpl, why);
 		s->t = &target_cmd;
 		s->tmpl = tmpl;
 		validate_cmd_label(tmpl, a->n, s->label, sizeof(s->label));
-	} else if (!(s->t = target_by_name(name))) {
+	} else if (!(s->t = target_by_name(base))) {
 		return usage_error("validate: unknown runtime '%s' (ref host "
 				   "runc crun bwrap nspawn lxc podman "
-				   "cmd:TEMPLATE)",
+				   "ref-without:STEP cmd:TEMPLATE)",
 				   name);
+	} else if (s->t->ref) {
+		return add_ref(a, s, name);
+	} else if (strchr(name, ':')) {
+		return usage_error("validate: unknown runtime '%s'", name);
 	} else {
 		s->tmpl = s->t->tmpl;
 		snprintf(s->label, sizeof(s->label), "%s", name);
@@ -87,10 +129,31 @@ static int add_target(struct vargs *a, const char *name, const char *tmpl)
 	return EXIT_OK;
 }
 
-static int parse_list(struct vargs *a, char *list)
+/* ref-without alone: every step. */
+static int add_family(struct vargs *a, const char *name)
 {
-	char *save = NULL, *tok;
+	char step[32], full[64];
+	int r = EXIT_OK;
 
+	for (size_t i = 0; r == EXIT_OK && ref_step_name(i, step, sizeof(step));
+	     i++) {
+		snprintf(full, sizeof(full), "%s:%s", name, step);
+		r = add_target(a, full, NULL);
+	}
+	return r;
+}
+
+/* Tokenises a copy: argv stays whole for meta.command and ps. */
+static int parse_list(struct vargs *a, const char *arg)
+{
+	char *save = NULL, *tok, *list = a->lists + a->used;
+	size_t len = strlen(arg) + 1;
+	const struct target *t;
+
+	if (len > sizeof(a->lists) - a->used)
+		return usage_error("validate: --runtime lists too long");
+	memcpy(list, arg, len);
+	a->used += len;
 	for (tok = strtok_r(list, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		int r;
@@ -100,7 +163,10 @@ static int parse_list(struct vargs *a, char *list)
 				tok[strlen(tok)] = ',';
 			return add_target(a, NULL, tok + 4);
 		}
-		if ((r = add_target(a, tok, NULL)) != EXIT_OK)
+		t = target_by_name(tok);
+		r = t && t->family ? add_family(a, tok)
+				   : add_target(a, tok, NULL);
+		if (r != EXIT_OK)
 			return r;
 	}
 	return EXIT_OK;
@@ -164,7 +230,8 @@ static int parse(int argc, char **argv, struct vargs *a)
 	/* No --runtime: every target (decided once, before adding any). */
 	if (a->n == 0)
 		for (const struct target *t = target_table; t->name; t++)
-			add_target(a, t->name, NULL);
+			if (!t->family)
+				add_target(a, t->name, NULL);
 	return EXIT_OK;
 }
 
@@ -359,6 +426,14 @@ int cmd_validate(int argc, char **argv)
 	run.agent_err =
 		find_agent(a.agent, run.self, run.agent, sizeof(run.agent));
 	fill_meta(&m, cmd, sizeof(cmd), argc + 1, argv - 1);
+	r = geteuid() == 0 ? validate_fence(run.pr) : 0;
+	if (r < 0) {
+		run_teardown(&run);
+		json_decref(m.host);
+		return usage_error("validate: cannot fence the run in "
+				   "namespaces of its own: %s",
+				   strerror(-r));
+	}
 	n = validate_run(&run, a.sel, a.n, recs);
 	run_teardown(&run);
 	m.duration_s = mono() - t0;

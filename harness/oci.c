@@ -99,11 +99,6 @@ static json_t *id_map(const struct profile *pr)
 
 static json_t *linux_json(const struct profile *pr, const struct oci_opts *o)
 {
-	static const char *const masked[] = {
-		"/proc/acpi",	       "/proc/kcore",	   "/proc/keys",
-		"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-		"/proc/sched_debug",   "/proc/scsi",	   "/sys/firmware",
-	};
 	static const char *const ro[] = {
 		"/proc/asound", "/proc/bus", "/proc/fs",
 		"/proc/irq",	"/proc/sys", "/proc/sysrq-trigger"
@@ -115,14 +110,16 @@ static json_t *linux_json(const struct profile *pr, const struct oci_opts *o)
 		if (o->ns & NS_BIT(t))
 			json_array_append_new(
 				ns, json_pack("{s:s}", "type", oci_ns_name[t]));
-	for (size_t i = 0; i < ARRAY_SIZE(masked); i++)
-		json_array_append_new(mp, json_string(masked[i]));
+	for (size_t i = 0; i < profile_masked_n; i++)
+		json_array_append_new(mp, json_string(profile_masked[i]));
 	for (size_t i = 0; i < ARRAY_SIZE(ro); i++)
 		json_array_append_new(rp, json_string(ro[i]));
-	l = json_pack("{s:o, s:{s:{s:I}, s:{s:I}}, s:o, s:o}", "namespaces", ns,
-		      "resources", "pids", "limit", (json_int_t)pr->pids_max,
-		      "memory", "limit", (json_int_t)pr->memory_max,
-		      "maskedPaths", mp, "readonlyPaths", rp);
+	/* rprivate: no mount propagates in or out (runc's default: rslave) */
+	l = json_pack("{s:o, s:{s:{s:I}, s:{s:I}}, s:o, s:o, s:s}",
+		      "namespaces", ns, "resources", "pids", "limit",
+		      (json_int_t)pr->pids_max, "memory", "limit",
+		      (json_int_t)pr->memory_max, "maskedPaths", mp,
+		      "readonlyPaths", rp, "rootfsPropagation", "rprivate");
 	if (l && o->cgroups_path)
 		json_object_set_new(l, "cgroupsPath",
 				    json_string(o->cgroups_path));

@@ -7,7 +7,7 @@
 
 struct oci_opts {
 	const char *rootfs;	  /* absolute path of the root */
-	const char *cgroups_path; /* relative to the runtime's own cgroup */
+	const char *cgroups_path; /* absolute, below boxcheck's own cgroup */
 	const char *const *args;  /* the process, NULL-terminated */
 	unsigned ns;		  /* NS_BIT mask: the namespaces to ask for */
 	bool cgroup_mount;	  /* mount /sys/fs/cgroup read-only */

@@ -5,6 +5,7 @@
  * outcome goes out. No expectation looks at any runtime's messages.
  */
 #include "profile.h"
+#include "agent.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -20,6 +21,13 @@ const int profile_default_caps[] = {
 };
 const size_t profile_default_caps_n = ARRAY_SIZE(profile_default_caps);
 
+const char *const profile_masked[] = {
+	"/proc/acpi",	       "/proc/kcore",	   "/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+	"/proc/sched_debug",   "/proc/scsi",	   "/sys/firmware",
+};
+const size_t profile_masked_n = ARRAY_SIZE(profile_masked);
+
 #define BIT(c) (1ull << (c))
 const struct profile profile_standard = {
 	.hostname = "boxcheck",
@@ -31,6 +39,8 @@ const struct profile profile_standard = {
 		BIT(CAP_SETGID) | BIT(CAP_SETUID) | BIT(CAP_SETFCAP) |
 		BIT(CAP_SETPCAP) | BIT(CAP_NET_BIND_SERVICE) |
 		BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) | BIT(CAP_AUDIT_WRITE),
+	.caps_inheritable = 0,
+	.caps_ambient = 0,
 	.no_new_privs = true,
 	.read_only_root = true,
 	.uid_base = 100000,
@@ -62,21 +72,40 @@ static void props_fill(void)
 		(struct prop_info){ "ro-root",
 				    "The root filesystem is read-only.",
 				    "/ mounted ro and a write to / refused" };
+	props[P_ROOT_CONFINED] = (struct prop_info){
+		"root-confined",
+		"The host's root cannot be reached from inside.",
+		"/ is not the host's root, and a chroot escape does not reach "
+		"it"
+	};
+	props[P_MOUNTS_PRIVATE] = (struct prop_info){
+		"mounts-private",
+		"No mount inside propagates to or from outside.",
+		"no shared and no slave mount"
+	};
+	props[P_MASKED] = (struct prop_info){
+		"masked-paths", "The masked paths cannot be read inside.",
+		"nothing to read in any masked path (the OCI default list)"
+	};
 	props[P_PIDS] =
 		(struct prop_info){ "pids-limit",
 				    "A pids limit stops forks inside.", "" };
 	snprintf(props[P_PIDS].expected, sizeof(props->expected),
-		 "fork fails before %u processes", p->pids_max);
+		 "fork fails with EAGAIN before %u processes, and the cgroup "
+		 "shows the limit",
+		 p->pids_max);
 	props[P_MEMORY] = (struct prop_info){
-		"memory-limit", "The memory limit is set and visible inside.",
-		""
+		"memory-limit",
+		"A memory limit stops a process that touches more.", ""
 	};
 	snprintf(props[P_MEMORY].expected, sizeof(props->expected),
-		 "memory limit %llu bytes", p->memory_max);
+		 "touching %llu MiB is stopped by a %llu MiB limit",
+		 AGENT_MEM_PROBE >> 20, p->memory_max >> 20);
 	props[P_CAPS] = (struct prop_info){
 		"caps-default",
 		"The capability sets are the default container set.",
-		"bounding == default set, effective within it"
+		"bounding == default set, effective and permitted within it, "
+		"inheritable and ambient empty"
 	};
 	props[P_NNP] =
 		(struct prop_info){ "no-new-privs", "no_new_privs is set.",
@@ -96,88 +125,6 @@ int prop_by_id(const char *id)
 		if (strcmp(prop_info(p)->id, id) == 0)
 			return p;
 	return -EINVAL;
-}
-
-/* ---- facts ------------------------------------------------------------ */
-
-static void str_at(const json_t *o, const char *key, char *buf, size_t len)
-{
-	const json_t *v = json_object_get(o, key);
-
-	buf[0] = '\0';
-	if (json_is_string(v))
-		snprintf(buf, len, "%s", json_string_value(v));
-	else if (json_is_integer(v))
-		snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
-}
-
-static unsigned long long hex_at(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? strtoull(s, NULL, 16) : 0;
-}
-
-static int int_at(const json_t *o, const char *key, int dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (json_is_boolean(v))
-		return json_is_true(v);
-	return json_is_integer(v) ? (int)json_integer_value(v) : dflt;
-}
-
-int facts_parse(const json_t *doc, struct facts *f)
-{
-	const json_t *ns = json_object_get(doc, "ns");
-	const json_t *caps = json_object_get(doc, "caps");
-	const json_t *cg = json_object_get(doc, "cgroup");
-	const json_t *root = json_object_get(doc, "root");
-	const json_t *pr = json_object_get(doc, "probes");
-	const json_t *fork = json_object_get(pr, "fork");
-	const char *fmt = json_string_value(json_object_get(doc, "format"));
-
-	memset(f, 0, sizeof(*f));
-	if (!json_is_object(doc) || !fmt || strcmp(fmt, "boxcheck-facts"))
-		return -EINVAL;
-	for (int t = 0; t < NS__COUNT; t++) {
-		const json_t *v = json_object_get(ns, ns_table[t].name);
-		f->ns[t] = json_is_integer(v) ? json_integer_value(v) : 0;
-	}
-	f->pid = int_at(doc, "pid", -1);
-	str_at(doc, "hostname", f->hostname, sizeof(f->hostname));
-	f->cap_eff = hex_at(caps, "effective");
-	f->cap_bnd = hex_at(caps, "bounding");
-	f->nnp = int_at(doc, "no_new_privs", -1);
-	f->read_only = int_at(root, "read_only", -1);
-	str_at(pr, "write_root", f->write_root, sizeof(f->write_root));
-	str_at(cg, "pids_max", f->pids_max, sizeof(f->pids_max));
-	str_at(cg, "memory_max", f->memory_max, sizeof(f->memory_max));
-	f->fork_tried = int_at(fork, "tried", 0);
-	f->fork_forked = int_at(fork, "forked", 0);
-	str_at(fork, "stopped_by", f->fork_stop, sizeof(f->fork_stop));
-	return 0;
-}
-
-int facts_parse_text(const char *text, struct facts *f)
-{
-	json_t *doc = json_loads(text, 0, NULL);
-	int r = doc ? facts_parse(doc, f) : -EINVAL;
-
-	json_decref(doc);
-	return r;
-}
-
-void facts_self_ns(struct facts *f)
-{
-	memset(f, 0, sizeof(*f));
-	for (int t = 0; t < NS__COUNT; t++) {
-		struct ns_id id;
-		if (ns_id_of(0, t, &id) == 0)
-			f->ns[t] = id.ino;
-	}
-	f->nnp = f->read_only = -1;
 }
 
 void caps_names(unsigned long long m, char *buf, size_t len)
@@ -223,6 +170,9 @@ static void kv(struct outcome *o, const char *key, const char *fmt, ...)
 		const struct facts *f, const struct facts *host _unused_,      \
 		struct outcome *o)
 
+/* A fact the agent could not read: the judge cannot decide. */
+#define UNKNOWN(o, ...) (SAY(o, __VA_ARGS__), OBS_ERROR)
+
 JUDGE(judge_ns)
 {
 	enum ns_type t = p - P_NS_FIRST;
@@ -230,10 +180,9 @@ JUDGE(judge_ns)
 
 	kv(o, "host", "%s:[%llu]", name, host->ns[t]);
 	kv(o, "inside", "%s:[%llu]", name, f->ns[t]);
-	if (!f->ns[t]) {
-		SAY(o, "no /proc/self/ns/%s inside", name);
-		return OBS_ERROR;
-	}
+	if (!f->ns[t] || !host->ns[t])
+		return UNKNOWN(o, "no /proc/self/ns/%s %s", name,
+			       f->ns[t] ? "here" : "inside");
 	if (f->ns[t] == host->ns[t]) {
 		SAY(o, "%s:[%llu], the host's own", name, f->ns[t]);
 		return OBS_ABSENT;
@@ -244,6 +193,9 @@ JUDGE(judge_ns)
 
 JUDGE(judge_hostname)
 {
+	if (f->hostname_err[0])
+		return UNKNOWN(o, "hostname unreadable inside: %s",
+			       f->hostname_err);
 	SAY(o, "hostname '%s'", f->hostname);
 	return strcmp(f->hostname, pr->hostname) ? OBS_ABSENT : OBS_HOLDS;
 }
@@ -255,63 +207,221 @@ JUDGE(judge_ro)
 
 	kv(o, "read_only", "%d", f->read_only);
 	kv(o, "write_root", "%s", f->write_root[0] ? f->write_root : "?");
+	if (f->read_only < 0 || !f->write_root[0])
+		return UNKNOWN(o, "%s",
+			       f->read_only < 0
+				       ? "statvfs(/) failed inside"
+				       : "the write probe did not run");
 	SAY(o, "/ mounted %s, write to / %s", ro ? "ro" : "rw",
-	    !f->write_root[0] ? "not tried"
-	    : refused	      ? f->write_root
-			      : "succeeded");
+	    refused ? f->write_root : "succeeded");
 	return ro && refused ? OBS_HOLDS : OBS_ABSENT;
 }
 
-/* The fork probe is the evidence; the visible pids.max is context. */
+/* The agent's "/" and where a chroot escape lands, against the host's "/". */
+JUDGE(judge_confined)
+{
+	bool at_host, esc_host;
+
+	if (!f->root_known || !host->root_known)
+		return UNKNOWN(o, "stat(/) failed %s",
+			       f->root_known ? "here" : "inside");
+	if (f->esc < 0)
+		return UNKNOWN(o, "the chroot escape probe failed: %s",
+			       f->esc_err);
+	at_host =
+		f->root_dev == host->root_dev && f->root_ino == host->root_ino;
+	esc_host = f->esc == 1 && f->esc_dev == host->root_dev &&
+		   f->esc_ino == host->root_ino;
+	kv(o, "root", "%llu:%llu", f->root_dev, f->root_ino);
+	kv(o, "host_root", "%llu:%llu", host->root_dev, host->root_ino);
+	if (f->esc == 1)
+		kv(o, "escape", "%llu:%llu", f->esc_dev, f->esc_ino);
+	SAY(o, "%s; %s", at_host ? "/ is the host's root" : "/ is its own",
+	    f->esc == 0 ? "chroot refused (EPERM)"
+	    : esc_host	? "a chroot escape reaches the host's root"
+			: "a chroot escape stays in it");
+	return at_host || esc_host ? OBS_ABSENT : OBS_HOLDS;
+}
+
+JUDGE(judge_mounts)
+{
+	if (f->mnt_shared < 0)
+		return UNKNOWN(o, "/proc/self/mountinfo unreadable inside");
+	kv(o, "shared", "%d", f->mnt_shared);
+	kv(o, "slave", "%d", f->mnt_slave);
+	SAY(o, "%d shared and %d slave mounts%s%s", f->mnt_shared, f->mnt_slave,
+	    f->mnt_first[0] ? ", first " : "", f->mnt_first);
+	return f->mnt_shared || f->mnt_slave ? OBS_ABSENT : OBS_HOLDS;
+}
+
+JUDGE(judge_masked)
+{
+	char open_[400] = "";
+	size_t at = 0;
+
+	for (size_t i = 0; i < profile_masked_n; i++) {
+		if (!f->masked[i][0])
+			return UNKNOWN(o, "no state for %s", profile_masked[i]);
+		if (strcmp(f->masked[i], "content") == 0 && at < sizeof(open_))
+			at += snprintf(open_ + at, sizeof(open_) - at, "%s%s",
+				       at ? " " : "", profile_masked[i]);
+		kv(o, profile_masked[i], "%s", f->masked[i]);
+	}
+	SAY(o, "%s%s", at ? "readable: " : "none readable", open_);
+	return at ? OBS_ABSENT : OBS_HOLDS;
+}
+
+/* Why the cgroup says the limit stopped it; "" when it says otherwise. */
+static const char *pids_cgroup_evidence(const struct profile *pr,
+					const struct facts *f, char *buf,
+					size_t len)
+{
+	bool max_ok = f->pids_max[0] &&
+		      strtoul(f->pids_max, NULL, 10) == pr->pids_max;
+
+	buf[0] = '\0';
+	if (f->ev_after > f->ev_before && f->ev_before >= 0)
+		snprintf(buf, len, "pids.events max %lld -> %lld", f->ev_before,
+			 f->ev_after);
+	else if (max_ok)
+		snprintf(buf, len, "pids.max %s", f->pids_max);
+	return buf;
+}
+
+/*
+ * Behaviour: fork fails with EAGAIN before the limit (not EPERM from a
+ * seccomp filter, not ENOMEM). Cause: the cgroup says so where it can be
+ * seen (pids.max, pids.events); where not, RLIMIT_NPROC must be unable to
+ * explain the EAGAIN.
+ */
 JUDGE(judge_pids)
 {
-	bool stopped = f->fork_stop[0] && f->fork_forked < (int)pr->pids_max;
+	char why[96];
+	bool visible = f->pids_max[0] || f->ev_after >= 0;
 
 	kv(o, "pids_max", "%s", f->pids_max[0] ? f->pids_max : "not visible");
 	kv(o, "forked", "%d of %d", f->fork_forked, f->fork_tried);
-	if (!f->fork_tried) {
-		SAY(o, "fork probe did not run");
-		return OBS_ERROR;
-	}
-	SAY(o, "forked %d of %d (%s), pids.max %s", f->fork_forked,
-	    f->fork_tried, f->fork_stop[0] ? f->fork_stop : "never refused",
-	    f->pids_max[0] ? f->pids_max : "not visible");
-	return stopped ? OBS_HOLDS : OBS_ABSENT;
+	if (f->fork_err[0] || !f->fork_tried)
+		return UNKNOWN(o, "fork probe %s%s",
+			       f->fork_err[0] ? "failed: " : "did not run",
+			       f->fork_err);
+	if (f->pids_err[0] || f->ev_err[0])
+		return UNKNOWN(o, "pids cgroup unreadable inside: %s",
+			       f->pids_err[0] ? f->pids_err : f->ev_err);
+	if (!f->fork_stop[0])
+		return SAY(o, "forked %d of %d, never refused", f->fork_forked,
+			   f->fork_tried),
+		       OBS_ABSENT;
+	if (strcmp(f->fork_stop, "EAGAIN") ||
+	    f->fork_forked >= (int)pr->pids_max)
+		return SAY(o,
+			   "fork refused with %s after %d, not a pids limit "
+			   "of %u (EAGAIN)",
+			   f->fork_stop, f->fork_forked, pr->pids_max),
+		       OBS_ABSENT;
+	if (visible && !pids_cgroup_evidence(pr, f, why, sizeof(why))[0])
+		return SAY(o,
+			   "EAGAIN after %d forks, but the cgroup shows "
+			   "pids.max %s and no refused fork",
+			   f->fork_forked,
+			   f->pids_max[0] ? f->pids_max : "not visible"),
+		       OBS_ABSENT;
+	if (!visible && f->nproc != -1 && f->nproc <= f->fork_tried)
+		return UNKNOWN(o,
+			       "EAGAIN after %d forks, RLIMIT_NPROC %lld "
+			       "may explain it, and no pids cgroup is "
+			       "visible inside",
+			       f->fork_forked, f->nproc);
+	SAY(o, "EAGAIN after %d forks; %s", f->fork_forked,
+	    visible ? why
+		    : "no pids cgroup visible inside, RLIMIT_NPROC "
+		      "cannot explain it");
+	return OBS_HOLDS;
+}
+
+/* The probe was stopped: killed, refused, or kept under the limit. */
+static bool memory_stopped(const struct profile *pr, const struct facts *f)
+{
+	if (!strcmp(f->mem_outcome, "killed"))
+		return !strcmp(f->mem_detail, "KILL");
+	if (!strcmp(f->mem_outcome, "refused"))
+		return true;
+	return f->mem_peak_kib >= 0 &&
+	       (unsigned long long)f->mem_peak_kib * 1024 <= pr->memory_max;
 }
 
 JUDGE(judge_memory)
 {
 	unsigned long long v = strtoull(f->memory_max, NULL, 10);
+	char how[64];
+	bool stopped;
 
-	kv(o, "memory_max", "%s", f->memory_max[0] ? f->memory_max : "none");
-	SAY(o, "memory limit %s",
+	kv(o, "memory_max", "%s",
+	   f->memory_max[0] ? f->memory_max : "not visible");
+	if (f->memory_err[0])
+		return UNKNOWN(o, "memory cgroup unreadable inside: %s",
+			       f->memory_err);
+	if (f->mem_err[0] || !f->mem_outcome[0])
+		return UNKNOWN(o, "memory probe %s%s",
+			       f->mem_err[0] ? "failed: " : "did not run",
+			       f->mem_err);
+	if (!strcmp(f->mem_outcome, "killed") && strcmp(f->mem_detail, "KILL"))
+		return UNKNOWN(o, "memory probe died of SIG%s", f->mem_detail);
+	stopped = memory_stopped(pr, f);
+	kv(o, "probe", "%s %s", f->mem_outcome, f->mem_detail);
+	if (!strcmp(f->mem_outcome, "survived"))
+		snprintf(how, sizeof(how), "survived, resident peak %lld KiB",
+			 f->mem_peak_kib);
+	else
+		snprintf(how, sizeof(how), "%s (%s%s)", f->mem_outcome,
+			 !strcmp(f->mem_outcome, "killed") ? "SIG" : "",
+			 f->mem_detail);
+	SAY(o, "touching %lld MiB: %s; limit %s", f->mem_size >> 20, how,
 	    f->memory_max[0] ? f->memory_max : "not visible inside");
-	return f->memory_max[0] && v == pr->memory_max ? OBS_HOLDS : OBS_ABSENT;
+	if (!stopped || (f->memory_max[0] && v != pr->memory_max))
+		return OBS_ABSENT;
+	return OBS_HOLDS;
 }
 
 JUDGE(judge_caps)
 {
-	char extra[200], missing[200];
-	unsigned long long more = (f->cap_bnd | f->cap_eff) & ~pr->caps;
+	char extra[200], missing[200], inh[200], amb[200];
+	unsigned long long more =
+		(f->cap_bnd | f->cap_eff | f->cap_prm) & ~pr->caps;
 	unsigned long long less = pr->caps & ~f->cap_bnd;
+	unsigned long long i = f->cap_inh & ~pr->caps_inheritable,
+			   a = f->cap_amb & ~pr->caps_ambient;
 
+	if (f->caps_err[0])
+		return UNKNOWN(o, "capabilities unreadable inside: %s",
+			       f->caps_err);
 	caps_names(more, extra, sizeof(extra));
 	caps_names(less, missing, sizeof(missing));
+	caps_names(i, inh, sizeof(inh));
+	caps_names(a, amb, sizeof(amb));
 	kv(o, "bounding", "0x%016llx", f->cap_bnd);
 	kv(o, "effective", "0x%016llx", f->cap_eff);
-	kv(o, "extra", "%s", extra);
-	kv(o, "missing", "%s", missing);
-	if (!more && !less) {
-		SAY(o, "bounding 0x%llx, the default set", f->cap_bnd);
+	kv(o, "permitted", "0x%016llx", f->cap_prm);
+	kv(o, "inheritable", "0x%016llx", f->cap_inh);
+	kv(o, "ambient", "0x%016llx", f->cap_amb);
+	if (!more && !less && !i && !a) {
+		SAY(o,
+		    "bounding 0x%llx, the default set; inheritable and "
+		    "ambient empty",
+		    f->cap_bnd);
 		return OBS_HOLDS;
 	}
-	SAY(o, "bounding 0x%llx: extra %.200s; missing %.200s", f->cap_bnd,
-	    extra, missing);
+	SAY(o,
+	    "extra %.100s; missing %.100s; inheritable %.100s; ambient "
+	    "%.100s",
+	    extra, missing, inh, amb);
 	return OBS_ABSENT;
 }
 
 JUDGE(judge_nnp)
 {
+	if (f->nnp < 0)
+		return UNKNOWN(o, "no_new_privs unreadable inside");
 	SAY(o, "no_new_privs %d", f->nnp);
 	return f->nnp == 1 ? OBS_HOLDS : OBS_ABSENT;
 }
@@ -323,6 +433,9 @@ static judge_fn *const judges[P__COUNT] = {
 	[P_NS_FIRST... P_NS_LAST] = judge_ns,
 	[P_HOSTNAME] = judge_hostname,
 	[P_RO_ROOT] = judge_ro,
+	[P_ROOT_CONFINED] = judge_confined,
+	[P_MOUNTS_PRIVATE] = judge_mounts,
+	[P_MASKED] = judge_masked,
 	[P_PIDS] = judge_pids,
 	[P_MEMORY] = judge_memory,
 	[P_CAPS] = judge_caps,

@@ -18,6 +18,9 @@ enum prop {
 	P_NS_LAST = P_NS_FIRST + NS__COUNT - 1, /* one per enum ns_type */
 	P_HOSTNAME,
 	P_RO_ROOT,
+	P_ROOT_CONFINED,  /* no way back to the host's root (pivot_root) */
+	P_MOUNTS_PRIVATE, /* no mount propagates in or out */
+	P_MASKED,
 	P_PIDS,
 	P_MEMORY,
 	P_CAPS,
@@ -42,35 +45,69 @@ struct profile {
 	unsigned pids_max;
 	unsigned long long memory_max; /* bytes */
 	unsigned long long caps;       /* bounding = effective = this */
+	unsigned long long caps_inheritable, caps_ambient; /* none */
 	bool no_new_privs;
 	bool read_only_root;
 	unsigned long long uid_base, id_count; /* user namespace mapping */
 };
 extern const struct profile profile_standard;
 
+/* The paths masked inside (the OCI default maskedPaths): one list. */
+#define PROFILE_MASKED_MAX 16
+extern const char *const profile_masked[];
+extern const size_t profile_masked_n;
+
 /* The default capability set (Docker's, containerd's): one list. */
 extern const int profile_default_caps[];
 extern const size_t profile_default_caps_n;
 
-/* What the judge needs from the agent's JSON. */
+/*
+ * What the judge needs from the agent's JSON. A fact the agent could not
+ * read keeps its errno name in the *_err field (or 0 / -1 / "" below) and
+ * is judged unknown, never absent.
+ */
+#define FACT_ERR 24
 struct facts {
 	unsigned long long ns[NS__COUNT]; /* inodes, 0: unknown */
 	long pid;
-	char hostname[256];
-	unsigned long long cap_eff, cap_bnd;
-	int nnp;			   /* -1 unknown */
-	int read_only;			   /* -1 unknown */
-	char write_root[32];		   /* "written", "EROFS", ... or "" */
-	char pids_max[32], memory_max[32]; /* "" when not visible */
-	int fork_tried, fork_forked;
-	char fork_stop[32]; /* errno name or "" */
+	char hostname[256], hostname_err[FACT_ERR];
+	unsigned long long cap_eff, cap_prm, cap_inh, cap_bnd, cap_amb;
+	char caps_err[FACT_ERR];
+	int nnp;	     /* -1 unknown */
+	int read_only;	     /* -1 unknown */
+	char write_root[32]; /* "written", "EROFS", ... or "" */
+	bool root_known;     /* root_dev, root_ino: "/" seen inside */
+	unsigned long long root_dev, root_ino;
+	int mnt_shared, mnt_slave; /* -1 unknown */
+	char mnt_first[160];
+	char masked[PROFILE_MASKED_MAX][16]; /* per profile_masked[] */
+	/* cgroup files: value, "" not visible; *_err when unreadable */
+	char pids_max[32], pids_err[FACT_ERR];
+	char memory_max[32], memory_err[FACT_ERR];
+	long long nproc; /* RLIMIT_NPROC soft: -1 unlimited, -2 unknown */
+	int fork_tried, fork_forked; /* tried 0: no probe */
+	char fork_stop[32];	     /* errno name or "" */
+	char fork_err[FACT_ERR];
+	long long ev_before, ev_after; /* pids.events max: -1 not visible */
+	char ev_err[FACT_ERR];
+	char mem_outcome[16]; /* killed, refused, survived; "" unknown */
+	char mem_detail[24];  /* signal or errno name */
+	long long mem_size, mem_peak_kib;
+	char mem_err[FACT_ERR];
+	int esc; /* -1 unknown, 0 chroot refused, 1 landed at esc_dev:ino */
+	unsigned long long esc_dev, esc_ino;
+	char esc_err[FACT_ERR];
+	char bad[128]; /* why facts_parse refused the document */
 };
 
-/* 0, or -EINVAL when the document is not the agent's facts. */
+/*
+ * 0, or -EINVAL when the document is not a complete agent facts document
+ * of this format version (f->bad says what is missing).
+ */
 int facts_parse(const json_t *doc, struct facts *f);
 int facts_parse_text(const char *text, struct facts *f);
-/* Only the ns inodes of the calling process: the harness's baseline. */
-void facts_self_ns(struct facts *f);
+/* The calling process's own view (ns inodes, "/"): the harness's base. */
+void facts_self(struct facts *f);
 
 /*
  * Judge one property: the outcome of f against profile pr, with host's

@@ -7,18 +7,124 @@
  */
 #include "targets.h"
 #include "oci.h"
+#include "../primitives/ns.h"
 
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/stat.h>
 
 /*
  * ref: boxcheck's own reference container, `boxcheck exec` asked for the
- * standard profile (placeholders: see template_expand() in targets.h).
+ * standard profile (placeholders: see template_expand() in targets.h),
+ * built by ref_template(). Its options, one per step of the profile:
  */
-#define REF_TEMPLATE                                                           \
-	"{self} exec --root {rootfs} --hostname {hostname} --pids-max {pids} " \
-	"--memory-max {memory} --cgroup {cgroup} --read-only --no-new-privs "  \
-	"-- {agent}"
+enum {
+	REF_ROOT = 1 << 0, /* --root: pivot_root into the root */
+	REF_HOSTNAME = 1 << 1,
+	REF_PIDS = 1 << 2,
+	REF_MEMORY = 1 << 3,
+	REF_RO = 1 << 4,
+	REF_NNP = 1 << 5,
+	REF_MASK = 1 << 6,
+};
+static const struct {
+	unsigned bit;
+	const char *opt;
+} ref_opts[] = {
+	{ REF_ROOT, "--root {rootfs}" },
+	{ REF_HOSTNAME, "--hostname {hostname}" },
+	{ REF_PIDS, "--pids-max {pids}" },
+	{ REF_MEMORY, "--memory-max {memory}" },
+	{ REF_RO, "--read-only" },
+	{ REF_NNP, "--no-new-privs" },
+};
+
+/*
+ * ref-without:STEP, the reference container with exactly one step left
+ * out: an option dropped, or one that undoes a default step added. The
+ * namespace steps (ns-TYPE) are generated; without a mount namespace there
+ * is no root to enter either, so ns-mnt drops what needs one.
+ */
+static const struct {
+	const char *step;
+	unsigned drop;
+	const char *add;
+} ref_steps[] = {
+	{ "hostname", REF_HOSTNAME, NULL },
+	{ "read-only", REF_RO, NULL },
+	{ "pivot-root", 0, "--no-pivot" },
+	{ "private-mounts", 0, "--keep-propagation" },
+	{ "mask", REF_MASK, NULL },
+	{ "pids-limit", REF_PIDS, NULL },
+	{ "memory-limit", REF_MEMORY, NULL },
+	{ "drop-caps", 0, "--keep-caps all" },
+	{ "clear-inheritable", 0, "--inheritable-caps default" },
+	{ "no-new-privs", REF_NNP, NULL },
+};
+
+size_t ref_steps_count(void)
+{
+	return NS__COUNT + ARRAY_SIZE(ref_steps);
+}
+
+const char *ref_step_name(size_t i, char *buf, size_t len)
+{
+	if (i < NS__COUNT)
+		snprintf(buf, len, "ns-%s", ns_table[i].name);
+	else if (i < ref_steps_count())
+		snprintf(buf, len, "%s", ref_steps[i - NS__COUNT].step);
+	else
+		return NULL;
+	return buf;
+}
+
+/* The step's index, or -EINVAL. */
+static int ref_step_of(const char *step)
+{
+	char name[32];
+
+	for (size_t i = 0; i < ref_steps_count(); i++)
+		if (!strcmp(ref_step_name(i, name, sizeof(name)), step))
+			return (int)i;
+	return -EINVAL;
+}
+
+#define CAT(...)                                                               \
+	(at += snprintf(buf + at, at < len ? len - at : 0, __VA_ARGS__))
+
+int ref_template(const char *step, char *buf, size_t len)
+{
+	int i = step ? ref_step_of(step) : -1;
+	unsigned drop = 0, ns_out = 0;
+	const char *add = NULL;
+	size_t at = 0;
+
+	if (step && i < 0)
+		return -EINVAL;
+	if (i >= NS__COUNT) {
+		drop = ref_steps[i - NS__COUNT].drop;
+		add = ref_steps[i - NS__COUNT].add;
+	} else if (i >= 0) {
+		ns_out = NS_BIT(i);
+		drop = i == NS_MNT ? REF_ROOT | REF_RO | REF_MASK : 0;
+	}
+	CAT("{self} exec --ns ");
+	for (int t = 0, n = 0; t < NS__COUNT; t++)
+		if (!(ns_out & NS_BIT(t)))
+			CAT("%s%s", n++ ? "," : "", ns_table[t].name);
+	for (size_t k = 0; k < ARRAY_SIZE(ref_opts); k++)
+		if (!(drop & ref_opts[k].bit))
+			CAT(" %s", ref_opts[k].opt);
+	CAT(" --cgroup {cgroup}");
+	for (size_t k = 0; !(drop & REF_MASK) && k < profile_masked_n; k++)
+		CAT(" --mask %s", profile_masked[k]);
+	if (add)
+		CAT(" %s", add);
+	/* without a root, the agent is where the root holds it */
+	CAT(" -- %s",
+	    drop & REF_ROOT ? "{rootfs}" AGENT_PATH " inspect" : "{agent}");
+	return at < len ? 0 : -E2BIG;
+}
 
 #define NO_TIME_OCI "runtime-spec 1.0 has no time namespace"
 #define NO_CGROUP_OPTS "has no cgroup options"
@@ -54,7 +160,7 @@ static unsigned long long all_caps(void)
 static int write_oci(struct tctx *c)
 {
 	struct oci_opts o = { .rootfs = c->rootfs,
-			      .cgroups_path = c->cgpath[0] ? c->cgpath : NULL,
+			      .cgroups_path = c->cgabs[0] ? c->cgabs : NULL,
 			      .args = arg_agent,
 			      .ns = c->ns,
 			      .cgroup_mount = true };
@@ -90,7 +196,7 @@ static void cleanup_oci(const struct tctx *c)
 			 (char *)c->name,    NULL };
 
 	snprintf(state, sizeof(state), "%s/state", c->dir);
-	run_quiet(argv);
+	run_quiet_in(NULL, c->t->child_setup, argv);
 }
 
 /* ---- templates: ref and cmd: ------------------------------------------ */
@@ -106,10 +212,47 @@ static int prepare_host(struct tctx *c, struct argvb *a)
 {
 	argv_add(a, "%s", c->self);
 	argv_add(a, "inspect");
+	if (c->no_memory_probe)
+		argv_add(a, "--no-memory");
 	return 0;
 }
 
+/*
+ * The profile's masked paths this kernel has (a runtime cannot mask a path
+ * that is not there): 1 and whether it is a directory, or 0.
+ */
+static int masked_here(size_t i, bool *dir)
+{
+	struct stat st;
+
+	if (lstat(profile_masked[i], &st) < 0)
+		return 0;
+	*dir = S_ISDIR(st.st_mode);
+	return 1;
+}
+
 /* ---- bubblewrap ------------------------------------------------------- */
+
+/* Over /proc's: /dev/null on a file, an empty read-only tmpfs on a dir. */
+static void bwrap_masks(struct argvb *a)
+{
+	bool dir;
+
+	for (size_t i = 0; i < profile_masked_n; i++) {
+		const char *m = profile_masked[i];
+		if (strncmp(m, "/proc/", 6) || !masked_here(i, &dir))
+			continue; /* bwrap mounts no /sys here */
+		if (dir) {
+			argv_add(a, "--tmpfs");
+			argv_add(a, "%s", m);
+			argv_add(a, "--remount-ro");
+		} else {
+			argv_add(a, "--ro-bind");
+			argv_add(a, "/dev/null");
+		}
+		argv_add(a, "%s", m);
+	}
+}
 
 static int prepare_bwrap(struct tctx *c, struct argvb *a)
 {
@@ -126,6 +269,7 @@ static int prepare_bwrap(struct tctx *c, struct argvb *a)
 	argv_add(a, "/proc");
 	argv_add(a, "--dev");
 	argv_add(a, "/dev");
+	bwrap_masks(a);
 	argv_add(a, "--die-with-parent");
 	argv_add(a, "--cap-drop");
 	argv_add(a, "ALL");
@@ -174,13 +318,31 @@ static int prepare_nspawn(struct tctx *c, struct argvb *a)
 
 /* ---- lxc-execute ------------------------------------------------------- */
 
+/* lxc.mount.entry lines masking the profile's paths, after its proc. */
+static void lxc_masks(char *buf, size_t len)
+{
+	size_t at = 0;
+	bool dir;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < profile_masked_n; i++)
+		if (masked_here(i, &dir))
+			at += snprintf(buf + at, at < len ? len - at : 0,
+				       dir ? "lxc.mount.entry = tmpfs %s tmpfs "
+					     "ro,nosuid,nodev,noexec 0 0\n"
+					   : "lxc.mount.entry = /dev/null %s "
+					     "none bind,ro 0 0\n",
+				       profile_masked[i] + 1);
+}
+
 static int prepare_lxc(struct tctx *c, struct argvb *a)
 {
-	char caps[1024], path[PATH_MAX + 16], conf[16384];
+	char caps[1024], path[PATH_MAX + 16], conf[16384], masks[2048];
 	const struct profile *p = c->pr;
 	int r = 0;
 
 	cap_list(p->caps, true, " ", caps, sizeof(caps));
+	lxc_masks(masks, sizeof(masks));
 	snprintf(c->config, sizeof(c->config), "%s/lxc.conf", c->dir);
 	r = snprintf(conf, sizeof(conf),
 		     "lxc.rootfs.path = dir:%s\n"
@@ -200,11 +362,11 @@ static int prepare_lxc(struct tctx *c, struct argvb *a)
 		     "lxc.mount.auto = proc:mixed sys:ro cgroup:ro\n"
 		     "lxc.autodev = 1\n"
 		     "lxc.apparmor.profile = unconfined\n"
-		     "lxc.log.file = %s/lxc.log\n",
+		     "lxc.log.file = %s/lxc.log\n%s",
 		     c->rootfs, p->hostname, p->uid_base, p->id_count,
 		     p->uid_base, p->id_count, caps, p->no_new_privs, c->cgpath,
 		     p->pids_max, p->memory_max, p->pids_max, p->memory_max,
-		     c->dir);
+		     c->dir, masks);
 	r = r >= (int)sizeof(conf) ? -E2BIG : 0;
 	snprintf(path, sizeof(path), "%s/lxcpath", c->dir);
 	r = r ?: write_text_creat(c->config, conf);
@@ -299,7 +461,7 @@ static void cleanup_podman(const struct tctx *c)
 	argv_add(&a, "--force");
 	argv_add(&a, "--ignore");
 	argv_add(&a, "%s", c->name);
-	run_quiet_in(c->dir, a.v);
+	run_quiet_in(c->dir, NULL, a.v);
 }
 
 /* ---- the table --------------------------------------------------------- */
@@ -310,7 +472,7 @@ const struct target target_table[] = {
 	{ .name = "ref",
 	  .summary = "boxcheck's own reference container (boxcheck exec)",
 	  .prepare = prepare_template,
-	  .tmpl = REF_TEMPLATE,
+	  .ref = true,
 	  .needs_rootfs = true },
 	{ .name = "host",
 	  .summary = "no isolation: the control",
@@ -322,13 +484,17 @@ const struct target target_table[] = {
 	  .prepare = prepare_oci,
 	  .cleanup = cleanup_oci,
 	  .needs_rootfs = true,
+	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = NO_TIME_OCI } },
 	{ .name = "crun",
 	  .tool = "crun",
-	  .summary = "OCI config.json",
+	  .summary = "OCI config.json (on a hybrid host, seeing cgroup v1 "
+		     "only)",
 	  .prepare = prepare_oci,
 	  .cleanup = cleanup_oci,
+	  .child_setup = target_hide_hybrid_v2,
 	  .needs_rootfs = true,
+	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = NO_TIME_OCI } },
 	{ .name = "bwrap",
 	  .tool = "bwrap",
@@ -337,6 +503,9 @@ const struct target target_table[] = {
 	  .needs_rootfs = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "bubblewrap has no time namespace "
 					 "option",
+		      [P_MOUNTS_PRIVATE] = "bubblewrap makes every mount a "
+					   "slave of the host's and has no "
+					   "option for private ones",
 		      [P_PIDS] = "bubblewrap " NO_CGROUP_OPTS,
 		      [P_MEMORY] = "bubblewrap " NO_CGROUP_OPTS } },
 	{ .name = "nspawn",
@@ -346,6 +515,14 @@ const struct target target_table[] = {
 	  .needs_rootfs = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "systemd-nspawn has no time "
 					 "namespace option",
+		      [P_MOUNTS_PRIVATE] = "systemd-nspawn has no propagation "
+					   "option (its mounts stay shared "
+					   "with itself, slaves of the host's)",
+		      [P_MASKED] =
+			      "systemd-nspawn masks paths only with "
+			      "--inaccessible, which needs systemd's "
+			      "/run/systemd/inaccessible nodes (systemd as "
+			      "PID 1)",
 		      [P_PIDS] = "systemd-nspawn sets limits only as unit "
 				 "properties of a registered scope (needs "
 				 "systemd as PID 1)",
@@ -359,7 +536,10 @@ const struct target target_table[] = {
 	  .cleanup = cleanup_lxc,
 	  .needs_rootfs = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "lxc config has no time namespace "
-					 "key" } },
+					 "key",
+		      [P_MOUNTS_PRIVATE] = "lxc-execute keeps the root shared "
+					   "(lxc.rootfs.options' rprivate is "
+					   "not applied to it)" } },
 	{ .name = "podman",
 	  .tool = "podman",
 	  .summary = "podman run --rootfs with private storage",
@@ -368,7 +548,17 @@ const struct target target_table[] = {
 	  .needs_rootfs = true,
 	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = "podman has no time namespace "
-					 "option" } },
+					 "option",
+		      [P_MOUNTS_PRIVATE] = "podman has no option for the "
+					   "root's propagation (its runc "
+					   "makes mounts slaves)" } },
+	{ .name = "ref-without",
+	  .summary = "the reference container with one step left out "
+		     "(ref-without:STEP; alone: every step)",
+	  .prepare = prepare_template,
+	  .ref = true,
+	  .family = true,
+	  .needs_rootfs = true },
 	{ 0 },
 };
 
@@ -378,6 +568,7 @@ const struct target target_cmd = {
 	.summary = "any launcher, from a command template",
 	.prepare = prepare_template,
 	.needs_rootfs = true,
+	.absolute_cgroup = true,
 	.cannot = { NS_ITEM(NS_TIME) = "the config.json it is handed is "
 				       "runtime-spec 1.0: " NO_TIME_OCI },
 };

@@ -40,6 +40,7 @@ struct tctx {
 	char cgabs[PATH_MAX];	    /* absolute, below ours everywhere, or "" */
 	char name[96];		    /* container name */
 	unsigned ns;		    /* namespaces asked for */
+	bool no_memory_probe; /* the control, under a limit it would hit */
 };
 
 struct target {
@@ -54,12 +55,34 @@ struct target {
 	const char *not_ready; /* whole target skips with this reason */
 	bool control;	       /* the host: no isolation, never counts */
 	bool needs_rootfs;
-	bool absolute_cgroup; /* uses c->cgabs, not c->cgpath */
+	/*
+	 * Hand the runtime c->cgabs, an absolute path below our own cgroup on
+	 * every hierarchy (a relative one is resolved from the hierarchy's
+	 * root by some: crun left boxcheck-* outside ours).
+	 */
+	bool absolute_cgroup;
+	/*
+	 * Run in the launcher's child before exec, also for cleanup: 0 or
+	 * -errno (the launch then fails, naming it).
+	 */
+	int (*child_setup)(void);
+	bool ref;    /* its template is ref_template()'s */
+	bool family; /* only as NAME:STEP, never among "every target" */
 	/* Why an item of the profile cannot be asked for (NULL: it can). */
 	const char *cannot[P__COUNT];
 };
 
 extern const struct target target_table[];
+
+/*
+ * The reference container's template: the standard profile (step NULL),
+ * or with one step left out (ref-without:STEP). 0, -EINVAL for an unknown
+ * step, -E2BIG.
+ */
+int ref_template(const char *step, char *buf, size_t len);
+/* The steps, by index: "ns-pid", ..., "no-new-privs"; NULL past the end. */
+size_t ref_steps_count(void);
+const char *ref_step_name(size_t i, char *buf, size_t len);
 const struct target *target_by_name(const char *name);
 /* The cmd: pseudo-target (its template comes from the command line). */
 extern const struct target target_cmd;
@@ -80,10 +103,13 @@ int rootfs_make(const char *dir, const char *agent);
 /* The agent's command inside the root. */
 #define AGENT_PATH "/bin/boxcheck"
 
+#define LAUNCH_OUT_MAX (1 << 20)
 struct launch_result {
 	int status; /* wait status, or -1 */
 	bool timed_out;
 	char *out, *err; /* malloc'd contents of stdout, stderr */
+	size_t out_len;
+	bool out_truncated; /* stdout did not fit (LAUNCH_OUT_MAX) */
 	double duration_s;
 };
 /*
@@ -96,7 +122,14 @@ void launch_result_free(struct launch_result *res);
 
 /* Run a helper command (a runtime's delete) quietly and wait. */
 void run_quiet(char *const argv[]);
-/* The same, in directory dir. */
-void run_quiet_in(const char *dir, char *const argv[]);
+/* The same, in directory dir (or NULL), after setup (or NULL). */
+void run_quiet_in(const char *dir, int (*setup)(void), char *const argv[]);
+
+/*
+ * crun refuses a hybrid layout whose v2 hierarchy has any controller. In
+ * a mount namespace of the launcher's own, a slave of ours, the v2 mount
+ * at /sys/fs/cgroup/unified is detached: crun then sees cgroup v1 only.
+ */
+int target_hide_hybrid_v2(void);
 
 #endif

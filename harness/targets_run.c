@@ -9,8 +9,12 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 
 void argv_add(struct argvb *b, const char *fmt, ...)
@@ -186,11 +190,29 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+int target_hide_hybrid_v2(void)
+{
+	static const char *const v2 = "/sys/fs/cgroup/unified";
+	struct statfs sf;
+
+	if (statfs("/sys/fs/cgroup", &sf) == 0 &&
+	    sf.f_type == CGROUP2_SUPER_MAGIC)
+		return 0; /* unified: nothing to hide */
+	if (statfs(v2, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
+		return 0;
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
+	    umount2(v2, MNT_DETACH) < 0)
+		return neg_errno();
+	return 0;
+}
+
 /* In the child: the three fds we hand over on purpose, then exec. */
-static _Noreturn void child_exec(const char *dir, char *const argv[])
+static _Noreturn void child_exec(const struct tctx *c, char *const argv[])
 {
 	char out[PATH_MAX + 16], err[PATH_MAX + 16];
-	int in, o, e;
+	const char *dir = c->dir;
+	int in, o, e, r;
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -202,17 +224,24 @@ static _Noreturn void child_exec(const char *dir, char *const argv[])
 	if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 ||
 	    dup2(e, 2) < 0 || chdir(dir) < 0)
 		_exit(126);
+	if (c->t->child_setup && (r = c->t->child_setup()) < 0) {
+		dprintf(2, "boxcheck: setting up %s's launch: %s\n", argv[0],
+			strerror(-r));
+		_exit(126);
+	}
 	execvp(argv[0], argv);
 	dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
 
-static char *slurp(const char *dir, const char *name)
+/* The file's first LAUNCH_OUT_MAX - 1 bytes; *len < 0 when unreadable. */
+static char *slurp(const char *dir, const char *name, int *len)
 {
-	char path[PATH_MAX + 16], *buf = calloc(1, 1 << 20);
+	char path[PATH_MAX + 16], *buf = calloc(1, LAUNCH_OUT_MAX);
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (buf && read_text(path, buf, 1 << 20) < 0)
+	*len = buf ? read_text(path, buf, LAUNCH_OUT_MAX) : -ENOMEM;
+	if (buf && *len < 0)
 		buf[0] = '\0';
 	return buf;
 }
@@ -223,6 +252,7 @@ int target_launch(const struct tctx *c, char *const argv[], unsigned timeout_s,
 	struct timespec tick = { 0, 5000000L }; /* 5 ms */
 	double t0 = now_s();
 	pid_t pid, got;
+	int n;
 
 	memset(res, 0, sizeof(*res));
 	res->status = -1;
@@ -230,7 +260,7 @@ int target_launch(const struct tctx *c, char *const argv[], unsigned timeout_s,
 	if (pid < 0)
 		return neg_errno();
 	if (pid == 0)
-		child_exec(c->dir, argv);
+		child_exec(c, argv);
 	setpgid(pid, pid);
 	while ((got = waitpid(pid, &res->status, WNOHANG)) == 0) {
 		if (now_s() - t0 > timeout_s) {
@@ -244,8 +274,10 @@ int target_launch(const struct tctx *c, char *const argv[], unsigned timeout_s,
 	}
 	kill(-pid, SIGKILL); /* whatever the launcher left in its group */
 	res->duration_s = now_s() - t0;
-	res->out = slurp(c->dir, "stdout");
-	res->err = slurp(c->dir, "stderr");
+	res->out = slurp(c->dir, "stdout", &n);
+	res->out_len = n > 0 ? (size_t)n : 0;
+	res->out_truncated = n == LAUNCH_OUT_MAX - 1;
+	res->err = slurp(c->dir, "stderr", &n);
 	return 0;
 }
 
@@ -258,17 +290,17 @@ void launch_result_free(struct launch_result *res)
 
 void run_quiet(char *const argv[])
 {
-	run_quiet_in(NULL, argv);
+	run_quiet_in(NULL, NULL, argv);
 }
 
-void run_quiet_in(const char *dir, char *const argv[])
+void run_quiet_in(const char *dir, int (*setup)(void), char *const argv[])
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (dir && chdir(dir) < 0)
+		if ((dir && chdir(dir) < 0) || (setup && setup() < 0))
 			_exit(127);
 		if (fd >= 0) {
 			dup2(fd, 0);

@@ -44,26 +44,39 @@ static void tail_line(const char *s, char *buf, size_t len)
 	buf[k] = '\0';
 }
 
-static void result_from_launch(const char *label, const struct launch_result *l,
-			       unsigned timeout_s, struct tres *res)
+void validate_result(const char *label, int status, bool timed_out,
+		     const char *out, size_t out_len, const char *err_text,
+		     unsigned timeout_s, struct tres *res)
 {
-	char err[380];
-	int code = l->status >= 0 ? exit_code_of(l->status) : -1;
+	char err[300];
+	int code = status >= 0 ? exit_code_of(status) : -1;
 
-	tail_line(l->err ? l->err : "", err, sizeof(err));
-	if (l->out && facts_parse_text(l->out, &res->f) == 0) {
-		res->kind = OBS_HOLDS;
-		return;
-	}
+	tail_line(err_text ? err_text : "", err, sizeof(err));
+	if (!err[0])
+		snprintf(err, sizeof(err), "(empty)");
 	res->kind = OBS_ERROR;
-	if (l->timed_out)
+	if (timed_out) {
 		snprintf(res->why, sizeof(res->why),
 			 "%s did not finish within %u s; stderr: %s", label,
-			 timeout_s, err[0] ? err : "(empty)");
-	else
+			 timeout_s, err);
+	} else if (code != 0) {
+		/* the agent's exit status counts: its facts may be partial */
 		snprintf(res->why, sizeof(res->why),
-			 "%s did not start the agent (exit %d); stderr: %s",
-			 label, code, err[0] ? err : "(empty)");
+			 "%s exited %d (the agent or the launcher failed); "
+			 "stderr: %s",
+			 label, code, err);
+	} else if (out_len + 1 >= LAUNCH_OUT_MAX) {
+		snprintf(res->why, sizeof(res->why),
+			 "%s wrote more than %d bytes: facts truncated", label,
+			 LAUNCH_OUT_MAX - 1);
+	} else if (facts_parse_text(out ? out : "", &res->f) < 0) {
+		snprintf(res->why, sizeof(res->why),
+			 "%s exited 0 without the agent's facts: %s; stderr: "
+			 "%s",
+			 label, res->f.bad, err);
+	} else {
+		res->kind = OBS_HOLDS;
+	}
 }
 
 static bool host_has_tool(const char *cmd)
@@ -103,7 +116,7 @@ static bool target_skip(const struct vrun *run, const struct vsel *s,
 		snprintf(res->why, sizeof(res->why),
 			 "cannot give %s a cgroup below ours: %s", t->tool,
 			 run->cg_why);
-	else if (t->absolute_cgroup && !run->cg_deep[0])
+	else if (t->absolute_cgroup && run->have_cg && !run->cg_deep[0])
 		snprintf(res->why, sizeof(res->why),
 			 "%s takes only an absolute cgroup path, and no one "
 			 "path is below our own cgroup on every hierarchy",
@@ -138,6 +151,7 @@ static void ctx_init(const struct vrun *run, const struct vsel *s,
 	snprintf(c->name, sizeof(c->name), "%.60s-%.31s", run->name,
 		 c->dir + strlen(run->dir) + 1);
 	c->ns = run->pr->ns & kernel;
+	c->no_memory_probe = s->t->control && run->control_no_memory;
 	for (int t = 0; t < NS__COUNT; t++)
 		if (s->t->cannot[P_NS(t)])
 			c->ns &= ~NS_BIT(t);
@@ -178,44 +192,52 @@ static void run_one(const struct vrun *run, const struct vsel *s,
 		snprintf(res->why, sizeof(res->why), "cannot start %s: %s",
 			 a.v[0], strerror(-r));
 	else
-		result_from_launch(c.label, &l, run->timeout_s, res);
+		validate_result(c.label, l.status, l.timed_out, l.out,
+				l.out_truncated ? LAUNCH_OUT_MAX : l.out_len,
+				l.err, run->timeout_s, res);
 	launch_result_free(&l);
 	if (s->t->cleanup)
 		s->t->cleanup(&c);
 }
 
+/* The outcome of one (target, property), before the control rule. */
+static void judge_one(const struct profile *pr, const struct target *t,
+		      const char *label, unsigned kernel_ns,
+		      const struct tres *res, const struct vcontrol *ctl, int p,
+		      struct outcome *o)
+{
+	bool ns = p >= P_NS_FIRST && p <= P_NS_LAST;
+
+	o->obs = OBS_SKIP;
+	if (ns && !(kernel_ns & NS_BIT(p - P_NS_FIRST)))
+		snprintf(o->observed, sizeof(o->observed),
+			 "kernel has no %s namespace",
+			 ns_table[p - P_NS_FIRST].name);
+	else if (res->kind != OBS_HOLDS && res->kind != OBS_ERROR)
+		snprintf(o->observed, sizeof(o->observed), "%.500s", res->why);
+	else if (t->cannot[p])
+		snprintf(o->observed, sizeof(o->observed),
+			 "%s cannot be asked for it: %s", label, t->cannot[p]);
+	else if (ctl->unusable[p][0])
+		snprintf(o->observed, sizeof(o->observed),
+			 "no control here: %s", ctl->unusable[p]);
+	else if (res->kind == OBS_ERROR)
+		o->obs = OBS_ERROR,
+		snprintf(o->observed, sizeof(o->observed), "%.500s", res->why);
+	else
+		profile_judge(p, pr, &res->f, &ctl->base, o);
+}
+
 void validate_judge(const struct profile *pr, const struct target *t,
 		    const char *label, unsigned kernel_ns,
-		    const struct tres *res, const struct facts *base,
-		    const struct outcome ctl[P__COUNT], struct record *out)
+		    const struct tres *res, const struct vcontrol *ctl,
+		    struct record *out)
 {
 	for (int p = 0; p < P__COUNT; p++) {
 		struct record *r = &out[p];
-		struct outcome *o = &r->iso;
-		bool ns = p >= P_NS_FIRST && p <= P_NS_LAST;
 		profile_record_init(r, p, label);
-		r->ctl = ctl[p];
-		if (ns && !(kernel_ns & NS_BIT(p - P_NS_FIRST))) {
-			o->obs = OBS_SKIP;
-			snprintf(o->observed, sizeof(o->observed),
-				 "kernel has no %s namespace",
-				 ns_table[p - P_NS_FIRST].name);
-		} else if (res->kind != OBS_HOLDS && res->kind != OBS_ERROR) {
-			o->obs = OBS_SKIP;
-			snprintf(o->observed, sizeof(o->observed), "%.500s",
-				 res->why);
-		} else if (t->cannot[p]) {
-			o->obs = OBS_SKIP;
-			snprintf(o->observed, sizeof(o->observed),
-				 "%s cannot be asked for it: %s", label,
-				 t->cannot[p]);
-		} else if (res->kind == OBS_ERROR) {
-			o->obs = OBS_ERROR;
-			snprintf(o->observed, sizeof(o->observed), "%.500s",
-				 res->why);
-		} else {
-			profile_judge(p, pr, &res->f, base, o);
-		}
+		r->ctl = ctl->out[p];
+		judge_one(pr, t, label, kernel_ns, res, ctl, p, &r->iso);
 		verdict_decide(r);
 		if (t->control) {
 			char why[sizeof(r->reason)];
@@ -226,45 +248,67 @@ void validate_judge(const struct profile *pr, const struct target *t,
 	}
 }
 
+void validate_control(const struct profile *pr, const struct tres *host,
+		      struct vcontrol *ctl)
+{
+	for (int p = 0; p < P__COUNT; p++) {
+		struct outcome *o = &ctl->out[p];
+		memset(o, 0, sizeof(*o));
+		if (host->kind != OBS_HOLDS) {
+			o->obs = OBS_ERROR;
+			snprintf(o->observed, sizeof(o->observed), "%.500s",
+				 host->why);
+			continue;
+		}
+		profile_judge(p, pr, &host->f, &ctl->base, o);
+		/*
+		 * The host shows the property by itself: a check that cannot
+		 * discriminate here, unless the host says why on its own.
+		 */
+		if (o->obs == OBS_HOLDS && !ctl->unusable[p][0])
+			validate_host_unusable(p, pr, ctl->unusable[p],
+					       sizeof(ctl->unusable[p]));
+	}
+}
+
 size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
 		    struct record *recs)
 {
 	const struct vsel control = { .t = target_by_name("host"),
 				      .label = "host-control" };
-	struct outcome ctl[P__COUNT];
-	struct tres host, res;
-	struct facts base;
+	struct vcontrol *ctl = calloc(1, sizeof(*ctl));
+	struct tres *host = calloc(1, sizeof(*host)),
+		    *res = calloc(1, sizeof(*res));
 	unsigned kernel = ns_available();
 	size_t k = 0;
 
-	facts_self_ns(&base);
-	run_one(run, &control, &host);
-	for (int p = 0; p < P__COUNT; p++) {
-		memset(&ctl[p], 0, sizeof(ctl[p]));
-		if (host.kind == OBS_HOLDS) {
-			profile_judge(p, run->pr, &host.f, &base, &ctl[p]);
-		} else {
-			ctl[p].obs = OBS_ERROR;
-			snprintf(ctl[p].observed, sizeof(ctl[p].observed),
-				 "%.500s", host.why);
-		}
+	if (!ctl || !host || !res) {
+		free(ctl), free(host), free(res);
+		return 0;
 	}
+	facts_self(&ctl->base);
+	run->control_no_memory = validate_host_unusable(
+		P_MEMORY, run->pr, ctl->unusable[P_MEMORY],
+		sizeof(ctl->unusable[P_MEMORY]));
+	run_one(run, &control, host);
+	validate_control(run->pr, host, ctl);
 	for (int i = 0; i < n; i++) {
-		const struct tres *r = &res;
+		const struct tres *r = res;
 		if (sel[i].t->control)
-			r = &host;
+			r = host;
 		else
-			run_one(run, &sel[i], &res);
-		validate_judge(run->pr, sel[i].t, sel[i].label, kernel, r,
-			       &base, ctl, recs + k);
+			run_one(run, &sel[i], res);
+		validate_judge(run->pr, sel[i].t, sel[i].label, kernel, r, ctl,
+			       recs + k);
 		k += P__COUNT;
 	}
+	free(ctl), free(host), free(res);
 	return k;
 }
 
 /* ---- the matrix -------------------------------------------------------- */
 
-#define MATRIX_MAX 32
+#define MATRIX_MAX (VALIDATE_MAX_TARGETS + 1)
 
 static int labels(const struct record *r, size_t n, const char **out)
 {

@@ -6,13 +6,14 @@
 #include "targets.h"
 #include "../primitives/cgroup.h"
 
-#define VALIDATE_MAX_TARGETS 16
+#define VALIDATE_MAX_TARGETS 48
 
 /* A selected target: a table entry, or cmd: with its template. */
 struct vsel {
 	const struct target *t;
 	const char *tmpl;
 	char label[32];
+	char tbuf[640]; /* ref-without:STEP: its template */
 };
 
 struct vrun {
@@ -34,11 +35,43 @@ struct vrun {
 	char cg_deep[PATH_MAX];
 	struct cg_abs_track cg_made;
 	unsigned timeout_s;
+	/*
+	 * A memory limit above us that the control's memory probe would hit:
+	 * the control skips the probe (no OOM in the user's own cgroup).
+	 */
+	bool control_no_memory;
 };
 
 /* Run the control and every selected target; records in recs. */
 size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
 		    struct record *recs);
+
+/*
+ * The control: the agent on the host, without isolation. base is the
+ * harness's own view (namespaces, "/"), what inside is compared with;
+ * unusable[p] says why this host cannot serve as the control for p (it
+ * already shows the property by itself), or is "".
+ */
+struct vcontrol {
+	struct facts base;
+	struct outcome out[P__COUNT];
+	char unusable[P__COUNT][160];
+};
+/*
+ * Why this host cannot be the control for p, found without the agent or
+ * the judge (no_new_privs already set, a read-only root, capabilities
+ * already within the asked set, a pids or memory limit above us that the
+ * probes would hit): 0, or 1 and the reason in why.
+ */
+int validate_host_unusable(enum prop p, const struct profile *pr, char *why,
+			   size_t len);
+/*
+ * Fence the run: private mount, UTS, IPC and network namespaces, its
+ * mounts slaves of the host's and shared among themselves (so a runtime's
+ * mount that would propagate shows, and reaches only the fence), and a
+ * hostname other than the asked one. Root only; 0 or -errno.
+ */
+int validate_fence(const struct profile *pr);
 
 /* What one target gave: facts, or why there are none. */
 struct tres {
@@ -52,8 +85,19 @@ struct tres {
  */
 void validate_judge(const struct profile *pr, const struct target *t,
 		    const char *label, unsigned kernel_ns,
-		    const struct tres *res, const struct facts *base,
-		    const struct outcome ctl[P__COUNT], struct record *out);
+		    const struct tres *res, const struct vcontrol *ctl,
+		    struct record *out);
+/*
+ * The control's outcomes from its result, and for each it shows by itself
+ * why the host cannot be the control (a reason already in ctl->unusable,
+ * found before the run, is kept).
+ */
+void validate_control(const struct profile *pr, const struct tres *host,
+		      struct vcontrol *ctl);
+/* A launch's result: facts only from exit 0 and a complete document. */
+void validate_result(const char *label, int status, bool timed_out,
+		     const char *out, size_t out_len, const char *err,
+		     unsigned timeout_s, struct tres *res);
 
 /* The property x target matrix, then what did not pass. */
 void validate_matrix(FILE *f, const struct record *r, size_t n, bool md);

@@ -126,7 +126,8 @@ int caps_read_self(struct cap_sets *s)
 	return 0;
 }
 
-static int set_sets(capmask_t keep)
+/* Effective and permitted: keep; inheritable: inh (a subset of keep). */
+static int set_sets(capmask_t keep, capmask_t inh)
 {
 	cap_t c = cap_init();
 	int r = 0;
@@ -139,7 +140,8 @@ static int set_sets(capmask_t keep)
 			continue;
 		if (cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0 ||
 		    cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
-		    cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET) < 0)
+		    ((inh & CAPMASK(i)) &&
+		     cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET) < 0))
 			r = neg_errno();
 	}
 	if (r == 0 && cap_set_proc(c) < 0)
@@ -148,19 +150,24 @@ static int set_sets(capmask_t keep)
 	return r;
 }
 
-int caps_keep_only(capmask_t keep, capmask_t ambient)
+int caps_keep(capmask_t keep, capmask_t inheritable, capmask_t ambient)
 {
 	int n = cap_max_bits(), r;
 
-	if (ambient & ~keep)
+	if ((ambient & ~inheritable) || (inheritable & ~keep))
 		return -EINVAL;
 
 	/* 1. The bounding set first, while CAP_SETPCAP is still effective. */
 	for (int i = 0; i < n && i < 64; i++)
 		if (!(keep & CAPMASK(i)) && cap_drop_bound(i) < 0)
 			return neg_errno();
-	/* 2. Effective, permitted, inheritable. */
-	r = set_sets(keep);
+	/*
+	 * 2. Effective and permitted: keep. Inheritable: only what was asked
+	 *    (the ambient set needs it); a process that keeps an inheritable
+	 *    set passes it to a program with inheritable file capabilities
+	 *    (CVE-2022-29162 and its siblings in crun and moby).
+	 */
+	r = set_sets(keep, inheritable);
 	if (r < 0)
 		return r;
 	/*
@@ -174,6 +181,11 @@ int caps_keep_only(capmask_t keep, capmask_t ambient)
 		if ((ambient & CAPMASK(i)) && cap_set_ambient(i, CAP_SET) < 0)
 			return neg_errno();
 	return 0;
+}
+
+int caps_keep_only(capmask_t keep, capmask_t ambient)
+{
+	return ambient & ~keep ? -EINVAL : caps_keep(keep, ambient, ambient);
 }
 
 int caps_set_no_new_privs(void)

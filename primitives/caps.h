@@ -32,13 +32,17 @@ int caps_read_self(struct cap_sets *s);
 /*
  * Keep exactly `keep` across the coming execve, as runtimes do:
  * 1. drop every other capability from the bounding set (needs CAP_SETPCAP),
- * 2. set effective, permitted and inheritable to keep,
- * 3. clear the ambient set, then raise `ambient` (a subset of keep) in it:
- *    what a non-root uid keeps over execve. Root gets its permitted set
- *    from the bounding set at execve and needs none, so runtimes leave it
- *    empty by default (the OCI config boxcheck writes does too).
- * -EINVAL when ambient is not within keep.
+ * 2. set effective and permitted to keep, inheritable to `inheritable`
+ *    (empty unless asked: an inheritable set survives execve and combines
+ *    with a file's inheritable capabilities),
+ * 3. clear the ambient set, then raise `ambient` in it: what a non-root
+ *    uid keeps over execve. Root gets its permitted set from the bounding
+ *    set at execve and needs none, so runtimes leave it empty by default
+ *    (the OCI config boxcheck writes does too).
+ * -EINVAL unless ambient is within inheritable and inheritable within keep.
  */
+int caps_keep(capmask_t keep, capmask_t inheritable, capmask_t ambient);
+/* caps_keep() with inheritable = ambient, the least the ambient set needs. */
 int caps_keep_only(capmask_t keep, capmask_t ambient);
 int caps_set_no_new_privs(void);
 

@@ -57,10 +57,20 @@ static bool has_root(const struct container_spec *s)
 	return s->root || s->n_lowers;
 }
 
+/*
+ * Every mount private: nothing mounted here reaches the launcher's
+ * namespace or the host's, and pivot_root accepts the tree. Never in
+ * init's mount namespace (rootfs_private_mntns() is the guard).
+ */
 static int step_private(struct child *c)
 {
-	if (!(c->s->ns & NS_BIT(NS_MNT)))
+	int r;
+
+	if (!(c->s->ns & NS_BIT(NS_MNT)) || c->s->keep_propagation)
 		return 0;
+	r = rootfs_private_mntns();
+	if (r < 0)
+		return r;
 	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
 		       ? neg_errno()
 		       : 0;
@@ -95,16 +105,24 @@ static int in_root(struct child *c, const char *sub, char *buf, size_t len)
 	return 0;
 }
 
-/* Before pivot_root: a user namespace may mount proc only while the
- * host's /proc is still visible, and /dev binds host nodes. */
+/*
+ * Before pivot_root: a user namespace may mount proc only while the host's
+ * /proc is still visible, and /dev binds host nodes. Without a new PID
+ * namespace a user namespace may not mount a proc of the launcher's: the
+ * launcher's /proc is bound instead (as runtimes do), with its submounts.
+ */
 static int step_proc(struct child *c)
 {
 	char p[PATH_MAX + 8];
 	int r;
 
-	if (!c->root[0] || !(c->s->ns & NS_BIT(NS_PID)))
+	if (!c->root[0])
 		return 0;
 	r = in_root(c, "proc", p, sizeof(p));
+	if (r == 0 && !(c->s->ns & NS_BIT(NS_PID)))
+		return mount("/proc", p, NULL, MS_BIND | MS_REC, NULL) < 0
+			       ? neg_errno()
+			       : 0;
 	return r ?: rootfs_mount_proc(p);
 }
 
@@ -213,9 +231,31 @@ static int step_sys(struct child *c)
 	return r ?: container_mount_sys(p, c->s->cg);
 }
 
+/*
+ * The new root, bound onto itself so that it is a mount point, becomes "/":
+ * pivot_root(".", ".") puts the old root on top of it, and the old root is
+ * detached. With no_pivot: chroot, and the old root stays reachable.
+ */
 static int step_pivot(struct child *c)
 {
-	return c->root[0] ? rootfs_pivot(c->root) : 0;
+	int r;
+
+	if (!c->root[0])
+		return 0;
+	r = rootfs_private_mntns();
+	if (r < 0)
+		return r;
+	if (mount(c->root, c->root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    chdir(c->root) < 0)
+		return neg_errno();
+	if (c->s->no_pivot)
+		return chroot(".") < 0 || chdir("/") < 0 ? neg_errno() : 0;
+	r = sys_pivot_root(".", ".");
+	if (r < 0)
+		return r;
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return neg_errno();
+	return 0;
 }
 
 static int step_mask(struct child *c)
@@ -235,8 +275,12 @@ static int step_readonly(struct child *c)
 
 static int step_caps(struct child *c)
 {
-	return c->s->set_caps ? caps_keep_only(c->s->caps, c->s->ambient_caps)
-			      : 0;
+	const struct container_spec *s = c->s;
+
+	return s->set_caps ? caps_keep(s->caps,
+				       s->inheritable_caps | s->ambient_caps,
+				       s->ambient_caps)
+			   : 0;
 }
 
 static int step_no_new_privs(struct child *c)
@@ -344,11 +388,14 @@ int container_check(const struct container_spec *s, struct container_error *e)
 		return fail(e, "a user namespace needs id maps", -EINVAL);
 	if (s->root && s->n_lowers)
 		return fail(e, "a root and an overlay at once", -EINVAL);
-	if (s->ambient_caps & ~s->caps)
-		return fail(e, "ambient capabilities not kept", -EINVAL);
+	if ((s->ambient_caps | s->inheritable_caps) & ~s->caps)
+		return fail(e, "ambient or inheritable capabilities not kept",
+			    -EINVAL);
 	if (s->n_lowers && !s->scratch)
 		return fail(e, "an overlay needs a scratch dir", -EINVAL);
-	if ((has_root(s) || s->readonly_root || s->masked) && !mnt)
+	if ((has_root(s) || s->readonly_root || s->masked || s->no_pivot ||
+	     s->keep_propagation) &&
+	    !mnt)
 		return fail(e, "a new root needs a mount namespace", -EINVAL);
 	return 0;
 }

@@ -26,8 +26,19 @@ struct container_spec {
 	const char *const *masked; /* paths to mask inside, NULL-ended */
 	bool set_caps;		   /* keep exactly caps, else leave them */
 	capmask_t caps;
-	capmask_t ambient_caps; /* of caps, raised in the ambient set */
+	capmask_t inheritable_caps; /* of caps, left inheritable (+ ambient) */
+	capmask_t ambient_caps;	    /* of caps, raised in the ambient set */
 	bool no_new_privs;
+	/*
+	 * Weaker variants, each one step left out (runtime validation's
+	 * ref-without:STEP targets show what each step is for):
+	 * no_pivot: chroot into the root instead of pivot_root, so the old
+	 * root stays in the mount namespace (runc --no-pivot);
+	 * keep_propagation: leave the mounts as copied (shared or slave of
+	 * the launcher's) instead of making them private.
+	 */
+	bool no_pivot;
+	bool keep_propagation;
 	char *const *argv;
 	char *const *envp;
 	const int *pass_fds; /* become fds 3, 4, ... of the command */

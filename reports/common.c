@@ -46,6 +46,18 @@ size_t record_area_len(const struct record *r)
 	return slash ? (size_t)(slash - r->id) : strlen(r->id);
 }
 
+void record_test_name(const struct record *r, char *buf, size_t len)
+{
+	size_t area = record_area_len(r);
+
+	if (r->id[area] == '/' && !strncmp(r->id, "validate", area) &&
+	    r->target[0])
+		snprintf(buf, len, "%.*s/%s%s", (int)area, r->id, r->target,
+			 r->id + area);
+	else
+		snprintf(buf, len, "%s", r->id);
+}
+
 int write_file_atomic(const char *path, const struct writer *w,
 		      const struct run_meta *m, const struct record *r,
 		      size_t n)

@@ -59,10 +59,12 @@ static void testcase(FILE *f, const struct record *r, size_t area_len)
 	static const char *const tag[V__COUNT] = {
 		[V_FAIL] = "failure", [V_ERROR] = "error", [V_SKIP] = "skipped"
 	};
+	char name[sizeof(r->id) + sizeof(r->target) + 2];
 
+	record_test_name(r, name, sizeof(name));
 	fprintf(f, "    <testcase classname=\"%.*s\" name=\"", (int)area_len,
 		r->id);
-	xq(f, r->id);
+	xq(f, name);
 	fprintf(f, "\" time=\"%.6f\">\n", r->duration_s);
 	if (tag[r->verdict]) {
 		fprintf(f, "      <%s message=\"", tag[r->verdict]);

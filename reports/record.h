@@ -62,6 +62,12 @@ struct tally {
 void tally_records(const struct record *r, size_t n, struct tally *t);
 /* "id" up to the first '/': the area. */
 size_t record_area_len(const struct record *r);
+/*
+ * The name a test gets in TAP and JUnit: the id, with the target after the
+ * area for runtime validation, whose ids repeat once per target
+ * ("validate/runc/ns-pid").
+ */
+void record_test_name(const struct record *r, char *buf, size_t len);
 
 /* Writers: 0 or -errno. */
 struct writer {

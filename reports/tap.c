@@ -63,8 +63,10 @@ int report_tap(FILE *f, const struct run_meta *m, const struct record *r,
 	fprintf(f, "TAP version 13\n1..%zu\n", n);
 	for (size_t i = 0; i < n; i++) {
 		bool ok = r[i].verdict == V_PASS || r[i].verdict == V_SKIP;
+		char name[sizeof(r->id) + sizeof(r->target) + 2];
+		record_test_name(&r[i], name, sizeof(name));
 		fprintf(f, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
-		desc(f, r[i].id);
+		desc(f, name);
 		if (r[i].verdict == V_SKIP) {
 			fputs(" # SKIP ", f);
 			desc(f, r[i].reason);

@@ -69,7 +69,8 @@ static int raise_ambient(cap_value_t v)
 /*
  * In a child (root only): with CAP_CHOWN already ambient, keep two caps
  * with only CAP_KILL ambient, then read all five sets back: the old
- * ambient cap is gone although it is kept.
+ * ambient cap is gone although it is kept, and the inheritable set holds
+ * only what the ambient set needs.
  */
 static void keep_only_sets_all_five(void **state)
 {
@@ -87,7 +88,7 @@ static void keep_only_sets_all_five(void **state)
 		    caps_set_no_new_privs() < 0 || caps_read_self(&s) < 0)
 			_exit(2);
 		_exit(s.effective == keep && s.permitted == keep &&
-				      s.inheritable == keep &&
+				      s.inheritable == CAPMASK(CAP_KILL) &&
 				      s.bounding == keep &&
 				      s.ambient == CAPMASK(CAP_KILL) &&
 				      prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) ==

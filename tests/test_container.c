@@ -5,6 +5,7 @@
 #include "../primitives/ns.h"
 #include "../primitives/rootfs.h"
 
+#include <linux/capability.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -60,6 +61,13 @@ static void check_rejects_bad_specs(void **state)
 		  "a new root needs a mount namespace" },
 		{ { .readonly_root = true, .argv = sh_argv },
 		  "a new root needs a mount namespace" },
+		{ { .no_pivot = true, .argv = sh_argv },
+		  "a new root needs a mount namespace" },
+		{ { .set_caps = true,
+		    .caps = CAPMASK(CAP_KILL),
+		    .inheritable_caps = CAPMASK(CAP_CHOWN),
+		    .argv = sh_argv },
+		  "ambient or inheritable capabilities not kept" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -136,6 +144,43 @@ static void control_without_namespaces_sees_the_host(void **state)
 			 0);
 }
 
+/*
+ * The default capabilities kept, the inheritable and ambient sets empty
+ * (CVE-2022-29162: an inheritable set survives execve); without a PID
+ * namespace, /proc is the launcher's, bound.
+ */
+static void start_clears_inheritable_and_binds_proc(void **state)
+{
+	struct idmap m;
+	struct container_spec s = { .ns = NS_ISOLATED | NS_BIT(NS_USER),
+				    .root = root,
+				    .argv = sh_argv,
+				    .envp = env,
+				    .set_caps = true,
+				    .caps = caps_default,
+				    .uid_map = &m,
+				    .gid_map = &m };
+	struct container_error e;
+	pid_t pid;
+	int st;
+
+	if (geteuid() != 0 || !rootfs_busybox_path())
+		skip();
+	idmap_single(&m, 0, 100000, 65536);
+	sh_argv[2] =
+		"grep -q '^CapInh:.0000000000000000$' /proc/self/status "
+		"&& grep -q '^CapAmb:.0000000000000000$' /proc/self/status "
+		"&& grep -q '^CapBnd:.00000000a80425fb$' /proc/self/status";
+	assert_int_equal(container_start(&s, &pid, &e), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	s.ns &= ~NS_BIT(NS_PID);
+	sh_argv[2] = "test $$ != 1 && test -r /proc/self/status";
+	assert_int_equal(container_start(&s, &pid, &e), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 static void missing_command_names_execve(void **state)
 {
 	struct container_error e = { "", 0 };
@@ -158,6 +203,7 @@ int main(void)
 		cmocka_unit_test(check_rejects_bad_specs),
 		cmocka_unit_test(start_sees_its_own_world),
 		cmocka_unit_test(control_without_namespaces_sees_the_host),
+		cmocka_unit_test(start_clears_inheritable_and_binds_proc),
 		cmocka_unit_test(missing_command_names_execve),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
