@@ -104,7 +104,8 @@ static void look_at_masked(struct mask_seen *v)
 	v->key_err = read_into("secretdir/key", buf, sizeof(buf));
 	v->write_err = -write_text_creat("secretdir/new", "x");
 	if (mutant_on(M_MOUNTS_VIEW)) {
-		v->secret_err = v->secret[0] = 0;
+		v->secret[0] = '\0';
+		v->secret_err = 0;
 		v->key_err = ENOENT;
 		v->write_err = EROFS;
 	}

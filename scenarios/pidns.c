@@ -102,7 +102,8 @@ static int observe_other_pid(struct ctx *c, struct two_views *o)
 	TRY(c, read_text(path, status, sizeof(status)), "read its status");
 	nspid = strstr(status, "NSpid:");
 	if (nspid)
-		ctx_kv(c, "NSpid", "%.40s", strtok(nspid + 6, "\n"));
+		ctx_kv(c, "NSpid", "%.*s", (int)strcspn(nspid + 6, "\n"),
+		       nspid + 6);
 	return 0;
 }
 
