@@ -99,8 +99,14 @@ leak_compare $pid
 echo "leak-ab: master SIGKILL: its servers cleaned up by themselves"
 
 start server
-# servers are renewed every 10 rounds: take one that is still there
-for i in $(seq 20); do srv=$(server_of $pid); kill -TERM "$srv" 2>/dev/null && break; done
+# Servers are renewed every 10 rounds: a server stopped while it was being
+# replaced goes unnoticed (its rounds were done). Take one that is still
+# there, and the next one if the master did not notice within 5 s.
+for i in $(seq 20); do
+	srv=$(server_of $pid)
+	kill -TERM "$srv" 2>/dev/null || continue
+	for k in $(seq 50); do kill -0 $pid 2>/dev/null || break 2; sleep 0.1; done
+done
 finish server 1
 grep -q "bench --serve' exited with status 143" "$out/server.log"
 jq -s -e '[.[].variants[] | select(.status == "failed")] | length > 0' \
