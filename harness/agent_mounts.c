@@ -8,77 +8,6 @@
 
 #include <string.h>
 
-/* One line of mountinfo, the fields the agent needs (unescaped paths). */
-struct mline {
-	char root[PATH_MAX], point[PATH_MAX];
-	char tags[256]; /* optional fields: "shared:3 master:1" */
-	char fstype[64], super[512];
-};
-
-static void unescape(char *s)
-{
-	char *w = s;
-
-	for (char *p = s; *p; p++) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] &&
-		    p[3]) {
-			*w++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 +
-				      (p[3] - '0'));
-			p += 3;
-		} else {
-			*w++ = *p;
-		}
-	}
-	*w = '\0';
-}
-
-static int mline_parse(char *line, struct mline *m)
-{
-	char *save = NULL, *tok;
-	int n = 0;
-	bool dash = false;
-
-	memset(m, 0, sizeof(*m));
-	for (tok = strtok_r(line, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save), n++) {
-		size_t at = strlen(m->tags);
-		if (n == 3)
-			snprintf(m->root, sizeof(m->root), "%s", tok);
-		else if (n == 4)
-			snprintf(m->point, sizeof(m->point), "%s", tok);
-		else if (n >= 6 && !dash && strcmp(tok, "-") == 0)
-			dash = true, n = 6;
-		else if (n >= 6 && !dash)
-			snprintf(m->tags + at, sizeof(m->tags) - at, "%s%s",
-				 at ? " " : "", tok);
-		else if (dash && n == 7)
-			snprintf(m->fstype, sizeof(m->fstype), "%s", tok);
-		else if (dash && n == 9)
-			snprintf(m->super, sizeof(m->super), "%s", tok);
-	}
-	if (!dash || !m->fstype[0])
-		return -EINVAL;
-	unescape(m->root);
-	unescape(m->point);
-	return 0;
-}
-
-/* Calls fn for each mount until it returns non-zero; that, 0, or -errno. */
-static int mounts_each(int (*fn)(const struct mline *, void *), void *arg)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[8192];
-	struct mline m;
-	int r = 0;
-
-	if (!f)
-		return neg_errno();
-	while (r == 0 && fgets(line, sizeof(line), f))
-		if (mline_parse(line, &m) == 0)
-			r = fn(&m, arg);
-	return r;
-}
-
 /* ---- our own cgroup ----------------------------------------------------- */
 
 /* Our path on the hierarchy with controller ctrl (v1) or the v2 one (""). */
@@ -123,7 +52,7 @@ struct cg_find {
 	int r; /* -ENOENT until a mount shows the file */
 };
 
-static int cg_try(const struct mline *m, void *arg)
+static int cg_try(const struct mnt_entry *m, void *arg)
 {
 	struct cg_find *c = arg;
 	size_t rl = strlen(m->root);
@@ -170,7 +99,7 @@ int agent_cg_read(const char *ctrl, const char *file, char *buf, size_t len)
 			continue;
 		if (r < 0)
 			return r;
-		r = mounts_each(cg_try, &c);
+		r = mountinfo_each(cg_try, &c);
 		if (r < 0)
 			return r;
 		if (c.r != -ENOENT)
@@ -212,7 +141,7 @@ struct prop_count {
 	char first[PATH_MAX + 300];
 };
 
-static int count_tags(const struct mline *m, void *arg)
+static int count_tags(const struct mnt_entry *m, void *arg)
 {
 	struct prop_count *p = arg;
 	bool sh = strstr(m->tags, "shared:") != NULL,
@@ -229,7 +158,7 @@ static int count_tags(const struct mline *m, void *arg)
 json_t *agent_mounts(void)
 {
 	struct prop_count p = { 0 };
-	int r = mounts_each(count_tags, &p);
+	int r = mountinfo_each(count_tags, &p);
 
 	if (r < 0)
 		return agent_error(r);

@@ -484,6 +484,18 @@ const char *cg_group_dir(const struct cg_group *g, enum cg_ctrl c)
 	return g->dir[i];
 }
 
+int cg_group_path(const struct cg_group *g, enum cg_ctrl c, const char *file,
+		  char *buf, size_t len)
+{
+	const char *dir = cg_group_dir(g, c);
+
+	if (!dir)
+		return -ENOENT;
+	if (snprintf(buf, len, "%s/%s", dir, file) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 const char *cg_group_unified(const struct cg_group *g)
 {
 	int i = g->layout->unified;

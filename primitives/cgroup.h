@@ -126,6 +126,9 @@ int cg_group_enable(const struct cg_group *g, unsigned ctrls);
 int cg_group_attach(const struct cg_group *g, pid_t pid);
 /* Directory holding a controller's files, or NULL when not in the group. */
 const char *cg_group_dir(const struct cg_group *g, enum cg_ctrl c);
+/* dir/file on the hierarchy of controller c: 0, -ENOENT (no such dir). */
+int cg_group_path(const struct cg_group *g, enum cg_ctrl c, const char *file,
+		  char *buf, size_t len);
 const char *cg_group_unified(const struct cg_group *g);
 /* Kill every process in the group and its descendants; wait till empty. */
 int cg_group_kill(const struct cg_group *g);

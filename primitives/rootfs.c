@@ -233,13 +233,17 @@ static int parse_line(char *line, struct mnt_entry *e)
 	memset(e, 0, sizeof(*e));
 	for (tok = strtok_r(line, " \n", &save); tok && n < 12;
 	     tok = strtok_r(NULL, " \n", &save)) {
+		size_t at = strlen(e->tags);
 		if (!dash && n >= 6 && strcmp(tok, "-") == 0) {
 			dash = true;
-			n = 6; /* optional fields dropped */
+			n = 6; /* the optional fields are in tags */
 			continue;
 		}
 		if (dash || n < 6)
 			f[n++] = tok;
+		else
+			snprintf(e->tags + at, sizeof(e->tags) - at, "%s%s",
+				 at ? " " : "", tok);
 	}
 	if (!dash || n < 9)
 		return -EINVAL;
@@ -255,6 +259,21 @@ static int parse_line(char *line, struct mnt_entry *e)
 	unescape(e->point);
 	unescape(e->source);
 	return 0;
+}
+
+int mountinfo_each(int (*fn)(const struct mnt_entry *e, void *arg), void *arg)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ struct mnt_entry *e = malloc(sizeof(*e));
+	char line[8192];
+	int r = 0;
+
+	if (!f || !e)
+		return f ? -ENOMEM : neg_errno();
+	while (r == 0 && fgets(line, sizeof(line), f))
+		if (parse_line(line, e) == 0)
+			r = fn(e, arg);
+	return r;
 }
 
 int mountinfo_find(const char *point, struct mnt_entry *e)

@@ -51,12 +51,15 @@ struct mnt_entry {
 	char root[PATH_MAX];
 	char point[PATH_MAX];
 	char opts[256]; /* per-mount options: "rw,relatime" */
+	char tags[256]; /* optional fields: "shared:3 master:1" */
 	char fstype[64];
 	char source[PATH_MAX];
 	char super[1024]; /* superblock options */
 };
 /* The topmost mount at the absolute path point: 0, or -ENOENT. */
 int mountinfo_find(const char *point, struct mnt_entry *e);
+/* fn for each mount in order until it returns non-zero: that, 0, -errno. */
+int mountinfo_each(int (*fn)(const struct mnt_entry *e, void *arg), void *arg);
 /* Number of lines of /proc/self/mountinfo. */
 int mountinfo_count(void);
 /* true when path (absolute or relative) is the root of a mount. */

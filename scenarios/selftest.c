@@ -103,22 +103,11 @@ CHECK(crash, struct returned, observe_crash, judge_stopped);
 
 /* ---- cgroup files ---------------------------------------------------- */
 
-static int cg_path(const struct cg_group *g, enum cg_ctrl ctrl,
-		   const char *file, char *path, size_t len)
-{
-	const char *dir = cg_group_dir(g, ctrl);
-
-	if (!dir)
-		return -ENOENT;
-	snprintf(path, len, "%s/%s", dir, file);
-	return 0;
-}
-
 static int set_limit(const struct cg_group *g, enum cg_ctrl ctrl,
 		     const char *file, unsigned long val)
 {
 	char path[PATH_MAX + 64], v[32];
-	int r = cg_path(g, ctrl, file, path, sizeof(path));
+	int r = cg_group_path(g, ctrl, file, path, sizeof(path));
 
 	snprintf(v, sizeof(v), "%lu", val);
 	return r < 0 ? r : write_text(path, v);
@@ -128,7 +117,7 @@ static int read_cg_u64(const struct cg_group *g, enum cg_ctrl ctrl,
 		       const char *file, const char *key, uint64_t *v)
 {
 	char path[PATH_MAX + 64];
-	int r = cg_path(g, ctrl, file, path, sizeof(path));
+	int r = cg_group_path(g, ctrl, file, path, sizeof(path));
 
 	if (r < 0)
 		return r;

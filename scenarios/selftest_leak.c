@@ -17,17 +17,6 @@ static _Noreturn void sleep_forever(void)
 		pause();
 }
 
-static int cg_path(const struct cg_group *g, enum cg_ctrl ctrl,
-		   const char *file, char *path, size_t len)
-{
-	const char *dir = cg_group_dir(g, ctrl);
-
-	if (!dir)
-		return -ENOENT;
-	snprintf(path, len, "%s/%s", dir, file);
-	return 0;
-}
-
 /* ---- a daemon, a cgroup and a tree left behind ---------------------- */
 
 static _Noreturn void leak_daemon(void)
@@ -93,7 +82,7 @@ static int observe_leak(struct ctx *c, struct leak_obs *o)
 {
 	char dir[PATH_MAX], procs[PATH_MAX + 16], buf[64] = "";
 
-	TRY(c, cg_path(c->cg, CG_PIDS, LEAK_NAME, dir, sizeof(dir)),
+	TRY(c, cg_group_path(c->cg, CG_PIDS, LEAK_NAME, dir, sizeof(dir)),
 	    "find the job's cgroup");
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
 	if (c->isolate)
