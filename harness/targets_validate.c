@@ -306,6 +306,8 @@ size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
 	validate_control(run->pr, host, ctl);
 	for (int i = 0; i < n; i++) {
 		const struct tres *r = res;
+		fprintf(stderr, "validate: target %d of %d: %s\n", i + 1, n,
+			sel[i].label);
 		if (sel[i].t->control)
 			r = host;
 		else
