@@ -324,18 +324,19 @@ const struct ext_runtime *ext_by_name(const char *name)
 	return NULL;
 }
 
+/* As execvp and hyperfine will find it: in $PATH. */
 bool ext_installed(const struct ext_runtime *e)
 {
-	char path[64];
+	const char *env = getenv("PATH");
+	char path[PATH_MAX], dirs[4096], *save = NULL;
 
 	if (!e->binary)
 		return true;
-	for (const char *const *d =
-		     (const char *const[]){ "/usr/local/sbin", "/usr/local/bin",
-					    "/usr/sbin", "/usr/bin", "/sbin",
-					    "/bin", NULL };
-	     *d; d++) {
-		snprintf(path, sizeof(path), "%s/%s", *d, e->binary);
+	snprintf(dirs, sizeof(dirs), "%s",
+		 env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	for (char *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, sizeof(path), "%s/%s", d, e->binary);
 		if (access(path, X_OK) == 0)
 			return true;
 	}

@@ -49,10 +49,10 @@ const char usage_bench[] =
 	"  --concurrency L   K values to start at once (default "
 	"1,2,8,32,128,512;\n"
 	"                    'none' to skip)\n"
-	"  --compare LIST    external tools (default: all installed; 'none'):\n"
-	"                    true exec ref ref-nocg unshare bwrap runc crun\n"
-	"                    nspawn lxc "
-	"podman\n"
+	"  --compare LIST    external tools (default and 'all': every one;\n"
+	"                    'none'): true exec ref ref-nocg unshare bwrap\n"
+	"                    runc crun nspawn lxc podman. One not installed\n"
+	"                    is a skipped row\n"
 	"  --ext-runs N      hyperfine runs per tool (default 30)\n"
 	"  --vm-runs N       boots per VM architecture whose images `make\n"
 	"                    vm-images` built in build/vm (default 5, quick "
@@ -157,8 +157,8 @@ static int parse_list_ext(struct bench_args *a, char *buf, size_t len)
 	char *save = NULL;
 
 	a->o.n_ext = 0;
-	if (!a->compare) {
-		if (a->o.quick)
+	if (!a->compare || strcmp(a->compare, "all") == 0) {
+		if (a->o.quick && !a->compare)
 			return 0;
 		for (const struct ext_runtime *e = ext_table; e->name; e++)
 			a->o.ext[a->o.n_ext++] = e->name;
@@ -296,9 +296,11 @@ static int parse_against(struct bench_args *a)
 	return 0;
 }
 
-/* On stderr, a line at each quarter of the ladder's rounds. */
+/* On stderr, a line at each quarter of a long ladder's rounds. */
 static void ladder_progress(unsigned done, unsigned total)
 {
+	if (total < 50)
+		return;
 	if (done == total || (done * 4 / total) != ((done - 1) * 4 / total))
 		fprintf(stderr, "bench: ladder round %u of %u\n", done, total);
 }

@@ -19,5 +19,5 @@ CHECK_STEPS += bench-smoke
 DEPS_CHECK  += runtimes
 BENCH_OUT := $(BUILD)/check/bench
 .PHONY: bench-smoke
-bench-smoke: $(BIN) $(BENCH_TINY)
+bench-smoke: $(BIN) $(BENCH_TINY) vm-image-host
 	tests/bench-smoke.sh $(BIN) $(BENCH_OUT)
