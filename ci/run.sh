@@ -10,14 +10,14 @@
 # usage: ci/run.sh BOXCHECK OUT FIRST_STEP TOTAL_STEPS
 #   RUN_BUILD     the build command, a step of its own (mk/run.mk sets it)
 #   RUN_T0        when make run started (date +%s), for the total time
-#   RUN_RUNTIMES  validate's targets (default: every one boxcheck knows)
-#   RUN_COMPARE   bench --compare (default: every tool bench knows)
+#   RUN_RUNTIMES  validate --runtime (default: every target boxcheck knows:
+#                 ref host runc crun bwrap nspawn lxc podman)
+#   RUN_COMPARE   bench --compare (default all: every tool bench knows)
 #   RUN_VM_RUNS   boots of the VM row (default 1), RUN_VM_ARCH (host)
 #   RUN_EXT_RUNS  hyperfine runs per runtime (default: bench --quick's)
 set -uo pipefail
 bin=$1 out=$2 n=$3 total=$4
-runtimes=${RUN_RUNTIMES:-ref,host,runc,crun,bwrap,nspawn,lxc,podman}
-compare=${RUN_COMPARE:-true,exec,ref,ref-nocg,unshare,bwrap,runc,crun,nspawn,lxc,podman}
+compare=${RUN_COMPARE:-all}
 logs=$out/logs
 mkdir -p "$logs"
 start=${RUN_T0:-$(date +%s)}
@@ -77,8 +77,9 @@ st=${PIPESTATUS[0]}
 took
 
 # ---- runtime validation ---------------------------------------------------
-step "validate: $runtimes (log: $logs/validate.txt)"
-"$bin" validate --runtime "$runtimes" --json "$out/validate.json" \
+step "validate: ${RUN_RUNTIMES:-every target boxcheck knows} (log:" \
+	"$logs/validate.txt)"
+"$bin" validate ${RUN_RUNTIMES:+--runtime "$RUN_RUNTIMES"} --json "$out/validate.json" \
 	--format markdown -o "$out/validate.md" >"$logs/validate.txt" \
 	2> >(sed -u 's/^/      /' >&2)
 st=$?
@@ -93,8 +94,8 @@ took
 
 # ---- the benchmark ----------------------------------------------------------
 vm_arch=${RUN_VM_ARCH:-host}
-step "bench --quick: the ladder, $compare, and a VM ($vm_arch)" \
-	"(log: $logs/bench.txt)"
+step "bench --quick: the ladder, the runtimes ($compare), a VM boot" \
+	"($vm_arch) (log: $logs/bench.txt)"
 "$bin" bench --quick --compare "$compare" ${RUN_EXT_RUNS:+--ext-runs $RUN_EXT_RUNS} \
 	--vm-runs "${RUN_VM_RUNS:-1}" --vm-arch "$vm_arch" \
 	--json "$out/bench.json" --markdown "$out/bench.md" \

@@ -24,6 +24,10 @@ run:
 		$(if $(filter -j%,$(MAKEFLAGS)),,-j$(RUN_JOBS)) run-build" \
 	RUN_VM_HOST=$(VM_HOST) RUN_T0=$$t0 ci/run.sh $(BIN) $(RUN_OUT) 2 6
 
-# What the measuring steps use: both binaries, the fixture's program, the
-# VM image of this host's architecture.
-run-build: all vm-image-host
+# What the measuring steps use: both binaries, the fixture's program, then
+# the VM image of this host's architecture. One after the other: the
+# image's recipe builds boxcheck-static in a make of its own, which must
+# not race this one's library.
+run-build:
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory vm-image-host

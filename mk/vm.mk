@@ -57,12 +57,12 @@ $(VM_DIR)/sysroot-$(1)/.fetched: ci/vm/fetch-sysroot.sh ci/vm/debian.sh | vm-dep
 	@touch $$@
 ifeq ($(1),$(VM_HOST))
 $(VM_DIR)/$(1)/boxcheck: FORCE | $(VM_DIR)/$(1)/.fetched
-	@$(MAKE) --no-print-directory static
+	@$$(MAKE) --no-print-directory static
 	@cmp -s $(BUILD)/boxcheck-static $$@ || cp $(BUILD)/boxcheck-static $$@
 else
 $(VM_DIR)/$(1)/boxcheck: FORCE $(VM_DIR)/sysroot-$(1)/.fetched \
 		| $(VM_DIR)/$(1)/.fetched
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/cross/$(1) \
+	@$$(MAKE) --no-print-directory BUILD=$(BUILD)/cross/$(1) \
 		CC="$(1)-linux-gnu-gcc --sysroot=$(abspath $(VM_DIR)/sysroot-$(1))" \
 		AR=$(1)-linux-gnu-ar static
 	@cmp -s $(BUILD)/cross/$(1)/boxcheck-static $$@ || \
