@@ -28,8 +28,8 @@ static const struct hint {
 };
 
 static const char general[] =
-	"run its command (in the JSON: \"command\", or validate --runtime "
-	"NAME alone) as root to see all it says";
+	"run the same command by hand as root to see all it says (bench: "
+	"the row's \"command\" in its JSON)";
 
 const char *runtime_hint(const char *runtime, const char *msg)
 {
