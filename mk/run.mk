@@ -1,7 +1,10 @@
 # `make run` (issue 17): the whole mission in one go, from a fresh clone.
 #   1 install every group it uses (ci/install-deps.sh: DEPS_RUN)
-#   2 build boxcheck, boxcheck-static and this host's VM image (mk/vm.mk;
-#     Debian's kernel is downloaded once into $(VM_CACHE))
+#   2 build boxcheck, boxcheck-static, then this host's VM image (mk/vm.mk;
+#     Debian's kernel is downloaded once into $(VM_CACHE)); one after the
+#     other: the image's recipe builds boxcheck-static in a make of its
+#     own, which must not race this one's library. An image that cannot be
+#     built (no network) is said, and the VM row then says why it is empty
 #   3-6 ci/run.sh: the conformance suite on this host; validate against
 #     every runtime boxcheck knows; bench --quick with every runtime and
 #     one VM boot row for this host's architecture (KVM where /dev/kvm
@@ -15,19 +18,11 @@ DEPS_RUN += runtimes vm
 RUN_OUT  := reports/out
 RUN_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: run run-build
+.PHONY: run
 run:
 	@t0=$$(date +%s); mkdir -p $(RUN_OUT)/logs && \
 	echo "[1/6] install: ci/install-deps.sh $(sort $(DEPS_RUN))" && \
 	ci/install-deps.sh $(sort $(DEPS_RUN)) && \
 	RUN_BUILD="$(MAKE) --no-print-directory \
-		$(if $(filter -j%,$(MAKEFLAGS)),,-j$(RUN_JOBS)) run-build" \
+		$(if $(filter -j%,$(MAKEFLAGS)),,-j$(RUN_JOBS))" \
 	RUN_VM_HOST=$(VM_HOST) RUN_T0=$$t0 ci/run.sh $(BIN) $(RUN_OUT) 2 6
-
-# What the measuring steps use: both binaries, the fixture's program, then
-# the VM image of this host's architecture. One after the other: the
-# image's recipe builds boxcheck-static in a make of its own, which must
-# not race this one's library.
-run-build:
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory vm-image-host

@@ -130,7 +130,7 @@ done <"$tmp/wordprov"
 awk '{ print $1 }' "$tmp/tables" >>"$tmp/used"
 while read -r cmd; do
 	grep -qx "$cmd" "$tmp/used" && continue
-	var=$(grep -E "^$cmd[[:space:]]" "$tmp/rows" | grep -oE '\$\([A-Za-z_]+\)[A-Za-z0-9_-]*' |
+	var=$(grep -E "^${cmd}[[:space:]]" "$tmp/rows" | grep -oE '\$\([A-Za-z_]+\)[A-Za-z0-9_-]*' |
 		head -n 1)
 	[ -n "$var" ] && grep -qF -- "$var" Makefile mk/*.mk && continue
 	bad "$cmd has a row in $table but is not used (or not found in use)"
