@@ -34,14 +34,16 @@ DEPS_RUN   := build test
 CHECK_STEPS := unit format-check suite host-state
 
 .PHONY: FORCE all deps deps-check static check unit suite host-state format \
-        format-check run clean help
+        format-check clean help
 
 all: $(BIN) $(BUILD)/boxcheck-static
 
 help:
 	@echo "make            build $(BIN) and $(BUILD)/boxcheck-static"
 	@echo "                (installs missing build deps)"
-	@echo "make run        install, build, run the suite on this host"
+	@echo "make run        install, build, then the whole mission here: the"
+	@echo "                suite, validate (every runtime), bench (every"
+	@echo "                runtime, one VM), one report in reports/out"
 	@echo "make check      install, build, unit tests, format, the suite,"
 	@echo "                output validation and the host-state test"
 	@echo "make static     statically linked $(BUILD)/boxcheck-static"
@@ -129,24 +131,7 @@ check: deps-check
 	@set -e; for step in $(CHECK_STEPS); do \
 		echo "== make $$step"; $(MAKE) --no-print-directory $$step; done
 
-# `make run`: the suite, the quick bench and the report in $(RUN_OUT). The
-# report is written even when scenarios fail (its summary says so); the
-# target fails only when the suite could not run or the report not render.
-RUN_OUT := reports/out
-# The quick bench, with every external runtime `bench --compare` knows
-# (those not installed come out as skipped).
-RUN_COMPARE := true,exec,ref,ref-nocg,unshare,bwrap,runc,crun,nspawn,lxc,podman
-RUN_BENCH = $(BIN) bench --quick --compare $(RUN_COMPARE) \
-	--json $(RUN_OUT)/bench.json
-run: all
-	@ci/install-deps.sh $(sort $(DEPS_RUN))
-	@mkdir -p $(RUN_OUT)
-	@st=0; $(BIN) run -j 2 --json $(RUN_OUT)/run.json || st=$$?; \
-	[ $$st -le 1 ] || exit $$st; \
-	$(if $(RUN_BENCH),$(RUN_BENCH) || exit $$?;) \
-	echo; $(BIN) report $(RUN_OUT)/run.json \
-		$(if $(RUN_BENCH),$(RUN_OUT)/bench.json) \
-		--html $(RUN_OUT)/report.html --markdown $(RUN_OUT)/report.md
+# `make run`: mk/run.mk.
 
 clean:
 	rm -rf $(BUILD)

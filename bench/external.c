@@ -123,11 +123,15 @@ static json_t *oci_idmap(void)
 /* An OCI bundle: config.json with the rootfs read-only, tmpfs /dev. */
 static int oci_bundle(const struct ext_ctx *c, const char *dir, const char *rt)
 {
-	char path[PATH_MAX + 16], cg[256];
+	char path[PATH_MAX + 16], cg[PATH_MAX + 128];
 	json_t *ns, *cfg;
 	int r;
 
-	snprintf(cg, sizeof(cg), "%s/%s", c->cg_name, rt);
+	/* absolute where we can: crun resolves a relative one from the root */
+	if (c->cg_abs)
+		snprintf(cg, sizeof(cg), "%s/%s", c->cg_abs, rt);
+	else
+		snprintf(cg, sizeof(cg), "%s/%s", c->cg_name, rt);
 	ns = json_pack("[{s:s}, {s:s}, {s:s}, {s:s}, {s:s}, {s:s}, {s:s}]",
 		       "type", "pid", "type", "network", "type", "ipc", "type",
 		       "uts", "type", "mount", "type", "cgroup", "type",
@@ -237,44 +241,79 @@ static int prep_podman(const struct ext_ctx *c, const char *dir, char *cmd,
 }
 
 const struct ext_runtime ext_table[] = {
-	{ "true", "true", prep_true,
-	  "none: /bin/true from the host (exec "
-	  "baseline)" },
-	{ "exec", NULL, prep_exec,
-	  "none: tiny executed directly (the "
-	  "ladder's exec step)" },
-	{ "ref", NULL, prep_ref,
-	  "boxcheck exec (boxcheck-static where built): all 8 namespaces, root "
-	  "mapped to 100000, read-only "
-	  "pivot_root into the rootfs with /proc /dev /sys, a cgroup below "
-	  "ours with pids.max, default capabilities, no_new_privs" },
-	{ "ref-nocg", NULL, prep_ref_nocg,
-	  "as ref, without a cgroup (bwrap's isolation plus a time "
-	  "namespace)" },
-	{ "unshare", "unshare", prep_unshare,
-	  "all 8 namespaces, root mapped to root (--map-root-user), chroot; "
-	  "no cgroup, no overlay, no pivot_root" },
-	{ "bwrap", "bwrap", prep_bwrap,
-	  "user pid net ipc uts cgroup namespaces, pivot_root onto tmpfs, "
-	  "rootfs read-only bind; no time namespace, no cgroup limits" },
-	{ "runc", "runc", prep_runc,
-	  "pid net ipc uts mount cgroup user (0->100000) namespaces, own "
-	  "cgroup, read-only rootfs, tmpfs /dev, /proc (runc needs it); runc "
-	  "1.1 has no time "
-	  "namespace" },
-	{ "crun", "crun", prep_crun, "as runc" },
-	{ "nspawn", "systemd-nspawn", prep_nspawn,
-	  "pid mount uts ipc net user (0->100000) namespaces, read-only "
-	  "rootfs, nspawn's own /dev /proc /sys /run; no time namespace" },
-	{ "lxc", "lxc-execute", prep_lxc,
-	  "all but time namespaces (0->100000), lxc-init as pid 1, "
-	  "cgroup below ours" },
-	{ "podman", "podman", prep_podman,
-	  "pid net(none) ipc uts mount cgroup namespaces; no user "
-	  "namespace (with --uidmap its :O overlay denies /etc/hostname), "
-	  "overlay on the rootfs, runc with a cgroup below ours "
-	  "(crun, its default, refuses hybrid cgroups), explicit rlimits" },
-	{ NULL, NULL, NULL, NULL },
+	{ .name = "true",
+	  .binary = "true",
+	  .prepare = prep_true,
+	  .isolation = "none: /bin/true from the host (exec baseline)" },
+	{ .name = "exec",
+	  .binary = NULL,
+	  .prepare = prep_exec,
+	  .isolation =
+		  "none: tiny executed directly (the ladder's exec step)" },
+	{ .name = "ref",
+	  .binary = NULL,
+	  .prepare = prep_ref,
+	  .isolation =
+		  "boxcheck exec (boxcheck-static where built): all 8 "
+		  "namespaces, root mapped to 100000, read-only pivot_root "
+		  "into the rootfs with /proc /dev /sys, a cgroup below ours "
+		  "with pids.max, default capabilities, no_new_privs" },
+	{ .name = "ref-nocg",
+	  .binary = NULL,
+	  .prepare = prep_ref_nocg,
+	  .isolation =
+		  "as ref, without a cgroup (bwrap's isolation plus a time "
+		  "namespace)" },
+	{ .name = "unshare",
+	  .binary = "unshare",
+	  .prepare = prep_unshare,
+	  .isolation =
+		  "all 8 namespaces, root mapped to root (--map-root-user), "
+		  "chroot; no cgroup, no overlay, no pivot_root" },
+	{ .name = "bwrap",
+	  .binary = "bwrap",
+	  .prepare = prep_bwrap,
+	  .isolation =
+		  "user pid net ipc uts cgroup namespaces, pivot_root onto "
+		  "tmpfs, rootfs read-only bind; no time namespace, no cgroup"
+		  " limits" },
+	{ .name = "runc",
+	  .binary = "runc",
+	  .prepare = prep_runc,
+	  .isolation =
+		  "pid net ipc uts mount cgroup user (0->100000) namespaces, "
+		  "own cgroup, read-only rootfs, tmpfs /dev, /proc (runc "
+		  "needs it); runc 1.1 has no time namespace" },
+	{ .name = "crun",
+	  .binary = "crun",
+	  .prepare = prep_crun,
+	  .isolation = "as runc (on a hybrid host, with the " EXT_V1_VIEW
+		       " where asked)",
+	  .absolute_cgroup = true,
+	  .v1_view = true },
+	{ .name = "nspawn",
+	  .binary = "systemd-nspawn",
+	  .prepare = prep_nspawn,
+	  .isolation =
+		  "pid mount uts ipc net user (0->100000) namespaces, "
+		  "read-only rootfs, nspawn's own /dev /proc /sys /run; no "
+		  "time namespace" },
+	{ .name = "lxc",
+	  .binary = "lxc-execute",
+	  .prepare = prep_lxc,
+	  .isolation =
+		  "all but time namespaces (0->100000), lxc-init as pid 1, "
+		  "cgroup below ours" },
+	{ .name = "podman",
+	  .binary = "podman",
+	  .prepare = prep_podman,
+	  .isolation =
+		  "pid net(none) ipc uts mount cgroup namespaces; no user "
+		  "namespace (with --uidmap its :O overlay denies "
+		  "/etc/hostname), overlay on the rootfs, runc with a cgroup "
+		  "below ours (crun, its default, refuses hybrid cgroups), "
+		  "explicit rlimits" },
+	{ 0 },
 };
 
 const struct ext_runtime *ext_by_name(const char *name)
@@ -285,18 +324,19 @@ const struct ext_runtime *ext_by_name(const char *name)
 	return NULL;
 }
 
+/* As execvp and hyperfine will find it: in $PATH. */
 bool ext_installed(const struct ext_runtime *e)
 {
-	char path[64];
+	const char *env = getenv("PATH");
+	char path[PATH_MAX], dirs[4096], *save = NULL;
 
 	if (!e->binary)
 		return true;
-	for (const char *const *d =
-		     (const char *const[]){ "/usr/local/sbin", "/usr/local/bin",
-					    "/usr/sbin", "/usr/bin", "/sbin",
-					    "/bin", NULL };
-	     *d; d++) {
-		snprintf(path, sizeof(path), "%s/%s", *d, e->binary);
+	snprintf(dirs, sizeof(dirs), "%s",
+		 env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	for (char *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, sizeof(path), "%s/%s", d, e->binary);
 		if (access(path, X_OK) == 0)
 			return true;
 	}
@@ -317,12 +357,22 @@ static void failure_reason(struct bench_variant *v, int status, const char *out)
 		if (*p == '\n')
 			*p = ' ';
 	v->status = BS_FAILED;
-	snprintf(v->reason, sizeof(v->reason), "exit %d: %.480s", status,
-		 n > 480 ? buf + n - 480 : buf);
+	/* the tail, where tools say why; room left for a hint */
+	snprintf(v->reason, sizeof(v->reason), "exit %d: %.320s", status,
+		 n > 320 ? buf + n - 320 : buf);
 }
 
 static int run_in(const struct ext_ctx *c, const struct ext_runtime *e,
 		  const char *dir, struct bench_result *r);
+
+/* A row run with the v1 view says so, first thing. */
+static void ext_label(const struct ext_runtime *e, const char *hide,
+		      struct bench_variant *v)
+{
+	if (hide)
+		snprintf(v->desc, sizeof(v->desc), "%s (" EXT_V1_VIEW ")",
+			 e->name);
+}
 
 /* Each tool runs with its own directory as working directory. */
 int ext_run(const struct ext_ctx *c, const struct ext_runtime *e,
@@ -344,29 +394,45 @@ int ext_run(const struct ext_ctx *c, const struct ext_runtime *e,
 static int run_in(const struct ext_ctx *c, const struct ext_runtime *e,
 		  const char *dir, struct bench_result *r)
 {
+	const char *hide = e->v1_view ? c->hide_v2 : NULL;
 	char out[PATH_MAX + 16], cmd[1024], msg[4096];
 	struct bench_variant *v;
 	int st, k;
 
+	if (e->absolute_cgroup && !c->cg_abs) {
+		v = bench_add(r, e->name, BG_EXTERNAL);
+		if (!v)
+			return -ENOMEM;
+		v->status = BS_FAILED;
+		snprintf(v->reason, sizeof(v->reason),
+			 "%s takes only an absolute cgroup path, and no one "
+			 "path is below our own cgroup on every hierarchy",
+			 e->binary);
+		return 0;
+	}
 	if (e->prepare(c, dir, cmd, sizeof(cmd)) < 0)
 		return -EIO;
 	/* 1. once by ourselves: a failure is reported in the tool's words */
-	st = run_captured(cmd, msg, sizeof(msg), 120);
+	st = run_captured(cmd, msg, sizeof(msg), 120, hide);
 	if (st != 0) {
 		v = bench_add(r, e->name, BG_EXTERNAL);
 		if (!v)
 			return -ENOMEM;
 		snprintf(v->command, sizeof(v->command), "%s", cmd);
 		failure_reason(v, st, msg);
+		ext_label(e, hide, v);
 		return 0;
 	}
 	/* 2. hyperfine, 3. its samples into our model */
 	snprintf(out, sizeof(out), "%s/hyperfine.json", dir);
-	if (hyperfine_run(cmd, c->runs, c->warmup, out, msg, sizeof(msg)) < 0) {
+	if (hyperfine_run(cmd, c->runs, c->warmup, out, hide, msg,
+			  sizeof(msg)) < 0) {
 		v = bench_add(r, e->name, BG_EXTERNAL);
-		if (v)
-			failure_reason(v, -1, msg);
-		return v ? 0 : -ENOMEM;
+		if (!v)
+			return -ENOMEM;
+		failure_reason(v, -1, msg);
+		ext_label(e, hide, v);
+		return 0;
 	}
 	k = hyperfine_import(out, r, BG_EXTERNAL, &e->name, 1, msg,
 			     sizeof(msg));
@@ -375,5 +441,6 @@ static int run_in(const struct ext_ctx *c, const struct ext_runtime *e,
 	v = &r->v[r->n - 1];
 	snprintf(v->command, sizeof(v->command), "%s", cmd);
 	snprintf(v->reason, sizeof(v->reason), "isolation: %s", e->isolation);
+	ext_label(e, hide, v);
 	return 0;
 }

@@ -16,8 +16,16 @@ struct ext_ctx {
 	const char *cg_name; /* our bench cgroup's name, below our own */
 	/* One absolute cgroup path below our own on every hierarchy, or NULL */
 	const char *cg_abs;
+	/*
+	 * The v1 view for runtimes marked v1_view: the cgroup2 mount to detach
+	 * in their private mount namespace (cg_hybrid_v2_mount), or NULL.
+	 */
+	const char *hide_v2;
 	unsigned runs, warmup;
 };
+
+/* How a row run with the v1 view is labelled. */
+#define EXT_V1_VIEW "v1 view: cgroup2 hidden in a private mount ns"
 
 struct ext_runtime {
 	const char *name;   /* variant name and --compare word */
@@ -26,6 +34,11 @@ struct ext_runtime {
 	int (*prepare)(const struct ext_ctx *c, const char *dir, char *cmd,
 		       size_t len);
 	const char *isolation; /* what it isolates, where it differs */
+	/* Resolves a relative cgroup path from the hierarchy's root (crun):
+	 * runs only with ext_ctx.cg_abs, a path below ours. */
+	bool absolute_cgroup;
+	/* Refuses a hybrid host (crun 1.8): run with ext_ctx.hide_v2. */
+	bool v1_view;
 };
 extern const struct ext_runtime ext_table[];
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "hyperfine.h"
+#include "../primitives/cgroup.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -81,9 +82,11 @@ static size_t split(char *s, char **argv, size_t max)
 	return n;
 }
 
-static void child_exec(char *const argv[], int out, unsigned timeout_s)
+static void child_exec(char *const argv[], int out, unsigned timeout_s,
+		       const char *hide_v2)
 {
 	int null = open("/dev/null", O_RDONLY);
+	int r;
 
 	setpgid(0, 0);
 	/*
@@ -93,6 +96,12 @@ static void child_exec(char *const argv[], int out, unsigned timeout_s)
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		_exit(125);
+	/* the v1 view: in that namespace only (cgroup.h) */
+	if (hide_v2 && (r = cg_detach_v2(hide_v2)) < 0) {
+		dprintf(out, "boxcheck: detaching %s: %s\n", hide_v2,
+			strerror(-r));
+		_exit(125);
+	}
 	alarm(timeout_s); /* survives execve: a hung tool dies */
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 ||
 	    dup2(out, 2) < 0)
@@ -121,7 +130,8 @@ static void slurp_tail(int fd, char *buf, size_t len)
 	buf[got] = '\0';
 }
 
-int run_argv(char *const argv[], char *buf, size_t len, unsigned timeout_s)
+int run_argv(char *const argv[], char *buf, size_t len, unsigned timeout_s,
+	     const char *hide_v2)
 {
 	_cleanup_chan_ struct chan ch = CHAN_INIT;
 	int st, r = chan_open(&ch);
@@ -133,7 +143,7 @@ int run_argv(char *const argv[], char *buf, size_t len, unsigned timeout_s)
 	if (pid < 0)
 		return neg_errno();
 	if (pid == 0)
-		child_exec(argv, ch.wr, timeout_s);
+		child_exec(argv, ch.wr, timeout_s, hide_v2);
 	closep(&ch.wr);
 	ch.wr = -1;
 	slurp_tail(ch.rd, buf, len);
@@ -143,7 +153,8 @@ int run_argv(char *const argv[], char *buf, size_t len, unsigned timeout_s)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-int run_captured(const char *cmd, char *buf, size_t len, unsigned timeout_s)
+int run_captured(const char *cmd, char *buf, size_t len, unsigned timeout_s,
+		 const char *hide_v2)
 {
 	_cleanup_free_ char *copy = strdup(cmd);
 	char *argv[64];
@@ -151,11 +162,11 @@ int run_captured(const char *cmd, char *buf, size_t len, unsigned timeout_s)
 	if (!copy)
 		return -ENOMEM;
 	split(copy, argv, ARRAY_SIZE(argv));
-	return run_argv(argv, buf, len, timeout_s);
+	return run_argv(argv, buf, len, timeout_s, hide_v2);
 }
 
 int hyperfine_run(const char *cmd, unsigned runs, unsigned warmup,
-		  const char *out, char *err, size_t len)
+		  const char *out, const char *hide_v2, char *err, size_t len)
 {
 	char w[16], n[16];
 	char *argv[] = { "hyperfine",	  "-N",	       "--style",   "none",
@@ -165,6 +176,6 @@ int hyperfine_run(const char *cmd, unsigned runs, unsigned warmup,
 
 	snprintf(w, sizeof(w), "%u", warmup);
 	snprintf(n, sizeof(n), "%u", runs);
-	r = run_argv(argv, err, len, 1800);
+	r = run_argv(argv, err, len, 1800, hide_v2);
 	return r == 0 ? 0 : r < 0 ? r : -EIO;
 }

@@ -19,16 +19,21 @@ int hyperfine_import(const char *path, struct bench_result *r,
 /*
  * hyperfine -N --warmup W --runs R --export-json out CMD. CMD is split on
  * spaces by hyperfine. 0, or -errno with hyperfine's own message in err.
+ * hide_v2: NULL, or the cgroup2 mount to detach first (the v1 view, see
+ * cg_detach_v2), for hyperfine and all it runs.
  */
 int hyperfine_run(const char *cmd, unsigned runs, unsigned warmup,
-		  const char *out, char *err, size_t len);
+		  const char *out, const char *hide_v2, char *err, size_t len);
 
 /*
  * Run argv (or cmd split on spaces) once with stdout and stderr captured in
- * out (its tail when long), killed after timeout_s. The exit status
- * (128 + signal when killed) or -errno.
+ * out (its tail when long), killed after timeout_s, in a private mount
+ * namespace of its own (hide_v2 as above). The exit status (128 + signal
+ * when killed) or -errno.
  */
-int run_argv(char *const argv[], char *out, size_t len, unsigned timeout_s);
-int run_captured(const char *cmd, char *out, size_t len, unsigned timeout_s);
+int run_argv(char *const argv[], char *out, size_t len, unsigned timeout_s,
+	     const char *hide_v2);
+int run_captured(const char *cmd, char *out, size_t len, unsigned timeout_s,
+		 const char *hide_v2);
 
 #endif

@@ -128,6 +128,27 @@ static void drift_lines(FILE *f, const struct bench_result *r,
 	}
 }
 
+/*
+ * Below the VM table, how each row booted (KVM or TCG); below the external
+ * one, a row whose description starts with its name: how it was run
+ * ("crun (v1 view: ...)").
+ */
+static void text_labels(FILE *f, const struct bench_result *r,
+			enum bench_group g)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct bench_variant *v = &r->v[i];
+		size_t n = strlen(v->name);
+		if (v->group != g || !v->desc[0])
+			continue;
+		if (g == BG_VM)
+			fprintf(f, "note: %s: %s\n", v->name, v->desc);
+		else if (g == BG_EXTERNAL && !strncmp(v->desc, v->name, n) &&
+			 v->desc[n] == ' ')
+			fprintf(f, "note: %s\n", v->desc);
+	}
+}
+
 int bench_write_text(FILE *f, const struct bench_result *r)
 {
 	enum bench_group last = BG__COUNT;
@@ -140,6 +161,7 @@ int bench_write_text(FILE *f, const struct bench_result *r)
 	fprintf(f, "%s\n", pin);
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->v[i].group != last) {
+			text_labels(f, r, last);
 			last = r->v[i].group;
 			fprintf(f,
 				"\n[%s]\n%-12s %5s %9s %9s %-17s %9s %9s %9s "
@@ -150,6 +172,7 @@ int bench_write_text(FILE *f, const struct bench_result *r)
 		}
 		text_row(f, &r->v[i]);
 	}
+	text_labels(f, r, last);
 	drift_lines(f, r, "");
 	text_conc(f, r);
 	return ferror(f) ? -EIO : 0;

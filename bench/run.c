@@ -107,6 +107,8 @@ int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
 				one(&c, &slots[i], &k, round >= o->warmup);
 		if (bench_interrupted)
 			break;
+		if (o->progress)
+			o->progress(round + 1, o->warmup + o->runs);
 	}
 	/* Counter errors are per counter; record them even if nothing ran. */
 	for (size_t i = 0; i < n; i++)

@@ -23,6 +23,8 @@ struct bench_opts {
 	size_t n_ext;
 	unsigned ext_runs, ext_warmup;
 	const char *rundir; /* our temp dir, removed afterwards */
+	/* Called after each ladder round (done of total), or NULL. */
+	void (*progress)(unsigned done, unsigned total);
 };
 
 /* Set by the signal handler: stop after the sample in flight. */

@@ -179,3 +179,11 @@ int boxcheck_main(int argc, char **argv)
 	return usage_error("unknown command '%s' (try 'boxcheck --help')",
 			   argv[1]);
 }
+
+int parse_crun_v1_view(const char *arg, bool *on)
+{
+	if (strcmp(arg, "auto") != 0 && strcmp(arg, "off") != 0)
+		return -EINVAL;
+	*on = arg[0] == 'a';
+	return 0;
+}

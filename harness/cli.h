@@ -33,6 +33,12 @@ int check_writable(const char *path);
 void join_argv(char *buf, size_t len, int argc, char **argv);
 /* SIGINT, SIGTERM and SIGHUP go to handler (which sets a stop flag). */
 void catch_stop_signals(void (*handler)(int));
+/*
+ * --crun-v1-view auto|off (bench and validate): on a hybrid host whose
+ * cgroup2 has controllers, run crun with that mount detached in its own
+ * mount namespace (auto), or as it is (off). 0, or -EINVAL.
+ */
+int parse_crun_v1_view(const char *arg, bool *on);
 /* Options every subcommand has; returns true if it handled (printed) one. */
 bool common_option(const struct command *c, const char *arg);
 

@@ -6,16 +6,14 @@
 #include "../bench/pin.h"
 #include "bench_ab.h"
 #include "bench_env.h"
+#include "bench_rows.h"
 #include "cli.h"
 #include "host.h"
 #include "instance.h"
 #include "tools.h"
 
-#include "../bench/vm.h"
-
 #include <getopt.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <sched.h>
 #include <stddef.h>
 #include <string.h>
@@ -26,6 +24,7 @@ const char usage_bench[] =
 	"usage: boxcheck bench [--quick] [--runs N] [--warmup N] [--pin CPU]\n"
 	"                      [--variants LIST] [--concurrency LIST]\n"
 	"                      [--compare LIST] [--ext-runs N] [--vm-runs N]\n"
+	"                      [--vm-arch LIST] [--crun-v1-view auto|off]\n"
 	"                      [--json FILE] [--markdown FILE]\n"
 	"                      [--against OTHER [--against-json FILE]]\n"
 	"\n"
@@ -50,14 +49,24 @@ const char usage_bench[] =
 	"  --concurrency L   K values to start at once (default "
 	"1,2,8,32,128,512;\n"
 	"                    'none' to skip)\n"
-	"  --compare LIST    external tools (default: all installed; 'none'):\n"
-	"                    true exec ref ref-nocg unshare bwrap runc crun\n"
-	"                    nspawn lxc "
-	"podman\n"
+	"  --compare LIST    external tools (default and 'all': every one;\n"
+	"                    'none'): true exec ref ref-nocg unshare bwrap\n"
+	"                    runc crun nspawn lxc podman. One not installed\n"
+	"                    is a skipped row\n"
 	"  --ext-runs N      hyperfine runs per tool (default 30)\n"
 	"  --vm-runs N       boots per VM architecture whose images `make\n"
 	"                    vm-images` built in build/vm (default 5, quick "
 	"0)\n"
+	"  --vm-arch LIST    only these VM rows: x86_64 aarch64 host "
+	"(default:\n"
+	"                    every arch whose images are built; one asked\n"
+	"                    for without images is a skipped row). KVM where\n"
+	"                    /dev/kvm serves this arch, TCG otherwise (said)\n"
+	"  --crun-v1-view auto|off  auto (default): on a hybrid host whose\n"
+	"                    cgroup2 has controllers, which crun 1.8 refuses,\n"
+	"                    crun runs in a private mount namespace where\n"
+	"                    that mount is detached (it sees cgroup v1 only;\n"
+	"                    its row says so); off: crun as it is\n"
 	"  --quick           60 samples, 5 warm-up, no concurrency, no tools\n"
 	"                    unless --compare is given\n"
 	"  --json FILE       the result with raw samples (reports/SCHEMA.md)\n"
@@ -89,6 +98,8 @@ struct bench_args {
 	const char *json, *markdown, *variants, *conc, *compare;
 	const char *delay;
 	const char *against, *against_json; /* A/B: bench/ab.h */
+	const char *crun_view, *vm_arch;
+	bool crun_v1_view;
 	unsigned vm_runs;
 	bool runs_set, warmup_set, ext_set, vm_set;
 	bool serve; /* hidden: the other arm of an A/B run */
@@ -146,8 +157,8 @@ static int parse_list_ext(struct bench_args *a, char *buf, size_t len)
 	char *save = NULL;
 
 	a->o.n_ext = 0;
-	if (!a->compare) {
-		if (a->o.quick)
+	if (!a->compare || strcmp(a->compare, "all") == 0) {
+		if (a->o.quick && !a->compare)
 			return 0;
 		for (const struct ext_runtime *e = ext_table; e->name; e++)
 			a->o.ext[a->o.n_ext++] = e->name;
@@ -208,6 +219,8 @@ static const struct {
 	{ 'D', offsetof(struct bench_args, delay) },
 	{ 'A', offsetof(struct bench_args, against) },
 	{ 'B', offsetof(struct bench_args, against_json) },
+	{ 'c', offsetof(struct bench_args, crun_view) },
+	{ 'a', offsetof(struct bench_args, vm_arch) },
 };
 
 static bool value_opt(int c, struct bench_args *a)
@@ -283,6 +296,32 @@ static int parse_against(struct bench_args *a)
 	return 0;
 }
 
+/* On stderr, a line at each quarter of a long ladder's rounds. */
+static void ladder_progress(unsigned done, unsigned total)
+{
+	if (total < 50)
+		return;
+	if (done == total || (done * 4 / total) != ((done - 1) * 4 / total))
+		fprintf(stderr, "bench: ladder round %u of %u\n", done, total);
+}
+
+/* --crun-v1-view and --vm-arch. */
+static int parse_rows(struct bench_args *a)
+{
+	char bad[64];
+
+	a->crun_v1_view = true;
+	if (a->crun_view && parse_crun_v1_view(a->crun_view, &a->crun_v1_view))
+		return usage_error("bench: --crun-v1-view wants auto or off, "
+				   "not '%s'",
+				   a->crun_view);
+	if (a->vm_arch && bench_vm_arch_check(a->vm_arch, bad, sizeof(bad)))
+		return usage_error("bench: --vm-arch: unknown architecture "
+				   "'%s' (x86_64, aarch64, host)",
+				   bad);
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		 size_t ext_len)
 {
@@ -291,6 +330,8 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "ext-runs", required_argument, NULL, 'e' },
 		{ "vm-runs", required_argument, NULL, 'v' },
+		{ "vm-arch", required_argument, NULL, 'a' },
+		{ "crun-v1-view", required_argument, NULL, 'c' },
 		{ "pin", required_argument, NULL, 'p' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "variants", required_argument, NULL, 'V' },
@@ -326,6 +367,7 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		a->o.ext_runs = a->o.quick ? 5 : 30;
 	if (!a->vm_set)
 		a->vm_runs = a->o.quick ? 0 : 5;
+	a->o.progress = ladder_progress;
 	a->o.ext_warmup = a->o.quick ? 1 : 3;
 	const char *files[] = { a->json, a->markdown, a->against_json };
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
@@ -333,7 +375,8 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 			return usage_error("bench: cannot write '%s': %s",
 					   files[i], strerror(-r));
 	if ((r = parse_list_steps(a)) || (r = parse_list_conc(a)) ||
-	    (r = parse_list_ext(a, ext_buf, ext_len)) || (r = parse_against(a)))
+	    (r = parse_list_ext(a, ext_buf, ext_len)) || (r = parse_rows(a)) ||
+	    (r = parse_against(a)))
 		return r;
 	return 0;
 }
@@ -377,109 +420,6 @@ static json_t *make_meta(int argc, char **argv, const struct bench_args *a)
 			 BOXCHECK_GIT_REV, "command", cmd, "started", started,
 			 "options", options_json(&a->o, a->delay), "host", host,
 			 "tools", tools_json());
-}
-
-static void run_external(const struct bench_args *a, const struct bench_env *e,
-			 struct bench_result *r)
-{
-	struct ext_ctx x = { .rootfs = e->rootfs,
-			     .dir = e->extdir,
-			     .cg_name = e->inst,
-			     .cg_abs = e->cg_abs[0] ? e->cg_abs : NULL,
-			     .runs = a->o.ext_runs,
-			     .warmup = a->o.ext_warmup };
-
-	for (size_t i = 0; i < a->o.n_ext && !bench_interrupted; i++) {
-		const struct ext_runtime *t = ext_by_name(a->o.ext[i]);
-		struct bench_variant *v;
-		if (ext_installed(t)) {
-			fprintf(stderr, "bench: timing %s\n", t->name);
-			if (ext_run(&x, t, r) == 0)
-				continue;
-		}
-		v = bench_add(r, t->name, BG_EXTERNAL);
-		if (!v)
-			return;
-		v->status = ext_installed(t) ? BS_FAILED : BS_SKIPPED;
-		snprintf(v->reason, sizeof(v->reason), "%s %s", t->binary,
-			 ext_installed(t) ? "could not be set up"
-					  : "is not installed");
-	}
-}
-
-/* The VM boot variant: bench/vm.c (another engineer) plugs in here. */
-/*
- * VM boot rows, one per architecture whose images `make vm-images` built
- * beside this binary (build/vm/ARCH/). Start: qemu started -> the guest's
- * init running; teardown: init running -> qemu gone (init powers off).
- */
-static int vm_image_dir(char *buf, size_t len)
-{
-	const char *env = getenv("BOXCHECK_VM_DIR");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env && *env)
-		return snprintf(buf, len, "%s", env) < (int)len ? 0 : -1;
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return -1;
-	self[n] = '\0';
-	return snprintf(buf, len, "%s/vm", dirname(self)) < (int)len ? 0 : -1;
-}
-
-static void vm_variant(const struct bench_args *a, struct bench_result *r,
-		       const char *dir, const char *arch)
-{
-	char kernel[PATH_MAX + 32], initrd[PATH_MAX + 32], name[48], qv[96];
-	struct vm_spec s = { .arch = arch,
-			     .kernel = kernel,
-			     .initrd = initrd,
-			     .append = "boxcheck_mode=boot",
-			     .timeout_s = 60,
-			     .accel = VM_ACCEL_AUTO,
-			     .console_fd = -1 };
-	struct bench_variant *v;
-	struct vm_times t = { 0 };
-
-	snprintf(kernel, sizeof(kernel), "%s/%s/vmlinuz", dir, arch);
-	snprintf(initrd, sizeof(initrd), "%s/%s/initramfs.cpio.gz", dir, arch);
-	if (!path_exists(kernel) || !path_exists(initrd))
-		return;
-	snprintf(name, sizeof(name), "vm-%s", arch);
-	if (!(v = bench_add(r, name, BG_VM)))
-		return;
-	fprintf(stderr, "bench: booting %s\n", name);
-	for (unsigned i = 0; i < a->vm_runs && !bench_interrupted; i++) {
-		int e = vm_boot(&s, &t);
-		if (e < 0) {
-			v->status = BS_FAILED;
-			snprintf(v->reason, sizeof(v->reason), "boot %u: %s", i,
-				 strerror(-e));
-			break;
-		}
-		series_push(&v->start, t.init_s);
-		series_push(&v->stop, t.exit_s - t.init_s);
-	}
-	if (vm_qemu_version(&s, qv, sizeof(qv)) < 0)
-		snprintf(qv, sizeof(qv), "?");
-	snprintf(v->desc, sizeof(v->desc),
-		 "qemu start -> guest init running (%s, %.100s)",
-		 vm_accel_names[t.accel], t.kernel[0] ? t.kernel : "?");
-	snprintf(v->command, sizeof(v->command),
-		 "qemu-system-%s %s, %u MiB, %u cpus, kernel %s", arch, qv,
-		 1024u, 2u, t.kernel);
-}
-
-static void run_vm(const struct bench_args *a, struct bench_result *r)
-{
-	static const char *const arches[] = { "x86_64", "aarch64" };
-	char dir[PATH_MAX];
-
-	if (!a->vm_runs || vm_image_dir(dir, sizeof(dir)) < 0)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(arches) && !bench_interrupted; i++)
-		vm_variant(a, r, dir, arches[i]);
 }
 
 /* r to path through a temp file. 0 or EXIT_USAGE (said why). */
@@ -583,8 +523,12 @@ static int measure(const struct bench_args *a, int argc, char **argv,
 	ret = ladder_pinned(a, c, r, other);
 	if (ret == 0) {
 		bench_run_concurrency(&a->o, c, r);
-		run_external(a, &e, r);
-		run_vm(a, r);
+		struct bench_rows x = { .o = &a->o,
+					.crun_v1_view = a->crun_v1_view,
+					.vm_runs = a->vm_runs,
+					.vm_arch = a->vm_arch };
+		bench_rows_external(&x, &e, r);
+		bench_rows_vm(&x, r);
 	}
 	bench_env_release(&e);
 	if (ret < 0)

@@ -28,6 +28,7 @@ const char usage_validate[] =
 	"usage: boxcheck validate [--runtime LIST]... [--format F] [-o FILE]\n"
 	"                         [--tap FILE] [--junit FILE] [--json FILE]\n"
 	"                         [--agent PATH] [--timeout S]\n"
+	"                         [--crun-v1-view auto|off]\n"
 	"\n"
 	"Starts `boxcheck inspect` in each target with one standard profile\n"
 	"(every namespace the target supports, hostname boxcheck, read-only\n"
@@ -53,6 +54,12 @@ const char usage_validate[] =
 	"  --agent PATH     the static boxcheck copied into the root\n"
 	"                   (default: boxcheck-static next to this binary)\n"
 	"  --timeout S      per-target limit (default 60)\n"
+	"  --crun-v1-view auto|off  auto (default): on a hybrid host whose\n"
+	"                   cgroup2 has controllers, which crun 1.8 refuses,\n"
+	"                   crun is launched in a mount namespace of its own\n"
+	"                   where that mount is detached (it sees cgroup v1\n"
+	"                   only; its records say \"launched\"); off: as it "
+	"is\n"
 	"\n"
 	"Exit status: 0 every runtime delivered what it accepted, 1 one "
 	"failed\n"
@@ -65,6 +72,7 @@ struct vargs {
 	int n;
 	const char *format, *files[OUT__COUNT], *agent;
 	unsigned timeout;
+	bool crun_v1_view;
 	char lists[8192]; /* copies of the --runtime lists, tokenised */
 	size_t used;
 };
@@ -183,12 +191,14 @@ static int parse(int argc, char **argv, struct vargs *a)
 		{ "json", required_argument, NULL, 'S' },
 		{ "agent", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "crun-v1-view", required_argument, NULL, 'c' },
 		{ 0 },
 	};
 	int c, r;
 
 	a->format = "text";
 	a->timeout = 60;
+	a->crun_v1_view = true;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+o:", opts, NULL)) != -1) {
 		if (c == 'r' && (r = parse_list(a, optarg)) != EXIT_OK)
@@ -205,6 +215,12 @@ static int parse(int argc, char **argv, struct vargs *a)
 			a->files[OUT_JSON] = optarg;
 		else if (c == 'a')
 			a->agent = optarg;
+		else if (c == 'c' &&
+			 parse_crun_v1_view(optarg, &a->crun_v1_view))
+			return usage_error(
+				"validate: --crun-v1-view wants auto "
+				"or off, not '%s'",
+				optarg);
 		else if (c == 'T' && parse_uint(optarg, 1, 3600, &a->timeout))
 			return usage_error("validate: --timeout wants 1..3600 "
 					   "seconds, not '%s'",
@@ -423,6 +439,8 @@ int cmd_validate(int argc, char **argv)
 		return usage_error("validate: cannot set up the run: %s",
 				   strerror(-r));
 	run.timeout_s = a.timeout;
+	if (a.crun_v1_view && run.have_cg)
+		run.hide_v2 = cg_hybrid_v2_mount(&run.cgl);
 	run.agent_err =
 		find_agent(a.agent, run.self, run.agent, sizeof(run.agent));
 	fill_meta(&m, cmd, sizeof(cmd), argc + 1, argv - 1);

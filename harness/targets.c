@@ -196,7 +196,7 @@ static void cleanup_oci(const struct tctx *c)
 			 (char *)c->name,    NULL };
 
 	snprintf(state, sizeof(state), "%s/state", c->dir);
-	run_quiet_in(NULL, c->t->child_setup, argv);
+	run_quiet_in(NULL, c->hide_v2, argv);
 }
 
 /* ---- templates: ref and cmd: ------------------------------------------ */
@@ -488,11 +488,11 @@ const struct target target_table[] = {
 	  .cannot = { NS_ITEM(NS_TIME) = NO_TIME_OCI } },
 	{ .name = "crun",
 	  .tool = "crun",
-	  .summary = "OCI config.json (on a hybrid host, seeing cgroup v1 "
-		     "only)",
+	  .summary = "OCI config.json (on a hybrid host whose cgroup2 has "
+		     "controllers: the " TARGET_V1_VIEW ")",
 	  .prepare = prepare_oci,
 	  .cleanup = cleanup_oci,
-	  .child_setup = target_hide_hybrid_v2,
+	  .v1_view = true,
 	  .needs_rootfs = true,
 	  .absolute_cgroup = true,
 	  .cannot = { NS_ITEM(NS_TIME) = NO_TIME_OCI } },

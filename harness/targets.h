@@ -41,6 +41,8 @@ struct tctx {
 	char name[96];		    /* container name */
 	unsigned ns;		    /* namespaces asked for */
 	bool no_memory_probe; /* the control, under a limit it would hit */
+	/* The v1 view: the cgroup2 mount to detach at launch, or NULL. */
+	const char *hide_v2;
 };
 
 struct target {
@@ -62,10 +64,11 @@ struct target {
 	 */
 	bool absolute_cgroup;
 	/*
-	 * Run in the launcher's child before exec, also for cleanup: 0 or
-	 * -errno (the launch then fails, naming it).
+	 * Refuses a hybrid host whose cgroup2 has controllers (crun 1.8):
+	 * launched and cleaned up with the v1 view where the run has one
+	 * (--crun-v1-view auto: tctx.hide_v2).
 	 */
-	int (*child_setup)(void);
+	bool v1_view;
 	bool ref;    /* its template is ref_template()'s */
 	bool family; /* only as NAME:STEP, never among "every target" */
 	/* Why an item of the profile cannot be asked for (NULL: it can). */
@@ -122,14 +125,16 @@ void launch_result_free(struct launch_result *res);
 
 /* Run a helper command (a runtime's delete) quietly and wait. */
 void run_quiet(char *const argv[]);
-/* The same, in directory dir (or NULL), after setup (or NULL). */
-void run_quiet_in(const char *dir, int (*setup)(void), char *const argv[]);
+/* The same, in directory dir (or NULL), with the v1 view of hide_v2. */
+void run_quiet_in(const char *dir, const char *hide_v2, char *const argv[]);
 
+/* How a target launched with the v1 view is labelled. */
+#define TARGET_V1_VIEW "v1 view: cgroup2 hidden in a private mount ns"
 /*
- * crun refuses a hybrid layout whose v2 hierarchy has any controller. In
- * a mount namespace of the launcher's own, a slave of ours, the v2 mount
- * at /sys/fs/cgroup/unified is detached: crun then sees cgroup v1 only.
+ * The v1 view, in the launcher's child: a mount namespace of its own, a
+ * slave of ours, where the cgroup2 mount hide_v2 is detached (crun then
+ * sees cgroup v1 only). 0 or -errno.
  */
-int target_hide_hybrid_v2(void);
+int target_enter_v1_view(const char *hide_v2);
 
 #endif

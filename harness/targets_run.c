@@ -4,17 +4,16 @@
  * root with the static agent, and launching with a deadline.
  */
 #include "targets.h"
+#include "../primitives/cgroup.h"
 #include "../primitives/rootfs.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
-#include <linux/magic.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <time.h>
 
 void argv_add(struct argvb *b, const char *fmt, ...)
@@ -190,21 +189,12 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int target_hide_hybrid_v2(void)
+int target_enter_v1_view(const char *hide_v2)
 {
-	static const char *const v2 = "/sys/fs/cgroup/unified";
-	struct statfs sf;
-
-	if (statfs("/sys/fs/cgroup", &sf) == 0 &&
-	    sf.f_type == CGROUP2_SUPER_MAGIC)
-		return 0; /* unified: nothing to hide */
-	if (statfs(v2, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
-		return 0;
 	if (unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
-	    umount2(v2, MNT_DETACH) < 0)
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return neg_errno();
-	return 0;
+	return cg_detach_v2(hide_v2);
 }
 
 /* In the child: the three fds we hand over on purpose, then exec. */
@@ -224,8 +214,8 @@ static _Noreturn void child_exec(const struct tctx *c, char *const argv[])
 	if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 ||
 	    dup2(e, 2) < 0 || chdir(dir) < 0)
 		_exit(126);
-	if (c->t->child_setup && (r = c->t->child_setup()) < 0) {
-		dprintf(2, "boxcheck: setting up %s's launch: %s\n", argv[0],
+	if (c->hide_v2 && (r = target_enter_v1_view(c->hide_v2)) < 0) {
+		dprintf(2, "boxcheck: %s's " TARGET_V1_VIEW ": %s\n", argv[0],
 			strerror(-r));
 		_exit(126);
 	}
@@ -293,14 +283,15 @@ void run_quiet(char *const argv[])
 	run_quiet_in(NULL, NULL, argv);
 }
 
-void run_quiet_in(const char *dir, int (*setup)(void), char *const argv[])
+void run_quiet_in(const char *dir, const char *hide_v2, char *const argv[])
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if ((dir && chdir(dir) < 0) || (setup && setup() < 0))
+		if ((dir && chdir(dir) < 0) ||
+		    (hide_v2 && target_enter_v1_view(hide_v2) < 0))
 			_exit(127);
 		if (fd >= 0) {
 			dup2(fd, 0);

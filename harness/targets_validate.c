@@ -5,6 +5,7 @@
  */
 #include "validate.h"
 #include "cli.h"
+#include "hints.h"
 #include "runner.h"
 
 #include <ctype.h>
@@ -105,8 +106,10 @@ static bool target_skip(const struct vrun *run, const struct vsel *s,
 	if (t->not_ready)
 		snprintf(res->why, sizeof(res->why), "%s", t->not_ready);
 	else if (t->tool && !host_has_tool(t->tool))
-		snprintf(res->why, sizeof(res->why), "%s is not installed",
-			 t->tool);
+		snprintf(res->why, sizeof(res->why),
+			 "%s is not installed; "
+			 "hint: %s",
+			 t->tool, runtime_hint(t->name, "is not installed"));
 	else if (t->needs_rootfs && run->agent_err)
 		snprintf(res->why, sizeof(res->why),
 			 "no static agent to put in the root (%s; run 'make "
@@ -152,6 +155,7 @@ static void ctx_init(const struct vrun *run, const struct vsel *s,
 		 c->dir + strlen(run->dir) + 1);
 	c->ns = run->pr->ns & kernel;
 	c->no_memory_probe = s->t->control && run->control_no_memory;
+	c->hide_v2 = s->t->v1_view ? run->hide_v2 : NULL;
 	for (int t = 0; t < NS__COUNT; t++)
 		if (s->t->cannot[P_NS(t)])
 			c->ns &= ~NS_BIT(t);
@@ -170,6 +174,7 @@ static void run_one(const struct vrun *run, const struct vsel *s,
 		return;
 	ctx_init(run, s, &c);
 	res->kind = OBS_ERROR;
+	res->launched = c.hide_v2 ? TARGET_V1_VIEW : NULL;
 	r = mkdir(c.dir, 0711) < 0 ? neg_errno() : 0;
 	if (!r && s->t->needs_rootfs)
 		r = rootfs_make(c.rootfs, run->agent);
@@ -195,6 +200,8 @@ static void run_one(const struct vrun *run, const struct vsel *s,
 		validate_result(c.label, l.status, l.timed_out, l.out,
 				l.out_truncated ? LAUNCH_OUT_MAX : l.out_len,
 				l.err, run->timeout_s, res);
+	if (res->kind == OBS_ERROR)
+		runtime_hint_append(s->t->name, res->why, sizeof(res->why));
 	launch_result_free(&l);
 	if (s->t->cleanup)
 		s->t->cleanup(&c);
@@ -238,6 +245,11 @@ void validate_judge(const struct profile *pr, const struct target *t,
 		profile_record_init(r, p, label);
 		r->ctl = ctl->out[p];
 		judge_one(pr, t, label, kernel_ns, res, ctl, p, &r->iso);
+		if (res->launched && r->iso.n_kv < OUTCOME_MAX_KV) {
+			struct kv *kv = &r->iso.kv[r->iso.n_kv++];
+			snprintf(kv->key, sizeof(kv->key), "launched");
+			snprintf(kv->val, sizeof(kv->val), "%s", res->launched);
+		}
 		verdict_decide(r);
 		if (t->control) {
 			char why[sizeof(r->reason)];
@@ -294,6 +306,8 @@ size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
 	validate_control(run->pr, host, ctl);
 	for (int i = 0; i < n; i++) {
 		const struct tres *r = res;
+		fprintf(stderr, "validate: target %d of %d: %s\n", i + 1, n,
+			sel[i].label);
 		if (sel[i].t->control)
 			r = host;
 		else
@@ -347,10 +361,36 @@ static const char *cell_text(const struct record *c, bool md)
 	return text[c->verdict];
 }
 
+/* The evidence value of key in o, or NULL. */
+static const char *kv_get(const struct outcome *o, const char *key)
+{
+	for (int i = 0; i < o->n_kv; i++)
+		if (!strcmp(o->kv[i].key, key))
+			return o->kv[i].val;
+	return NULL;
+}
+
+/* Targets launched other than as they are, once each, first. */
+static void launch_notes(FILE *f, const struct record *r, size_t n, bool md)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *how = kv_get(&r[i].iso, "launched");
+		if (!how || (i > 0 && !strcmp(r[i].target, r[i - 1].target)))
+			continue;
+		fprintf(f,
+			md ? "- `%s` was launched with the %s (the host is "
+			     "hybrid; `--crun-v1-view off`: as it is)\n"
+			   : "%s was launched with the %s (the host is hybrid; "
+			     "--crun-v1-view off: as it is)\n",
+			r[i].target, how);
+	}
+}
+
 /* What did not pass, once per (target, reason). */
 static void notes(FILE *f, const struct record *r, size_t n, bool md)
 {
 	fputc('\n', f);
+	launch_notes(f, r, n, md);
 	for (size_t i = 0; i < n; i++) {
 		bool again = i > 0 && !strcmp(r[i].target, r[i - 1].target) &&
 			     !strcmp(r[i].reason, r[i - 1].reason);

@@ -36,6 +36,12 @@ struct vrun {
 	struct cg_abs_track cg_made;
 	unsigned timeout_s;
 	/*
+	 * The v1 view for targets that refuse a hybrid host (crun): the
+	 * cgroup2 mount to detach in their launcher's mount namespace, or
+	 * NULL (not hybrid, or --crun-v1-view off).
+	 */
+	const char *hide_v2;
+	/*
 	 * A memory limit above us that the control's memory probe would hit:
 	 * the control skips the probe (no OOM in the user's own cgroup).
 	 */
@@ -78,6 +84,9 @@ struct tres {
 	enum obs kind; /* OBS_HOLDS: facts; OBS_SKIP or OBS_ERROR: why */
 	char why[500];
 	struct facts f;
+	/* How it was launched, when not as it is (TARGET_V1_VIEW), or NULL:
+	 * every record says so in its evidence ("launched"). */
+	const char *launched;
 };
 /*
  * The records of one target (P__COUNT of them), from its result and the

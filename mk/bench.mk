@@ -15,7 +15,9 @@ FORMAT_SRC += bench/tiny/tiny.c
 
 # Structure and exit codes only: never absolute times.
 CHECK_STEPS += bench-smoke
+# hyperfine and every runtime: bench-smoke times each (missing: a failure)
+DEPS_CHECK  += runtimes
 BENCH_OUT := $(BUILD)/check/bench
 .PHONY: bench-smoke
-bench-smoke: $(BIN) $(BENCH_TINY)
+bench-smoke: $(BIN) $(BENCH_TINY) vm-image-host
 	tests/bench-smoke.sh $(BIN) $(BENCH_OUT)

@@ -3,6 +3,8 @@
 # diagonal: each ref-without:STEP fails exactly its own properties. Missing
 # runtimes are skips, not failures; a missing jq is a failure.
 CHECK_STEPS += validate-check validate-diagonal
+DEPS_CHECK  += runtimes
+DEPS_RUN    += runtimes
 
 VALIDATE_OUT := $(BUILD)/check/validate
 VALIDATE_RUNTIMES := ref,host,runc,crun,bwrap,nspawn,lxc,podman

@@ -3,6 +3,7 @@
 # kernels with pure cgroup v2. KVM when /dev/kvm exists, TCG otherwise.
 #
 #   make vm-images   kernels, busyboxes, static boxchecks, initramfs per arch
+#   make vm-image-host  the same for this host's architecture only (make run)
 #   make check-vm    the suite in every VM + the matrix host x VMs
 #   make vm-boot     VM start latency (VM_BOOTS boots per arch)
 #   make vm-refresh  forget the apt lists: fetch the newest kernels
@@ -31,7 +32,7 @@ CHECK_STEPS += check-vm
 DEPS_CHECK  += vm
 FORMAT_SRC  += $(wildcard ci/vm/*.c)
 
-.PHONY: vm-deps vm-images vm-refresh check-vm vm-boot \
+.PHONY: vm-deps vm-images vm-image-host vm-refresh check-vm vm-boot \
 	$(addprefix check-vm-,$(VM_ARCHES))
 
 vm-deps:
@@ -56,12 +57,12 @@ $(VM_DIR)/sysroot-$(1)/.fetched: ci/vm/fetch-sysroot.sh ci/vm/debian.sh | vm-dep
 	@touch $$@
 ifeq ($(1),$(VM_HOST))
 $(VM_DIR)/$(1)/boxcheck: FORCE | $(VM_DIR)/$(1)/.fetched
-	@$(MAKE) --no-print-directory static
+	@$$(MAKE) --no-print-directory static
 	@cmp -s $(BUILD)/boxcheck-static $$@ || cp $(BUILD)/boxcheck-static $$@
 else
 $(VM_DIR)/$(1)/boxcheck: FORCE $(VM_DIR)/sysroot-$(1)/.fetched \
 		| $(VM_DIR)/$(1)/.fetched
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/cross/$(1) \
+	@$$(MAKE) --no-print-directory BUILD=$(BUILD)/cross/$(1) \
 		CC="$(1)-linux-gnu-gcc --sysroot=$(abspath $(VM_DIR)/sysroot-$(1))" \
 		AR=$(1)-linux-gnu-ar static
 	@cmp -s $(BUILD)/cross/$(1)/boxcheck-static $$@ || \
@@ -85,6 +86,11 @@ vm-images: $(VM_RUN) $(foreach a,$(VM_ARCHES),$(VM_DIR)/$(a)/vmlinuz \
 	@for a in $(VM_ARCHES); do \
 		echo "vm: $$a: kernel $$(cat $(VM_DIR)/$$a/kernel-release)," \
 		"$$(qemu-system-$$a --version | head -n1)"; done
+
+vm-image-host: $(VM_RUN) $(VM_DIR)/$(VM_HOST)/vmlinuz \
+		$(VM_DIR)/$(VM_HOST)/initramfs.cpio.gz
+	@echo "vm: $(VM_HOST): kernel $$(cat $(VM_DIR)/$(VM_HOST)/kernel-release)," \
+		"$$(qemu-system-$(VM_HOST) --version | head -n1)"
 
 # The host column: `make suite`'s results when newer than the binary (as in
 # `make check`), else a fresh host run.

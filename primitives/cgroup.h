@@ -236,4 +236,19 @@ void cg_abs_track(const struct cg_layout *l, const char *abs,
 		  struct cg_abs_track *t);
 void cg_abs_release(const struct cg_layout *l, struct cg_abs_track *t);
 
+/* ---- the v1 view of a hybrid host (cgroup_view.c) -------------------- */
+
+/*
+ * A hybrid layout (v1 hierarchies with controllers) whose cgroup2
+ * hierarchy has controllers at its root, which crun 1.8 refuses: that
+ * cgroup2 mount point (in l), else NULL.
+ */
+const char *cg_hybrid_v2_mount(const struct cg_layout *l);
+/*
+ * Detach that mount in the caller's mount namespace, which must be a
+ * private one of its own (-EPERM in the initial one): what runs there sees
+ * cgroup v1 only. -EMEDIUMTYPE when mount is not a cgroup2 mount.
+ */
+int cg_detach_v2(const char *mount);
+
 #endif

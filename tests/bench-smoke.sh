@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # bench-smoke: `boxcheck bench --quick` and `compare`, structure and exit
-# codes only. Never asserts an absolute time.
+# codes only. Never asserts an absolute time. Every runtime and tool that
+# ci/install-deps.sh provides (hyperfine, the runtimes, qemu) must be there
+# and run; a missing one fails unless named in BOXCHECK_ALLOW_MISSING (a
+# comma list of bench's names, or "all"), which is printed. jq is a test
+# dependency: without it this check fails.
 set -euo pipefail
 BIN=$1
 OUT=$2
 mkdir -p "$OUT"
+command -v jq >/dev/null || {
+	echo "bench-smoke: jq is missing (ci/install-deps.sh test)" >&2
+	exit 1
+}
+allow=${BOXCHECK_ALLOW_MISSING:-}
+[ -z "$allow" ] || echo "bench-smoke: BOXCHECK_ALLOW_MISSING=$allow:" \
+	"these may be missing (skipped, not checked)"
 V=empty,spin,faults,fork,exec,ns-all,cgroup,pivot-root
 run() { "$BIN" bench --quick --runs 8 --warmup 1 --variants $V --compare true "$@"; }
 
 run --json "$OUT/a.json" --markdown "$OUT/a.md" >"$OUT/a.txt"
 run --json "$OUT/b.json" >/dev/null
-if command -v jq >/dev/null; then
 jq -e '.format == "boxcheck-results" and .kind == "bench" and .format_version == 1
 	and (.meta.host.kernel | type == "string") and (.meta.tools | type == "object")
 	and .meta.options.pin_mode == "auto" and .meta.options.pin >= 0
@@ -19,12 +29,50 @@ jq -e '.format == "boxcheck-results" and .kind == "bench" and .format_version ==
 	and ([.variants[] | select(.name == "cgroup") | .teardown.stats.n] == [8])
 	and (.variants[] | select(.name == "fork") | .counters["task-clock"].per_start > 0)' \
 	"$OUT/a.json" >/dev/null
-else
-	grep -q '"kind": "bench"' "$OUT/a.json"
-	grep -q '"samples"' "$OUT/a.json"
-fi
 grep -q '^| variant |' "$OUT/a.md"
 grep -q '^\[ladder\]' "$OUT/a.txt"
+
+# Every external row bench knows and this host's VM row ran: "ok", or
+# skipped as missing where allowed. A tool that errors (hyperfine missing,
+# a runtime that refuses the host) fails here with its row's reason.
+allowed() { case ",$allow," in *,all,* | *,"$1",*) return 0 ;; esac; return 1; }
+"$BIN" bench --quick --runs 2 --warmup 0 --variants fork --compare all \
+	--ext-runs 2 --vm-runs 1 --vm-arch host --json "$OUT/e.json" \
+	>"$OUT/e.txt" 2>"$OUT/e.err"
+bad=0
+while IFS=$'\t' read -r name status reason; do
+	[ "$status" = ok ] && continue
+	[ "$status" = skipped ] && allowed "$name" && continue
+	echo "bench-smoke: $name $status: $reason" >&2
+	bad=1
+done < <(jq -r '.variants[] | select(.group == "external" or .group == "vm")
+	| [.name, .status, .reason] | @tsv' "$OUT/e.json")
+ALL=$(jq -r '.meta.options.compare | join(",")' "$OUT/e.json")
+n=$(jq '[.variants[] | select(.group == "external" or .group == "vm")] | length' "$OUT/e.json")
+[ "${ALL#*podman}" != "$ALL" ] && [ "$n" -eq $(($(jq '.meta.options.compare | length' "$OUT/e.json") + 1)) ] ||
+	{ echo "bench-smoke: $n external and VM rows for $ALL and one VM" >&2; bad=1; }
+# The VM row says what ran it; crun on a hybrid host, its v1 view.
+jq -e '[.variants[] | select(.group == "vm" and .status == "ok")
+	| .description | test("\\((KVM|TCG: [^,]*), ")] | all' "$OUT/e.json" >/dev/null &&
+	grep -q '^note: vm-.*(\(KVM\|TCG: [^,]*\), ' "$OUT/e.txt" ||
+	{ echo "bench-smoke: the VM row does not say KVM or TCG" >&2; bad=1; }
+v2=/sys/fs/cgroup/unified/cgroup.controllers
+if ! allowed crun && [ -s "$v2" ] && [ -n "$(tr -d ' \n' <"$v2")" ]; then
+	jq -e '.variants[] | select(.name == "crun") | .description
+		== "crun (v1 view: cgroup2 hidden in a private mount ns)"' \
+		"$OUT/e.json" >/dev/null &&
+		grep -q '^note: crun (v1 view: cgroup2 hidden in a private mount ns)$' "$OUT/e.txt" ||
+		{ echo "bench-smoke: crun's row is not labelled with its v1 view" >&2; bad=1; }
+	"$BIN" bench --quick --runs 2 --warmup 0 --variants fork --compare crun \
+		--crun-v1-view off --json "$OUT/crun-off.json" >/dev/null 2>&1
+	jq -e '.variants[] | select(.name == "crun") | .status == "failed"
+		and (.reason | test("; hint: "))' "$OUT/crun-off.json" >/dev/null ||
+		{ echo "bench-smoke: crun without its v1 view on a hybrid host is" \
+			"not a failed row with a hint" >&2; bad=1; }
+fi
+[ $bad -eq 0 ] || { cat "$OUT/e.err" >&2; exit 1; }
+echo "bench-smoke: $n external and VM rows checked ($ALL, $(jq -r \
+	'[.variants[] | select(.group == "vm") | .name] | join(",")' "$OUT/e.json"))"
 
 # Two runs of the same build: exit 0 or 1 are both answers (a busy host can
 # shift a median); exit 2 would mean the files were not understood.
@@ -74,10 +122,9 @@ echo "bench-smoke: pinning reported"
 grep -q "^host: 'spin' [-+][0-9.]*% from the first half of the run to the second" "$OUT/d.txt" &&
 	grep -q "^host: 'faults' " "$OUT/d.txt" && ! grep -q "^host: 'fork'" "$OUT/d.txt" &&
 	! grep -q "^host: " "$OUT/a.txt" &&
-	{ ! command -v jq >/dev/null ||
-		jq -e '[.variants[] | select(.drift != null) | .name] == ["spin", "faults"]
-			and ([.variants[] | select(.name == "spin") | .drift.moved | type] == ["boolean"])' \
-			"$OUT/d.json" >/dev/null; } ||
+	jq -e '[.variants[] | select(.drift != null) | .name] == ["spin", "faults"]
+		and ([.variants[] | select(.name == "spin") | .drift.moved | type] == ["boolean"])' \
+		"$OUT/d.json" >/dev/null ||
 	{ cat "$OUT/d.txt"; echo "bench-smoke: host drift within a run not reported" >&2; exit 1; }
 echo "bench-smoke: drift within a run reported"
 
@@ -93,7 +140,6 @@ for try in 1 2 3; do
 	[ $try -lt 3 ] || { cat "$OUT/ab-compare.txt"; echo "bench-smoke: A/A flagged 3 times" >&2; exit 1; }
 done
 grep -q '^== arm new: ' "$OUT/ab.txt" && grep -q '^== arm base: ' "$OUT/ab.txt"
-if command -v jq >/dev/null; then
 for f in n:new b:base; do
 	jq -e --arg arm "${f#*:}" '.meta.ab.arm == $arm and .meta.ab.interleaved
 		and (.meta.host.kernel | type == "string")
@@ -101,7 +147,6 @@ for f in n:new b:base; do
 		and (.variants[0].counters["task-clock"].per_start > 0)' \
 		"$OUT/${f%:*}.json" >/dev/null
 done
-fi
 # The test hook slows this arm only: exec regressed, named.
 ab --delay exec:3000 --json "$OUT/n2.json" --against-json "$OUT/b2.json" >/dev/null 2>&1
 set +e

@@ -200,6 +200,37 @@ static void hybrid_layout(void **state)
 	assert_int_equal(cg_layout_ctrls(&l) & CG_BIT(CG_IO), 0);
 }
 
+/* crun's refusal: a hybrid host whose cgroup2 root has controllers. */
+static void hybrid_v2_mount(void **state)
+{
+	struct cg_layout l;
+	char want[PATH_MAX];
+	const char *m;
+
+	fake_hybrid();
+	detect(&l);
+	assert_null(cg_hybrid_v2_mount(&l)); /* no cgroup.controllers */
+	put("/sys/fs/cgroup/unified/cgroup.controllers", "\n");
+	assert_null(cg_hybrid_v2_mount(&l)); /* none: crun runs as it is */
+	put("/sys/fs/cgroup/unified/cgroup.controllers", "hugetlb\n");
+	m = cg_hybrid_v2_mount(&l);
+	snprintf(want, sizeof(want), "%s/sys/fs/cgroup/unified", root);
+	assert_non_null(m);
+	assert_string_equal(m, want);
+	/* a fake tree is no cgroup2 mount: never unmounted */
+	assert_true(cg_detach_v2(m) < 0);
+}
+
+static void unified_has_no_hybrid_v2(void **state)
+{
+	struct cg_layout l;
+
+	fake_unified("cpu memory pids\n");
+	put("/sys/fs/cgroup/cgroup.controllers", "cpu memory pids\n");
+	detect(&l);
+	assert_null(cg_hybrid_v2_mount(&l));
+}
+
 static void unified_layout(void **state)
 {
 	struct cg_layout l;
@@ -520,6 +551,8 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(v1_layout),
 		T(hybrid_layout),
+		T(hybrid_v2_mount),
+		T(unified_has_no_hybrid_v2),
 		T(unified_layout),
 		T(unified_nothing_delegated),
 		T(subtree_mount),

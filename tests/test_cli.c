@@ -146,6 +146,12 @@ static const struct bad bad_input[] = {
 	{ A("bench", "--against", "/bin/true", "--against-json",
 	    "/nonexistent/b.json"),
 	  "cannot write '/nonexistent/b.json'" },
+	/* crun's v1 view, the VM rows */
+	{ A("bench", "--crun-v1-view", "on"), "wants auto or off, not 'on'" },
+	{ A("validate", "--crun-v1-view", ""), "wants auto or off, not ''" },
+	{ A("bench", "--vm-arch", "x86_64,sparc"),
+	  "unknown architecture 'sparc'" },
+	{ A("bench", "--compare", "all,nosuch"), "unknown tool 'all'" },
 };
 
 static void bad_input_exits_2(void **state)

@@ -4,6 +4,7 @@
 #include "../harness/agent.h"
 #include "../harness/validate.h"
 #include "../harness/runner.h"
+#include "../harness/hints.h"
 
 /* Facts as a container following the standard profile would report. */
 static void good_facts(struct facts *f, const struct facts *host)
@@ -421,6 +422,53 @@ static void test_judge_start_failure(void **state)
 	assert_int_equal(r[P_NS(NS_TIME)].verdict, V_SKIP); /* cannot */
 }
 
+/* crun's refusal, with the v1 view off: its own words and a hint. */
+static void test_refusal_gets_a_hint(void **state)
+{
+	const struct target *crun = target_by_name("crun");
+	struct record r[P__COUNT];
+	struct vcontrol ctl;
+	struct tres res = { .kind = OBS_ERROR };
+
+	control_init(&ctl);
+	strcpy(res.why, "crun exited 1; stderr: cgroups in hybrid mode not "
+			"supported, drop all controllers from cgroupv2");
+	runtime_hint_append("crun", res.why, sizeof(res.why));
+	validate_judge(&profile_standard, crun, "crun", NS_ALL, &res, &ctl, r);
+	assert_int_equal(r[P_NS(NS_PID)].verdict, V_ERROR);
+	assert_non_null(strstr(r[P_NS(NS_PID)].reason, "hybrid mode not"));
+	assert_non_null(strstr(r[P_NS(NS_PID)].reason,
+			       "; hint: crun 1.8 refuses a hybrid host"));
+	assert_int_equal(r[P_NS(NS_PID)].iso.n_kv, 0); /* launched as it is */
+	/* the crun hint is crun's; any runtime gets the general one */
+	assert_string_not_equal(runtime_hint("runc", res.why),
+				runtime_hint("crun", res.why));
+	assert_non_null(strstr(runtime_hint("lxc", "lxc-execute is not "
+						   "installed"),
+			       "install-deps.sh runtimes"));
+}
+
+/* Launched with the v1 view: every record says so in its evidence. */
+static void test_v1_view_is_labelled(void **state)
+{
+	const struct target *crun = target_by_name("crun");
+	struct record r[P__COUNT];
+	struct vcontrol ctl;
+	struct tres res = { .kind = OBS_ERROR, .launched = TARGET_V1_VIEW };
+
+	assert_true(crun->v1_view);
+	assert_false(target_by_name("runc")->v1_view);
+	control_init(&ctl);
+	strcpy(res.why, "crun exited 1; stderr: x");
+	validate_judge(&profile_standard, crun, "crun", NS_ALL, &res, &ctl, r);
+	for (int p = 0; p < P__COUNT; p++) {
+		const struct outcome *o = &r[p].iso;
+		assert_true(o->n_kv > 0);
+		assert_string_equal(o->kv[o->n_kv - 1].key, "launched");
+		assert_string_equal(o->kv[o->n_kv - 1].val, TARGET_V1_VIEW);
+	}
+}
+
 static void test_host_is_control(void **state)
 {
 	const struct target *host = target_by_name("host");
@@ -559,6 +607,8 @@ int main(void)
 		cmocka_unit_test(test_judge_records),
 		cmocka_unit_test(test_control_outcomes),
 		cmocka_unit_test(test_judge_start_failure),
+		cmocka_unit_test(test_refusal_gets_a_hint),
+		cmocka_unit_test(test_v1_view_is_labelled),
 		cmocka_unit_test(test_host_is_control),
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_ref_templates),
