@@ -35,7 +35,9 @@ static const char css[] =
 	/* The lead: headline and areas on the left, the chart on the right
 	 * where the page is wide; one column where it is not. */
 	".lead{display:grid;grid-template-columns:minmax(300px,2fr) 3fr;"
-	"grid-template-areas:'head chart' 'areas chart';gap:0 2em;"
+	"grid-template-rows:auto 1fr;grid-template-areas:'head chart' 'areas "
+	"chart';"
+	"gap:0 2em;"
 	"align-items:start}"
 	".lead.nochart{grid-template-columns:1fr;grid-template-areas:'head' "
 	"'areas'}"

@@ -165,8 +165,12 @@ static void md_figure(struct doc *d, const char *name, const char *caption,
 		fputs("*\n\n", d->f);
 		return;
 	}
+	/* The alt text: the caption's first sentence. */
+	const char *stop = strstr(caption, ". ");
+	_cleanup_free_ char *alt = strndup(
+		caption, stop ? (size_t)(stop - caption) : strlen(caption));
 	fputs("![", d->f);
-	markdown_escape(d->f, caption);
+	markdown_escape(d->f, alt ? alt : caption);
 	fputs("](", d->f);
 	url_encode(d->f, d->stem);
 	fputc('-', d->f);

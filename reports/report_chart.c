@@ -254,8 +254,8 @@ static char *chart_script(const struct crow *rows, size_t n)
 		"set logscale x\nset format x '%%.0s%%cs'\nset xtics nomirror\n"
 		"set xrange [%.9g:%.9g]\nset yrange [%zu-0.5:-0.5]\n"
 		"set ytics nomirror scale 0 font ',10'\nset grid x\n"
-		"set tmargin 1\nset key top right box opaque font ',10' "
-		"samplen 1 spacing 1.1\nset style fill solid 0.85 border "
+		"set tmargin 1\nset key top right box font ',10' "
+		"samplen 1 spacing 1.1\nset style fill solid 1.0 border "
 		"lc rgb '#333333'\nset xlabel 'start latency, log scale: "
 		"median "
 		"(bar), 10th to 90th percentile (whisker)'\nset ytics (",
@@ -385,7 +385,8 @@ int render_chart(struct doc *d, const struct result_set *set,
 		return 0;
 	milestones(rows, n, ms, sizeof(ms));
 	snprintf(caption, sizeof(caption),
-		 "Start latency on %s (kernel %s), from %s: %s. Ladder rows: "
+		 "Start latency, bare process to VM. On %s (kernel %s), from "
+		 "%s: %s. Ladder rows: "
 		 "clone called to the child's first instruction after execve; "
 		 "runtimes: hyperfine's wall time of the whole command; VM: "
 		 "qemu start to guest init.",

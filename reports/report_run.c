@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Areas with more rows than this fold (open when one failed). */
+/* Areas with more rows than this fold: open when a row failed, errored or
+ * skipped (those come first), closed when every row passed. */
 #define LONG_AREA 12
 
 void run_tally(const struct result_set *set, struct report_summary *sum)
@@ -170,7 +171,7 @@ int render_matrix(struct doc *d, const struct result_set *set,
 		folds = end - first > LONG_AREA;
 		matrix_area_line(&m, first, line, sizeof(line));
 		if (folds)
-			d->ops->fold(d, line, m.rows[first].key.rank == 0);
+			d->ops->fold(d, line, m.rows[first].key.rank <= 1);
 		else
 			d->ops->heading(d, line);
 		r = area_table(d, &m, first, end);
