@@ -66,21 +66,21 @@ static json_t *find_record(const struct matrix *m, const struct column *c,
 	return found;
 }
 
-static bool has_column(const struct matrix *m, const struct result_file *f,
-		       const json_t *r)
+static bool has_column(const struct column *cols, size_t n,
+		       const struct result_file *f, const json_t *r)
 {
-	for (size_t i = 0; i < m->ncols; i++)
-		if (!strcmp(m->cols[i].target, jstr(r, "target", "")) &&
-		    m->cols[i].control == record_is_control(r) &&
-		    same_machine(f, &m->cols[i]))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cols[i].target, jstr(r, "target", "")) &&
+		    cols[i].control == record_is_control(r) &&
+		    same_machine(f, &cols[i]))
 			return true;
 	return false;
 }
 
-static bool has_id(const struct matrix *m, const char *id)
+static bool has_id(const struct mrow *rows, size_t n, const char *id)
 {
-	for (size_t i = 0; i < m->nrows; i++)
-		if (!strcmp(m->rows[i].key.id, id))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rows[i].key.id, id))
 			return true;
 	return false;
 }
@@ -147,28 +147,34 @@ void matrix_free(struct matrix *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Every column and every id, in the order first seen. */
-static void collect(struct matrix *m)
+/*
+ * Every column and every id, in the order first seen (at most cap each).
+ * The counts are local until the end: the analyzer then knows them.
+ */
+static void collect(struct matrix *m, size_t cap)
 {
 	const struct result_set *set = m->set;
+	size_t ncols = 0, nrows = 0, i;
 	json_t *r;
-	size_t i;
 
 	for (size_t f = 0; f < set->n; f++) {
 		json_array_foreach(records_of(&set->f[f]), i, r) {
 			const char *id = jstr(r, "id", "");
-			if (!has_column(m, &set->f[f], r)) {
-				struct column *c = &m->cols[m->ncols++];
+			if (ncols == cap || nrows == cap)
+				break;
+			if (!has_column(m->cols, ncols, &set->f[f], r)) {
+				struct column *c = &m->cols[ncols++];
 				c->f = &set->f[f];
 				c->target = jstr(r, "target", "");
 				c->control = record_is_control(r);
 				c->vm = file_is_vm(c->f);
 				base_label(c);
 			}
-			if (!has_id(m, id))
-				m->rows[m->nrows++].key.id = id;
+			if (!has_id(m->rows, nrows, id))
+				m->rows[nrows++].key.id = id;
 		}
 	}
+	m->ncols = ncols, m->nrows = nrows;
 }
 
 void matrix_row_tally(const struct matrix *m, const struct mrow *row,
@@ -184,15 +190,14 @@ int matrix_build(const struct result_set *set, struct matrix *m)
 {
 	size_t cap = 0;
 
-	memset(m, 0, sizeof(*m));
-	m->set = set;
+	*m = (struct matrix){ .set = set };
 	for (size_t f = 0; f < set->n; f++)
 		cap += json_array_size(records_of(&set->f[f]));
 	m->cols = calloc(cap + 1, sizeof(*m->cols));
 	m->rows = calloc(cap + 1, sizeof(*m->rows));
 	if (!m->cols || !m->rows)
 		return matrix_free(m), -ENOMEM;
-	collect(m);
+	collect(m, cap);
 	m->cells = calloc(m->nrows * m->ncols + 1, sizeof(*m->cells));
 	if (!m->cells)
 		return matrix_free(m), -ENOMEM;
