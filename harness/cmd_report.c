@@ -120,6 +120,7 @@ static void drop_cache(struct plot_cache **c)
 static void print_headline(const struct result_set *set)
 {
 	struct lines head, areas;
+	char start[512];
 
 	if (report_headline(set, &head) < 0)
 		return;
@@ -129,10 +130,12 @@ static void print_headline(const struct result_set *set)
 	if (report_area_lines(set, &areas) < 0)
 		return;
 	for (size_t i = 0; i < areas.n; i++)
-		printf("%s%s", i ? ", " : "areas: ", areas.v[i]);
+		printf("%s%s", i ? "; " : "areas: ", areas.v[i]);
 	if (areas.n)
 		putchar('\n');
 	lines_free(&areas);
+	if (report_chart_line(set, start, sizeof(start)) == 0)
+		printf("start latency: %s\n", start);
 }
 
 int cmd_report(int argc, char **argv)

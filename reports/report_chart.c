@@ -11,6 +11,7 @@
 #include "report.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,17 @@ static void milestones(const struct crow *rows, size_t n, char *buf, size_t len)
 	else
 		at = add_row(buf, len, at, lo);
 	add_row(buf, len, at, first[TIER_VM]);
+}
+
+int report_chart_line(const struct result_set *set, char *buf, size_t len)
+{
+	struct crow rows[MAX_ROWS];
+	size_t n = chart_rows(set, rows);
+
+	buf[0] = '\0';
+	if (n)
+		milestones(rows, n, buf, len);
+	return n ? 0 : -ENOENT;
 }
 
 /* The runtimes and VMs of f that were asked for and are not drawn. */
