@@ -126,17 +126,20 @@ static void qualify_labels(struct matrix *m)
 					 " #%zu", i + 1);
 				continue;
 			}
-			host_fact(c->f, qualifiers[q], a, sizeof(a));
+			/* host_fact returns the fact, in buf only when it
+			 * is not a string: read what it returns */
+			const char *mine =
+				host_fact(c->f, qualifiers[q], a, sizeof(a));
 			bool differs = false;
 			for (size_t j = 0; j < m->ncols; j++)
 				if (dup[j] && strcmp(host_fact(m->cols[j].f,
 							       qualifiers[q], b,
 							       sizeof(b)),
-						     a))
+						     mine))
 					differs = true;
-			if (differs && *a)
+			if (differs && *mine)
 				snprintf(c->label + len, sizeof(c->label) - len,
-					 " %s", a);
+					 " %s", mine);
 		}
 	}
 }

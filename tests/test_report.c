@@ -416,6 +416,33 @@ static void headline_of_fixtures(void **state)
 	lines_free(&areas);
 }
 
+/* Two hosts: their columns are told apart by what differs (the kernel). */
+static void two_hosts_qualified(void **state)
+{
+	static const char *const files[] = {
+		FIX "run-host.json",
+		FIX "make-run/run.json",
+		FIX "make-run/validate.json",
+	};
+	struct result_set set;
+	struct lines head;
+	char err[512];
+
+	assert_int_equal(results_load((char **)files, ARRAY_SIZE(files), &set,
+				      err, sizeof(err)),
+			 0);
+	assert_int_equal(report_headline(&set, &head), 0);
+	results_free(&set);
+	assert_string_equal(head.v[0], "Linux 6.18.44-fc-v769 x86_64, cgroup "
+				       "hybrid: 4 of 6 properties hold (1 "
+				       "failed, 1 skipped)");
+	assert_string_equal(head.v[1],
+			    "host 6.18.44-fc-v782 (Linux 6.18.44-fc-v782 "
+			    "x86_64, cgroup hybrid): 105 of 106 properties "
+			    "hold (1 skipped)");
+	lines_free(&head);
+}
+
 static void renders_both_documents(void **state)
 {
 	static const char *const ids[] = {
@@ -580,6 +607,7 @@ int main(void)
 		cmocka_unit_test(failures_first),
 		cmocka_unit_test(chart_tiers),
 		cmocka_unit_test(headline_of_fixtures),
+		cmocka_unit_test(two_hosts_qualified),
 		cmocka_unit_test(renders_both_documents),
 		cmocka_unit_test(cli_exit_status),
 	};
