@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REASON_MAX 160
+#define REASON_MAX 100
+#define LIST_MAX 3
 
 void lines_free(struct lines *l)
 {
@@ -75,23 +76,43 @@ static void column_tally(const struct matrix *m, size_t c, struct vtally *t)
 			vtally_add(t, jstr(m->rows[i].cell[c], "verdict", ""));
 }
 
-/* The reason of column c's first failure or error ("" if none). */
-static const char *first_failure(const struct matrix *m, size_t c)
+/*
+ * What did not pass in column c, short: "; failed: caps-default,
+ * ro-root" (ids without their area, up to LIST_MAX), or when nothing
+ * passed and the first error says why: "; crun did not start: ...".
+ */
+static void failures_text(const struct matrix *m, size_t c,
+			  const struct vtally *t, char *buf, size_t len)
 {
-	for (size_t i = 0; i < m->nrows; i++) {
+	size_t at = 0, n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->nrows && at < len; i++) {
 		const json_t *r = m->rows[i].cell[c];
+		const char *id = r ? jstr(r, "id", "") : "";
 		int v = r ? verdict_index(jstr(r, "verdict", "")) : VI_PASS;
-		if (v == VI_FAIL || v == VI_ERROR)
-			return jstr(r, "reason", "");
+		if (v != VI_FAIL && v != VI_ERROR)
+			continue;
+		if (!t->n[VI_PASS] && v == VI_ERROR && !n) {
+			const char *why = jstr(r, "reason", "");
+			snprintf(buf, len, "; %.*s%s", REASON_MAX, why,
+				 strlen(why) > REASON_MAX ? "..." : "");
+			return;
+		}
+		if (n++ == LIST_MAX) {
+			snprintf(buf + at, len - at, ", ...");
+			return;
+		}
+		id += strchr(id, '/') ? strchr(id, '/') - id + 1 : 0;
+		at += snprintf(buf + at, len - at, "%s%s",
+			       n == 1 ? "; not passed: " : ", ", id);
 	}
-	return "";
 }
 
 static int column_line(struct lines *out, const struct matrix *m, size_t c)
 {
 	const struct column *col = &m->cols[c];
-	const char *why = first_failure(m, c);
-	char text[256], machine[256];
+	char text[256], machine[256], why[256];
 	struct vtally t;
 
 	column_tally(m, c, &t);
@@ -105,9 +126,8 @@ static int column_line(struct lines *out, const struct matrix *m, size_t c)
 		return lines_add(out, "%s (%s): %s", col->label, machine, text);
 	}
 	passed_text(text, sizeof(text), &t);
-	return lines_add(out, "%s: %s%s%.*s%s", col->label, text,
-			 *why ? "; first: " : "", REASON_MAX, why,
-			 strlen(why) > REASON_MAX ? "..." : "");
+	failures_text(m, c, &t, why, sizeof(why));
+	return lines_add(out, "%s: %s%s", col->label, text, why);
 }
 
 int report_headline(const struct result_set *set, struct lines *out)
