@@ -17,7 +17,7 @@
 #include <string.h>
 
 #define CHART_WIDTH 720
-#define ROW_PX 16
+#define ROW_PX 15
 #define MAX_ROWS 64
 #define REASON_MAX 120
 #define SPREAD_MIN_N 5 /* fewer samples: the whisker is min to max */
@@ -397,13 +397,13 @@ int render_chart(struct doc *d, const struct result_set *set,
 		return 0;
 	milestones(rows, n, ms, sizeof(ms));
 	snprintf(caption, sizeof(caption),
-		 "Start latency, bare process to VM. On %s (kernel %s), from "
-		 "%s: %s. Ladder rows: "
+		 "Start latency, bare process to VM. On %s (kernel %s): %s. "
+		 "Ladder rows: "
 		 "clone called to the child's first instruction after execve; "
 		 "runtimes: hyperfine's wall time of the whole command; VM: "
 		 "qemu start to guest init.",
 		 host_fact(f, "hostname", host, sizeof(host)),
-		 host_fact(f, "kernel", kernel, sizeof(kernel)), f->path, ms);
+		 host_fact(f, "kernel", kernel, sizeof(kernel)), ms);
 	report_plot(d, sum, "chart", caption, script);
 	absent_para(d, set, f);
 	return 0;
