@@ -147,7 +147,12 @@ int report_headline(const struct result_set *set, struct lines *out)
 		column_tally(&m, main, &t);
 		holds_text(text, sizeof(text), &t);
 		machine_text(m.cols[main].f, machine, sizeof(machine));
-		r = lines_add(out, "%s: %s", machine, text);
+		/* No host column but a VM's: say so, as its own line would. */
+		if (m.cols[main].vm)
+			r = lines_add(out, "%s (%s): %s", m.cols[main].label,
+				      machine, text);
+		else
+			r = lines_add(out, "%s: %s", machine, text);
 	} else if (set->n) {
 		machine_text(&set->f[0], machine, sizeof(machine));
 		r = lines_add(out, "%s", machine);
