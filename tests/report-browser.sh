@@ -237,10 +237,11 @@ fold run "$out/run.html" $blue $orange $green || fail "run: the headline or the 
 # The fold check can fail: the chart moved below the matrix must fail it.
 perl -0pe 's{(<section id="chart">.*?</section>\n)}{}s and $c = $1;
 	s{(<section id="matrix">.*?</section>\n)}{$1$c}s' "$out/run.html" >"$out/broken.html"
-grep -q '<section id="matrix">.*' "$out/broken.html" &&
-	[ "$(grep -n 'id="chart"' "$out/broken.html" | cut -d: -f1)" -gt \
-		"$(grep -n 'id="matrix"' "$out/broken.html" | cut -d: -f1)" ] ||
+chart_at=$(grep -n '<section id="chart">' "$out/broken.html" | cut -d: -f1)
+matrix_at=$(grep -n '<section id="matrix">' "$out/broken.html" | cut -d: -f1)
+if [ -z "$chart_at" ] || [ -z "$matrix_at" ] || [ "$chart_at" -le "$matrix_at" ]; then
 	fail "could not move the chart below the matrix in $out/broken.html"
+fi
 if fold broken "$out/broken.html" $blue $orange $green 2>"$tmp/broken.err"; then
 	fail "the fold check passed with the chart below the matrix ($out/broken.html)"
 fi
