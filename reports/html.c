@@ -19,6 +19,7 @@ static const char css[] =
 	"th{background:#eef0f6}"
 	"td small{display:block;color:#555;font-size:11px}"
 	"td.v-id{font-family:ui-monospace,monospace}"
+	"td.v-id small{font-family:system-ui,sans-serif;font-size:12px}"
 	"td.v-num{text-align:right;white-space:nowrap;font-variant-numeric:"
 	"tabular-nums}"
 	"td.v-pass{background:#d8f3dc;color:#0b5d1e;font-weight:600}"
