@@ -12,17 +12,22 @@ const char usage_report[] =
 	"FILE]\n"
 	"\n"
 	"Reads any mix of result files (boxcheck run, validate, bench, the VM\n"
-	"matrix; several hosts or kernels) and renders one report: the\n"
-	"conformance matrix (scenario x host, VM architecture, runtime), the\n"
-	"start-latency ladder, distributions, concurrency and memory, "
-	"counters,\n"
-	"a comparison of bench files with the same variants, and the host\n"
-	"metadata of every input. Plots are drawn by gnuplot as SVG.\n"
+	"matrix; several hosts or kernels) and renders one report. It leads\n"
+	"with a headline (kernel, arch, cgroup mode; how many properties "
+	"hold;\n"
+	"one line per runtime), one chart of start latency from a bare\n"
+	"process through each primitive and the reference container to every\n"
+	"runtime and a VM, and one line per area; then the conformance matrix\n"
+	"grouped by area (failures first), the start-latency ladder,\n"
+	"distributions, concurrency and memory, counters, a comparison of\n"
+	"bench files with the same variants, and the host metadata of every\n"
+	"input. Plots are drawn by gnuplot as SVG. The headline and the\n"
+	"areas are printed on stdout too.\n"
 	"\n"
 	"  --html FILE      one self-contained HTML file (SVG inline, no "
 	"script)\n"
 	"  --markdown FILE  Markdown, with its SVGs written beside it as\n"
-	"                   STEM-NAME.svg\n"
+	"                   STEM-NAME.svg (the chart: STEM-chart.svg)\n"
 	"\n"
 	"Exit status: 0 written, 2 bad usage, a bad input file (named on\n"
 	"stderr with what is wrong) or a file that cannot be written.\n";
@@ -111,6 +116,28 @@ static void drop_cache(struct plot_cache **c)
 	plot_cache_free(*c);
 }
 
+/* The headline and the areas, as the report leads with them. */
+static void print_headline(const struct result_set *set)
+{
+	struct lines head, areas;
+	char start[512];
+
+	if (report_headline(set, &head) < 0)
+		return;
+	for (size_t i = 0; i < head.n; i++)
+		printf("%s%s\n", i ? "  " : "\n", head.v[i]);
+	lines_free(&head);
+	if (report_area_lines(set, &areas) < 0)
+		return;
+	for (size_t i = 0; i < areas.n; i++)
+		printf("%s%s", i ? "; " : "areas: ", areas.v[i]);
+	if (areas.n)
+		putchar('\n');
+	lines_free(&areas);
+	if (report_chart_line(set, start, sizeof(start)) == 0)
+		printf("start latency: %s\n", start);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	_cleanup_results_ struct result_set set = { 0 };
@@ -148,5 +175,6 @@ int cmd_report(int argc, char **argv)
 			sum.plots_failed, sum.plot_why);
 	report_summary_line(line, sizeof(line), &sum);
 	printf("report: %s\n", line);
+	print_headline(&set);
 	return EXIT_OK;
 }

@@ -8,7 +8,10 @@ CHECK_STEPS += report-check
 REPORT_CHECK_OUT := $(BUILD)/report-check
 
 .PHONY: report-check
-# Renders the fixtures' report, opens it in headless Chromium, checks the
-# DOM and the screenshot ($(REPORT_CHECK_OUT)/report.png).
+# Renders two reports (every fixture; the three files `make run` writes, in
+# tests/fixtures/report/make-run), opens them in headless Chromium, checks
+# the DOM and the screenshots, and that the headline and the chart are above
+# the fold of 1280x800 ($(REPORT_CHECK_OUT)/run-fold.png); the same check on
+# a copy with the chart moved below the matrix must fail.
 report-check: $(BIN)
 	tests/report-browser.sh $(BIN) $(REPORT_CHECK_OUT)

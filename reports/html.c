@@ -19,6 +19,7 @@ static const char css[] =
 	"th{background:#eef0f6}"
 	"td small{display:block;color:#555;font-size:11px}"
 	"td.v-id{font-family:ui-monospace,monospace}"
+	"td.v-id small{font-family:system-ui,sans-serif;font-size:12px}"
 	"td.v-num{text-align:right;white-space:nowrap;font-variant-numeric:"
 	"tabular-nums}"
 	"td.v-pass{background:#d8f3dc;color:#0b5d1e;font-weight:600}"
@@ -31,7 +32,26 @@ static const char css[] =
 	"figure{margin:1em 0}figure svg{max-width:100%;height:auto;"
 	"border:1px solid #eee}"
 	"figcaption{font-size:12px;color:#555}"
-	"figure.missing{padding:1em;background:#fff3c4}";
+	"figure.missing{padding:1em;background:#fff3c4}"
+	/* The lead: headline and areas on the left, the chart on the right
+	 * where the page is wide; one column where it is not. */
+	".lead{display:grid;grid-template-columns:minmax(300px,2fr) 3fr;"
+	"grid-template-rows:auto 1fr;grid-template-areas:'head chart' 'areas "
+	"chart';"
+	"gap:0 2em;"
+	"align-items:start}"
+	".lead.nochart{grid-template-columns:1fr;grid-template-areas:'head' "
+	"'areas'}"
+	".lead>#headline{grid-area:head}.lead>#chart{grid-area:chart}"
+	".lead>#areas{grid-area:areas}"
+	".lead h2{margin-top:.4em}"
+	".lead figure{margin:.3em 0}"
+	"@media (max-width:1000px){.lead{display:block}}"
+	"p.lead{font-size:1.25em;font-weight:600;margin:.3em 0 .5em}"
+	"ul.items{margin:.3em 0;padding-left:1.3em}ul.items li{margin:.15em 0}"
+	"h3{margin:1.2em 0 .3em;font-size:1.1em}"
+	"details{margin:1em 0}summary{font-weight:600;font-size:1.1em;"
+	"cursor:pointer}";
 
 void html_escape(FILE *f, const char *s)
 {
@@ -83,7 +103,10 @@ static void html_section(struct doc *d, const char *id, const char *title)
 {
 	fputs("<section id=\"", d->f);
 	html_escape(d->f, id);
-	fputs("\">\n<h2>", d->f);
+	fputs("\">\n", d->f);
+	if (!title)
+		return;
+	fputs("<h2>", d->f);
 	html_escape(d->f, title);
 	fputs("</h2>\n", d->f);
 }
@@ -204,6 +227,55 @@ static void html_figure(struct doc *d, const char *name, const char *caption,
 	fputs("</figcaption>\n</figure>\n", d->f);
 }
 
+static void html_lead(struct doc *d, const char *text)
+{
+	fputs("<p class=\"lead\">", d->f);
+	html_escape(d->f, text);
+	fputs("</p>\n", d->f);
+}
+
+static void html_list(struct doc *d, const char *const *items, size_t n)
+{
+	fputs("<ul class=\"items\">\n", d->f);
+	for (size_t i = 0; i < n; i++) {
+		fputs("<li>", d->f);
+		html_escape(d->f, items[i]);
+		fputs("</li>\n", d->f);
+	}
+	fputs("</ul>\n", d->f);
+}
+
+static void html_heading(struct doc *d, const char *text)
+{
+	fputs("<h3>", d->f);
+	html_escape(d->f, text);
+	fputs("</h3>\n", d->f);
+}
+
+static void html_fold(struct doc *d, const char *summary, bool open)
+{
+	fprintf(d->f, "<details%s><summary>", open ? " open" : "");
+	html_escape(d->f, summary);
+	fputs("</summary>\n", d->f);
+}
+
+static void html_end_fold(struct doc *d)
+{
+	fputs("</details>\n", d->f);
+}
+
+static void html_box(struct doc *d, const char *cls)
+{
+	fputs("<div", d->f);
+	attr(d->f, "class", cls);
+	fputs(">\n", d->f);
+}
+
+static void html_end_box(struct doc *d)
+{
+	fputs("</div>\n", d->f);
+}
+
 const struct doc_ops html_ops = {
 	.begin = html_begin,
 	.end = html_end,
@@ -212,4 +284,11 @@ const struct doc_ops html_ops = {
 	.para = html_para,
 	.table = html_table,
 	.figure = html_figure,
+	.lead = html_lead,
+	.list = html_list,
+	.heading = html_heading,
+	.fold = html_fold,
+	.end_fold = html_end_fold,
+	.box = html_box,
+	.end_box = html_end_box,
 };

@@ -45,7 +45,10 @@ static void md_section(struct doc *d, const char *id, const char *title)
 {
 	fputs("<a id=\"", d->f);
 	markdown_escape(d->f, id);
-	fputs("\"></a>\n\n## ", d->f);
+	fputs("\"></a>\n\n", d->f);
+	if (!title)
+		return;
+	fputs("## ", d->f);
 	markdown_escape(d->f, title);
 	fputs("\n\n", d->f);
 }
@@ -162,13 +165,66 @@ static void md_figure(struct doc *d, const char *name, const char *caption,
 		fputs("*\n\n", d->f);
 		return;
 	}
+	/* The alt text: the caption's first sentence. */
+	const char *stop = strstr(caption, ". ");
+	_cleanup_free_ char *alt = strndup(
+		caption, stop ? (size_t)(stop - caption) : strlen(caption));
 	fputs("![", d->f);
-	markdown_escape(d->f, caption);
+	markdown_escape(d->f, alt ? alt : caption);
 	fputs("](", d->f);
 	url_encode(d->f, d->stem);
 	fputc('-', d->f);
 	url_encode(d->f, name);
-	fputs(".svg)\n\n", d->f);
+	fputs(".svg)\n\n*", d->f);
+	markdown_escape(d->f, caption);
+	fputs("*\n\n", d->f);
+}
+
+static void md_lead(struct doc *d, const char *text)
+{
+	fputs("**", d->f);
+	markdown_escape(d->f, text);
+	fputs("**\n\n", d->f);
+}
+
+static void md_list(struct doc *d, const char *const *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fputs("- ", d->f);
+		markdown_escape(d->f, items[i]);
+		fputc('\n', d->f);
+	}
+	fputc('\n', d->f);
+}
+
+static void md_heading(struct doc *d, const char *text)
+{
+	fputs("### ", d->f);
+	markdown_escape(d->f, text);
+	fputs("\n\n", d->f);
+}
+
+/* GitHub renders Markdown inside <details> after a blank line. */
+static void md_fold(struct doc *d, const char *summary, bool open)
+{
+	fprintf(d->f, "<details%s><summary>", open ? " open" : "");
+	html_escape(d->f, summary);
+	fputs("</summary>\n\n", d->f);
+}
+
+static void md_end_fold(struct doc *d)
+{
+	fputs("</details>\n\n", d->f);
+}
+
+static void md_box(struct doc *d, const char *cls)
+{
+	(void)d, (void)cls;
+}
+
+static void md_end_box(struct doc *d)
+{
+	(void)d;
 }
 
 const struct doc_ops markdown_ops = {
@@ -179,4 +235,11 @@ const struct doc_ops markdown_ops = {
 	.para = md_para,
 	.table = md_table,
 	.figure = md_figure,
+	.lead = md_lead,
+	.list = md_list,
+	.heading = md_heading,
+	.fold = md_fold,
+	.end_fold = md_end_fold,
+	.box = md_box,
+	.end_box = md_end_box,
 };

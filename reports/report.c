@@ -190,16 +190,15 @@ void report_plot(struct doc *d, struct report_summary *sum, const char *name,
 	d->ops->figure(d, name, caption, hit ? hit->svg : svg, why);
 }
 
-/* ---- summary ------------------------------------------------------------ */
-
 static bool always(const struct result_set *set)
 {
 	(void)set;
 	return true;
 }
 
-static int render_summary(struct doc *d, const struct result_set *set,
-			  struct report_summary *sum)
+/* What the report was made of: the input files and the totals. */
+static void inputs_para(struct doc *d, const struct result_set *set,
+			const struct report_summary *sum)
 {
 	char line[512], files[256];
 	size_t at = 0;
@@ -215,7 +214,8 @@ static int render_summary(struct doc *d, const struct result_set *set,
 	if (sum->columns) {
 		snprintf(line, sizeof(line),
 			 "Conformance: %zu scenarios x %zu columns: %zu pass, "
-			 "%zu fail, %zu skip, %zu error.",
+			 "%zu fail, %zu skip, %zu error (the control not "
+			 "counted).",
 			 sum->scenarios, sum->columns, sum->verdicts[0],
 			 sum->verdicts[1], sum->verdicts[2], sum->verdicts[3]);
 		d->ops->para(d, line);
@@ -225,7 +225,6 @@ static int render_summary(struct doc *d, const struct result_set *set,
 			 sum->variants);
 		d->ops->para(d, line);
 	}
-	return 0;
 }
 
 /* ---- host metadata ------------------------------------------------------ */
@@ -333,9 +332,9 @@ static int render_hosts(struct doc *d, const struct result_set *set,
 	int r = table_init(&t, "hosts-table", set->n + 1,
 			   ARRAY_SIZE(host_rows));
 
-	(void)sum;
 	if (r < 0)
 		return r;
+	inputs_para(d, set, sum);
 	cell_set(&t.head[0], "", NULL);
 	for (size_t i = 0; i < set->n; i++) {
 		_cleanup_free_ char *copy = strdup(set->f[i].path);
@@ -357,22 +356,44 @@ static int render_hosts(struct doc *d, const struct result_set *set,
 
 /* ---- the table of sections ---------------------------------------------- */
 
+/*
+ * The headline, the chart and the areas come first, side by side where the
+ * page is wide (box "lead"): what a reader came for, before any long table.
+ */
 static const struct section sections[] = {
-	{ "summary", "Summary", always, render_summary },
-	{ "matrix", "Conformance matrix", has_runs, render_matrix },
-	{ "failures", "Failures", has_failures, render_failures },
-	{ "ladder", "Start-latency ladder", has_bench, render_ladder },
-	{ "distributions", "Distributions", has_samples, render_distributions },
+	{ "headline", NULL, always, render_headline, "lead" },
+	{ "chart", "Start latency: from a bare process to a VM", has_chart,
+	  render_chart, "lead" },
+	{ "areas", "By area", has_runs, render_areas, "lead" },
+	{ "matrix", "Conformance matrix", has_runs, render_matrix, NULL },
+	{ "failures", "Failures", has_failures, render_failures, NULL },
+	{ "ladder", "Start-latency ladder", has_bench, render_ladder, NULL },
+	{ "distributions", "Distributions", has_samples, render_distributions,
+	  NULL },
 	{ "concurrency", "Concurrency and memory", has_concurrency,
-	  render_concurrency },
-	{ "counters", "Counters per variant", has_counters, render_counters },
-	{ "comparison", "Comparison", has_comparison, render_comparison },
-	{ "hosts", "Hosts and inputs", always, render_hosts },
+	  render_concurrency, NULL },
+	{ "counters", "Counters per variant", has_counters, render_counters,
+	  NULL },
+	{ "comparison", "Comparison", has_comparison, render_comparison, NULL },
+	{ "hosts", "Hosts and inputs", always, render_hosts, NULL },
 };
+
+/* Open or close the box around sections when it changes. */
+static void switch_box(struct doc *d, const char **open, const char *box,
+		       const struct result_set *set)
+{
+	if (*open && (!box || strcmp(*open, box)))
+		d->ops->end_box(d);
+	if (box && (!*open || strcmp(*open, box)))
+		d->ops->box(d, has_chart(set) ? box : "lead nochart");
+	*open = box;
+}
 
 int report_render(struct doc *d, const struct result_set *set,
 		  struct report_summary *sum)
 {
+	const char *box = NULL;
+
 	memset(sum, 0, sizeof(*sum));
 	for (size_t i = 0; i < set->n; i++)
 		sum->files[set->f[i].kind]++;
@@ -384,12 +405,14 @@ int report_render(struct doc *d, const struct result_set *set,
 		int r;
 		if (!s->wanted(set))
 			continue;
+		switch_box(d, &box, s->box, set);
 		d->ops->section(d, s->id, s->title);
 		r = s->render(d, set, sum);
 		d->ops->end_section(d);
 		if (r < 0 && !d->err)
 			d->err = r;
 	}
+	switch_box(d, &box, NULL, set);
 	d->ops->end(d);
 	return d->err;
 }

@@ -69,6 +69,18 @@ struct doc_ops {
 	/* svg is NULL when the plot failed; why says why. */
 	void (*figure)(struct doc *d, const char *name, const char *caption,
 		       const char *svg, const char *why);
+	/* The first, larger line of a section (the headline). */
+	void (*lead)(struct doc *d, const char *text);
+	/* A bulleted list of plain-text items. */
+	void (*list)(struct doc *d, const char *const *items, size_t n);
+	/* A heading below the section's, or a part that folds (HTML
+	 * <details>, no script), open or not, under its summary. */
+	void (*heading)(struct doc *d, const char *text);
+	void (*fold)(struct doc *d, const char *summary, bool open);
+	void (*end_fold)(struct doc *d);
+	/* Sections side by side where the page is wide (HTML only). */
+	void (*box)(struct doc *d, const char *cls);
+	void (*end_box)(struct doc *d);
 };
 
 struct doc {
@@ -111,7 +123,41 @@ struct section {
 	bool (*wanted)(const struct result_set *set);
 	int (*render)(struct doc *d, const struct result_set *set,
 		      struct report_summary *sum);
+	const char *box; /* sections side by side in one box (HTML) */
 };
+
+/* report_head.c: the headline and one line per area, as text. */
+struct lines {
+	char **v;
+	size_t n;
+};
+void lines_free(struct lines *l);
+/* The first line is the lead: the machine and how many properties hold. */
+int report_headline(const struct result_set *set, struct lines *out);
+int report_area_lines(const struct result_set *set, struct lines *out);
+int render_headline(struct doc *d, const struct result_set *set,
+		    struct report_summary *sum);
+int render_areas(struct doc *d, const struct result_set *set,
+		 struct report_summary *sum);
+
+/* report_chart.c: one chart, bare process -> primitives -> the reference
+ * container -> runtimes -> VM, from the first bench file's machine. */
+enum chart_tier {
+	TIER_BARE,
+	TIER_PRIMITIVE,
+	TIER_CONTAINER,
+	TIER_RUNTIME,
+	TIER_VM,
+	TIER__COUNT
+};
+/* A variant's tier by its group and name; -1: not on the chart. */
+int chart_tier(const char *group, const char *name);
+bool has_chart(const struct result_set *set);
+/* The chart in words: "fork 95 µs, container 1.9 ms, runtimes 12 ms
+ * (bwrap) to 410 ms (podman), VM x86_64 (TCG) 1.4 s"; -ENOENT: no rows. */
+int report_chart_line(const struct result_set *set, char *buf, size_t len);
+int render_chart(struct doc *d, const struct result_set *set,
+		 struct report_summary *sum);
 
 /* report_run.c: run-kind files (the suite, validation, VMs). */
 void run_tally(const struct result_set *set, struct report_summary *sum);

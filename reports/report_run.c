@@ -1,209 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * report_run.c - run-kind results: the conformance matrix (scenario x
- * column) and the failures with expected vs observed.
- *
- * A column is one target on one machine: (target, hostname, arch, kernel).
- * The suite's records and validate's `host` target on the same machine
- * share the "host" column; a VM (meta.vm, or the VM init's hostname
- * "boxcheck-vm") is "vm ARCH"; validate's runtimes are named after
- * themselves. When the same cell is in two files, the later file wins.
+ * report_run.c - run-kind results: the conformance matrix, grouped by area
+ * (failures and skips first, each scenario with its property; long areas
+ * fold), and the failures with expected vs observed. The matrix itself
+ * (rows, columns, cells) is matrix.c's.
  */
 #include "report.h"
+#include "matrix.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct column {
-	const struct result_file *f; /* the first file with this column */
-	const char *target;
-	bool control; /* validate's `host` target: expected to fail */
-	char label[128];
-};
-
-/* validate runs the agent on the host too, as its control. */
-static bool is_control(const json_t *r)
-{
-	return !strcmp(jstr(r, "target", ""), "host") &&
-	       !strncmp(jstr(r, "id", ""), "validate/", 9);
-}
-
-struct matrix {
-	const struct result_set *set;
-	struct column *cols;
-	size_t ncols;
-	const char **ids; /* sorted, unique */
-	size_t nids;
-};
-
-static void matrix_free(struct matrix *m)
-{
-	free(m->cols), free(m->ids);
-}
-
-static json_t *records_of(const struct result_file *f)
-{
-	return f->kind == RK_RUN ? jget(f->doc, "records") : NULL;
-}
-
-/* Do f's records belong to the machine of column c? */
-static bool same_machine(const struct result_file *f, const struct column *c)
-{
-	static const char *const keys[] = { "hostname", "arch", "kernel" };
-	char a[128], b[128];
-
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (strcmp(host_fact(f, keys[i], a, sizeof(a)),
-			   host_fact(c->f, keys[i], b, sizeof(b))))
-			return false;
-	return json_is_object(jget(f->meta, "vm")) ==
-	       json_is_object(jget(c->f->meta, "vm"));
-}
-
-static json_t *find_record(const struct matrix *m, const struct column *c,
-			   const char *id)
-{
-	json_t *r, *found = NULL;
-	size_t i;
-
-	for (size_t f = 0; f < m->set->n; f++) {
-		if (!same_machine(&m->set->f[f], c))
-			continue;
-		json_array_foreach(records_of(&m->set->f[f]), i, r)
-			if (!strcmp(jstr(r, "id", ""), id) &&
-			    !strcmp(jstr(r, "target", ""), c->target) &&
-			    is_control(r) == c->control)
-				found = r;
-	}
-	return found;
-}
-
-static bool has_column(const struct matrix *m, const struct result_file *f,
-		       const json_t *r)
-{
-	for (size_t i = 0; i < m->ncols; i++)
-		if (!strcmp(m->cols[i].target, jstr(r, "target", "")) &&
-		    m->cols[i].control == is_control(r) &&
-		    same_machine(f, &m->cols[i]))
-			return true;
-	return false;
-}
-
-static bool has_id(const struct matrix *m, const char *id)
-{
-	for (size_t i = 0; i < m->nids; i++)
-		if (!strcmp(m->ids[i], id))
-			return true;
-	return false;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The host facts that tell columns of the same base apart, in order. */
-static const char *const qualifiers[] = { "arch", "kernel", "hostname" };
-
-static void base_label(struct column *c)
-{
-	char arch[64];
-
-	if (strcmp(c->target, "host") != 0)
-		snprintf(c->label, sizeof(c->label), "%s", c->target);
-	else if (json_is_object(jget(c->f->meta, "vm")) ||
-		 !strcmp(host_fact(c->f, "hostname", arch, sizeof(arch)),
-			 "boxcheck-vm"))
-		snprintf(c->label, sizeof(c->label), "vm %s",
-			 host_fact(c->f, "arch", arch, sizeof(arch)));
-	else
-		snprintf(c->label, sizeof(c->label), "host%s",
-			 c->control ? " (control)" : "");
-}
-
-/* Add what differs among columns with the same label, then a number. */
-static void qualify_labels(struct matrix *m)
-{
-	char a[128], b[128];
-
-	if (!m->ncols)
-		return;
-	for (size_t q = 0; q <= ARRAY_SIZE(qualifiers); q++) {
-		_cleanup_free_ bool *dup = calloc(m->ncols, sizeof(bool));
-		for (size_t i = 0; dup && i < m->ncols; i++)
-			for (size_t j = 0; j < m->ncols; j++)
-				if (i != j &&
-				    !strcmp(m->cols[i].label, m->cols[j].label))
-					dup[i] = true;
-		for (size_t i = 0; dup && i < m->ncols; i++) {
-			struct column *c = &m->cols[i];
-			size_t len = strlen(c->label);
-			if (!dup[i])
-				continue;
-			if (q == ARRAY_SIZE(qualifiers)) {
-				snprintf(c->label + len, sizeof(c->label) - len,
-					 " #%zu", i + 1);
-				continue;
-			}
-			host_fact(c->f, qualifiers[q], a, sizeof(a));
-			bool differs = false;
-			for (size_t j = 0; j < m->ncols; j++)
-				if (dup[j] && strcmp(host_fact(m->cols[j].f,
-							       qualifiers[q], b,
-							       sizeof(b)),
-						     a))
-					differs = true;
-			if (differs && *a)
-				snprintf(c->label + len, sizeof(c->label) - len,
-					 " %s", a);
-		}
-	}
-}
-
-static int matrix_build(const struct result_set *set, struct matrix *m)
-{
-	size_t cap = 0;
-	json_t *r;
-	size_t i;
-
-	memset(m, 0, sizeof(*m));
-	m->set = set;
-	for (size_t f = 0; f < set->n; f++)
-		cap += json_array_size(records_of(&set->f[f]));
-	m->cols = calloc(cap + 1, sizeof(*m->cols));
-	m->ids = calloc(cap + 1, sizeof(*m->ids));
-	if (!m->cols || !m->ids)
-		return matrix_free(m), -ENOMEM;
-	for (size_t f = 0; f < set->n; f++) {
-		json_array_foreach(records_of(&set->f[f]), i, r) {
-			const char *t = jstr(r, "target", ""),
-				   *id = jstr(r, "id", "");
-			if (!has_column(m, &set->f[f], r)) {
-				struct column *c = &m->cols[m->ncols++];
-				c->f = &set->f[f];
-				c->target = t;
-				c->control = is_control(r);
-				base_label(c);
-			}
-			if (!has_id(m, id))
-				m->ids[m->nids++] = id;
-		}
-	}
-	qsort(m->ids, m->nids, sizeof(*m->ids), cmp_str);
-	qualify_labels(m);
-	return 0;
-}
-
-static int verdict_index(const char *v)
-{
-	static const char *const names[] = { "pass", "fail", "skip", "error" };
-
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(v, names[i]))
-			return i;
-	return 3;
-}
+/* Areas with more rows than this fold: open when a row failed, errored or
+ * skipped (those come first), closed when every row passed. */
+#define LONG_AREA 12
 
 void run_tally(const struct result_set *set, struct report_summary *sum)
 {
@@ -211,16 +22,20 @@ void run_tally(const struct result_set *set, struct report_summary *sum)
 
 	if (matrix_build(set, &m) < 0)
 		return;
-	sum->scenarios = m.nids;
+	sum->scenarios = m.nrows;
 	sum->columns = m.ncols;
-	for (size_t c = 0; c < m.ncols; c++)
-		for (size_t i = 0; i < m.nids; i++) {
-			json_t *r = find_record(&m, &m.cols[c], m.ids[i]);
-			if (r && !m.cols[c].control)
-				sum->verdicts[verdict_index(
-					jstr(r, "verdict", ""))]++;
-		}
+	for (size_t i = 0; i < m.nrows; i++) {
+		struct vtally t;
+		matrix_row_tally(&m, &m.rows[i], &t);
+		for (int v = 0; v < VI__COUNT; v++)
+			sum->verdicts[v] += t.n[v];
+	}
 	matrix_free(&m);
+}
+
+static json_t *records_of(const struct result_file *f)
+{
+	return f->kind == RK_RUN ? jget(f->doc, "records") : NULL;
 }
 
 bool has_runs(const struct result_set *set)
@@ -235,7 +50,8 @@ static bool is_failure(const json_t *r)
 {
 	const char *v = jstr(r, "verdict", "");
 
-	return (!strcmp(v, "fail") || !strcmp(v, "error")) && !is_control(r);
+	return (!strcmp(v, "fail") || !strcmp(v, "error")) &&
+	       !record_is_control(r);
 }
 
 bool has_failures(const struct result_set *set)
@@ -254,15 +70,16 @@ static void fill_cell(struct cell *c, const json_t *r)
 {
 	const char *v = jstr(r, "verdict", "error");
 	const char *reason = jstr(r, "reason", "");
+	bool control = record_is_control(r);
 
-	cell_set(c, v, is_control(r) ? "none" : v);
-	if (is_control(r))
+	cell_set(c, v, control ? "none" : v);
+	if (control)
 		cell_extra(&c->sub, "the control: not counted");
 	else
 		cell_extra(&c->sub, "control: %s",
 			   jstr(jget(r, "control"), "outcome", "?"));
 	cell_extra(&c->hover, "%s", reason);
-	if (strcmp(v, "pass") != 0 && *reason && !is_control(r))
+	if (strcmp(v, "pass") != 0 && *reason && !control)
 		cell_extra(&c->note, "%s: %s", v, reason);
 }
 
@@ -276,46 +93,93 @@ static void column_head(struct cell *c, const struct column *col)
 		   host_fact(col->f, "kernel", kernel, sizeof(kernel)));
 }
 
-int render_matrix(struct doc *d, const struct result_set *set,
-		  struct report_summary *sum)
+/* The scenario cell: its id, and its property as a second line. */
+static void scenario_cell(struct cell *c, const struct mrow *row, size_t ncols)
 {
-	struct matrix m;
-	struct table t;
-	int r = matrix_build(set, &m);
+	const json_t *rec = NULL;
 
-	(void)sum;
+	for (size_t i = 0; i < ncols && !rec; i++)
+		rec = row->cell[i];
+	cell_set(c, row->key.id, "id");
+	if (!rec)
+		return;
+	if (*jstr(rec, "property", ""))
+		cell_extra(&c->sub, "%s", jstr(rec, "property", ""));
+	if (*jstr(rec, "title", ""))
+		cell_extra(&c->hover, "%s", jstr(rec, "title", ""));
+}
+
+/* The table of rows [first, end) with the columns that have a record. */
+static int area_table(struct doc *d, const struct matrix *m, size_t first,
+		      size_t end)
+{
+	_cleanup_free_ size_t *cols = calloc(m->ncols + 1, sizeof(*cols));
+	const struct area_key *a = &m->rows[first].key.area;
+	struct table t;
+	size_t n = 0;
+	char id[96];
+	int r;
+
+	if (!cols)
+		return -ENOMEM;
+	for (size_t c = 0; c < m->ncols; c++)
+		if (matrix_col_in_area(m, c, a))
+			cols[n++] = c;
+	snprintf(id, sizeof(id), "matrix-%.*s", (int)a->len, a->name);
+	for (char *p = id; *p; p++)
+		*p = *p == ' ' ? '-' : *p;
+	r = table_init(&t, id, n + 1, end - first);
 	if (r < 0)
 		return r;
-	r = table_init(&t, "matrix-table", m.ncols + 1, m.nids);
-	if (r < 0)
-		return matrix_free(&m), r;
-	d->ops->para(d, "Each scenario runs isolated and as a control without "
-			"the isolating step: it passes only when the property "
-			"holds isolated and is absent in the control. Skip and "
-			"failure reasons show on hover and as notes.");
-	cell_set(&t.head[0], "scenario", NULL);
-	for (size_t c = 0; c < m.ncols; c++)
-		column_head(&t.head[c + 1], &m.cols[c]);
-	for (size_t row = 0; row < m.nids; row++) {
-		struct cell *id = table_at(&t, row, 0);
-		cell_set(id, m.ids[row], "id");
-		for (size_t c = 0; c < m.ncols; c++) {
-			json_t *rec = find_record(&m, &m.cols[c], m.ids[row]);
-			if (rec && !id->hover)
-				cell_extra(&id->hover, "%s: %s",
-					   jstr(rec, "title", ""),
-					   jstr(rec, "property", ""));
-			struct cell *cell = table_at(&t, row, c + 1);
-			if (rec)
-				fill_cell(cell, rec);
+	cell_set(&t.head[0], "scenario and property", NULL);
+	for (size_t c = 0; c < n; c++)
+		column_head(&t.head[c + 1], &m->cols[cols[c]]);
+	for (size_t i = first; i < end; i++) {
+		const struct mrow *row = &m->rows[i];
+		scenario_cell(table_at(&t, i - first, 0), row, m->ncols);
+		for (size_t c = 0; c < n; c++) {
+			struct cell *cell = table_at(&t, i - first, c + 1);
+			if (row->cell[cols[c]])
+				fill_cell(cell, row->cell[cols[c]]);
 			else
 				cell_set(cell, "-", "none");
 		}
 	}
 	d->ops->table(d, &t);
 	table_free(&t);
-	matrix_free(&m);
 	return 0;
+}
+
+int render_matrix(struct doc *d, const struct result_set *set,
+		  struct report_summary *sum)
+{
+	struct matrix m;
+	char line[512];
+	int r = matrix_build(set, &m);
+
+	(void)sum;
+	if (r < 0)
+		return r;
+	d->ops->para(d, "Each scenario runs isolated and as a control without "
+			"the isolating step: it passes only when the property "
+			"holds isolated and is absent in the control. Per "
+			"area, failures and skips come first; their reasons "
+			"show on hover and as notes.");
+	for (size_t first = 0, end; first < m.nrows && r == 0; first = end) {
+		bool folds;
+		end = matrix_area_end(&m, first);
+		folds = end - first > LONG_AREA;
+		matrix_area_line(&m, first, line, sizeof(line));
+		if (folds)
+			d->ops->fold(d, line, m.rows[first].key.rank <= 1);
+		else
+			d->ops->heading(d, line);
+		r = area_table(d, &m, first, end);
+		if (folds)
+			d->ops->end_fold(d);
+	}
+	matrix_free(&m);
+	return r;
 }
 
 static void evidence_text(const json_t *o, char *buf, size_t len)
@@ -369,19 +233,17 @@ int render_failures(struct doc *d, const struct result_set *set,
 	(void)sum;
 	if (r < 0)
 		return r;
-	for (size_t c = 0; c < m.ncols; c++)
-		for (size_t i = 0; i < m.nids; i++) {
-			json_t *rec = find_record(&m, &m.cols[c], m.ids[i]);
-			n += rec && is_failure(rec);
-		}
+	for (size_t i = 0; i < m.nrows; i++)
+		for (size_t c = 0; c < m.ncols; c++)
+			n += m.rows[i].cell[c] && is_failure(m.rows[i].cell[c]);
 	r = table_init(&t, "failures-table", ARRAY_SIZE(head), n);
 	if (r < 0)
 		return matrix_free(&m), r;
 	for (size_t i = 0; i < ARRAY_SIZE(head); i++)
 		cell_set(&t.head[i], head[i], NULL);
-	for (size_t i = 0; i < m.nids; i++)
+	for (size_t i = 0; i < m.nrows; i++)
 		for (size_t c = 0; c < m.ncols; c++) {
-			json_t *rec = find_record(&m, &m.cols[c], m.ids[i]);
+			json_t *rec = m.rows[i].cell[c];
 			if (rec && is_failure(rec))
 				failure_row(&t, row++, &m.cols[c], rec);
 		}

@@ -2,10 +2,13 @@
 /*
  * The report: the reader against good and bad fixtures (each bad one named
  * with what is wrong), the escapers, gnuplot driving (failure and timeout),
- * rendering of both documents, and `boxcheck report` exit statuses.
+ * the front page's pure pieces (areas, headline counts, failures first,
+ * the chart's tiers), rendering of both documents in their order, and
+ * `boxcheck report` exit statuses.
  * Run from the top of the tree (make unit does).
  */
 #include "testlib.h"
+#include "../reports/area.h"
 #include "../reports/report.h"
 
 #include <sys/stat.h>
@@ -200,18 +203,259 @@ static char *slurp_path(const char *path)
 	return s;
 }
 
+static void groups_ids_into_areas(void **state)
+{
+	static const struct {
+		const char *id, *area;
+	} cases[] = {
+		{ "pidns/init-is-pid1", "namespaces" },
+		{ "ns/inodes-differ", "namespaces" },
+		{ "cgroupns/proc-self-cgroup-root", "namespaces" },
+		{ "userns/nesting", "namespaces" },
+		{ "cgroup/pids-max-fork-fails", "cgroups" },
+		{ "overlay/copy-up", "root filesystem" },
+		{ "pivot_root/old-root-gone", "root filesystem" },
+		{ "chroot/path-confined", "root filesystem" },
+		{ "validate/ns-pid", "runtime properties" },
+		{ "newarea/thing", "newarea" },
+		{ "noslash", "noslash" },
+		/* a prefix, not a prefix of a prefix */
+		{ "cgroupx/y", "cgroupx" },
+	};
+	/* In the order a reader meets them; unknown areas last, by name. */
+	static const char *const order[] = {
+		"pidns/a",    "cgroup/a", "mounts/a", "validate/a",
+		"selftest/a", "aaa/a",	  "zzz/a",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct area_key a = area_of(cases[i].id);
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)a.len, a.name);
+		assert_string_equal(name, cases[i].area);
+	}
+	for (size_t i = 0; i + 1 < ARRAY_SIZE(order); i++) {
+		struct area_key a = area_of(order[i]),
+				b = area_of(order[i + 1]);
+		assert_true(area_cmp(&a, &b) < 0);
+		assert_true(area_cmp(&b, &a) > 0);
+		assert_false(area_same(&a, &b));
+	}
+	struct area_key a = area_of("ns/x"), b = area_of("timens/y");
+	assert_true(area_same(&a, &b));
+}
+
+static struct vtally tally_of(const char *const *verdicts)
+{
+	struct vtally t = { { 0 } };
+
+	for (; *verdicts; verdicts++)
+		vtally_add(&t, *verdicts);
+	return t;
+}
+
+static void headline_counts(void **state)
+{
+	static const char *const one[] = { "pass", NULL };
+	static const char *const skip[] = { "pass", "skip", "pass", NULL };
+	static const char *const bad[] = { "pass",  "fail", "error",
+					   "maybe", "skip", NULL };
+	static const char *const ctl[] = { "fail", "fail", NULL };
+	static const char *const leaky[] = { "fail", "pass", NULL };
+	static const struct {
+		void (*text)(char *, size_t, const struct vtally *);
+		const char *const *verdicts, *says;
+	} cases[] = {
+		{ holds_text, one, "1 of 1 property holds" },
+		{ holds_text, skip, "2 of 3 properties hold (1 skipped)" },
+		/* an unknown verdict is an error */
+		{ holds_text, bad,
+		  "1 of 5 properties hold (1 failed, 2 errored, 1 skipped)" },
+		{ passed_text, skip,
+		  "2 passed, 0 failed, 1 skipped, 0 errored of 3 properties" },
+		{ passed_text, bad,
+		  "1 passed, 1 failed, 1 skipped, 2 errored of 5 properties" },
+		{ ratio_text, one, "1/1" },
+		{ ratio_text, skip, "2/3 (1 skipped)" },
+		{ control_text, ctl,
+		  "2 of 2 properties absent without isolation, as they must "
+		  "be" },
+		{ control_text, leaky,
+		  "1 of 2 properties absent without isolation (1 hold anyway, "
+		  "0 skipped, 0 errored)" },
+	};
+	char buf[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct vtally t = tally_of(cases[i].verdicts);
+		cases[i].text(buf, sizeof(buf), &t);
+		assert_string_equal(buf, cases[i].says);
+	}
+	struct vtally t = tally_of(bad);
+	assert_int_equal(vtally_total(&t), 5);
+	assert_int_equal(verdict_index("maybe"), VI_ERROR);
+}
+
+static void failures_first(void **state)
+{
+	static const char *const pass[] = { "pass", "pass", NULL };
+	static const char *const skip[] = { "pass", "skip", NULL };
+	static const char *const fail[] = { "skip", "fail", NULL };
+	static const char *const err[] = { "error", NULL };
+	static const char *const none[] = { NULL };
+	struct {
+		const char *id;
+		const char *const *verdicts;
+	} in[] = {
+		{ "validate/ns-pid", fail }, { "pidns/b", pass },
+		{ "cgroup/a", err },	     { "pidns/a", pass },
+		{ "mntns/z", skip },	     { "ns/y", fail },
+		{ "pidns/c", none },	     { "cgroup/b", pass },
+	};
+	static const char *const want[] = {
+		"ns/y",	   "mntns/z",  "pidns/a",  "pidns/b",
+		"pidns/c", "cgroup/a", "cgroup/b", "validate/ns-pid",
+	};
+	struct row_key rows[ARRAY_SIZE(in)];
+
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+		struct vtally t = tally_of(in[i].verdicts);
+		rows[i] = (struct row_key){ in[i].id, area_of(in[i].id),
+					    row_rank(&t) };
+	}
+	qsort(rows, ARRAY_SIZE(rows), sizeof(rows[0]), row_cmp);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		assert_string_equal(rows[i].id, want[i]);
+}
+
+static void chart_tiers(void **state)
+{
+	static const struct {
+		const char *group, *name;
+		int tier;
+	} cases[] = {
+		{ "ladder", "fork", TIER_BARE },
+		{ "ladder", "exec", TIER_BARE },
+		{ "ladder", "ns-pid", TIER_PRIMITIVE },
+		{ "ladder", "pivot-root", TIER_PRIMITIVE },
+		{ "ladder", "container", TIER_CONTAINER },
+		{ "external", "exec", TIER_RUNTIME },
+		{ "external", "runc", TIER_RUNTIME },
+		{ "vm", "vm-x86_64", TIER_VM },
+		{ "calibration", "empty", -1 },
+		{ "ladder", "net-cleanup", -1 },
+		{ "other", "x", -1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_int_equal(chart_tier(cases[i].group, cases[i].name),
+				 cases[i].tier);
+}
+
+/* s has each of want, in this order. */
+static void assert_in_order(const char *s, const char *const *want, size_t n)
+{
+	const char *at = s;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *p = strstr(at, want[i]);
+		if (!p)
+			print_error("'%s' missing or out of order\n", want[i]);
+		assert_non_null(p);
+		at = p + strlen(want[i]);
+	}
+}
+
+static void headline_of_fixtures(void **state)
+{
+	struct result_set set;
+	struct lines head, areas;
+	char err[512];
+
+	assert_int_equal(results_load((char **)good, ARRAY_SIZE(good), &set,
+				      err, sizeof(err)),
+			 0);
+	assert_int_equal(report_headline(&set, &head), 0);
+	assert_int_equal(report_area_lines(&set, &areas), 0);
+	results_free(&set);
+	assert_string_equal(head.v[0], "Linux 6.18.44-fc-v769 x86_64, cgroup "
+				       "hybrid: 4 of 6 properties hold (1 "
+				       "failed, 1 skipped)");
+	/* other machines, then runtimes, then the control */
+	static const char *const lines[] = {
+		"vm aarch64 (Linux 6.1.0-28-arm64 aarch64, cgroup unified): 6 "
+		"of 6 properties hold",
+		"vm x86_64 (Linux 6.1.0-28-amd64 x86_64, cgroup unified): 6 "
+		"of 6 properties hold",
+		"ref: 5 passed, 0 failed, 0 skipped, 0 errored of 5 properties",
+		"runc: 4 passed, 1 failed, 0 skipped, 0 errored of 5 "
+		"properties; not passed: timens",
+		/* nothing passed: the first error says why */
+		"crun: 0 passed, 0 failed, 0 skipped, 5 errored of 5 "
+		"properties; crun did not start: cgroups in hybrid",
+		"bwrap: 3 passed, 1 failed, 1 skipped, 0 errored of 5 "
+		"properties; not passed: rootfs-ro",
+		"host (control): 5 of 5 properties absent without isolation, "
+		"as they must be",
+	};
+	assert_int_equal(head.n, 1 + ARRAY_SIZE(lines));
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		assert_ptr_equal(strstr(head.v[i + 1], lines[i]),
+				 head.v[i + 1]);
+	static const char *const want[] = {
+		"namespaces: host 2/4 (1 failed, 1 skipped), vm aarch64 4/4, "
+		"vm x86_64 4/4",
+		"cgroups: host 1/1, vm aarch64 1/1, vm x86_64 1/1",
+		"root filesystem: host 1/1, vm aarch64 1/1, vm x86_64 1/1",
+		"runtime properties: ref 5/5, runc 4/5 (1 failed), crun 0/5 "
+		"(5 errored), bwrap 3/5 (1 failed, 1 skipped)",
+	};
+	assert_int_equal(areas.n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		assert_string_equal(areas.v[i], want[i]);
+	lines_free(&head);
+	lines_free(&areas);
+}
+
+/* Two hosts: their columns are told apart by what differs (the kernel). */
+static void two_hosts_qualified(void **state)
+{
+	static const char *const files[] = {
+		FIX "run-host.json",
+		FIX "make-run/run.json",
+		FIX "make-run/validate.json",
+	};
+	struct result_set set;
+	struct lines head;
+	char err[512];
+
+	assert_int_equal(results_load((char **)files, ARRAY_SIZE(files), &set,
+				      err, sizeof(err)),
+			 0);
+	assert_int_equal(report_headline(&set, &head), 0);
+	results_free(&set);
+	assert_string_equal(head.v[0], "Linux 6.18.44-fc-v769 x86_64, cgroup "
+				       "hybrid: 4 of 6 properties hold (1 "
+				       "failed, 1 skipped)");
+	assert_string_equal(head.v[1],
+			    "host 6.18.44-fc-v782 (Linux 6.18.44-fc-v782 "
+			    "x86_64, cgroup hybrid): 105 of 106 properties "
+			    "hold (1 skipped)");
+	lines_free(&head);
+}
+
 static void renders_both_documents(void **state)
 {
 	static const char *const ids[] = {
-		"summary",  "matrix",	     "failures",
-		"ladder",   "distributions", "concurrency",
-		"counters", "comparison",    "hosts",
+		"headline", "chart",	  "areas",	   "matrix",
+		"failures", "ladder",	  "distributions", "concurrency",
+		"counters", "comparison", "hosts",
 	};
 	struct plot_cache cache = { 0 };
 	struct report_opts o = { .cache = &cache };
 	struct report_summary sum;
 	struct result_set set;
-	char err[512], html[512], md[512], svg[600], id[64];
+	char err[512], html[512], md[512], svg[600];
 
 	assert_int_equal(results_load((char **)good, ARRAY_SIZE(good), &set,
 				      err, sizeof(err)),
@@ -229,12 +473,71 @@ static void renders_both_documents(void **state)
 	plot_cache_free(&cache);
 
 	char *h = slurp_path(html), *m = slurp_path(md);
+	char hid[ARRAY_SIZE(ids)][64], mid[ARRAY_SIZE(ids)][64];
+	const char *hp[ARRAY_SIZE(ids)], *mp[ARRAY_SIZE(ids)];
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
-		snprintf(id, sizeof(id), "<section id=\"%s\">", ids[i]);
-		assert_non_null(strstr(h, id));
-		snprintf(id, sizeof(id), "<a id=\"%s\">", ids[i]);
-		assert_non_null(strstr(m, id));
+		snprintf(hid[i], sizeof(hid[i]), "<section id=\"%s\">", ids[i]);
+		snprintf(mid[i], sizeof(mid[i]), "<a id=\"%s\">", ids[i]);
+		hp[i] = hid[i], mp[i] = mid[i];
 	}
+	/* Every section, in this order, in both documents. */
+	assert_in_order(h, hp, ARRAY_SIZE(ids));
+	assert_in_order(m, mp, ARRAY_SIZE(ids));
+	/* The headline, the chart and the areas side by side in one box. */
+	static const char *const lead[] = {
+		"<div class=\"lead\">",
+		"<section id=\"headline\">",
+		"<p class=\"lead\">Linux 6.18.44-fc-v769 x86_64",
+		"<section id=\"chart\">",
+		"<figure id=\"fig-chart\">",
+		"<section id=\"areas\">",
+		"</div>",
+		"<section id=\"matrix\">"
+	};
+	assert_in_order(h, lead, ARRAY_SIZE(lead));
+	/* The matrix by area, failures and skips first, with properties. */
+	static const char *const matrix[] = {
+		"<section id=\"matrix\">",
+		"<h3>namespaces: host 2/4 (1 failed, 1 skipped)",
+		"mntns/proc-masked<small>/proc/kcore and /proc/keys are masked",
+		"timens/offsets",
+		"ns/inodes-differ",
+		"pidns/init-is-pid1",
+		"<h3>cgroups:",
+		"<h3>root filesystem:",
+		"<h3>runtime properties:",
+		/* crun errs on each: every row ranks first, by id */
+		"validate/masked-paths",
+		"validate/pidns",
+		"validate/pids-limit",
+		"validate/rootfs-ro",
+		"validate/timens",
+		"<section id=\"failures\">",
+	};
+	assert_in_order(h, matrix, ARRAY_SIZE(matrix));
+	/* The chart: its tiers in order, the runtime that failed absent. */
+	static const char *const chart[] = {
+		"fork",
+		"exec",
+		"ns-pid",
+		"pivot-root",
+		"true (/bin/true)",
+		"bwrap",
+		"runc",
+		"Not on the chart: crun failed: exit 1",
+	};
+	const char *fig = strstr(h, "<figure id=\"fig-chart\">");
+	assert_in_order(fig, chart, ARRAY_SIZE(chart));
+	char *svg_only = strndup(fig, strstr(fig, "</figure>") - fig);
+	assert_non_null(strstr(svg_only, ">runc<"));
+	assert_null(strstr(svg_only, ">crun<"));
+	free(svg_only);
+	static const char *const mchart[] = {
+		"<a id=\"chart\">",  "(r-chart.svg)",
+		"<a id=\"areas\">",  "- namespaces: host 2/4",
+		"<a id=\"matrix\">", "### namespaces: host 2/4",
+	};
+	assert_in_order(m, mchart, ARRAY_SIZE(mchart));
 	/* Escaped where it came from the results; no script; SVG inline. */
 	assert_non_null(strstr(h, "&lt;masked&gt; /proc paths &amp; "
 				  "&quot;keys&quot;"));
@@ -300,6 +603,12 @@ int main(void)
 		cmocka_unit_test(escapes),
 		cmocka_unit_test(gnuplot_draws_svg),
 		cmocka_unit_test(gnuplot_failure_and_timeout),
+		cmocka_unit_test(groups_ids_into_areas),
+		cmocka_unit_test(headline_counts),
+		cmocka_unit_test(failures_first),
+		cmocka_unit_test(chart_tiers),
+		cmocka_unit_test(headline_of_fixtures),
+		cmocka_unit_test(two_hosts_qualified),
 		cmocka_unit_test(renders_both_documents),
 		cmocka_unit_test(cli_exit_status),
 	};
