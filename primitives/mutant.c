@@ -103,6 +103,11 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CG_STATS_PARENT] = { "cg-stats-parent",
 				"usage statistics (memory usage, cpu time) "
 				"are read from the parent cgroup" },
+	/* cgroup v2 in depth, cgroup v1 */
+	/* capabilities, seccomp */
+	/* namespace semantics, the mount API */
+	/* overlayfs in depth */
+	/* kernels and the Raspberry Pi (VM-only scenarios) */
 };
 
 #ifdef BOXCHECK_MUTANTS

@@ -58,6 +58,11 @@ enum mutant {
 	M_CG_EMPTY,	   /* a cgroup reads empty: no process, populated 0 */
 	M_CG_LISTED,	   /* cgroup.procs lists every pid asked about */
 	M_CG_STATS_PARENT, /* usage statistics read from the parent cgroup */
+	/* cgroup v2 in depth, cgroup v1 */
+	/* capabilities, seccomp */
+	/* namespace semantics, the mount API */
+	/* overlayfs in depth */
+	/* kernels and the Raspberry Pi (VM-only scenarios) */
 	M__COUNT,
 };
 
