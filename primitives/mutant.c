@@ -107,6 +107,24 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	/* capabilities, seccomp */
 	/* namespace semantics, the mount API */
 	/* overlayfs in depth */
+	[M_OVL_INODE_DISTINCT] = { "ovl-inode-distinct",
+				   "every overlay stat reads a new device and "
+				   "inode: no two names are one inode" },
+	[M_OVL_STATFS_SAME] = { "ovl-statfs-same",
+				"statfs of any two paths reports the same "
+				"filesystem" },
+	[M_OVL_MOUNT_REFUSED] = { "ovl-mount-refused",
+				  "every overlay mount attempt reads as "
+				  "refused with EINVAL" },
+	[M_OVL_FD_STALE] = { "ovl-fd-stale",
+			     "a descriptor or mapping opened before a copy-up "
+			     "rereads what it first read" },
+	[M_OVL_HANDLE_OPENS] = { "ovl-handle-opens",
+				 "an overlay file handle reads as encoded and "
+				 "decoded (the file read by its path)" },
+	[M_OVL_VIEW_TOP] = { "ovl-view-top",
+			     "the merged view is read from the top layer "
+			     "alone (upper, or the first lower)" },
 	/* kernels and the Raspberry Pi (VM-only scenarios) */
 };
 

@@ -62,6 +62,12 @@ enum mutant {
 	/* capabilities, seccomp */
 	/* namespace semantics, the mount API */
 	/* overlayfs in depth */
+	M_OVL_INODE_DISTINCT, /* ovl_stat_id(): each path a new dev and ino */
+	M_OVL_STATFS_SAME,    /* ovl_statfs_same(): any two paths agree */
+	M_OVL_MOUNT_REFUSED,  /* ovl_mount_attempt(): refused, EINVAL */
+	M_OVL_FD_STALE,	    /* an early fd or mapping rereads its first read */
+	M_OVL_HANDLE_OPENS, /* a file handle decodes (reads the path) */
+	M_OVL_VIEW_TOP,	    /* ovl_view(): merged read from the top layer */
 	/* kernels and the Raspberry Pi (VM-only scenarios) */
 	M__COUNT,
 };

@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 
 static int append(char *buf, size_t len, size_t *at, const char *s)
@@ -145,6 +146,9 @@ const struct ovl_opt_info ovl_opt_table[OVL_OPT__COUNT] = {
 			   "volatile",
 			   { "volatile", "fsync=volatile" } },
 	[OVL_USERXATTR] = { "userxattr", "userxattr", { "userxattr" } },
+	[OVL_NFS_EXPORT] = { "nfs_export",
+			     "index=on,nfs_export=on",
+			     { "nfs_export=on" } },
 };
 
 static bool shown_in(const char *super, const struct ovl_opt_info *oi)
@@ -235,17 +239,48 @@ static int digest_file(int dirfd, const char *name, uint64_t *h)
 
 static int digest_dir(int dirfd, const char *name, uint64_t *h, int depth);
 
-/* One entry: its name, type and mode, then what its type holds. */
+/* An entry's xattrs, names and values, in the order listxattr gives. */
+static int digest_xattrs(int dirfd, const char *name, uint64_t *h)
+{
+	char path[PATH_MAX], names[1024], v[256];
+	ssize_t n, m;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dirfd, name);
+	n = llistxattr(path, names, sizeof(names));
+	if (n < 0)
+		return errno == ENOTSUP ? 0 : neg_errno();
+	for (char *x = names; x < names + n; x += strlen(x) + 1) {
+		m = lgetxattr(path, x, v, sizeof(v));
+		if (m < 0)
+			return neg_errno();
+		fnv(h, x, strlen(x) + 1);
+		fnv(h, v, (size_t)m);
+	}
+	return 0;
+}
+
+/*
+ * One entry: its name, type, mode, owner, a non-directory's mtime (a
+ * directory's moves with every entry made in it) and xattrs, then what its
+ * type holds.
+ */
 static int digest_entry(int dirfd, const char *name, uint64_t *h, int depth)
 {
 	struct stat st;
 	char link[PATH_MAX];
 	ssize_t n;
+	int r;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return neg_errno();
 	fnv(h, name, strlen(name) + 1);
 	fnv(h, &st.st_mode, sizeof(st.st_mode));
+	fnv(h, &st.st_uid, sizeof(st.st_uid));
+	fnv(h, &st.st_gid, sizeof(st.st_gid));
+	if (!S_ISDIR(st.st_mode))
+		fnv(h, &st.st_mtim.tv_sec, sizeof(st.st_mtim.tv_sec));
+	if ((r = digest_xattrs(dirfd, name, h)) < 0)
+		return r;
 	if (S_ISREG(st.st_mode))
 		return digest_file(dirfd, name, h);
 	if (S_ISDIR(st.st_mode))
@@ -298,9 +333,9 @@ int ovl_layer_digest(const char *dir, uint64_t *digest)
 	return digest_dir(AT_FDCWD, dir, digest, 0);
 }
 
-/* An xattr that must exist, with value `want` when it is not NULL. */
+/* An xattr that must exist, its value `want` (or starting with it). */
 static int xattr_is(const char *path, const char *name, const char *want,
-		    bool *has)
+		    bool prefix, bool *has)
 {
 	char v[256];
 	ssize_t n = lgetxattr(path, name, v, sizeof(v) - 1);
@@ -309,8 +344,41 @@ static int xattr_is(const char *path, const char *name, const char *want,
 	if (n < 0)
 		return errno == ENODATA || errno == ENOENT ? 0 : neg_errno();
 	v[n] = '\0';
-	*has = !want || strcmp(v, want) == 0;
+	*has = !want || (prefix ? strncmp(v, want, strlen(want)) == 0
+				: strcmp(v, want) == 0);
 	return 0;
+}
+
+/* The marks an xattr carries: its name, the value (or prefix) wanted. */
+static const struct {
+	const char *name, *want;
+	bool prefix;
+} xmarks[OVL_UP__COUNT] = {
+	[OVL_UP_OPAQUE] = { "trusted.overlay.opaque", "y", false },
+	[OVL_UP_USER_OPAQUE] = { "user.overlay.opaque", "y", false },
+	[OVL_UP_REDIRECT] = { "trusted.overlay.redirect", NULL, false },
+	[OVL_UP_ABS_REDIRECT] = { "trusted.overlay.redirect", "/", true },
+	[OVL_UP_METACOPY] = { "trusted.overlay.metacopy", NULL, false },
+	[OVL_UP_ORIGIN] = { "trusted.overlay.origin", NULL, false },
+	[OVL_UP_USER_ORIGIN] = { "user.overlay.origin", NULL, false },
+};
+
+/* The marks the inode's type and size carry. */
+static bool stat_mark(const struct stat *st, enum ovl_upper what)
+{
+	switch (what) {
+	case OVL_UP_FILE:
+		return S_ISREG(st->st_mode);
+	case OVL_UP_WHITEOUT:
+		return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
+	case OVL_UP_SYMLINK:
+		return S_ISLNK(st->st_mode);
+	case OVL_UP_HOLLOW:
+		return S_ISREG(st->st_mode) && st->st_size > 0 &&
+		       st->st_blocks == 0;
+	default:
+		return false;
+	}
 }
 
 int ovl_upper_has(const char *path, enum ovl_upper what, bool *has)
@@ -318,28 +386,71 @@ int ovl_upper_has(const char *path, enum ovl_upper what, bool *has)
 	struct stat st;
 
 	*has = false;
+	if ((unsigned)what >= OVL_UP__COUNT)
+		return -EINVAL;
 	if (mutant_on(M_OVL_LAYERS)) {
 		*has = true;
 		return 0;
 	}
-	switch (what) {
-	case OVL_UP_FILE:
-	case OVL_UP_WHITEOUT:
-		if (lstat(path, &st) < 0)
-			return errno == ENOENT ? 0 : neg_errno();
-		*has = what == OVL_UP_FILE
-			       ? S_ISREG(st.st_mode)
-			       : S_ISCHR(st.st_mode) &&
-					 st.st_rdev == makedev(0, 0);
-		return 0;
-	case OVL_UP_OPAQUE:
-		return xattr_is(path, "trusted.overlay.opaque", "y", has);
-	case OVL_UP_USER_OPAQUE:
-		return xattr_is(path, "user.overlay.opaque", "y", has);
-	case OVL_UP_REDIRECT:
-		return xattr_is(path, "trusted.overlay.redirect", NULL, has);
-	case OVL_UP__COUNT:
-		break;
+	if (xmarks[what].name)
+		return xattr_is(path, xmarks[what].name, xmarks[what].want,
+				xmarks[what].prefix, has);
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : neg_errno();
+	*has = stat_mark(&st, what);
+	return 0;
+}
+
+/* ---- more observation helpers ------------------------------------- */
+
+int ovl_stat_id(const char *path, struct ovl_id *id)
+{
+	static uint64_t fresh = 1u << 20;
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return neg_errno();
+	*id = (struct ovl_id){ st.st_dev, st.st_ino, st.st_nlink };
+	if (mutant_on(M_OVL_INODE_DISTINCT)) { /* a new inode, device: each */
+		id->dev = ++fresh;
+		id->ino = ++fresh;
 	}
-	return -EINVAL;
+	return 0;
+}
+
+bool ovl_id_same(const struct ovl_id *a, const struct ovl_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino;
+}
+
+int ovl_statfs_same(const char *a, const char *b, bool *same)
+{
+	struct statfs x, y;
+
+	if (statfs(a, &x) < 0 || statfs(b, &y) < 0)
+		return neg_errno();
+	*same = x.f_bsize == y.f_bsize && x.f_blocks == y.f_blocks &&
+		x.f_bfree == y.f_bfree && x.f_files == y.f_files &&
+		x.f_ffree == y.f_ffree;
+	if (mutant_on(M_OVL_STATFS_SAME))
+		*same = true;
+	return 0;
+}
+
+int ovl_mount_attempt(const struct overlay_spec *s, const char *target,
+		      int *err)
+{
+	char opts[4096];
+	int r = overlay_options(s, opts, sizeof(opts));
+
+	*err = 0;
+	if (r < 0)
+		return r;
+	if (mutant_on(M_OVL_MOUNT_REFUSED)) {
+		*err = EINVAL;
+		return 0;
+	}
+	if (mount("overlay", target, "overlay", 0, opts) < 0)
+		*err = errno;
+	return 0;
 }

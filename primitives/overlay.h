@@ -28,6 +28,7 @@ enum ovl_opt {
 	OVL_XINO,
 	OVL_VOLATILE,
 	OVL_USERXATTR,
+	OVL_NFS_EXPORT, /* with index=on, which it needs */
 	OVL_OPT__COUNT,
 };
 #define OVL_BIT(o) (1u << (o))
@@ -58,22 +59,49 @@ void ovl_opts_describe(unsigned mask, char *buf, size_t len);
 /* ---- inspecting layers (observation helpers) ---------------------- */
 
 /*
- * A digest of the tree at dir: every entry's name, type and mode, a file's
- * bytes, a link's target, a device's number, in name order. Equal digests
+ * A digest of the tree at dir: every entry's name, type, mode, owner and
+ * xattrs, a non-directory's mtime, a file's bytes, a link's target, a
+ * device's number, in name order. Equal digests
  * before and after an operation: the layer was left as it was.
  */
 int ovl_layer_digest(const char *dir, uint64_t *digest);
 
 /* What an overlay leaves in upper at a path. */
 enum ovl_upper {
-	OVL_UP_FILE,	    /* a regular file: copied up or created */
-	OVL_UP_WHITEOUT,    /* a char 0:0 device: a deleted lower entry */
-	OVL_UP_OPAQUE,	    /* trusted.overlay.opaque=y: lower's dir hidden */
-	OVL_UP_USER_OPAQUE, /* the same in user.overlay.* (userxattr) */
-	OVL_UP_REDIRECT,    /* trusted.overlay.redirect: a renamed dir */
+	OVL_UP_FILE,	     /* a regular file: copied up or created */
+	OVL_UP_WHITEOUT,     /* a char 0:0 device: a deleted lower entry */
+	OVL_UP_OPAQUE,	     /* trusted.overlay.opaque=y: lower's dir hidden */
+	OVL_UP_USER_OPAQUE,  /* the same in user.overlay.* (userxattr) */
+	OVL_UP_REDIRECT,     /* trusted.overlay.redirect: a renamed dir */
+	OVL_UP_ABS_REDIRECT, /* the same, absolute ("/dir"): moved elsewhere */
+	OVL_UP_SYMLINK,	     /* a symlink: copied up or created */
+	OVL_UP_METACOPY,     /* trusted.overlay.metacopy: metadata only */
+	OVL_UP_HOLLOW,	     /* a non-empty regular file with no data blocks */
+	OVL_UP_ORIGIN,	     /* trusted.overlay.origin: where it came from */
+	OVL_UP_USER_ORIGIN,  /* the same in user.overlay.* (userxattr) */
 	OVL_UP__COUNT,
 };
 /* Whether path has it (an absent path has nothing): 0 or -errno. */
 int ovl_upper_has(const char *path, enum ovl_upper what, bool *has);
+
+/* ---- more observation helpers, each with its own mutant ------------ */
+
+/* Who a path is: the device and inode stat(2) reports, and its links. */
+struct ovl_id {
+	uint64_t dev, ino, nlink;
+};
+/* lstat of path: 0 or -errno. */
+int ovl_stat_id(const char *path, struct ovl_id *id);
+bool ovl_id_same(const struct ovl_id *a, const struct ovl_id *b);
+
+/* statfs(2) of a and b report the same filesystem usage: 0 or -errno. */
+int ovl_statfs_same(const char *a, const char *b, bool *same);
+
+/*
+ * An overlay mount whose refusal is the observation: *err is 0 when it
+ * mounted, else the errno. Returns 0; -errno only for a broken spec.
+ */
+int ovl_mount_attempt(const struct overlay_spec *s, const char *target,
+		      int *err);
 
 #endif
