@@ -210,6 +210,10 @@ int ovl_case_observe(struct ctx *c, struct ovl_case_obs *o,
 		int r = k->act();
 
 		o->op_err = r < 0 ? -r : 0;
+		if (k->remount) {
+			TRY(c, ovl_sys(umount2("merged", 0)), "unmount merged");
+			TRY(c, mount_case(c, k), "mount merged again");
+		}
 		TRY(c, ovl_layer_digest("lower", &o->low[1]), "digest lower");
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(k->marks) && k->marks[i].path; i++)

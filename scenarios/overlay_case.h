@@ -54,6 +54,7 @@ struct ovl_case {
 	const char *extra;    /* options of the isolated overlay, or NULL */
 	const char *control;  /* the control's overlay options; NULL: a bind */
 	unsigned need;	      /* OVL_BIT of options probed first */
+	bool remount;	      /* unmount and mount merged again after act */
 	struct ovl_mark marks[2];
 	const char *view;	  /* what is described, under merged/ */
 	ovl_describe_fn describe; /* NULL: its content */
