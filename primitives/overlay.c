@@ -373,12 +373,27 @@ static bool stat_mark(const struct stat *st, enum ovl_upper what)
 		return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
 	case OVL_UP_SYMLINK:
 		return S_ISLNK(st->st_mode);
-	case OVL_UP_HOLLOW:
-		return S_ISREG(st->st_mode) && st->st_size > 0 &&
-		       st->st_blocks == 0;
 	default:
 		return false;
 	}
+}
+
+/* A non-empty regular file that is all hole: no byte of data stored. */
+static int hollow(const char *path, bool *has)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : neg_errno();
+	if (fstat(fd, &st) < 0)
+		return neg_errno();
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	if (lseek(fd, 0, SEEK_DATA) >= 0)
+		return 0;
+	*has = errno == ENXIO;
+	return *has ? 0 : neg_errno();
 }
 
 int ovl_upper_has(const char *path, enum ovl_upper what, bool *has)
@@ -395,6 +410,8 @@ int ovl_upper_has(const char *path, enum ovl_upper what, bool *has)
 	if (xmarks[what].name)
 		return xattr_is(path, xmarks[what].name, xmarks[what].want,
 				xmarks[what].prefix, has);
+	if (what == OVL_UP_HOLLOW)
+		return hollow(path, has);
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : neg_errno();
 	*has = stat_mark(&st, what);

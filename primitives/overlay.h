@@ -76,7 +76,7 @@ enum ovl_upper {
 	OVL_UP_ABS_REDIRECT, /* the same, absolute ("/dir"): moved elsewhere */
 	OVL_UP_SYMLINK,	     /* a symlink: copied up or created */
 	OVL_UP_METACOPY,     /* trusted.overlay.metacopy: metadata only */
-	OVL_UP_HOLLOW,	     /* a non-empty regular file with no data blocks */
+	OVL_UP_HOLLOW,	     /* a non-empty file, all hole (SEEK_DATA) */
 	OVL_UP_ORIGIN,	     /* trusted.overlay.origin: where it came from */
 	OVL_UP_USER_ORIGIN,  /* the same in user.overlay.* (userxattr) */
 	OVL_UP__COUNT,
