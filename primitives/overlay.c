@@ -104,22 +104,11 @@ static int fs_set_all(int fsfd, char *opts)
 	return r;
 }
 
-int overlay_mount_fsopen(const struct overlay_spec *s, const char *target)
+/* A configured context: create it, fsmount it, attach it on target. */
+static int fs_attach(int fsfd, const char *target)
 {
-	_cleanup_close_ int fsfd = -1, mfd = -1;
-	char opts[4096];
-	int r = overlay_options(s, opts, sizeof(opts));
+	_cleanup_close_ int mfd = -1;
 
-	if (r < 0)
-		return r;
-	/* 1. A filesystem context for overlay. */
-	fsfd = syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
-	if (fsfd < 0)
-		return neg_errno();
-	/* 2. Its parameters, one fsconfig() each. */
-	r = fs_set_all(fsfd, opts);
-	if (r < 0)
-		return r;
 	/* 3. Create the superblock: the layers are checked here. */
 	if (syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return neg_errno();
@@ -132,6 +121,35 @@ int overlay_mount_fsopen(const struct overlay_spec *s, const char *target)
 		    MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return neg_errno();
 	return 0;
+}
+
+int overlay_mount_fsopen(const struct overlay_spec *s, const char *target)
+{
+	_cleanup_close_ int fsfd = -1;
+	char opts[4096];
+	int r = overlay_options(s, opts, sizeof(opts));
+
+	if (r < 0)
+		return r;
+	/* 1. A filesystem context for overlay. */
+	fsfd = syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		return neg_errno();
+	/* 2. Its parameters, one fsconfig() each. */
+	r = fs_set_all(fsfd, opts);
+	return r < 0 ? r : fs_attach(fsfd, target);
+}
+
+int overlay_mount_params(const char *const *params, size_t n,
+			 const char *target)
+{
+	_cleanup_close_ int fsfd =
+		syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+	int r = fsfd < 0 ? neg_errno() : 0;
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = fs_set(fsfd, params[i]);
+	return r < 0 ? r : fs_attach(fsfd, target);
 }
 
 const struct ovl_opt_info ovl_opt_table[OVL_OPT__COUNT] = {

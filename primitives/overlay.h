@@ -19,6 +19,12 @@ int overlay_options(const struct overlay_spec *s, char *buf, size_t len);
 int overlay_mount(const struct overlay_spec *s, const char *target);
 /* The same through fsopen, fsconfig, fsmount and move_mount. */
 int overlay_mount_fsopen(const struct overlay_spec *s, const char *target);
+/*
+ * The new mount API with parameters given one by one ("lowerdir+=l1",
+ * "upperdir=u", "volatile"), each its own fsconfig() call, in order.
+ */
+int overlay_mount_params(const char *const *params, size_t n,
+			 const char *target);
 
 /* Options whose support depends on the kernel and its configuration. */
 enum ovl_opt {
