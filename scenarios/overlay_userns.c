@@ -7,15 +7,14 @@
  * without the user namespace and userxattr: there the metadata is
  * trusted.overlay.*. Skips only where a probe shows a feature missing.
  */
-#include "nsrun.h"
-#include "overlay_util.h"
+#include "overlay_userns.h"
 
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 
-static int userns_layers(void)
+int ovl_userns_layers(void)
 {
 	const char *dirs[] = { "u",	 "u/lower",  "u/lower/empty", "u/upper",
 			       "u/work", "u/merged", "u/p",	      "u/p/a",
@@ -34,11 +33,10 @@ static int userns_layers(void)
 /* The child's ids: 0 inside, UNPRIV_ID outside. */
 static const struct idmap one_id = { 1, { { 0, UNPRIV_ID, 1 } } };
 
-static const struct nsrun in_userns = { NS_VIA_CLONE,
-					CLONE_NEWUSER | CLONE_NEWNS, &one_id,
-					&one_id, true };
-static const struct nsrun by_root = { NS_VIA_CLONE, CLONE_NEWNS, NULL, NULL,
-				      false };
+const struct nsrun ovl_in_userns = { NS_VIA_CLONE, CLONE_NEWUSER | CLONE_NEWNS,
+				     &one_id, &one_id, true };
+const struct nsrun ovl_by_root = { NS_VIA_CLONE, CLONE_NEWNS, NULL, NULL,
+				   false };
 
 /* Probe: a read-only overlay (no upper, no xattrs) in the user ns. */
 static int ro_overlay(void *arg, void *out, size_t len)
@@ -60,7 +58,7 @@ static int ro_overlay(void *arg, void *out, size_t len)
  * xattrs (tmpfs before Linux 6.6 does not), overlay knows userxattr, and
  * the kernel lets a user namespace mount an overlay at all.
  */
-static int probe_features(struct ctx *c)
+int ovl_userns_probe(struct ctx *c)
 {
 	int r, err = 0;
 
@@ -74,7 +72,7 @@ static int probe_features(struct ctx *c)
 	    removexattr("u/upper", "user.boxcheck.probe") < 0 ? neg_errno() : 0,
 	    "remove the probe's xattr");
 	TRY_OBS(ovl_need_option(c, OVL_USERXATTR));
-	TRY_OBS(nsrun(c, "probe overlay in a user namespace", &in_userns,
+	TRY_OBS(nsrun(c, "probe overlay in a user namespace", &ovl_in_userns,
 		      ro_overlay, NULL, &err, sizeof(err)));
 	if (err == EPERM)
 		return ctx_skip(c, "kernel refuses overlay in a user namespace "
@@ -83,19 +81,28 @@ static int probe_features(struct ctx *c)
 	return 0;
 }
 
-/* In the child: mount, then rmdir and mkdir a lower dir through merged. */
-static int mount_and_remake(void *arg, void *out, size_t len)
+int ovl_userns_mount(const char *extra)
 {
 	static const char *const lowers[] = { "u/lower" };
-	const char *const *extra = arg;
-	struct overlay_spec s = { lowers, 1, "u/upper", "u/work", *extra };
+	struct overlay_spec s = { lowers, 1, "u/upper", "u/work", extra };
 	int r = userns_become_root();
 
-	(void)len;
 	if (r < 0)
 		return child_fail("setresuid(0)", r);
 	if ((r = overlay_mount(&s, "u/merged")) < 0)
 		return child_fail("mount overlay", r);
+	return 0;
+}
+
+/* In the child: mount, then rmdir and mkdir a lower dir through merged. */
+static int mount_and_remake(void *arg, void *out, size_t len)
+{
+	const char *const *extra = arg;
+	int r = ovl_userns_mount(*extra);
+
+	(void)len;
+	if (r < 0)
+		return r;
 	if (rmdir("u/merged/empty") < 0 || mkdir("u/merged/empty", 0755) < 0)
 		return child_fail("rmdir and mkdir merged/empty", neg_errno());
 	*(bool *)out = true;
@@ -111,11 +118,11 @@ static int observe_userxattr(struct ctx *c, struct marks *o)
 	const char *extra = c->isolate ? "userxattr" : NULL;
 	bool done;
 
-	TRY(c, userns_layers(), "make the layers of the unprivileged user");
-	TRY_OBS(probe_features(c));
+	TRY(c, ovl_userns_layers(), "make the layers of the unprivileged user");
+	TRY_OBS(ovl_userns_probe(c));
 	TRY_OBS(nsrun(c, "mount the overlay and remake a dir",
-		      c->isolate ? &in_userns : &by_root, mount_and_remake,
-		      &extra, &done, sizeof(done)));
+		      c->isolate ? &ovl_in_userns : &ovl_by_root,
+		      mount_and_remake, &extra, &done, sizeof(done)));
 	TRY(c, ovl_upper_has("u/upper/empty", OVL_UP_USER_OPAQUE, &o->user),
 	    "read user.overlay.opaque");
 	TRY(c, ovl_upper_has("u/upper/empty", OVL_UP_OPAQUE, &o->trusted),
