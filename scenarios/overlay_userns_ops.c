@@ -144,11 +144,10 @@ CHECK(userns_whiteout_owner, struct owner, observe_owner, judge_owner);
 /* ---- a redirect in upper ---------------------------------------------- */
 
 /* u/upper/d redirected to /x in both namespaces of xattrs. */
-static int redirect_layers(void)
+static int redirect_upper(void)
 {
-	int r = user_layers();
+	int r = ovl_sys(mkdir("u/upper/d", 0755));
 
-	r = r ?: ovl_sys(mkdir("u/upper/d", 0755));
 	r = r ?: chown_unpriv("u/upper/d");
 	r = r
 		    ?: ovl_sys(setxattr("u/upper/d", "user.overlay.redirect",
@@ -180,8 +179,9 @@ static int child_list(void *arg, void *out, size_t len)
 
 static int observe_redirect(struct ctx *c, struct listing *o)
 {
-	TRY(c, redirect_layers(), "make the layers, upper/d redirected");
-	TRY_OBS(ovl_userns_probe(c));
+	TRY(c, user_layers(), "make the layers of the unprivileged user");
+	TRY_OBS(ovl_userns_probe(c)); /* before any user.* xattr is set */
+	TRY(c, redirect_upper(), "redirect upper/d to /x");
 	TRY_OBS(nsrun(
 		c, "mount and list merged/d", who(c), child_list,
 		(void *)(c->isolate ? "userxattr" : "redirect_dir=follow"), o,
