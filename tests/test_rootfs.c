@@ -233,6 +233,49 @@ static void layer_inspection(void **state)
 	assert_true(w.root_is);
 }
 
+/* The marks and facts the overlay scenarios added (issue 20). */
+static void layer_inspection_more(void **state)
+{
+	struct ovl_id a, b;
+	char from[PATH_MAX];
+	bool has;
+
+	(void)state;
+	assert_int_equal(mkdir(at("more"), 0755), 0);
+	assert_int_equal(write_text_creat(at("more/data"), "data\n"), 0);
+	assert_int_equal(write_text_creat(at("more/hole"), ""), 0);
+	assert_int_equal(truncate(at("more/hole"), 4096), 0);
+	assert_int_equal(ovl_upper_has(at("more/hole"), OVL_UP_HOLLOW, &has),
+			 0);
+	assert_true(has);
+	assert_int_equal(ovl_upper_has(at("more/data"), OVL_UP_HOLLOW, &has),
+			 0);
+	assert_false(has);
+	assert_int_equal(symlink("data", at("more/sym")), 0);
+	assert_int_equal(ovl_upper_has(at("more/sym"), OVL_UP_SYMLINK, &has),
+			 0);
+	assert_true(has);
+	assert_int_equal(ovl_upper_has(at("more/data"), OVL_UP_SYMLINK, &has),
+			 0);
+	assert_false(has);
+	assert_int_equal(ovl_upper_has(at("more/data"), OVL_UP__COUNT, &has),
+			 -EINVAL);
+
+	snprintf(from, sizeof(from), "%s", at("more/data"));
+	assert_int_equal(link(from, at("more/twin")), 0); /* at() is static */
+	assert_int_equal(ovl_stat_id(at("more/data"), &a), 0);
+	assert_int_equal(ovl_stat_id(at("more/twin"), &b), 0);
+	assert_true(ovl_id_same(&a, &b));
+	assert_int_equal(b.nlink, 2);
+	assert_int_equal(ovl_stat_id(at("more/hole"), &b), 0);
+	assert_false(ovl_id_same(&a, &b));
+	assert_int_equal(ovl_stat_id(at("more/none"), &b), -ENOENT);
+	assert_int_equal(ovl_statfs_same(at("more"), at("more/data"), &has), 0);
+	assert_true(has);
+	assert_int_equal(ovl_statfs_same(at("more"), "/proc", &has), 0);
+	assert_false(has);
+}
+
 int main(void)
 {
 	const struct CMUnitTest parse[] = {
@@ -246,6 +289,7 @@ int main(void)
 		cmocka_unit_test(mask_hides),
 		cmocka_unit_test(builder_copies_real_files),
 		cmocka_unit_test(layer_inspection),
+		cmocka_unit_test(layer_inspection_more),
 	};
 
 	return cmocka_run_group_tests(parse, NULL, NULL) |
