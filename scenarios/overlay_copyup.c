@@ -75,7 +75,7 @@ static int prepare_symlink(void)
 /* "one inode with merged/file, nlink 2", or what differs. */
 static int desc_twin(const char *path, char *buf, size_t len)
 {
-	struct ovl_id a, b;
+	struct ovl_id a = { 0 }, b = { 0 };
 	int r = ovl_stat_id("merged/file", &a);
 
 	r = r ?: ovl_stat_id(path, &b);

@@ -38,7 +38,7 @@ static int prepare_link(void)
 static int desc_link(const char *path, char *buf, size_t len)
 {
 	struct content t;
-	struct ovl_id a, b;
+	struct ovl_id a = { 0 }, b = { 0 };
 	int r = read_content(path, &t);
 
 	r = r ?: ovl_stat_id("merged/file", &a);
