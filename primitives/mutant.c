@@ -106,7 +106,8 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	/* cgroup v2 in depth, cgroup v1 */
 	/* capabilities, seccomp */
 	[M_CAPS_SETS_EMPTY] = { "caps-sets-empty",
-				"the capability sets read from /proc/PID/status "
+				"the capability sets read from "
+				"/proc/PID/status "
 				"(before or after an execve) are all empty" },
 	[M_CAPS_REFUSED] = { "caps-refused",
 			     "a capability-gated call (capset, prctl, mknod, "
@@ -114,7 +115,8 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_SECCOMP_NONE] = { "seccomp-none",
 			     "seccomp observations read as if no filter acted: "
 			     "the probed call returns normally, the exec'd "
-			     "program succeeds, no log line, status Seccomp 0" },
+			     "program succeeds, no log line, status Seccomp "
+			     "0" },
 	[M_SECCOMP_REFUSED] = { "seccomp-refused",
 				"installing a seccomp filter reads as refused "
 				"with EACCES" },

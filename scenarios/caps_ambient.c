@@ -19,7 +19,9 @@
 			CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID) |            \
 			CAP_BIT(CAP_SETPCAP) | CAP_BIT(CAP_SYS_ADMIN) |        \
 			CAP_BIT(CAP_CHOWN),                                    \
-		.cmds = { "cat" }                                              \
+		.cmds = {                                                      \
+			"cat"                                                  \
+		}                                                              \
 	}
 
 static int amb_raise(void)
@@ -74,9 +76,10 @@ static enum obs judge_survives(struct judge *j, const struct exec_seen *o)
 	judge_exec_sets(j, o);
 	if (o->after.euid != CAPS_UID)
 		return judge_unknown(j, "cat ran as uid %u", o->after.euid);
-	return judge_holds(j, (o->after.eff >> CAP) & 1 && (o->after.amb >> CAP) & 1,
-			   "uid %u after execve: cap_net_raw %s", o->after.euid,
-			   (o->after.eff >> CAP) & 1 ? "effective" : "gone");
+	return judge_holds(
+		j, (o->after.eff >> CAP) & 1 && (o->after.amb >> CAP) & 1,
+		"uid %u after execve: cap_net_raw %s", o->after.euid,
+		(o->after.eff >> CAP) & 1 ? "effective" : "gone");
 }
 CHECK(amb_survives, struct exec_seen, observe_survives, judge_survives);
 
@@ -123,7 +126,8 @@ static int raise_noinh(void *arg, void *out, size_t len)
 	CHILD_TRY("set the inheritable set",
 		  cap_flag_set(CAP, CAP_INHERITABLE, !*(const bool *)arg));
 	CHILD_TRY("read the sets", capstat_self(&o->at));
-	o->err = sys_err(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP, 0, 0));
+	o->err =
+		sys_err(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP, 0, 0));
 	return 0;
 }
 
@@ -140,7 +144,8 @@ static int raise_secbit(void *arg, void *out, size_t len)
 			  sysr(prctl(PR_SET_SECUREBITS,
 				     SECBIT_NO_CAP_AMBIENT_RAISE, 0, 0, 0)));
 	CHILD_TRY("read the sets", capstat_self(&o->at));
-	o->err = sys_err(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP, 0, 0));
+	o->err =
+		sys_err(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP, 0, 0));
 	return 0;
 }
 

@@ -16,7 +16,9 @@
 		.root = true,                                                  \
 		.caps = CAP_BIT(CAP_NET_RAW) | CAP_BIT(CAP_SETPCAP) |          \
 			CAP_BIT(CAP_SYS_ADMIN),                                \
-		.cmds = { "cat" }                                              \
+		.cmds = {                                                      \
+			"cat"                                                  \
+		}                                                              \
 	}
 
 static int drop_bound(bool act, const char **step)
@@ -86,7 +88,7 @@ CHECK(bnd_survives, struct exec_seen, observe_root_exec, judge_survives);
 /* ---- calls refused after the drop, or without CAP_SETPCAP ------------ */
 
 struct call_seen {
-	int err;	  /* the probed call's errno, 0 if it succeeded */
+	int err;	   /* the probed call's errno, 0 if it succeeded */
 	struct capstat at; /* the sets just before it */
 };
 
@@ -232,7 +234,8 @@ static enum obs judge_views(struct judge *j, const struct bnd_views *o)
 	judge_mask(j, "CapBnd", o->status);
 	return judge_holds(j, o->prctl == o->status && !((o->prctl >> CAP) & 1),
 			   "PR_CAPBSET_READ %s CapBnd; cap_net_raw %s",
-			   o->prctl == o->status ? "agrees with" : "differs from",
+			   o->prctl == o->status ? "agrees with"
+						 : "differs from",
 			   (o->prctl >> CAP) & 1 ? "bounded in" : "out");
 }
 CHECK(bnd_views, struct bnd_views, observe_views, judge_views);

@@ -20,7 +20,9 @@
 		.caps = CAP_BIT(CAP_NET_RAW) | CAP_BIT(CAP_SETFCAP) |          \
 			CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID) |            \
 			CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_CHOWN),           \
-		.cmds = { "cat" }                                              \
+		.cmds = {                                                      \
+			"cat"                                                  \
+		}                                                              \
 	}
 
 static int to_uid(bool act, const char **step)
@@ -68,10 +70,9 @@ CHECK(fcaps_raise, struct exec_seen, observe_raise, judge_gained);
 
 static int observe_eff(struct ctx *c, struct exec_seen *o)
 {
-	struct exec_plan p = {
-		.prep = to_uid,
-		.fcaps = c->isolate ? "cap_net_raw+ep" : "cap_net_raw+p"
-	};
+	struct exec_plan p = { .prep = to_uid,
+			       .fcaps = c->isolate ? "cap_net_raw+ep"
+						   : "cap_net_raw+p" };
 
 	return exec_observe(c, &p, o);
 }
@@ -188,10 +189,11 @@ static enum obs judge_nonroot(struct judge *j, const struct exec_seen *o)
 	judge_exec_sets(j, o);
 	if (!((o->before.eff >> CAP) & 1))
 		return judge_unknown(j, "cap_net_raw not effective before");
-	return judge_holds(j, o->after.prm == 0 && o->after.eff == 0,
-			   "uid %u: CapPrm %016llx, CapEff %016llx after execve",
-			   o->after.euid, (unsigned long long)o->after.prm,
-			   (unsigned long long)o->after.eff);
+	return judge_holds(
+		j, o->after.prm == 0 && o->after.eff == 0,
+		"uid %u: CapPrm %016llx, CapEff %016llx after execve",
+		o->after.euid, (unsigned long long)o->after.prm,
+		(unsigned long long)o->after.eff);
 }
 CHECK(exec_nonroot, struct exec_seen, observe_nonroot, judge_nonroot);
 

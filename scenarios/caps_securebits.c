@@ -17,7 +17,9 @@
 		.root = true,                                                  \
 		.caps = CAP_BIT(CAP_SETPCAP) | CAP_BIT(CAP_SETUID) |           \
 			CAP_BIT(CAP_SETGID) | CAP_BIT(CAP_SYS_ADMIN),          \
-		.cmds = { "cat" }                                              \
+		.cmds = {                                                      \
+			"cat"                                                  \
+		}                                                              \
 	}
 
 static int set_bits(unsigned long bits)
@@ -46,8 +48,7 @@ static int change_uid(void *arg, void *out, size_t len)
 	if (p->bits)
 		CHILD_TRY("PR_SET_SECUREBITS", set_bits(p->bits));
 	CHILD_TRY("read the sets", capstat_self(&o->before));
-	CHILD_TRY("setresuid",
-		  sysr(setresuid(CAPS_UID, CAPS_UID, p->saved)));
+	CHILD_TRY("setresuid", sysr(setresuid(CAPS_UID, CAPS_UID, p->saved)));
 	CHILD_TRY("read the sets", capstat_self(&o->after));
 	return 0;
 }
@@ -190,8 +191,8 @@ static int observe_locked(struct ctx *c, struct bits_seen *o)
 {
 	bool act = c->isolate;
 
-	TRY_OBS(run_in_child(c, "PR_SET_KEEPCAPS in the child", 0,
-			     keep_locked, &act, o, sizeof(*o)));
+	TRY_OBS(run_in_child(c, "PR_SET_KEEPCAPS in the child", 0, keep_locked,
+			     &act, o, sizeof(*o)));
 	return 0;
 }
 

@@ -101,9 +101,10 @@ int capbin_setup(struct ctx *c, unsigned long mflags, int *fd)
 
 	TRY(c, find_in_path("cat", cat, sizeof(cat)), "find cat in PATH");
 	TRY(c, mkdir("bin", 0755) < 0 ? neg_errno() : 0, "mkdir bin");
-	TRY(c, mount("capbin", "bin", "tmpfs", mflags, "mode=0755") < 0
-		       ? neg_errno()
-		       : 0,
+	TRY(c,
+	    mount("capbin", "bin", "tmpfs", mflags, "mode=0755") < 0
+		    ? neg_errno()
+		    : 0,
 	    "mount a tmpfs on bin");
 	TRY(c, copy_file(cat, "bin/cat", 0755), "copy cat to bin/cat");
 	*fd = TRY(c, open("bin/cat", O_RDONLY | O_CLOEXEC), "open bin/cat");
@@ -252,8 +253,8 @@ void judge_mask(struct judge *j, const char *key, capmask_t mask)
 	judge_kv(j, key, "%016llx", (unsigned long long)mask);
 }
 
-enum obs judge_cap_in(struct judge *j, const char *set, capmask_t mask,
-		      int cap, bool present)
+enum obs judge_cap_in(struct judge *j, const char *set, capmask_t mask, int cap,
+		      bool present)
 {
 	char *name = cap_to_name(cap);
 	bool in = (mask >> cap) & 1;

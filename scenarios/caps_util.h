@@ -22,9 +22,9 @@
 /* The sets and flags of /proc/PID/status. */
 struct capstat {
 	capmask_t inh, prm, eff, bnd, amb;
-	int nnp;	 /* NoNewPrivs */
-	int seccomp;	 /* Seccomp: 0 off, 1 strict, 2 filter */
-	int filters;	 /* Seccomp_filters, -1 if the kernel has no line */
+	int nnp;       /* NoNewPrivs */
+	int seccomp;   /* Seccomp: 0 off, 1 strict, 2 filter */
+	int filters;   /* Seccomp_filters, -1 if the kernel has no line */
 	unsigned euid; /* the second field of Uid: */
 };
 /* Parse a status text; capstat_self() reads /proc/self/status. */
@@ -68,8 +68,7 @@ struct exec_seen {
 	struct capstat before; /* the child's own, just before execve */
 	struct capstat after;  /* what the executed program read */
 };
-int exec_observe(struct ctx *c, const struct exec_plan *p,
-		 struct exec_seen *o);
+int exec_observe(struct ctx *c, const struct exec_plan *p, struct exec_seen *o);
 void judge_exec_sets(struct judge *j, const struct exec_seen *o);
 
 /* In a child function: fail naming the step when expr is negative. */
@@ -104,8 +103,8 @@ int sys_err(long r);
  * Judge one capability in one set: holds when its presence is `present`.
  * `set` names the set in the verdict ("CapPrm after execve").
  */
-enum obs judge_cap_in(struct judge *j, const char *set, capmask_t mask,
-		      int cap, bool present);
+enum obs judge_cap_in(struct judge *j, const char *set, capmask_t mask, int cap,
+		      bool present);
 /* Evidence: a set as hex under key. */
 void judge_mask(struct judge *j, const char *key, capmask_t mask);
 
