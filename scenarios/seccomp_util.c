@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: MIT
+/* The seccomp outcome probe and filter helpers (no scenarios here). */
+#include "seccomp_util.h"
+#include "../primitives/mutant.h"
+
+#include <linux/audit.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+enum { MSG_FAIL = 1, MSG_ARMING, MSG_ARMED, MSG_RESULT, MSG_END };
+
+/* One record on the pipe: small enough for an atomic write. */
+struct sc_msg {
+	int kind;
+	int err; /* MSG_FAIL: -errno; MSG_ARMED: the install's errno */
+	char step[40];
+	struct sc_result res[2];
+	bool trapped;
+	int sys_code, sys_nr;
+	unsigned sys_arch;
+	int prober_death;
+	long notif_nr;
+	struct capstat st;
+};
+
+/* ---- the child ------------------------------------------------------- */
+
+static int msg_fd = -1;
+static volatile sig_atomic_t trapped;
+static siginfo_t trap_info;
+static volatile long notif_nr = -1;
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	trap_info = *si;
+	trapped = 1;
+}
+
+/* Raw write(2) only: in strict mode nothing else is allowed. */
+static void send_msg(struct sc_msg *m, int kind)
+{
+	m->kind = kind;
+	if (write(msg_fd, m, sizeof(*m)) != sizeof(*m))
+		_exit(3);
+}
+
+static _Noreturn void child_die(const char *step, int err)
+{
+	struct sc_msg m = { .err = err < 0 ? err : -EIO };
+
+	snprintf(m.step, sizeof(m.step), "%s", step);
+	send_msg(&m, MSG_FAIL);
+	_exit(2);
+}
+
+static void do_calls(const struct sc_plan *p)
+{
+	struct sc_msg m = { 0 };
+
+	for (int i = 0; i < 2 && p->call[i].nr; i++) {
+		long r;
+		errno = 0;
+		r = syscall(p->call[i].nr, p->call[i].a0, 0, 0, 0, 0);
+		m.res[i] = (struct sc_result){ true, r, r < 0 ? errno : 0 };
+	}
+	m.trapped = trapped;
+	if (trapped) {
+		m.sys_code = trap_info.si_code;
+		m.sys_nr = trap_info.si_syscall;
+		m.sys_arch = trap_info.si_arch;
+	}
+	m.notif_nr = notif_nr;
+	send_msg(&m, MSG_RESULT);
+}
+
+struct prober {
+	const struct sc_plan *p;
+	int gate; /* read end: the install is done when it reads a byte */
+};
+
+static void *prober_main(void *arg)
+{
+	const struct prober *t = arg;
+	char b;
+
+	if (t->gate >= 0 && read(t->gate, &b, 1) != 1)
+		return NULL;
+	do_calls(t->p);
+	return NULL;
+}
+
+static void setup(void)
+{
+	struct rlimit none = { 0, 0 };
+	struct sigaction sa = { .sa_sigaction = on_sigsys,
+				.sa_flags = SA_SIGINFO };
+
+	/* A kill by SIGSYS dumps core by default: never here. */
+	if (setrlimit(RLIMIT_CORE, &none) < 0 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		child_die("no core dumps", neg_errno());
+	if (sigaction(SIGSYS, &sa, NULL) < 0)
+		child_die("sigaction SIGSYS", neg_errno());
+}
+
+/* Make the calls from where the plan says; returns a prober's death. */
+static int probe_from(const struct sc_plan *p, pthread_t *th, int go)
+{
+	struct prober t = { .p = p, .gate = -1 };
+	pid_t pid;
+	int st;
+
+	switch (p->where) {
+	case SC_SELF:
+		do_calls(p);
+		return 0;
+	case SC_THREAD_BEFORE:
+		if (write(go, "g", 1) != 1 || pthread_join(*th, NULL))
+			child_die("release the prober thread", -EIO);
+		return 0;
+	case SC_THREAD_AFTER:
+		if (pthread_create(th, NULL, prober_main, &t) ||
+		    pthread_join(*th, NULL))
+			child_die("run the prober thread", -EAGAIN);
+		return 0;
+	case SC_FORK:
+		pid = fork();
+		if (pid < 0)
+			child_die("fork the prober", neg_errno());
+		if (pid == 0) {
+			do_calls(p);
+			_exit(0);
+		}
+		if (wait_status(pid, &st) < 0)
+			child_die("reap the prober", neg_errno());
+		return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	}
+	return 0;
+}
+
+static _Noreturn void sc_child(const struct sc_plan *p)
+{
+	static struct prober t;
+	struct sc_msg m = { 0 };
+	pthread_t th;
+	int go[2] = { -1, -1 }, r;
+
+	setup();
+	if (p->read_status && (r = capstat_self(&m.st)) < 0)
+		child_die("read the status before", r);
+	if (p->where == SC_THREAD_BEFORE) {
+		t = (struct prober){ .p = p };
+		if (pipe2(go, O_CLOEXEC) < 0)
+			child_die("pipe", neg_errno());
+		t.gate = go[0];
+		if (pthread_create(&th, NULL, prober_main, &t))
+			child_die("start the prober thread", -EAGAIN);
+	}
+	send_msg(&m, MSG_ARMING);
+	r = p->arm ? p->arm(p->arg) : 0;
+	memset(&m, 0, sizeof(m));
+	m.err = -r;
+	if (p->read_status && (r = capstat_self(&m.st)) < 0)
+		child_die("read the status after", r);
+	send_msg(&m, MSG_ARMED);
+	if (m.err && !p->arm_err_ok)
+		_exit(0);
+	memset(&m, 0, sizeof(m));
+	m.prober_death = probe_from(p, &th, go[1]);
+	send_msg(&m, MSG_END);
+	_exit(0);
+}
+
+/* ---- the parent ------------------------------------------------------ */
+
+static void take(struct sc_outcome *o, const struct sc_msg *m)
+{
+	switch (m->kind) {
+	case MSG_ARMING:
+		o->before = m->st;
+		break;
+	case MSG_ARMED:
+		o->armed = true;
+		o->arm_err = m->err;
+		o->after = m->st;
+		break;
+	case MSG_RESULT:
+		memcpy(o->res, m->res, sizeof(o->res));
+		o->trapped = m->trapped;
+		o->sys_code = m->sys_code;
+		o->sys_nr = m->sys_nr;
+		o->sys_arch = m->sys_arch;
+		o->notif_nr = m->notif_nr;
+		break;
+	case MSG_END:
+		o->survived = true;
+		o->prober_death = m->prober_death;
+		break;
+	}
+}
+
+/* Read records until every writer is gone: 0, or the child's failure. */
+static int read_msgs(struct ctx *c, int rd, struct sc_outcome *o, bool *arming)
+{
+	struct sc_msg m;
+	ssize_t n;
+
+	while ((n = read(rd, &m, sizeof(m))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != sizeof(m))
+			return ctx_error(c, n < 0 ? neg_errno() : 0,
+					 "seccomp probe: a short record");
+		if (m.kind == MSG_FAIL) {
+			m.step[sizeof(m.step) - 1] = '\0';
+			return ctx_error(c, m.err, "seccomp probe: %s", m.step);
+		}
+		*arming |= m.kind == MSG_ARMING;
+		take(o, &m);
+	}
+	return 0;
+}
+
+static void mutate(const struct sc_plan *p, struct sc_outcome *o)
+{
+	if (!mutant_on(M_SECCOMP_NONE))
+		return;
+	for (int i = 0; i < 2 && p->call[i].nr; i++)
+		o->res[i] = (struct sc_result){ true, 0, 0 };
+	o->trapped = false;
+	o->survived = true;
+	o->death = o->prober_death = 0;
+	o->exit_code = 0;
+}
+
+int sc_probe(struct ctx *c, const struct sc_plan *p, struct sc_outcome *o)
+{
+	_cleanup_chan_ struct chan ch = CHAN_INIT;
+	_cleanup_reap_ pid_t pid = -1;
+	bool arming = false;
+	int st;
+
+	TRY(c, chan_open(&ch), "pipe");
+	pid = fork();
+	if (pid < 0)
+		return ctx_error(c, neg_errno(), "fork the seccomp child");
+	if (pid == 0) {
+		closep(&ch.rd);
+		msg_fd = ch.wr;
+		sc_child(p);
+	}
+	closep(&ch.wr);
+	ch.wr = -1;
+	o->notif_nr = -1;
+	o->pid = pid;
+	TRY_OBS(read_msgs(c, ch.rd, o, &arming));
+	TRY(c, wait_status(TAKE_PID(pid), &st), "reap the seccomp child");
+	o->death = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	o->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (!arming)
+		return ctx_error(c, 0,
+				 "the seccomp child ended before the "
+				 "install (%s)",
+				 o->death ? sc_sig_name(o->death) : "exited");
+	if (o->armed && o->arm_err && !p->arm_err_ok)
+		return ctx_error(c, -o->arm_err, "install the seccomp filter");
+	if (!o->death && o->exit_code != 0)
+		return ctx_error(c, 0, "the seccomp child exited %d",
+				 o->exit_code);
+	mutate(p, o);
+	return 0;
+}
+
+/* ---- filters --------------------------------------------------------- */
+
+/* Load ctx, keeping it (for its notification fd): 0 or -errno. */
+static int load_kept(scmp_filter_ctx ctx, unsigned flags)
+{
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, !!(flags & SC_NNP));
+
+	if (!r)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	if (!r && (flags & SC_TSYNC))
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	if (!r)
+		r = seccomp_load(ctx);
+	if (mutant_on(M_SECCOMP_REFUSED))
+		return -EACCES;
+	return r > 0 ? -r : r;
+}
+
+int sc_load(scmp_filter_ctx ctx, unsigned flags)
+{
+	int r;
+
+	if (!ctx)
+		return -ENOMEM;
+	r = load_kept(ctx, flags);
+	seccomp_release(ctx);
+	return r;
+}
+
+int sc_arm_rule(const void *arg)
+{
+	const struct sc_rule_arm *a = arg;
+
+	return a->act ? sc_load_rule(a->action, a->nr, a->flags) : 0;
+}
+
+/* The supervisor: answers one notification with SC_NOTIF_VAL. */
+static void *supervise(void *arg)
+{
+	int fd = (int)(long)arg;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+
+	if (seccomp_notify_alloc(&req, &resp) < 0)
+		return NULL;
+	if (seccomp_notify_receive(fd, req) == 0) {
+		notif_nr = req->data.nr;
+		resp->id = req->id;
+		resp->val = SC_NOTIF_VAL;
+		resp->error = 0;
+		resp->flags = 0;
+		seccomp_notify_respond(fd, resp);
+	}
+	seccomp_notify_free(req, resp);
+	return NULL;
+}
+
+int sc_arm_notify(const void *arg)
+{
+	scmp_filter_ctx ctx;
+	pthread_t th;
+	int r, fd;
+
+	if (!*(const bool *)arg)
+		return 0;
+	if (!(ctx = seccomp_init(SCMP_ACT_ALLOW)))
+		return -ENOMEM;
+	r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 0);
+	if (r == 0)
+		r = load_kept(ctx, 0);
+	fd = r == 0 ? seccomp_notify_fd(ctx) : -1;
+	seccomp_release(ctx);
+	if (r < 0)
+		return r;
+	if (fd < 0)
+		return fd == -1 ? -EBADF : fd;
+	if (pthread_create(&th, NULL, supervise, (void *)(long)fd))
+		return -EAGAIN;
+	return -pthread_detach(th);
+}
+
+int sc_load_rule(uint32_t action, int nr, unsigned flags)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!ctx)
+		return -ENOMEM;
+	if ((r = seccomp_rule_add(ctx, action, nr, 0)) < 0) {
+		seccomp_release(ctx);
+		return r;
+	}
+	return sc_load(ctx, flags);
+}
+
+uint32_t sc_native_arch(void)
+{
+#if defined(__x86_64__)
+	return AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+	return AUDIT_ARCH_AARCH64;
+#else
+	return 0;
+#endif
+}
+
+uint32_t sc_foreign_arch(void)
+{
+#if defined(__x86_64__)
+	return SCMP_ARCH_X86;
+#elif defined(__aarch64__)
+	return SCMP_ARCH_ARM;
+#else
+	return 0;
+#endif
+}
+
+const char *sc_sig_name(int sig)
+{
+	const char *n = sigabbrev_np(sig);
+
+	return n ? n : "a signal";
+}
+
+void judge_sc_outcome(struct judge *j, const struct sc_outcome *o)
+{
+	for (int i = 0; i < 2; i++) {
+		const struct sc_result *r = &o->res[i];
+		char key[32];
+		snprintf(key, sizeof(key), "call %d", i + 1);
+		if (r->done)
+			judge_kv(j, key, "returned %ld%s%s", r->ret,
+				 r->ret < 0 ? " " : "",
+				 r->ret < 0 ? strerrorname_np(r->err) : "");
+	}
+	if (o->trapped)
+		judge_kv(j, "SIGSYS caught", "sys_code %d, sys_nr %d",
+			 o->sys_code, o->sys_nr);
+	judge_kv(j, "process", "%s%s",
+		 o->death      ? "killed by SIG"
+		 : o->survived ? "reached its end"
+			       : "exited early",
+		 o->death ? sc_sig_name(o->death) : "");
+}
