@@ -92,14 +92,15 @@ struct call_seen {
 	struct capstat at; /* the sets just before it */
 };
 
+/* need: a capability in CapPrm (>= 0), or else CAP in CapBnd (-1). */
 static enum obs judge_eperm(struct judge *j, const struct call_seen *o,
 			    int need, const char *what)
 {
 	judge_mask(j, "CapEff", o->at.eff);
 	judge_mask(j, "CapBnd", o->at.bnd);
-	if (need >= 0 && !((o->at.prm >> need) & 1))
-		return judge_unknown(j, "the caller lacks the capability "
-					"the call is about in CapPrm");
+	if (need >= 0 ? !((o->at.prm >> need) & 1) : !((o->at.bnd >> CAP) & 1))
+		return judge_unknown(j, "the capability the call is about is "
+					"not bounded or not permitted");
 	return judge_errno(j, o->err, EPERM, what, what);
 }
 

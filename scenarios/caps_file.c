@@ -153,7 +153,7 @@ static enum obs judge_suid_nnp(struct judge *j, const struct exec_seen *o)
 	judge_exec_sets(j, o);
 	if (o->before.prm)
 		return judge_unknown(j, "the caller held capabilities before");
-	return judge_holds(j, o->after.prm == 0 && o->after.euid != 0,
+	return judge_holds(j, o->after.prm == 0,
 			   "after execve of a setuid-root file: euid %u, "
 			   "CapPrm %016llx",
 			   o->after.euid, (unsigned long long)o->after.prm);
@@ -233,8 +233,8 @@ static int observe_setfcap(struct ctx *c, struct setfcap_seen *o)
 static enum obs judge_setfcap(struct judge *j, const struct setfcap_seen *o)
 {
 	judge_mask(j, "CapEff", o->at.eff);
-	if (o->at.euid != 0)
-		return judge_unknown(j, "the writer is not root");
+	if (!((o->at.prm >> CAP_SETFCAP) & 1))
+		return judge_unknown(j, "CAP_SETFCAP is not permitted");
 	return judge_errno(j, o->err, EPERM, "setxattr security.capability",
 			   "root setting file capabilities");
 }

@@ -24,6 +24,7 @@
 struct power_seen {
 	int err;      /* the probed call's errno, 0 if it succeeded */
 	uint64_t eff; /* CapEff just before it */
+	uint64_t prm; /* CapPrm just before it */
 	long extra;   /* what else the probe needs judged (see each) */
 };
 
@@ -38,6 +39,7 @@ static int as_root(struct power_seen *o)
 	if ((r = capstat_self(&s)) < 0)
 		return child_fail("read the sets", r);
 	o->eff = s.eff;
+	o->prm = s.prm;
 	return 0;
 }
 
@@ -270,6 +272,8 @@ static int observe_dac(struct ctx *c, struct power_seen *o)
 static enum obs judge_dac(struct judge *j, const struct power_seen *o)
 {
 	judge_mask(j, "CapEff", o->eff);
+	if (!((o->prm >> CAP_DAC_OVERRIDE) & 1))
+		return judge_unknown(j, "CAP_DAC_OVERRIDE is not permitted");
 	return judge_errno(j, o->err, EACCES, "open of a mode 0000 file",
 			   "root opening a mode 0000 file");
 }
@@ -311,6 +315,9 @@ static enum obs judge_bind(struct judge *j, const struct power_seen *o)
 {
 	judge_mask(j, "CapEff", o->eff);
 	judge_kv(j, "ip_unprivileged_port_start", "%ld", o->extra);
+	if (!((o->prm >> CAP_NET_BIND_SERVICE) & 1))
+		return judge_unknown(j,
+				     "CAP_NET_BIND_SERVICE is not permitted");
 	if (o->extra <= 80)
 		return judge_unknown(j, "port 80 is not privileged here");
 	return judge_errno(j, o->err, EACCES, "bind to port 80",

@@ -208,8 +208,8 @@ static int observe_nopcap(struct ctx *c, struct bits_seen *o)
 static enum obs judge_bits(struct judge *j, const struct bits_seen *o)
 {
 	judge_mask(j, "CapEff", o->at.eff);
-	if (o->at.euid != 0)
-		return judge_unknown(j, "the caller is not root");
+	if (!((o->at.prm >> CAP_SETPCAP) & 1))
+		return judge_unknown(j, "CAP_SETPCAP is not permitted");
 	return judge_errno(j, o->err, EPERM, "the securebits change",
 			   "root changing a securebit");
 }

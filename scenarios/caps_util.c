@@ -64,8 +64,6 @@ int capstat_parse(const char *status, struct capstat *s)
 		s->filters = -1;
 	if (mutant_on(M_CAPS_SETS_EMPTY))
 		s->inh = s->prm = s->eff = s->bnd = s->amb = 0;
-	if (mutant_on(M_SECCOMP_NONE))
-		s->seccomp = s->filters = 0;
 	return 0;
 }
 

@@ -198,69 +198,69 @@ static int arm_nnp(const void *arg)
 	return sc_load_rule(SCMP_ACT_ERRNO(SC_ERRNO), SCMP_SYS(getppid), 0);
 }
 
-static int observe_install(struct ctx *c, struct sc_outcome *o, sc_arm_fn arm)
+/* The install alone, the sets around it read (no call probed). */
+static int observe_noadmin(struct ctx *c, struct sc_outcome *o)
 {
 	bool act = c->isolate;
-	struct sc_plan p = { .arm = arm,
+	struct sc_plan p = { .arm = arm_noadmin,
 			     .arg = &act,
-			     .where = SC_SELF,
-			     .call = { getppid_call },
 			     .arm_err_ok = true,
 			     .read_status = true };
 
 	return sc_probe(c, &p, o);
 }
 
-static int observe_noadmin(struct ctx *c, struct sc_outcome *o)
-{
-	return observe_install(c, o, arm_noadmin);
-}
-
+/* The install by uid 1000, then the call it filters. */
 static int observe_nnp(struct ctx *c, struct sc_outcome *o)
 {
-	return observe_install(c, o, arm_nnp);
+	bool act = c->isolate;
+	struct sc_plan p = { .arm = arm_nnp,
+			     .arg = &act,
+			     .where = SC_SELF,
+			     .call = { getppid_call },
+			     .arm_err_ok = true };
+
+	return sc_probe(c, &p, o);
 }
 
-static enum obs judge_install(struct judge *j, const struct sc_outcome *o,
-			      bool want_refused)
+/* The install's errno, EACCES or none; anything else is unknown. */
+static bool install_known(struct judge *j, const struct sc_outcome *o)
 {
-	const char *e = o->arm_err ? strerrorname_np(o->arm_err) : "ok";
-
-	judge_kv(j, "install", "%s", e);
-	judge_mask(j, "CapEff at the install", o->after.eff);
-	judge_kv(j, "NoNewPrivs at the install", "%d", o->after.nnp);
-	if (!o->armed)
-		return judge_unknown(j, "the install did not report");
-	if (o->arm_err && o->arm_err != EACCES)
-		return judge_unknown(j, "the install failed with %s", e);
-	if (want_refused) {
-		if (o->after.nnp)
-			return judge_unknown(j, "no_new_privs at the install");
-		return judge_holds(j, o->arm_err == EACCES,
-				   "install with CAP_SYS_ADMIN %s, no "
-				   "no_new_privs: %s",
-				   (o->after.eff >> CAP_SYS_ADMIN) & 1
-					   ? "effective"
-					   : "not effective",
-				   e);
-	}
-	if (o->after.eff)
-		return judge_unknown(j, "the installer held capabilities");
-	judge_sc_outcome(j, o);
-	return judge_holds(j, !o->arm_err && o->res[0].err == SC_ERRNO,
-			   "uid %u installs: %s, getppid %s", CAPS_UID, e,
-			   o->res[0].err == SC_ERRNO ? "filtered"
-						     : "not filtered");
+	judge_kv(j, "install", "%s",
+		 o->arm_err ? strerrorname_np(o->arm_err) : "ok");
+	return o->armed && (!o->arm_err || o->arm_err == EACCES);
 }
 
 static enum obs judge_noadmin(struct judge *j, const struct sc_outcome *o)
 {
-	return judge_install(j, o, true);
+	judge_mask(j, "CapEff at the install", o->after.eff);
+	judge_kv(j, "NoNewPrivs at the install", "%d", o->after.nnp);
+	if (!install_known(j, o))
+		return judge_unknown(j, "the install neither worked nor "
+					"failed with EACCES");
+	if (o->after.nnp || !((o->after.prm >> CAP_SYS_ADMIN) & 1))
+		return judge_unknown(j, "no_new_privs set, or CAP_SYS_ADMIN "
+					"not permitted, at the install");
+	return judge_holds(j, o->arm_err == EACCES,
+			   "install with CAP_SYS_ADMIN %s, no no_new_privs: %s",
+			   (o->after.eff >> CAP_SYS_ADMIN) & 1
+				   ? "effective"
+				   : "not effective",
+			   o->arm_err ? strerrorname_np(o->arm_err) : "ok");
 }
 
 static enum obs judge_nnp(struct judge *j, const struct sc_outcome *o)
 {
-	return judge_install(j, o, false);
+	bool filtered = o->res[0].done && o->res[0].err == SC_ERRNO;
+
+	judge_sc_outcome(j, o);
+	if (!install_known(j, o))
+		return judge_unknown(j, "the install neither worked nor "
+					"failed with EACCES");
+	return judge_holds(j, !o->arm_err && filtered,
+			   "uid %u installs: %s, getppid %s", CAPS_UID,
+			   o->arm_err ? strerrorname_np(o->arm_err) : "ok",
+			   filtered ? "filtered" : "not filtered");
 }
 CHECK(needs_priv, struct sc_outcome, observe_noadmin, judge_noadmin);
 CHECK(nnp_permits, struct sc_outcome, observe_nnp, judge_nnp);
