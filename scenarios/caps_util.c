@@ -33,7 +33,7 @@ static int status_int(const char *status, const char *key, int *v)
 	return 0;
 }
 
-int capstat_parse(const char *status, struct capstat *s)
+int capstat_parse_raw(const char *status, struct capstat *s)
 {
 	static const struct {
 		const char *key;
@@ -62,9 +62,24 @@ int capstat_parse(const char *status, struct capstat *s)
 		return -ENOENT;
 	if (status_int(status, "\nSeccomp_filters:", &s->filters) < 0)
 		s->filters = -1;
-	if (mutant_on(M_CAPS_SETS_EMPTY))
-		s->inh = s->prm = s->eff = s->bnd = s->amb = 0;
 	return 0;
+}
+
+int capstat_parse(const char *status, struct capstat *s)
+{
+	int r = capstat_parse_raw(status, s);
+
+	if (r == 0 && mutant_on(M_CAPS_SETS_EMPTY))
+		s->inh = s->prm = s->eff = s->bnd = s->amb = 0;
+	return r;
+}
+
+int capstat_self_raw(struct capstat *s)
+{
+	char buf[8192];
+	int r = read_text("/proc/self/status", buf, sizeof(buf));
+
+	return r < 0 ? r : capstat_parse_raw(buf, s);
 }
 
 int capstat_self(struct capstat *s)

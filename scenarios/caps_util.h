@@ -27,9 +27,15 @@ struct capstat {
 	int filters;   /* Seccomp_filters, -1 if the kernel has no line */
 	unsigned euid; /* the second field of Uid: */
 };
-/* Parse a status text; capstat_self() reads /proc/self/status. */
+/*
+ * Parse a status text; capstat_self() reads /proc/self/status. The _raw
+ * forms skip the capability sets' mutation point: for readers that judge
+ * the other fields (the seccomp probe has its own).
+ */
 int capstat_parse(const char *status, struct capstat *s);
 int capstat_self(struct capstat *s);
+int capstat_parse_raw(const char *status, struct capstat *s);
+int capstat_self_raw(struct capstat *s);
 
 /*
  * In observe, before any child: a tmpfs at "bin" in the run's directory

@@ -151,7 +151,7 @@ static _Noreturn void sc_child(const struct sc_plan *p)
 	int go[2] = { -1, -1 }, r;
 
 	setup();
-	if (p->read_status && (r = capstat_self(&m.st)) < 0)
+	if (p->read_status && (r = capstat_self_raw(&m.st)) < 0)
 		child_die("read the status before", r);
 	if (p->where == SC_THREAD_BEFORE) {
 		t = (struct prober){ .p = p };
@@ -165,7 +165,7 @@ static _Noreturn void sc_child(const struct sc_plan *p)
 	r = p->arm ? p->arm(p->arg) : 0;
 	memset(&m, 0, sizeof(m));
 	m.err = -r;
-	if (p->read_status && (r = capstat_self(&m.st)) < 0)
+	if (p->read_status && (r = capstat_self_raw(&m.st)) < 0)
 		child_die("read the status after", r);
 	send_msg(&m, MSG_ARMED);
 	if (m.err && !p->arm_err_ok)
