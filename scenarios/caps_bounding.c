@@ -21,10 +21,16 @@
 		}                                                              \
 	}
 
+/* The action: CAP_NET_RAW out of the bounding set. */
+static int drop_if(bool act)
+{
+	return act ? sysr(prctl(PR_CAPBSET_DROP, CAP, 0, 0, 0)) : 0;
+}
+
 static int drop_bound(bool act, const char **step)
 {
 	*step = "PR_CAPBSET_DROP CAP_NET_RAW";
-	return act ? sysr(prctl(PR_CAPBSET_DROP, CAP, 0, 0, 0)) : 0;
+	return drop_if(act);
 }
 
 /* ---- root's execve gets the bounding set, no more -------------------- */
@@ -110,8 +116,7 @@ static int raise_inh(void *arg, void *out, size_t len)
 	struct call_seen *o = out;
 
 	(void)len;
-	CHILD_TRY("drop from the bounding set",
-		  drop_bound(*(const bool *)arg, &(const char *){ 0 }));
+	CHILD_TRY("drop from the bounding set", drop_if(*(const bool *)arg));
 	CHILD_TRY("read the sets", capstat_self(&o->at));
 	o->err = cap_call_err(-cap_flag_set(CAP, CAP_INHERITABLE, true));
 	return 0;
@@ -207,8 +212,7 @@ static int read_views(void *arg, void *out, size_t len)
 	int last = cap_max_bits();
 
 	(void)len;
-	CHILD_TRY("drop from the bounding set",
-		  drop_bound(*(const bool *)arg, &(const char *){ 0 }));
+	CHILD_TRY("drop from the bounding set", drop_if(*(const bool *)arg));
 	for (int i = 0; i < last && i < 64; i++) {
 		int r = prctl(PR_CAPBSET_READ, i, 0, 0, 0);
 		if (r < 0)
