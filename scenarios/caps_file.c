@@ -5,8 +5,8 @@
  * process's, its effective bit raises the effective set, its inheritable
  * set needs the process's; nosuid and no_new_privs turn the gain off, as
  * they do a setuid-root file's; setting them needs CAP_SETFCAP; a non-zero
- * uid loses its capabilities over execve. Each runs a copy of cat (see
- * caps_util.h) that reports its own sets.
+ * uid loses its capabilities over execve. Each runs a copy of boxcheck
+ * (see caps_util.h) that reports its own sets.
  */
 #include "caps_util.h"
 
@@ -19,10 +19,7 @@
 		.root = true,                                                  \
 		.caps = CAP_BIT(CAP_NET_RAW) | CAP_BIT(CAP_SETFCAP) |          \
 			CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID) |            \
-			CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_CHOWN),           \
-		.cmds = {                                                      \
-			"cat"                                                  \
-		}                                                              \
+			CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_CHOWN)            \
 	}
 
 static int to_uid(bool act, const char **step)

@@ -92,35 +92,18 @@ int capstat_self(struct capstat *s)
 
 /* ---- the program executed -------------------------------------------- */
 
-static int find_in_path(const char *cmd, char *buf, size_t len)
-{
-	const char *path = getenv("PATH");
-
-	if (!path)
-		path = "/usr/sbin:/usr/bin:/sbin:/bin";
-	for (const char *p = path; *p;) {
-		size_t n = strcspn(p, ":");
-		snprintf(buf, len, "%.*s/%s", (int)n, p, cmd);
-		if (n && access(buf, X_OK) == 0)
-			return 0;
-		p += n + (p[n] == ':');
-	}
-	return -ENOENT;
-}
-
 int capbin_setup(struct ctx *c, unsigned long mflags, int *fd)
 {
-	char cat[4096];
-
-	TRY(c, find_in_path("cat", cat, sizeof(cat)), "find cat in PATH");
 	TRY(c, mkdir("bin", 0755) < 0 ? neg_errno() : 0, "mkdir bin");
 	TRY(c,
 	    mount("capbin", "bin", "tmpfs", mflags, "mode=0755") < 0
 		    ? neg_errno()
 		    : 0,
 	    "mount a tmpfs on bin");
-	TRY(c, copy_file(cat, "bin/cat", 0755), "copy cat to bin/cat");
-	*fd = TRY(c, open("bin/cat", O_RDONLY | O_CLOEXEC), "open bin/cat");
+	TRY(c, copy_file("/proc/self/exe", "bin/status", 0755),
+	    "copy boxcheck to bin/status");
+	*fd = TRY(c, open("bin/status", O_RDONLY | O_CLOEXEC),
+		  "open bin/status");
 	return 0;
 }
 
@@ -141,7 +124,7 @@ int exec_capstat(int fd, struct capstat *after)
 {
 	_cleanup_chan_ struct chan out = CHAN_INIT;
 	_cleanup_reap_ pid_t pid = -1;
-	char *const argv[] = { "cat", "/proc/self/status", NULL };
+	char *const argv[] = { "boxcheck-status", NULL };
 	char buf[8192];
 	ssize_t n;
 	int r, st;
@@ -185,7 +168,7 @@ static int exec_child(void *arg, void *out, size_t len)
 	if (r < 0)
 		return child_fail(step, r);
 	CHILD_TRY("read the sets before execve", capstat_self(&o->before));
-	CHILD_TRY("execute the copy of cat", exec_capstat(e->fd, &o->after));
+	CHILD_TRY("execute the copy", exec_capstat(e->fd, &o->after));
 	return 0;
 }
 
@@ -195,14 +178,14 @@ int exec_observe(struct ctx *c, const struct exec_plan *p, struct exec_seen *o)
 	struct exec_run e = { .p = p };
 
 	TRY_OBS(capbin_setup(c, p->mflags, &fd));
-	TRY(c, sysr(fchown(fd, p->owner, p->owner)), "chown bin/cat");
-	TRY(c, sysr(fchmod(fd, p->mode ? p->mode : 0755)), "chmod bin/cat");
+	TRY(c, sysr(fchown(fd, p->owner, p->owner)), "chown bin/status");
+	TRY(c, sysr(fchmod(fd, p->mode ? p->mode : 0755)), "chmod bin/status");
 	if (p->fcaps)
 		TRY(c, capbin_set_caps(fd, p->fcaps),
-		    "set file capabilities on bin/cat");
+		    "set file capabilities on bin/status");
 	e.fd = fd;
-	TRY_OBS(run_in_child(c, "execute bin/cat in the child", 0, exec_child,
-			     &e, o, sizeof(*o)));
+	TRY_OBS(run_in_child(c, "execute bin/status in the child", 0,
+			     exec_child, &e, o, sizeof(*o)));
 	return 0;
 }
 

@@ -2,7 +2,8 @@
 /*
  * caps_util.h - what the capability scenario files share (caps_util.c):
  * the five sets as /proc/PID/status shows them (a mutation point), a copy
- * of cat on a tmpfs of the run's own to execute (file capabilities and
+ * of boxcheck on a tmpfs of the run's own to execute as "boxcheck-status",
+ * which prints its own status (harness/main.c; file capabilities and
  * setuid bits go on the copy), a child's execve of it that reports the
  * sets the new program got, credential steps and the errno probe of a
  * capability-gated call (a mutation point).
@@ -40,7 +41,7 @@ int capstat_self_raw(struct capstat *s);
 /*
  * In observe, before any child: a tmpfs at "bin" in the run's directory
  * (mounted with mflags, e.g. MS_NOSUID; the worker's mount namespace is
- * private), cat copied to bin/cat (0755, root's), and *fd open on it
+ * private), boxcheck copied to bin/status (0755, root's), and *fd open on it
  * (O_RDONLY, close-on-exec). The fd is executed with fexecve, so a uid
  * that cannot search the 0700 run directory still runs it.
  */
@@ -49,7 +50,7 @@ int capbin_setup(struct ctx *c, unsigned long mflags, int *fd);
 int capbin_set_caps(int fd, const char *text);
 
 /*
- * From a child: fork, execute the copy in fd as "cat /proc/self/status"
+ * From a child: fork, execute the copy in fd as "boxcheck-status"
  * with the caller's credentials, and parse what it printed. 0, or -errno
  * (-ECHILD: it did not exit 0).
  */
@@ -57,7 +58,7 @@ int exec_capstat(int fd, struct capstat *after);
 
 /*
  * An execve scenario: the child's steps (prep, the action when act), then
- * it executes the copy of cat, which reports the sets it got. The copy's
+ * it executes the copy, which reports the sets it got. The copy's
  * tmpfs mount flags, file capabilities (NULL: none), mode and owner are
  * the observe function's to choose (they may be the action too).
  */
