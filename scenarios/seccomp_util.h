@@ -72,8 +72,10 @@ struct sc_outcome {
 
 /* 0, or ctx_error() naming what broke (never an observation). */
 int sc_probe(struct ctx *c, const struct sc_plan *p, struct sc_outcome *o);
+/* In the child: the call sc_arm_notify()'s supervisor was told of, or -1. */
+extern volatile long sc_notif_nr;
 
-/* ---- filters (in the child) ------------------------------------------ */
+/* ---- filters (in the child; seccomp_filter.c) ------------------------------------------ */
 
 enum {
 	SC_TSYNC = 1 << 0, /* SCMP_FLTATR_CTL_TSYNC */
