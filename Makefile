@@ -10,8 +10,8 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu17 $(WARN) -D_GNU_SOURCE -MMD -MP -I$(BUILD)/gen
 # libpfm4 is dlopen()ed by primitives/counters.c; only the static build
 # links it (see counters-static.o).
-LDLIBS   := -lcap -ljansson -ldl
-STATIC_LIBS := -lcap -lpfm -ljansson
+LDLIBS   := -lcap -lseccomp -ljansson -ldl
+STATIC_LIBS := -lcap -lseccomp -lpfm -ljansson
 TESTLIBS := -lcmocka
 
 DIRS     := primitives scenarios bench harness reports

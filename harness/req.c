@@ -10,14 +10,21 @@ static const char *cap_name_of(int cap)
 	static const char *const names[] = {
 		[CAP_CHOWN] = "CAP_CHOWN",
 		[CAP_DAC_OVERRIDE] = "CAP_DAC_OVERRIDE",
+		[CAP_DAC_READ_SEARCH] = "CAP_DAC_READ_SEARCH",
 		[CAP_KILL] = "CAP_KILL",
 		[CAP_SETGID] = "CAP_SETGID",
 		[CAP_SETUID] = "CAP_SETUID",
+		[CAP_SETPCAP] = "CAP_SETPCAP",
+		[CAP_NET_BIND_SERVICE] = "CAP_NET_BIND_SERVICE",
 		[CAP_NET_ADMIN] = "CAP_NET_ADMIN",
+		[CAP_NET_RAW] = "CAP_NET_RAW",
 		[CAP_SYS_CHROOT] = "CAP_SYS_CHROOT",
 		[CAP_SYS_PTRACE] = "CAP_SYS_PTRACE",
 		[CAP_SYS_ADMIN] = "CAP_SYS_ADMIN",
+		[CAP_SYS_NICE] = "CAP_SYS_NICE",
 		[CAP_SYS_RESOURCE] = "CAP_SYS_RESOURCE",
+		[CAP_MKNOD] = "CAP_MKNOD",
+		[CAP_SETFCAP] = "CAP_SETFCAP",
 	};
 
 	if (cap >= 0 && (size_t)cap < ARRAY_SIZE(names) && names[cap])

@@ -105,6 +105,21 @@ const struct mutant_info mutant_table[M__COUNT] = {
 				"are read from the parent cgroup" },
 	/* cgroup v2 in depth, cgroup v1 */
 	/* capabilities, seccomp */
+	[M_CAPS_SETS_EMPTY] = { "caps-sets-empty",
+				"the capability sets read from "
+				"/proc/PID/status "
+				"(before or after an execve) are all empty" },
+	[M_CAPS_REFUSED] = { "caps-refused",
+			     "a capability-gated call (capset, prctl, mknod, "
+			     "setpriority, bind, mount...) reads EPERM" },
+	[M_SECCOMP_NONE] = { "seccomp-none",
+			     "seccomp observations read as if no filter acted: "
+			     "the probed call returns normally, the exec'd "
+			     "program succeeds, no log line, status Seccomp "
+			     "0" },
+	[M_SECCOMP_REFUSED] = { "seccomp-refused",
+				"installing a seccomp filter reads as refused "
+				"with EACCES" },
 	/* namespace semantics, the mount API */
 	/* overlayfs in depth */
 	[M_OVL_INODE_DISTINCT] = { "ovl-inode-distinct",

@@ -60,6 +60,10 @@ enum mutant {
 	M_CG_STATS_PARENT, /* usage statistics read from the parent cgroup */
 	/* cgroup v2 in depth, cgroup v1 */
 	/* capabilities, seccomp */
+	M_CAPS_SETS_EMPTY, /* capstat_parse(): every capability set is empty */
+	M_CAPS_REFUSED,	   /* cap_call_err(): a gated call reads EPERM */
+	M_SECCOMP_NONE,	   /* seccomp probes: as if no filter acted */
+	M_SECCOMP_REFUSED, /* sc_load(): a filter install reads EACCES */
 	/* namespace semantics, the mount API */
 	/* overlayfs in depth */
 	M_OVL_INODE_DISTINCT, /* ovl_stat_id(): each path a new dev and ino */
