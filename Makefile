@@ -106,16 +106,20 @@ unit: deps-check $(TESTS) $(BIN) $(BUILD)/boxcheck-static
 	@set -e; for t in $(TESTS); do echo "== $$t"; BOXCHECK=$(abspath $(BIN)) $$t; done
 
 CHECK_OUT := $(BUILD)/check
-suite: $(BIN) $(BUILD)/tests/json-valid
+suite: $(BIN) $(BUILD)/tests/json-valid $(BUILD)/tests/ktap-valid
 	@mkdir -p $(CHECK_OUT)
 	$(BIN) run -j 2 --tap $(CHECK_OUT)/suite.tap --junit $(CHECK_OUT)/suite.xml \
-		--json $(CHECK_OUT)/suite.json
+		--json $(CHECK_OUT)/suite.json --ktap $(CHECK_OUT)/suite.ktap
 	prove --exec cat $(CHECK_OUT)/suite.tap
+	prove --exec cat $(CHECK_OUT)/suite.ktap
 	xmllint --noout $(CHECK_OUT)/suite.xml
 	$(BUILD)/tests/json-valid $(CHECK_OUT)/suite.json
+	$(BUILD)/tests/ktap-valid $(CHECK_OUT)/suite.ktap
 
 $(BUILD)/tests/json-valid: tests/json-valid.c | $(BUILD)/.deps-build
 	$(CC) $(CFLAGS) -o $@ $< -ljansson
+$(BUILD)/tests/ktap-valid: tests/ktap-valid.c tests/ktap_read.h | $(BUILD)
+	$(CC) $(CFLAGS) -o $@ $<
 
 host-state: $(BIN)
 	tests/host-state.sh $(BIN)
