@@ -24,7 +24,9 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 AREAS_H  := $(BUILD)/gen/areas.h
 VERSION_H := $(BUILD)/gen/version.h
 
-# Dependency groups for ci/install-deps.sh, per target.
+# Dependency groups for ci/install-deps.sh, per target. INSTALL_DEPS=true
+# skips the installs (a package build: its Build-Depends are there).
+INSTALL_DEPS ?= ci/install-deps.sh
 DEPS_BUILD := build
 DEPS_CHECK := build test
 DEPS_RUN   := build test
@@ -48,16 +50,21 @@ help:
 	@echo "                output validation and the host-state test"
 	@echo "make static     statically linked $(BUILD)/boxcheck-static"
 	@echo "make deps       install every dependency (ci/install-deps.sh)"
+	@echo "make install    boxcheck, its static agent and boxcheck(1) under"
+	@echo "                PREFIX (/usr/local), staged in DESTDIR"
+	@echo "make check-package  the Debian package (dpkg-buildpackage), installed"
+	@echo "                into a scratch root, runs there"
+	@echo "make lava-overlay  the overlay tarball for LAVA and tuxrun (ci/lava)"
 	@echo "make format     reformat the sources with clang-format"
 
 deps:
-	@ci/install-deps.sh
+	@$(INSTALL_DEPS)
 
 # Order-only: checking is quick, and never forces a rebuild.
 $(BUILD)/.deps-build: | $(BUILD)
-	@ci/install-deps.sh $(DEPS_BUILD)
+	@$(INSTALL_DEPS) $(DEPS_BUILD)
 deps-check:
-	@ci/install-deps.sh $(sort $(DEPS_CHECK))
+	@$(INSTALL_DEPS) $(sort $(DEPS_CHECK))
 
 $(BUILD):
 	@mkdir -p $@/gen $@/obj $@/tests
