@@ -119,10 +119,17 @@ static void qualify_labels(struct matrix *m)
 		return;
 	for (size_t q = 0; q <= ARRAY_SIZE(qualifiers); q++) {
 		_cleanup_free_ bool *dup = calloc(m->ncols, sizeof(bool));
+		/* the labels as they were: a fact qualifies a label when it
+		 * differs among the columns of that same label only */
+		_cleanup_free_ char(*was)[sizeof(m->cols->label)] =
+			calloc(m->ncols, sizeof(*was));
+		if (!was)
+			return;
+		for (size_t i = 0; i < m->ncols; i++)
+			memcpy(was[i], m->cols[i].label, sizeof(was[i]));
 		for (size_t i = 0; dup && i < m->ncols; i++)
 			for (size_t j = 0; j < m->ncols; j++)
-				if (i != j &&
-				    !strcmp(m->cols[i].label, m->cols[j].label))
+				if (i != j && !strcmp(was[i], was[j]))
 					dup[i] = true;
 		for (size_t i = 0; dup && i < m->ncols; i++) {
 			struct column *c = &m->cols[i];
@@ -140,10 +147,11 @@ static void qualify_labels(struct matrix *m)
 				host_fact(c->f, qualifiers[q], a, sizeof(a));
 			bool differs = false;
 			for (size_t j = 0; j < m->ncols; j++)
-				if (dup[j] && strcmp(host_fact(m->cols[j].f,
-							       qualifiers[q], b,
-							       sizeof(b)),
-						     mine))
+				if (dup[j] && !strcmp(was[j], was[i]) &&
+				    strcmp(host_fact(m->cols[j].f,
+						     qualifiers[q], b,
+						     sizeof(b)),
+					   mine))
 					differs = true;
 			if (differs && *mine)
 				snprintf(c->label + len, sizeof(c->label) - len,
