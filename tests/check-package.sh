@@ -43,7 +43,7 @@ echo "check-package: dpkg-buildpackage -us -uc -b (log: $out/build.log)"
 	dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log"; fail "dpkg-buildpackage failed"; }
 t1=$(date +%s)
-deb=$(ls "$out"/boxcheck_*.deb 2>/dev/null | head -n 1)
+deb=$(find "$out" -maxdepth 1 -name 'boxcheck_*.deb' | head -n 1)
 [ -n "$deb" ] || fail "no boxcheck_*.deb in $out"
 
 # 2. what it holds

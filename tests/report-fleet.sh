@@ -37,7 +37,7 @@ jq -c '. as $d | range(1; 51) as $i | $d
 			.verdict = "skip" | .reason = "planted: no ipc namespaces"
 		else . end)' "$src" |
 	awk -v dir="$out/in" '{ f = sprintf("%s/node-%02d.json", dir, NR); print > f; close(f) }'
-n=$(ls "$out"/in/*.json | wc -l)
+n=$(find "$out/in" -name '*.json' | wc -l)
 [ "$n" = 50 ] || fail "made $n files, not 50"
 rows=$(jq '.records | length' "$src")
 
@@ -66,8 +66,9 @@ count_rows() {
 html=$out/fleet.html
 got=$(count_rows "$html")
 [ "$got" = 2 ] || fail "the matrix shows $got scenario rows, not the 2 that differ"
-grep -q 'cgroup/kill-kills-all' "$html" && grep -q 'ns/new-ipc-only' "$html" ||
-	fail "a planted difference is missing from the matrix"
+for id in cgroup/kill-kills-all ns/new-ipc-only; do
+	grep -q "$id" "$html" || fail "the planted difference $id is missing from the matrix"
+done
 perl -0ne '
 	m{<table id="matrix-summary">(.*?)</table>}s or die "no summary table\n";
 	my $t = $1;
