@@ -39,7 +39,7 @@ fi
 
 # 1. the build
 echo "check-package: dpkg-buildpackage -us -uc -b (log: $out/build.log)"
-(cd "$out/src" && BOXCHECK_GIT_REV=$rev DEB_BUILD_OPTIONS="parallel=$(nproc)" \
+(cd "$out/src" && BOXCHECK_GIT_REV=$rev DEB_BUILD_OPTIONS="parallel=$(nproc) noautodbgsym" \
 	dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log"; fail "dpkg-buildpackage failed"; }
 t1=$(date +%s)
