@@ -24,7 +24,9 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 AREAS_H  := $(BUILD)/gen/areas.h
 VERSION_H := $(BUILD)/gen/version.h
 
-# Dependency groups for ci/install-deps.sh, per target.
+# Dependency groups for ci/install-deps.sh, per target. INSTALL_DEPS=true
+# skips the installs (a package build: its Build-Depends are there).
+INSTALL_DEPS ?= ci/install-deps.sh
 DEPS_BUILD := build
 DEPS_CHECK := build test
 DEPS_RUN   := build test
@@ -48,16 +50,21 @@ help:
 	@echo "                output validation and the host-state test"
 	@echo "make static     statically linked $(BUILD)/boxcheck-static"
 	@echo "make deps       install every dependency (ci/install-deps.sh)"
+	@echo "make install    boxcheck, its static agent and boxcheck(1) under"
+	@echo "                PREFIX (/usr/local), staged in DESTDIR"
+	@echo "make check-package  the Debian package (dpkg-buildpackage), installed"
+	@echo "                into a scratch root, runs there"
+	@echo "make lava-overlay  the overlay tarball for LAVA and tuxrun (ci/lava)"
 	@echo "make format     reformat the sources with clang-format"
 
 deps:
-	@ci/install-deps.sh
+	@$(INSTALL_DEPS)
 
 # Order-only: checking is quick, and never forces a rebuild.
 $(BUILD)/.deps-build: | $(BUILD)
-	@ci/install-deps.sh $(DEPS_BUILD)
+	@$(INSTALL_DEPS) $(DEPS_BUILD)
 deps-check:
-	@ci/install-deps.sh $(sort $(DEPS_CHECK))
+	@$(INSTALL_DEPS) $(sort $(DEPS_CHECK))
 
 $(BUILD):
 	@mkdir -p $@/gen $@/obj $@/tests
@@ -106,16 +113,20 @@ unit: deps-check $(TESTS) $(BIN) $(BUILD)/boxcheck-static
 	@set -e; for t in $(TESTS); do echo "== $$t"; BOXCHECK=$(abspath $(BIN)) $$t; done
 
 CHECK_OUT := $(BUILD)/check
-suite: $(BIN) $(BUILD)/tests/json-valid
+suite: $(BIN) $(BUILD)/tests/json-valid $(BUILD)/tests/ktap-valid
 	@mkdir -p $(CHECK_OUT)
 	$(BIN) run -j 2 --tap $(CHECK_OUT)/suite.tap --junit $(CHECK_OUT)/suite.xml \
-		--json $(CHECK_OUT)/suite.json
+		--json $(CHECK_OUT)/suite.json --ktap $(CHECK_OUT)/suite.ktap
 	prove --exec cat $(CHECK_OUT)/suite.tap
+	prove --exec cat $(CHECK_OUT)/suite.ktap
 	xmllint --noout $(CHECK_OUT)/suite.xml
 	$(BUILD)/tests/json-valid $(CHECK_OUT)/suite.json
+	$(BUILD)/tests/ktap-valid $(CHECK_OUT)/suite.ktap
 
 $(BUILD)/tests/json-valid: tests/json-valid.c | $(BUILD)/.deps-build
 	$(CC) $(CFLAGS) -o $@ $< -ljansson
+$(BUILD)/tests/ktap-valid: tests/ktap-valid.c tests/ktap_read.h | $(BUILD)
+	$(CC) $(CFLAGS) -o $@ $<
 
 host-state: $(BIN)
 	tests/host-state.sh $(BIN)

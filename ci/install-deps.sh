@@ -2,7 +2,7 @@
 # Install every build and test dependency of boxcheck from Debian's packages.
 # Idempotent: when everything is present it only checks and returns.
 # Usage: ci/install-deps.sh [GROUP...]   groups: build test runtimes vm report
-#        sanitize valgrind lint all
+#        sanitize valgrind lint package all
 #        ci/install-deps.sh --list [GROUP...]   print the packages, one a
 #        line, and install nothing (tests/deps-coverage.sh reads it)
 # What each external command boxcheck and its make targets run comes from,
@@ -11,15 +11,16 @@ set -euo pipefail
 
 declare -A GROUP=(
 	[build]="build-essential pkg-config git libcap-dev libpfm4-dev libjansson-dev libseccomp-dev"
-	[test]="libcmocka-dev libxml2-utils perl iproute2 util-linux clang-format busybox-static jq"
+	[test]="libcmocka-dev libxml2-utils perl iproute2 util-linux clang-format busybox-static jq python3-yaml"
 	[runtimes]="hyperfine bubblewrap runc crun systemd-container lxc podman"
 	[vm]="qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu cpio"
 	[report]="gnuplot-nox chromium procps"
 	[sanitize]="clang libclang-rt-14-dev"
 	[valgrind]="valgrind"
 	[lint]="clang-tidy cppcheck"
+	[package]="dpkg-dev debhelper groff-base xz-utils"
 )
-ORDER="build test runtimes vm report sanitize valgrind lint"
+ORDER="build test runtimes vm report sanitize valgrind lint package"
 
 list=false
 if [ "${1:-}" = --list ]; then

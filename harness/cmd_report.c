@@ -10,6 +10,7 @@
 const char usage_report[] =
 	"usage: boxcheck report RESULTS.json... [--html FILE] [--markdown "
 	"FILE]\n"
+	"                       [--all-rows]\n"
 	"\n"
 	"Reads any mix of result files (boxcheck run, validate, bench, the VM\n"
 	"matrix; several hosts or kernels) and renders one report. It leads\n"
@@ -24,16 +25,26 @@ const char usage_report[] =
 	"input. Plots are drawn by gnuplot as SVG. The headline and the\n"
 	"areas are printed on stdout too.\n"
 	"\n"
+	"From several machines (50 are fine), the columns come grouped by\n"
+	"arch and kernel, a summary row per area gives each machine's "
+	"count,\n"
+	"and the matrix shows only the rows where the machines differ; with\n"
+	"more than six machines the headline and the areas count them\n"
+	"instead of naming each.\n"
+	"\n"
 	"  --html FILE      one self-contained HTML file (SVG inline, no "
 	"script)\n"
 	"  --markdown FILE  Markdown, with its SVGs written beside it as\n"
 	"                   STEM-NAME.svg (the chart: STEM-chart.svg)\n"
+	"  --all-rows       several machines: every row of the matrix, also\n"
+	"                   those with one verdict everywhere\n"
 	"\n"
 	"Exit status: 0 written, 2 bad usage, a bad input file (named on\n"
 	"stderr with what is wrong) or a file that cannot be written.\n";
 
 struct report_args {
 	const char *html, *markdown;
+	bool all_rows;
 	char **files;
 	size_t n;
 };
@@ -43,6 +54,7 @@ static int parse(int argc, char **argv, struct report_args *a)
 	static const struct option opts[] = {
 		{ "html", required_argument, NULL, 'H' },
 		{ "markdown", required_argument, NULL, 'M' },
+		{ "all-rows", no_argument, NULL, 'A' },
 		{ 0 },
 	};
 	const char *outs[2];
@@ -55,6 +67,8 @@ static int parse(int argc, char **argv, struct report_args *a)
 			a->html = optarg;
 		else if (c == 'M')
 			a->markdown = optarg;
+		else if (c == 'A')
+			a->all_rows = true;
 		else
 			return usage_error("report: unknown option '%s' (see "
 					   "'boxcheck report --help')",
@@ -104,7 +118,7 @@ static int mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 }
 
 static struct plot_cache cache;
-static const struct report_opts opts = {
+static struct report_opts opts = {
 	.compare = mann_whitney,
 	.alpha = COMPARE_ALPHA,
 	.min_effect = COMPARE_THRESHOLD,
@@ -150,6 +164,7 @@ int cmd_report(int argc, char **argv)
 
 	if (r != EXIT_OK)
 		return r;
+	opts.all_rows = a.all_rows;
 	r = results_load(a.files, a.n, &set, err, sizeof(err));
 	if (r < 0)
 		return usage_error("report: %s", err);

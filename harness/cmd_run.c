@@ -12,8 +12,9 @@
 
 const char usage_run[] =
 	"usage: boxcheck run [PATTERN...] [--tag T]... [-j N] [--timeout S]\n"
-	"                    [--format text|tap|json|junit] [--output FILE]\n"
-	"                    [--tap FILE] [--junit FILE] [--json FILE]\n"
+	"                    [--format text|tap|ktap|json|junit] [-o FILE]\n"
+	"                    [--tap FILE] [--ktap FILE] [--junit FILE]\n"
+	"                    [--json FILE]\n"
 	"\n"
 	"Runs each selected scenario twice, isolated and as a control, in its\n"
 	"own worker (process group, private mount namespace, temp dir and\n"
@@ -26,13 +27,14 @@ const char usage_run[] =
 	"scenario's\n"
 	"  --format F        format of --output, or of stdout without it\n"
 	"  -o, --output FILE write --format to FILE; the terminal shows text\n"
-	"  --tap/--junit/--json FILE  also write that format to FILE\n"
+	"  --tap/--ktap/--junit/--json FILE  also write that format to FILE\n"
+	"                    (ktap: KTAP version 1, areas as nested suites)\n"
 	"  --tag T           only scenarios with tag T (repeatable)\n"
 	"\n"
 	"Exit status: 0 nothing failed or errored, 1 otherwise, 2 bad usage,\n"
 	"128+N interrupted by signal N (results so far are written).\n";
 
-enum { OUT_TAP, OUT_JUNIT, OUT_JSON, OUT_MAIN, OUT__COUNT };
+enum { OUT_TAP, OUT_JUNIT, OUT_JSON, OUT_KTAP, OUT_MAIN, OUT__COUNT };
 
 struct run_args {
 	struct selection sel;
@@ -54,6 +56,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		{ "tap", required_argument, NULL, 'P' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "json", required_argument, NULL, 'S' },
+		{ "ktap", required_argument, NULL, 'K' },
 		{ 0 },
 	};
 	int c;
@@ -97,6 +100,9 @@ static int parse(int argc, char **argv, struct run_args *a)
 		case 'S':
 			a->files[OUT_JSON] = optarg;
 			break;
+		case 'K':
+			a->files[OUT_KTAP] = optarg;
+			break;
 		case ':':
 			return usage_error("run: option '%s' needs a value",
 					   argv[optind - 1]);
@@ -107,8 +113,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 		}
 	}
 	if (!writer_by_name(a->format))
-		return usage_error("run: unknown format '%s' (text, tap, json "
-				   "or junit)",
+		return usage_error("run: unknown format '%s' (text, tap, ktap, "
+				   "json or junit)",
 				   a->format);
 	for (int i = 0; i < OUT__COUNT; i++) {
 		int r = a->files[i] ? check_writable(a->files[i]) : 0;
@@ -153,7 +159,8 @@ static void fill_meta(struct run_meta *m, char *cmd, size_t len, int argc,
 static int write_outputs(const struct run_args *a, const struct run_meta *m,
 			 const struct record *recs, size_t n)
 {
-	static const char *const fmt[OUT__COUNT] = { "tap", "junit", "json" };
+	static const char *const fmt[OUT__COUNT] = { "tap", "junit", "json",
+						     "ktap" };
 	int ret = 0;
 
 	for (int i = 0; i < OUT__COUNT; i++) {

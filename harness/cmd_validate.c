@@ -26,7 +26,8 @@
 
 const char usage_validate[] =
 	"usage: boxcheck validate [--runtime LIST]... [--format F] [-o FILE]\n"
-	"                         [--tap FILE] [--junit FILE] [--json FILE]\n"
+	"                         [--tap FILE] [--ktap FILE] [--junit FILE]\n"
+	"                         [--json FILE]\n"
 	"                         [--agent PATH] [--timeout S]\n"
 	"                         [--crun-v1-view auto|off]\n"
 	"\n"
@@ -48,9 +49,10 @@ const char usage_validate[] =
 	"                   {rootfs} {agent} {config} {bundle} {self}\n"
 	"                   {hostname} {pids} {memory} {cgroup} {name};\n"
 	"                   {agent} is required. Default: every target.\n"
-	"  --format F       text, markdown, tap, json or junit\n"
+	"  --format F       text, markdown, tap, ktap, json or junit\n"
 	"  -o, --output F   write --format to F\n"
-	"  --tap/--junit/--json FILE  also write that format\n"
+	"  --tap/--ktap/--junit/--json FILE  also write that format (ktap:\n"
+	"                   KTAP version 1, a suite per target)\n"
 	"  --agent PATH     the static boxcheck copied into the root\n"
 	"                   (default: boxcheck-static next to this binary)\n"
 	"  --timeout S      per-target limit (default 60)\n"
@@ -65,7 +67,7 @@ const char usage_validate[] =
 	"failed\n"
 	"or did not start (the host never counts), 2 bad usage.\n";
 
-enum { OUT_TAP, OUT_JUNIT, OUT_JSON, OUT_MAIN, OUT__COUNT };
+enum { OUT_TAP, OUT_JUNIT, OUT_JSON, OUT_KTAP, OUT_MAIN, OUT__COUNT };
 
 struct vargs {
 	struct vsel sel[VALIDATE_MAX_TARGETS];
@@ -189,6 +191,7 @@ static int parse(int argc, char **argv, struct vargs *a)
 		{ "tap", required_argument, NULL, 'P' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "json", required_argument, NULL, 'S' },
+		{ "ktap", required_argument, NULL, 'K' },
 		{ "agent", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "crun-v1-view", required_argument, NULL, 'c' },
@@ -213,6 +216,8 @@ static int parse(int argc, char **argv, struct vargs *a)
 			a->files[OUT_JUNIT] = optarg;
 		else if (c == 'S')
 			a->files[OUT_JSON] = optarg;
+		else if (c == 'K')
+			a->files[OUT_KTAP] = optarg;
 		else if (c == 'a')
 			a->agent = optarg;
 		else if (c == 'c' &&
@@ -235,7 +240,7 @@ static int parse(int argc, char **argv, struct vargs *a)
 				   argv[optind]);
 	if (strcmp(a->format, "markdown") && !writer_by_name(a->format))
 		return usage_error("validate: unknown format '%s' (text, "
-				   "markdown, tap, json or junit)",
+				   "markdown, tap, ktap, json or junit)",
 				   a->format);
 	for (int i = 0; i < OUT__COUNT; i++) {
 		r = a->files[i] ? check_writable(a->files[i]) : 0;
@@ -369,7 +374,8 @@ static double mono(void)
 static int write_outputs(const struct vargs *a, const struct run_meta *m,
 			 const struct record *recs, size_t n)
 {
-	static const char *const fmt[OUT__COUNT] = { "tap", "junit", "json" };
+	static const char *const fmt[OUT__COUNT] = { "tap", "junit", "json",
+						     "ktap" };
 	bool md = strcmp(a->format, "markdown") == 0;
 	int ret = 0;
 

@@ -15,3 +15,11 @@ REPORT_CHECK_OUT := $(BUILD)/report-check
 # a copy with the chart moved below the matrix must fail.
 report-check: $(BIN)
 	tests/report-browser.sh $(BIN) $(REPORT_CHECK_OUT)
+
+# One report from 50 machines (issue 22): 50 synthetic result files over 6
+# groups of arch and kernel; grouped columns, a summary row per machine,
+# only the differing rows, under 2 s of CPU (tests/report-fleet.sh).
+CHECK_STEPS += report-fleet
+.PHONY: report-fleet
+report-fleet: $(BIN)
+	tests/report-fleet.sh $(BIN) $(BUILD)/check/report-fleet

@@ -21,7 +21,7 @@ const char *const obs_names[OBS__COUNT] = {
 const struct writer writers[] = {
 	{ "text", report_text }, { "tap", report_tap },
 	{ "json", report_json }, { "junit", report_junit },
-	{ NULL, NULL },
+	{ "ktap", report_ktap }, { NULL, NULL },
 };
 
 const struct writer *writer_by_name(const char *name)

@@ -17,6 +17,8 @@ static const char css[] =
 	"th,td{border:1px solid #ccd;padding:.3em .6em;text-align:left;"
 	"vertical-align:top}"
 	"th{background:#eef0f6}"
+	"tr.groups th{background:#dde2ee;text-align:center}"
+	"div.wide{overflow-x:auto;max-width:100%}"
 	"td small{display:block;color:#555;font-size:11px}"
 	"td.v-id{font-family:ui-monospace,monospace}"
 	"td.v-id small{font-family:system-ui,sans-serif;font-size:12px}"
@@ -152,13 +154,45 @@ static void html_cell(struct doc *d, const char *tag, const struct cell *c,
 	fprintf(d->f, "</%s>", tag);
 }
 
+static const char *group_text(const struct table *t, size_t c)
+{
+	return t->group[c].text ? t->group[c].text : "";
+}
+
+/* The row above the head: neighbours with the same text are one cell. */
+static void html_groups(struct doc *d, const struct table *t)
+{
+	fputs("<tr class=\"groups\">", d->f);
+	for (size_t c = 0, span; c < t->ncols; c += span) {
+		for (span = 1;
+		     c + span < t->ncols &&
+		     !strcmp(group_text(t, c), group_text(t, c + span));
+		     span++)
+			;
+		fputs("<th", d->f);
+		if (span > 1)
+			fprintf(d->f, " colspan=\"%zu\"", span);
+		attr(d->f, "title", t->group[c].hover);
+		fputc('>', d->f);
+		html_escape(d->f, group_text(t, c));
+		fputs("</th>", d->f);
+	}
+	fputs("</tr>\n", d->f);
+}
+
 static void html_table(struct doc *d, const struct table *t)
 {
 	int first = d->notes + 1;
 
+	/* grouped columns are many: the table scrolls, not the page */
+	if (t->group)
+		fputs("<div class=\"wide\">", d->f);
 	fputs("<table", d->f);
 	attr(d->f, "id", t->id);
-	fputs(">\n<thead><tr>", d->f);
+	fputs(">\n<thead>", d->f);
+	if (t->group)
+		html_groups(d, t);
+	fputs("<tr>", d->f);
 	for (size_t c = 0; c < t->ncols; c++)
 		html_cell(d, "th", &t->head[c], 0);
 	fputs("</tr></thead>\n<tbody>\n", d->f);
@@ -171,6 +205,8 @@ static void html_table(struct doc *d, const struct table *t)
 		fputs("</tr>\n", d->f);
 	}
 	fputs("</tbody>\n</table>\n", d->f);
+	if (t->group)
+		fputs("</div>\n", d->f);
 	if (first > d->notes)
 		return;
 	fprintf(d->f, "<ol class=\"notes\" start=\"%d\">\n", first);

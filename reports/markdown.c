@@ -94,8 +94,18 @@ static void md_table(struct doc *d, const struct table *t)
 	int first = d->notes + 1;
 
 	fputs("|", d->f);
-	for (size_t c = 0; c < t->ncols; c++)
+	for (size_t c = 0; c < t->ncols; c++) {
+		/* a group's name before the head of its first column */
+		const char *g = t->group ? t->group[c].text : NULL;
+		if (g && *g &&
+		    (!c || !t->group[c - 1].text ||
+		     strcmp(g, t->group[c - 1].text))) {
+			fputs(" **", d->f);
+			markdown_escape(d->f, g);
+			fputs("** <br>", d->f);
+		}
 		md_cell(d, &t->head[c], 0);
+	}
 	fputs("\n|", d->f);
 	for (size_t c = 0; c < t->ncols; c++)
 		fputs(" --- |", d->f);

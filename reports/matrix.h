@@ -20,7 +20,12 @@ struct column {
 	const char *target;
 	bool control; /* validate's `host` target: expected to fail */
 	bool vm;      /* a VM (meta.vm, or the VM init's hostname) */
+	bool machine; /* a machine's own suite: target host, not the control */
+	size_t mid;   /* the machine: columns of one machine share it */
+	size_t group; /* the (arch, kernel) group, numbered as first seen */
 	char label[128];
+	char group_label[96]; /* "x86_64, Linux 6.1.0-28-amd64" */
+	char name[128];	      /* the label without what the group says */
 };
 
 struct mrow {
@@ -28,10 +33,20 @@ struct mrow {
 	json_t **cell;	    /* ncols records, NULL where there is none */
 };
 
+/*
+ * Columns come grouped by (arch, kernel), groups and columns in the order
+ * first seen. With more machines than this, the headline and the area
+ * lines summarise the machines instead of naming each.
+ */
+#define MATRIX_MANY_MACHINES 6
+
 struct matrix {
 	const struct result_set *set;
 	struct column *cols;
 	size_t ncols;
+	size_t *mid;	  /* per file: its machine (the first file of it) */
+	size_t nmachines; /* columns that are a machine's own suite */
+	size_t ngroups;
 	struct mrow *rows;
 	size_t nrows;
 	json_t **cells; /* nrows * ncols, what rows[].cell point into */
@@ -54,6 +69,15 @@ void matrix_area_tally(const struct matrix *m, size_t first, size_t c,
  * runc 16/17 (1 skipped)" (the control is not counted). */
 void matrix_area_line(const struct matrix *m, size_t first, char *buf,
 		      size_t len);
+/*
+ * Is the row the same everywhere: every counted column that has a record
+ * in the row's area has one in the row, all with one verdict?
+ */
+bool matrix_row_uniform(const struct matrix *m, const struct mrow *row);
+/* Buckets of columns by a text (a tally in words), for many machines:
+ * "71/71 on 48 machines, 70/71 (1 failed) on node-07, node-09". */
+void matrix_buckets(const struct matrix *m, const size_t *cols, size_t n,
+		    char (*texts)[128], char *buf, size_t len);
 /* Validate's host target, the control: not counted. */
 bool record_is_control(const json_t *r);
 

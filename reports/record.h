@@ -84,6 +84,9 @@ void report_text_line(FILE *f, const struct record *r, bool color);
 void report_text_summary(FILE *f, const struct tally *t, bool color);
 int report_tap(FILE *f, const struct run_meta *m, const struct record *r,
 	       size_t n, bool color);
+/* KTAP version 1: areas (and validation's targets) as nested suites. */
+int report_ktap(FILE *f, const struct run_meta *m, const struct record *r,
+		size_t n, bool color);
 int report_junit(FILE *f, const struct run_meta *m, const struct record *r,
 		 size_t n, bool color);
 int report_json(FILE *f, const struct run_meta *m, const struct record *r,

@@ -39,13 +39,22 @@ void table_free(struct table *t)
 		cell_free(&t->head[i]);
 	for (size_t i = 0; t->cells && i < t->ncols * t->nrows; i++)
 		cell_free(&t->cells[i]);
-	free(t->head), free(t->cells);
+	for (size_t i = 0; t->group && i < t->ncols; i++)
+		cell_free(&t->group[i]);
+	free(t->head), free(t->cells), free(t->group);
 	memset(t, 0, sizeof(*t));
 }
 
 struct cell *table_at(struct table *t, size_t row, size_t col)
 {
 	return &t->cells[row * t->ncols + col];
+}
+
+int table_groups(struct table *t)
+{
+	if (!t->group)
+		t->group = calloc(t->ncols + 1, sizeof(*t->group));
+	return t->group ? 0 : -ENOMEM;
 }
 
 static int vset(char **field, const char *fmt, va_list ap)

@@ -26,6 +26,9 @@ struct table {
 	size_t ncols, nrows;
 	struct cell *head;  /* ncols */
 	struct cell *cells; /* nrows * ncols, row-major */
+	/* NULL, or ncols cells: a row above the head that groups columns
+	 * (neighbours with the same text are one cell); table_groups(). */
+	struct cell *group;
 };
 
 /* What a comparison test says about samples a (baseline) and b. */
@@ -47,6 +50,9 @@ struct report_opts {
 	double min_effect; /* for the text: 0.05 is 5% */
 	/* Plots drawn once, reused by the next document (may be NULL). */
 	struct plot_cache *cache;
+	/* Results of several machines: the matrix shows every row, not only
+	 * the rows where the machines differ. */
+	bool all_rows;
 };
 
 /* SVGs by script, so HTML and Markdown run gnuplot once per plot. */
@@ -99,6 +105,8 @@ extern const struct doc_ops html_ops, markdown_ops;
 int table_init(struct table *t, const char *id, size_t ncols, size_t nrows);
 void table_free(struct table *t);
 struct cell *table_at(struct table *t, size_t row, size_t col);
+/* Give t the row of column groups (empty cells). 0 or -ENOMEM. */
+int table_groups(struct table *t);
 int cell_set(struct cell *c, const char *text, const char *cls);
 int cell_printf(struct cell *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -130,6 +130,72 @@ static int column_line(struct lines *out, const struct matrix *m, size_t c)
 	return lines_add(out, "%s: %s%s", col->label, text, why);
 }
 
+/*
+ * Many machines: the lead counts them and buckets what holds on each;
+ * then one line per (arch, kernel) group does the same for its machines.
+ */
+static int many_machines(struct lines *out, const struct matrix *m)
+{
+	_cleanup_free_ size_t *cols = calloc(m->ncols + 1, sizeof(*cols));
+	_cleanup_free_ char(*texts)[128] = calloc(m->ncols + 1, sizeof(*texts));
+	char buf[1024];
+	struct vtally t;
+	size_t n = 0;
+	int r;
+
+	if (!cols || !texts)
+		return -ENOMEM;
+	for (size_t g = 0; g <= m->ngroups; g++) {
+		n = 0;
+		/* g == ngroups: every machine, for the lead (first) */
+		for (size_t c = 0; c < m->ncols; c++) {
+			if (!m->cols[c].machine ||
+			    (g < m->ngroups && m->cols[c].group != g))
+				continue;
+			column_tally(m, c, &t);
+			holds_text(texts[n], sizeof(texts[n]), &t);
+			cols[n++] = c;
+		}
+		if (!n)
+			continue;
+		matrix_buckets(m, cols, n, texts, buf, sizeof(buf));
+		if (g == m->ngroups)
+			r = lines_add(out,
+				      "%zu machines in %zu groups of arch "
+				      "and kernel: %s",
+				      n, m->ngroups, buf);
+		else
+			r = lines_add(out, "%s (%zu machine%s): %s",
+				      m->cols[cols[0]].group_label, n,
+				      n == 1 ? "" : "s", buf);
+		if (r < 0)
+			return r;
+		/* the lead first: move it before the groups */
+		if (g == m->ngroups) {
+			char *lead = out->v[out->n - 1];
+			memmove(out->v + 1, out->v,
+				(out->n - 1) * sizeof(*out->v));
+			out->v[0] = lead;
+		}
+	}
+	return 0;
+}
+
+/* The runtimes, then the control (the machines are said already). */
+static int other_columns(struct lines *out, const struct matrix *m)
+{
+	int r = 0;
+
+	for (int pass = 1; pass < 3 && r == 0; pass++)
+		for (size_t c = 0; c < m->ncols && r == 0; c++) {
+			const struct column *col = &m->cols[c];
+			int kind = col->control ? 2 : col->machine ? 0 : 1;
+			if (kind == pass)
+				r = column_line(out, m, c);
+		}
+	return r;
+}
+
 int report_headline(const struct result_set *set, struct lines *out)
 {
 	char machine[256], text[256];
@@ -142,6 +208,14 @@ int report_headline(const struct result_set *set, struct lines *out)
 	r = matrix_build(set, &m);
 	if (r < 0)
 		return r;
+	if (m.nmachines > MATRIX_MANY_MACHINES) {
+		r = many_machines(out, &m);
+		r = r ?: other_columns(out, &m);
+		matrix_free(&m);
+		if (r < 0)
+			lines_free(out);
+		return r;
+	}
 	main = main_column(&m);
 	if (main >= 0) {
 		column_tally(&m, main, &t);

@@ -99,7 +99,7 @@ while read -r cmd where; do
 done < <(sort -u "$tmp/tables")
 
 # ---- 3. what the scripts, recipes and C sources run -------------------------
-scripts=(Makefile mk/*.mk ci/*.sh ci/vm/*.sh tests/*.sh tests/fixtures/*.sh)
+scripts=(Makefile mk/*.mk ci/*.sh ci/vm/*.sh ci/lava/*.sh tests/*.sh tests/fixtures/*.sh)
 csrc=(primitives/*.c scenarios/*.c bench/*.c harness/*.c reports/*.c
 	ci/vm/*.c tests/*.c)
 {
