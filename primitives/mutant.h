@@ -61,6 +61,16 @@ enum mutant {
 	/* cgroup v2 in depth, cgroup v1 */
 	/* capabilities, seccomp */
 	/* namespace semantics, the mount API */
+	M_SYSCTL_READ,	/* sysctl_get(): every sysctl reads "mutant" */
+	M_NET_PROBE,	/* netns sysctl probes read the kernel defaults */
+	M_IPC_LIMIT,	/* IPC limit probes succeed */
+	M_MQ_VIEW,	/* mqueue views: own queue only, default attributes */
+	M_UCOUNT,	/* ucount probes fail at the limit */
+	M_KEY_SEARCH,	/* keyring searches find nothing */
+	M_PERM_REFUSED, /* permission probes read refused */
+	M_PID_NEXT,	/* a forked child's pid reads 2 */
+	M_MNT_SEEN,	/* mounts read detached: not mounted, unreachable */
+	M_MNT_ATTR,	/* mount attribute probes read enforced */
 	/* overlayfs in depth */
 	/* kernels and the Raspberry Pi (VM-only scenarios) */
 	M__COUNT,

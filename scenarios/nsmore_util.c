@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+/* Helpers the nsmore scenario files share (no scenarios here). */
+#include "nsmore.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mount.h>
+
+int ns_fenced(struct ctx *c, enum ns_type t)
+{
+	struct ns_id mine, runner;
+
+	TRY(c, ns_id_of(0, t, &mine), "stat our namespace");
+	TRY(c, ns_id_of(getppid(), t, &runner), "stat the runner's namespace");
+	if (ns_id_equal(&mine, &runner))
+		return ctx_error(c, 0,
+				 "refusing: the worker shares the runner's %s "
+				 "namespace (no fence)",
+				 ns_table[t].name);
+	return 0;
+}
+
+/* ---- sysctls and probes ---------------------------------------------- */
+
+int sysctl_get(const char *name, char *buf, size_t len)
+{
+	char path[256];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	r = read_text(path, buf, len);
+	if (r < 0)
+		return r;
+	chomp(buf);
+	if (mutant_on(M_SYSCTL_READ))
+		snprintf(buf, len, "mutant");
+	return 0;
+}
+
+int sysctl_set(const char *name, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	return write_text(path, val);
+}
+
+int probe_errno(enum mutant m, long r, int want)
+{
+	int err = r < 0 ? (errno ?: EIO) : 0;
+
+	return mutant_on(m) ? want : err;
+}
+
+const char *errname(int err)
+{
+	return err ? strerrorname_np(err) ?: "?" : "ok";
+}
+
+enum obs judge_ok(struct judge *j, int err, int limit, const char *key,
+		  const char *what)
+{
+	judge_kv(j, key, "%s", errname(err));
+	if (err && err != limit)
+		return judge_unknown(j, "%s failed with %s, neither ok nor %s",
+				     what, errname(err), errname(limit));
+	return judge_holds(j, err == 0, "%s: %s", what, errname(err));
+}
+
+struct idmap nsmore_root_map, nsmore_unpriv_map;
+
+struct nsrun nsmore_run(unsigned long flags, bool user, bool unpriv)
+{
+	struct idmap *m = unpriv ? &nsmore_unpriv_map : &nsmore_root_map;
+
+	idmap_single(&nsmore_root_map, 0, 0, 1);
+	idmap_single(&nsmore_unpriv_map, 0, UNPRIV_ID, 1);
+	return (struct nsrun){ .via = NS_VIA_CLONE,
+			       .flags = flags | (user ? CLONE_NEWUSER : 0),
+			       .uid = m,
+			       .gid = m };
+}
+
+/* ---- mounts ------------------------------------------------------------ */
+
+int tmpfs_at(const char *path)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return neg_errno();
+	if (mount("boxcheck", path, "tmpfs", 0, "size=1m,mode=0755") < 0)
+		return neg_errno();
+	return 0;
+}
+
+int set_propagation(const char *path, unsigned long how)
+{
+	return mount(NULL, path, NULL, how, NULL) < 0 ? neg_errno() : 0;
+}
+
+int mnt_is_mounted(const char *path, bool *mounted)
+{
+	char parent[PATH_MAX];
+	struct stat a, b;
+
+	snprintf(parent, sizeof(parent), "%s/..", path);
+	if (stat(path, &a) < 0 || stat(parent, &b) < 0)
+		return neg_errno();
+	*mounted = a.st_dev != b.st_dev && !mutant_on(M_MNT_SEEN);
+	return 0;
+}
+
+int mnt_reach(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : neg_errno();
+	return !mutant_on(M_MNT_SEEN);
+}
+
+int mnt_count(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	int n = 0, ch;
+
+	if (!f)
+		return neg_errno();
+	while ((ch = fgetc(f)) != EOF)
+		n += ch == '\n';
+	return n;
+}
+
+int mnt_probe_create(int dfd, const char *name, int want)
+{
+	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			0644);
+	int err = probe_errno(M_MNT_ATTR, fd, want);
+
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+int mnt_probe_open(const char *path, int flags, int want)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+	int err = probe_errno(M_MNT_ATTR, fd, want);
+
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/* execveat(dfd, name) "cat /dev/null": *err its errno, 0 once it ran. */
+int mnt_probe_exec(int dfd, const char *name, int *err)
+{
+	static char *const argv[] = { "cat", "/dev/null", NULL };
+	_cleanup_chan_ struct chan ch = CHAN_INIT;
+	int e = 0, st, r = chan_open(&ch);
+	pid_t pid;
+
+	if (r < 0)
+		return r;
+	pid = fork();
+	if (pid < 0)
+		return neg_errno();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		close(ch.rd);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		execveat(dfd, name, argv, environ, 0);
+		e = errno;
+		(void)!write(ch.wr, &e, sizeof(e));
+		_exit(127);
+	}
+	closep(&ch.wr);
+	ch.wr = -1;
+	if (fd_read_all(ch.rd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		e = 0; /* the pipe closed on exec: it ran */
+	if (wait_status(pid, &st) < 0)
+		return neg_errno();
+	errno = e;
+	*err = probe_errno(M_MNT_ATTR, e ? -1 : 0, EACCES);
+	return 0;
+}
+
+int copy_program(const char *name, const char *to, mode_t mode)
+{
+	char dirs[1024], path[PATH_MAX], real[PATH_MAX], *save = NULL;
+	const char *env = getenv("PATH") ?: "/usr/bin:/bin";
+
+	snprintf(dirs, sizeof(dirs), "%s", env);
+	for (char *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, sizeof(path), "%s/%s", d, name);
+		if (access(path, X_OK) == 0 && realpath(path, real))
+			return copy_file(real, to, mode);
+	}
+	return -ENOENT;
+}
