@@ -45,6 +45,12 @@ extern struct idmap nsmore_root_map, nsmore_unpriv_map;
 /* A user namespace (when `user`) with root mapped to host root or UNPRIV. */
 struct nsrun nsmore_run(unsigned long flags, bool user, bool unpriv);
 
+/*
+ * Become root of our user namespace and stay dumpable, so that our own
+ * children's /proc files (their id maps) stay ours to write.
+ */
+int nsmore_become_root(void);
+
 /* ---- mounts -------------------------------------------------------- */
 
 /* A tmpfs on path (made if missing) in our mount namespace. */

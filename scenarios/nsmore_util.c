@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 
 int ns_fenced(struct ctx *c, enum ns_type t)
 {
@@ -80,6 +81,15 @@ struct nsrun nsmore_run(unsigned long flags, bool user, bool unpriv)
 			       .flags = flags | (user ? CLONE_NEWUSER : 0),
 			       .uid = m,
 			       .gid = m };
+}
+
+int nsmore_become_root(void)
+{
+	int r = userns_become_root();
+
+	if (r == 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		r = neg_errno();
+	return r;
 }
 
 /* ---- mounts ------------------------------------------------------------ */
