@@ -57,6 +57,9 @@ int nsmore_become_root(void);
 int tmpfs_at(const char *path);
 /* mount(2) propagation change (MS_SHARED ...) on path. */
 int set_propagation(const char *path, unsigned long how);
+/* mount_setattr(AT_FDCWD, path, flags, {set, clr, propagation}). */
+int mnt_setattr(const char *path, unsigned flags, uint64_t set, uint64_t clr,
+		uint64_t propagation);
 /*
  * A mount point: its device differs from its parent's. Mutation point
  * M_MNT_SEEN: nothing reads mounted.
@@ -73,7 +76,10 @@ int mnt_probe_open(const char *path, int flags, int want); /* EACCES... */
 /* execveat of dfd/name: 0 with *err its errno (0: it ran), or -errno. */
 int mnt_probe_exec(int dfd, const char *name, int *err);
 
-/* A copy of the program `name` (PATH lookup, symlinks followed) at to. */
-int copy_program(const char *name, const char *to, mode_t mode);
+/* A copy of our own program (boxcheck) at to, with mode. */
+int copy_self(const char *to, mode_t mode);
+
+/* Skip when Yama forbids every ptrace (ptrace_scope 3); else 0. */
+int ptrace_scope_skip(struct ctx *c);
 
 #endif

@@ -98,7 +98,7 @@ int tmpfs_at(const char *path)
 {
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return neg_errno();
-	if (mount("boxcheck", path, "tmpfs", 0, "size=1m,mode=0755") < 0)
+	if (mount("boxcheck", path, "tmpfs", 0, "size=16m,mode=0755") < 0)
 		return neg_errno();
 	return 0;
 }
@@ -106,6 +106,18 @@ int tmpfs_at(const char *path)
 int set_propagation(const char *path, unsigned long how)
 {
 	return mount(NULL, path, NULL, how, NULL) < 0 ? neg_errno() : 0;
+}
+
+int mnt_setattr(const char *path, unsigned flags, uint64_t set, uint64_t clr,
+		uint64_t propagation)
+{
+	struct mount_attr a = { .attr_set = set,
+				.attr_clr = clr,
+				.propagation = propagation };
+
+	return mount_setattr(AT_FDCWD, path, flags, &a, sizeof(a)) < 0
+		       ? neg_errno()
+		       : 0;
 }
 
 int mnt_is_mounted(const char *path, bool *mounted)
@@ -138,7 +150,7 @@ int mnt_count(void)
 		return neg_errno();
 	while ((ch = fgetc(f)) != EOF)
 		n += ch == '\n';
-	return n;
+	return mutant_on(M_MNT_SEEN) ? 1 : n;
 }
 
 int mnt_probe_create(int dfd, const char *name, int want)
@@ -162,10 +174,10 @@ int mnt_probe_open(const char *path, int flags, int want)
 	return err;
 }
 
-/* execveat(dfd, name) "cat /dev/null": *err its errno, 0 once it ran. */
+/* execveat(dfd, name), output discarded: *err its errno, 0 once it ran. */
 int mnt_probe_exec(int dfd, const char *name, int *err)
 {
-	static char *const argv[] = { "cat", "/dev/null", NULL };
+	static char *const argv[] = { "boxcheck-exec-probe", NULL };
 	_cleanup_chan_ struct chan ch = CHAN_INIT;
 	int e = 0, st, r = chan_open(&ch);
 	pid_t pid;
@@ -178,8 +190,9 @@ int mnt_probe_exec(int dfd, const char *name, int *err)
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		close(ch.rd);
-		if (null >= 0)
-			dup2(null, STDOUT_FILENO);
+		if (null >= 0 && (dup2(null, STDOUT_FILENO) < 0 ||
+				  dup2(null, STDERR_FILENO) < 0))
+			_exit(126);
 		execveat(dfd, name, argv, environ, 0);
 		e = errno;
 		(void)!write(ch.wr, &e, sizeof(e));
@@ -196,17 +209,19 @@ int mnt_probe_exec(int dfd, const char *name, int *err)
 	return 0;
 }
 
-int copy_program(const char *name, const char *to, mode_t mode)
+int copy_self(const char *to, mode_t mode)
 {
-	char dirs[1024], path[PATH_MAX], real[PATH_MAX], *save = NULL;
-	const char *env = getenv("PATH") ?: "/usr/bin:/bin";
+	return copy_file("/proc/self/exe", to, mode);
+}
 
-	snprintf(dirs, sizeof(dirs), "%s", env);
-	for (char *d = strtok_r(dirs, ":", &save); d;
-	     d = strtok_r(NULL, ":", &save)) {
-		snprintf(path, sizeof(path), "%s/%s", d, name);
-		if (access(path, X_OK) == 0 && realpath(path, real))
-			return copy_file(real, to, mode);
-	}
-	return -ENOENT;
+int ptrace_scope_skip(struct ctx *c)
+{
+	char v[16];
+
+	if (read_text("/proc/sys/kernel/yama/ptrace_scope", v, sizeof(v)) < 0)
+		return 0;
+	if (atoi(v) >= 3)
+		return ctx_skip(c, "ptrace is disabled here (Yama ptrace_scope "
+				   "3)");
+	return 0;
 }

@@ -102,20 +102,6 @@ static int prober(void *arg, void *out, size_t len)
 	return 0;
 }
 
-/* Yama's ptrace_scope 3 forbids every attach. */
-static int ptrace_allowed(struct ctx *c, int probe)
-{
-	char v[16];
-
-	if (probe != PR_SEIZE ||
-	    read_text("/proc/sys/kernel/yama/ptrace_scope", v, sizeof(v)) < 0)
-		return 0;
-	if (atoi(v) >= 3)
-		return ctx_skip(c, "ptrace attach is disabled here (Yama "
-				   "ptrace_scope 3)");
-	return 0;
-}
-
 static int observe_cross(struct ctx *c, struct cross_seen *o, int kind)
 {
 	const struct cross_kind *k = &kinds[kind];
@@ -125,7 +111,8 @@ static int observe_cross(struct ctx *c, struct cross_seen *o, int kind)
 	struct cross_arg a = { k, &t };
 	struct nsrun r = nsmore_run(0, c->isolate, true);
 
-	TRY_OBS(ptrace_allowed(c, k->probe));
+	if (k->probe == PR_SEIZE)
+		TRY_OBS(ptrace_scope_skip(c));
 	fd = TRY(c, open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), "open .");
 	TRY(c, holder_start(&h, 0), "start the target");
 	pidfd = pidfd_open(h.pid, 0);
