@@ -15,46 +15,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-struct sysctl_arg {
-	const char *name, *value;
-};
-
-/* In the child: write the sysctl and read it back into out. */
-static int set_sysctl(void *arg, void *out, size_t len)
-{
-	const struct sysctl_arg *a = arg;
-	int r = sysctl_set(a->name, a->value);
-
-	if (r < 0)
-		return child_fail(a->name, r);
-	r = sysctl_get(a->name, out, len);
-	return r < 0 ? child_fail("read it back", r) : 0;
-}
-
-/* The action: a child writes name=value in a new namespace of type t. */
-static int set_in_child(struct ctx *c, enum ns_type t, const char *name,
-			const char *value, char *inside, size_t len)
-{
-	struct sysctl_arg a = { name, value };
-
-	TRY_OBS(ns_fenced(c, t));
-	ctx_kv(c, "child writes", "%s = %s", name, value);
-	return run_in_child(c, "write the sysctl in the child",
-			    c->isolate ? ns_table[t].flag : 0, set_sysctl, &a,
-			    inside, len);
-}
-
-/* "2000\t2001" and "2000 2001" are the same value. */
-static bool same_value(const char *a, const char *b)
-{
-	long x[2] = { 0, 0 }, y[2] = { 0, 0 };
-	int n = sscanf(a, "%ld %ld", &x[0], &x[1]);
-
-	if (n < 1 || sscanf(b, "%ld %ld", &y[0], &y[1]) != n)
-		return strcmp(a, b) == 0;
-	return x[0] == y[0] && x[1] == y[1];
-}
-
 /* ---- the value read back outside ------------------------------------- */
 
 struct sysctl_kind {
@@ -84,8 +44,8 @@ static int observe_value(struct ctx *c, struct value_seen *o, int kind)
 	TRY_OBS(ns_fenced(c, k->t));
 	TRY(c, sysctl_get(k->name, o->before, sizeof(o->before)),
 	    "read the sysctl");
-	TRY_OBS(set_in_child(c, k->t, k->name, k->value, o->inside,
-			     sizeof(o->inside)));
+	TRY_OBS(sysctl_in_child(c, k->t, k->name, k->value, o->inside,
+				sizeof(o->inside)));
 	TRY(c, sysctl_get(k->name, o->after, sizeof(o->after)),
 	    "read the sysctl again");
 	return 0;
@@ -99,9 +59,9 @@ static enum obs judge_value(struct judge *j, const struct value_seen *o)
 	judge_kv(j, "inside", "%s", o->inside);
 	judge_kv(j, "outside before", "%s", o->before);
 	judge_kv(j, "outside after", "%s", o->after);
-	if (same_value(o->before, k->value))
+	if (sysctl_same(o->before, k->value))
 		return judge_unknown(j, "outside already read %s", k->value);
-	if (!same_value(o->inside, k->value))
+	if (!sysctl_same(o->inside, k->value))
 		return judge_unknown(j, "the child's write did not take (%s)",
 				     o->inside);
 	return judge_holds(j, strcmp(o->after, o->before) == 0,
@@ -241,8 +201,8 @@ static int observe_probe(struct ctx *c, struct probe_seen *o, int kind)
 	o->kind = kind;
 	TRY_OBS(ns_fenced(c, NS_NET));
 	TRY(c, p->probe(&o->before), "probe outside");
-	TRY_OBS(set_in_child(c, NS_NET, p->sysctl, p->value, o->inside,
-			     sizeof(o->inside)));
+	TRY_OBS(sysctl_in_child(c, NS_NET, p->sysctl, p->value, o->inside,
+				sizeof(o->inside)));
 	TRY(c, p->probe(&o->after), "probe outside again");
 	return 0;
 }
@@ -259,7 +219,7 @@ static enum obs judge_probe(struct judge *j, const struct probe_seen *o)
 	snprintf(a, sizeof(a), "%ld", o->after);
 	judge_kv(j, "before", "%s", p->is_errno ? errname(o->before) : b);
 	judge_kv(j, "after", "%s", p->is_errno ? errname(o->after) : a);
-	if (!same_value(o->inside, p->value))
+	if (!sysctl_same(o->inside, p->value))
 		return judge_unknown(j, "the child's write did not take (%s)",
 				     o->inside);
 	if (o->kind == P_PING && o->before != EACCES)

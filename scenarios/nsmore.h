@@ -24,6 +24,17 @@ int ns_fenced(struct ctx *c, enum ns_type t);
 int sysctl_get(const char *name, char *buf, size_t len);
 int sysctl_set(const char *name, const char *val);
 
+/* Equal but for runs of blanks and tabs: "2\t3" is "2 3". */
+bool sysctl_same(const char *a, const char *b);
+
+/*
+ * The action of the sysctl scenarios: a child writes name=value in a new
+ * namespace of type t, or (control) in the worker's own, after checking
+ * that one is fenced; it reads the value back into inside. 0 or ctx_error.
+ */
+int sysctl_in_child(struct ctx *c, enum ns_type t, const char *name,
+		    const char *value, char *inside, size_t len);
+
 /*
  * The errno of a probed call (r < 0: errno is set), 0 if it succeeded.
  * With mutant m active it reads `want`, what the scenario looks for.

@@ -47,6 +47,47 @@ int sysctl_set(const char *name, const char *val)
 	return write_text(path, val);
 }
 
+struct sysctl_arg {
+	const char *name, *value;
+};
+
+/* In the child: write the sysctl and read it back into out. */
+static int set_sysctl(void *arg, void *out, size_t len)
+{
+	const struct sysctl_arg *a = arg;
+	int r = sysctl_set(a->name, a->value);
+
+	if (r < 0)
+		return child_fail(a->name, r);
+	r = sysctl_get(a->name, out, len);
+	return r < 0 ? child_fail("read it back", r) : 0;
+}
+
+int sysctl_in_child(struct ctx *c, enum ns_type t, const char *name,
+		    const char *value, char *inside, size_t len)
+{
+	struct sysctl_arg a = { name, value };
+
+	TRY_OBS(ns_fenced(c, t));
+	ctx_kv(c, "child writes", "%s = %s", name, value);
+	return run_in_child(c, "write the sysctl in the child",
+			    c->isolate ? ns_table[t].flag : 0, set_sysctl, &a,
+			    inside, len);
+}
+
+bool sysctl_same(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (strchr(" \t", *a) && strchr(" \t", *b)) {
+			a += strspn(a, " \t");
+			b += strspn(b, " \t");
+		} else if (*a++ != *b++) {
+			return false;
+		}
+	}
+	return !*a && !*b;
+}
+
 int probe_errno(enum mutant m, long r, int want)
 {
 	int err = r < 0 ? (errno ?: EIO) : 0;
