@@ -166,7 +166,9 @@ struct create_seen {
 	uint32_t on_src; /* the new file's owner in src, if made */
 };
 
-static int observe_create(struct ctx *c, struct create_seen *o, uint32_t id)
+/* As uid `id`; `owner`: then the new file's owner in src. */
+static int observe_create(struct ctx *c, struct create_seen *o, uint32_t id,
+			  bool owner)
 {
 	_cleanup_holder_ struct holder h = HOLDER_INIT;
 	_cleanup_close_ int dfd = -1;
@@ -178,7 +180,7 @@ static int observe_create(struct ctx *c, struct create_seen *o, uint32_t id)
 	a.dfd = dfd;
 	TRY_OBS(run_in_child(c, "create through m in the child", 0, create_as,
 			     &a, &o->err, sizeof(o->err)));
-	if (!o->err)
+	if (owner && !o->err)
 		TRY(c, file_owner(AT_FDCWD, "src/new", &o->on_src, &gid),
 		    "stat src/new");
 	return 0;
@@ -186,12 +188,12 @@ static int observe_create(struct ctx *c, struct create_seen *o, uint32_t id)
 
 static int observe_create_mapped(struct ctx *c, struct create_seen *o)
 {
-	return observe_create(c, o, UNPRIV_ID);
+	return observe_create(c, o, UNPRIV_ID, true);
 }
 
 static int observe_create_unmapped(struct ctx *c, struct create_seen *o)
 {
-	return observe_create(c, o, UNPRIV_ID + 1);
+	return observe_create(c, o, UNPRIV_ID + 1, false);
 }
 
 static enum obs judge_create_mapped(struct judge *j,
