@@ -81,51 +81,57 @@ struct flag_seen {
 	int err; /* errno of the probe governed by the flag */
 };
 
+static int make_null(void)
+{
+	return mknod("t/null", S_IFCHR | 0666, makedev(1, 3)) < 0 ? neg_errno()
+								  : 0;
+}
+
+static int make_prog(void)
+{
+	return copy_self("t/prog", 0755);
+}
+
+static int make_link(void)
+{
+	int r = write_text_creat("t/f", "f\n");
+
+	if (r == 0 && symlink("f", "t/l") < 0)
+		r = neg_errno();
+	return r;
+}
+
 struct flag_kind {
 	uint64_t attr;
 	int want;
+	int (*make)(void); /* the file to probe: 0 or -errno */
+	const char *path;  /* opened, or (NULL) executed: t/prog */
+	int flags;
 	const char *what;
 };
 
 enum { F_NODEV, F_NOEXEC, F_NOSYMFOLLOW };
 static const struct flag_kind flags[] = {
-	[F_NODEV] = { MOUNT_ATTR_NODEV, EACCES, "open of a /dev/null node" },
-	[F_NOEXEC] = { MOUNT_ATTR_NOEXEC, EACCES, "execve of a program" },
-	[F_NOSYMFOLLOW] = { MOUNT_ATTR_NOSYMFOLLOW, ELOOP,
-			    "open through a symlink" },
+	[F_NODEV] = { MOUNT_ATTR_NODEV, EACCES, make_null, "t/null", O_RDWR,
+		      "open of a /dev/null node" },
+	[F_NOEXEC] = { MOUNT_ATTR_NOEXEC, EACCES, make_prog, NULL, 0,
+		       "execve of a program" },
+	[F_NOSYMFOLLOW] = { MOUNT_ATTR_NOSYMFOLLOW, ELOOP, make_link, "t/l",
+			    O_RDONLY, "open through a symlink" },
 };
-
-static int flag_setup(int kind)
-{
-	switch (kind) {
-	case F_NODEV:
-		return mknod("t/null", S_IFCHR | 0666, makedev(1, 3)) < 0
-			       ? neg_errno()
-			       : 0;
-	case F_NOEXEC:
-		return copy_self("t/prog", 0755);
-	default:
-		if (write_text_creat("t/f", "f\n") < 0 ||
-		    symlink("f", "t/l") < 0)
-			return neg_errno();
-		return 0;
-	}
-}
 
 static int observe_flag(struct ctx *c, struct flag_seen *o, int kind)
 {
 	const struct flag_kind *k = &flags[kind];
 
 	TRY(c, tmpfs_at("t"), "mount tmpfs on t");
-	TRY(c, flag_setup(kind), "make the file to probe");
+	TRY(c, k->make(), "make the file to probe");
 	if (c->isolate)
 		TRY(c, mnt_setattr("t", 0, k->attr, 0, 0), "mount_setattr");
-	if (kind == F_NOEXEC)
+	if (!k->path)
 		TRY(c, mnt_probe_exec(AT_FDCWD, "t/prog", &o->err), "exec");
 	else
-		o->err = mnt_probe_open(kind == F_NODEV ? "t/null" : "t/l",
-					kind == F_NODEV ? O_RDWR : O_RDONLY,
-					k->want);
+		o->err = mnt_probe_open(k->path, k->flags, k->want);
 	return 0;
 }
 

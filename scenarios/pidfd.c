@@ -20,35 +20,42 @@ struct target {
 	int fd;	   /* an fd the target holds */
 };
 
-enum { PR_SIGNAL, PR_OPEN, PR_GETFD, PR_SEIZE };
+/* The probed calls: 0 or an fd (closed again), or -1 with errno. */
+static long pr_signal(const struct target *t)
+{
+	return pidfd_send_signal(t->pidfd, 0, NULL, 0);
+}
+
+static long pr_open(const struct target *t)
+{
+	return pidfd_open(t->pid, 0);
+}
+
+static long pr_getfd(const struct target *t)
+{
+	return pidfd_getfd(t->pidfd, t->fd, 0);
+}
+
+static long pr_seize(const struct target *t)
+{
+	return ptrace(PTRACE_SEIZE, t->pid, 0, 0);
+}
 
 /* The probed call's errno (M_PERM_REFUSED: the one looked for). */
-static int cross_probe(int probe, const struct target *t, int want)
+static int cross_probe(long (*call)(const struct target *),
+		       const struct target *t, int want)
 {
-	long r;
-
-	switch (probe) {
-	case PR_SIGNAL:
-		r = pidfd_send_signal(t->pidfd, 0, NULL, 0);
-		break;
-	case PR_OPEN:
-		r = pidfd_open(t->pid, 0);
-		break;
-	case PR_GETFD:
-		r = pidfd_getfd(t->pidfd, t->fd, 0);
-		break;
-	default:
-		r = ptrace(PTRACE_SEIZE, t->pid, 0, 0);
-		break;
-	}
+	long r = call(t);
 	int err = probe_errno(M_PERM_REFUSED, r, want);
-	if (r >= 0 && probe != PR_SIGNAL && probe != PR_SEIZE)
+
+	if (r > 0 && call != pr_seize)
 		close((int)r);
 	return err;
 }
 
 struct cross_kind {
-	int probe, want;
+	long (*call)(const struct target *t);
+	int want;
 	bool userns; /* the isolating step: a user ns, else a PID ns */
 	int cap;     /* the capability the prober holds in its own ns */
 	const char *what;
@@ -63,17 +70,17 @@ enum {
 	X_SEIZE_PIDNS
 };
 static const struct cross_kind kinds[] = {
-	[X_SIGNAL_PIDNS] = { PR_SIGNAL, EINVAL, false, -1,
+	[X_SIGNAL_PIDNS] = { pr_signal, EINVAL, false, -1,
 			     "pidfd_send_signal(target's pidfd, 0)" },
-	[X_OPEN_PIDNS] = { PR_OPEN, ESRCH, false, -1,
+	[X_OPEN_PIDNS] = { pr_open, ESRCH, false, -1,
 			   "pidfd_open(target's pid)" },
-	[X_SIGNAL_USERNS] = { PR_SIGNAL, EPERM, true, CAP_KILL,
+	[X_SIGNAL_USERNS] = { pr_signal, EPERM, true, CAP_KILL,
 			      "pidfd_send_signal(target's pidfd, 0)" },
-	[X_GETFD] = { PR_GETFD, EPERM, true, CAP_SYS_PTRACE,
+	[X_GETFD] = { pr_getfd, EPERM, true, CAP_SYS_PTRACE,
 		      "pidfd_getfd(target's pidfd, its fd)" },
-	[X_SEIZE] = { PR_SEIZE, EPERM, true, CAP_SYS_PTRACE,
+	[X_SEIZE] = { pr_seize, EPERM, true, CAP_SYS_PTRACE,
 		      "PTRACE_SEIZE of the target" },
-	[X_SEIZE_PIDNS] = { PR_SEIZE, ESRCH, false, -1,
+	[X_SEIZE_PIDNS] = { pr_seize, ESRCH, false, -1,
 			    "PTRACE_SEIZE of the target's pid" },
 };
 
@@ -98,7 +105,7 @@ static int prober(void *arg, void *out, size_t len)
 		return child_fail("become root", r);
 	if ((r = cap_eff_self(&o->caps)) < 0)
 		return child_fail("read CapEff", r);
-	o->err = cross_probe(a->k->probe, a->t, a->k->want);
+	o->err = cross_probe(a->k->call, a->t, a->k->want);
 	return 0;
 }
 
@@ -111,7 +118,7 @@ static int observe_cross(struct ctx *c, struct cross_seen *o, int kind)
 	struct cross_arg a = { k, &t };
 	struct nsrun r = nsmore_run(0, c->isolate, true);
 
-	if (k->probe == PR_SEIZE)
+	if (k->call == pr_seize)
 		TRY_OBS(ptrace_scope_skip(c));
 	fd = TRY(c, open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), "open .");
 	TRY(c, holder_start(&h, 0), "start the target");
