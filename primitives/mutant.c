@@ -121,6 +121,37 @@ const struct mutant_info mutant_table[M__COUNT] = {
 				"installing a seccomp filter reads as refused "
 				"with EACCES" },
 	/* namespace semantics, the mount API */
+	[M_SYSCTL_READ] = { "sysctl-read",
+			    "sysctl_get() reads every /proc/sys value as "
+			    "\"mutant\"" },
+	[M_NET_PROBE] = { "net-probe",
+			  "network sysctl probes read the kernel defaults: "
+			  "IP_TTL 64, an ephemeral port of 40000, ICMP "
+			  "sockets EACCES, 11 datagrams queued" },
+	[M_IPC_LIMIT] = { "ipc-limit",
+			  "IPC limit probes (msgsnd, msgget, shmget, semget "
+			  "past a limit) read as accepted" },
+	[M_MQ_VIEW] = { "mq-view",
+			"an mqueue listing shows only the lister's own "
+			"queue; a new queue's attributes read 10 x 8192" },
+	[M_UCOUNT] = { "ucount-limit",
+		       "namespace and inotify creation probes read as failed "
+		       "at a ucount limit" },
+	[M_KEY_SEARCH] = { "key-search",
+			   "keyring searches find nothing (ENOKEY)" },
+	[M_PERM_REFUSED] = { "perm-refused",
+			     "permission probes (pidfd, ptrace, setns, "
+			     "CLONE_NEWUSER, sysctl writes, net admin, "
+			     "mounts) read refused with the errno looked for" },
+	[M_PID_NEXT] = { "pid-next", "a forked child's pid reads 2" },
+	[M_MNT_SEEN] = { "mnt-seen",
+			 "mounts read detached: no mount point is mounted, "
+			 "no path through one reachable, unmount notices "
+			 "read as seen" },
+	[M_MNT_ATTR] = { "mnt-attr",
+			 "mount attribute probes read enforced: EROFS, "
+			 "EACCES, ELOOP, EOVERFLOW, setuid not raised, atime "
+			 "kept" },
 	/* overlayfs in depth */
 	[M_OVL_INODE_DISTINCT] = { "ovl-inode-distinct",
 				   "every overlay stat reads a new device and "
