@@ -13,6 +13,8 @@
 
 #include "scenario.h"
 
+#include <sched.h>
+
 /* No cgroup for this run (the runner could not make one): a skip. */
 int cgs_need_group(struct ctx *c);
 /*
@@ -57,6 +59,69 @@ int cgs_wait_empty(const char *dir, int ms);
 /* Anonymous shared memory for counters seen by parent and children. */
 void *cgs_shared(size_t len);
 void cgs_unshare(void *p, size_t len);
+
+/*
+ * Wait for a child and say how it ended: *sig its terminating signal, 0
+ * when it exited 0; any other exit is an error naming who. Mutant
+ * cg-killed.
+ */
+int cgs_reap(struct ctx *c, pid_t pid, const char *who, int *sig);
+
+/* dir/name's text, the trailing newline cut: 0 or an error naming it. */
+int cgs_read(struct ctx *c, const char *dir, const char *name, char *buf,
+	     size_t len);
+/* The same of a process's file: /proc/PID/name. */
+int cgs_read_proc(struct ctx *c, pid_t pid, const char *name, char *buf,
+		  size_t len);
+
+/*
+ * Probes whose answer is the observation: the kernel's 0 or -errno.
+ * A write of text to dir/name (mutant cg-write-refused); mkdir and rmdir
+ * of a cgroup directory (mutant cg-tree-refused); a device open and a
+ * mknod (mutant cg-dev-denied).
+ */
+int cgs_write_probe(const char *dir, const char *name, const char *text);
+int cgs_mkdir_probe(const char *path);
+int cgs_rmdir_probe(const char *path);
+int cgs_open_probe(const char *path, int flags);
+int cgs_mknod_probe(const char *path, mode_t mode, dev_t dev);
+
+/*
+ * An inotify descriptor watching dir/name for modification, and a wait
+ * for one: 1 modified, 0 not within ms, or -errno. Mutant
+ * cg-events-notify.
+ */
+int cgs_watch(const char *dir, const char *name);
+int cgs_wait_modified(int fd, int ms);
+
+/*
+ * A PSI trigger ("some 50000 500000") on dir/name: its descriptor, or
+ * -errno; and a wait for its event: 1 fired, 0 not within ms. Mutant
+ * cg-pressure.
+ */
+int cgs_psi_trigger(const char *dir, const char *name, const char *trig);
+int cgs_psi_wait(int fd, int ms);
+/* Skip naming why when the kernel keeps no pressure information. */
+int cgs_need_psi(struct ctx *c);
+
+/*
+ * CPU affinity as observed: the number of CPUs in *set (filled), or
+ * -errno; and an attempt to set it (0 or -errno). Mutant cg-affinity.
+ */
+int cgs_affinity(pid_t pid, cpu_set_t *set);
+int cgs_set_affinity_probe(pid_t pid, const cpu_set_t *set);
+/* A cpu list ("0-1,3"): how many CPUs, and the last one in *last. */
+int cgs_cpulist(const char *list, int *last);
+
+/* Pages of p (len bytes) still holding mark: n. Mutant cg-reclaim-spared. */
+long cgs_pages_intact(const volatile char *p, size_t len, char mark);
+
+/* Read n blocks with O_DIRECT from dev: seconds taken, -errno. */
+double cgs_timed_reads(const char *dev, int n, int *err);
+
+/* A thread's cgroup path on hierarchy i. Mutant cg-thread-split. */
+int cgs_tid_cgroup(const struct cg_layout *l, int i, pid_t tid, char *buf,
+		   size_t len);
 
 double cgs_now(void); /* CLOCK_MONOTONIC seconds */
 void cgs_sleep_ms(long ms);
