@@ -376,6 +376,53 @@ int cgs_tid_cgroup(const struct cg_layout *l, int i, pid_t tid, char *buf,
 	return r;
 }
 
+int cgs_spin(void *n)
+{
+	volatile unsigned long *c = n;
+
+	for (;;)
+		(*c)++;
+	return 0;
+}
+
+bool cgs_moves(volatile unsigned long *n, unsigned long v, int ms)
+{
+	double end = cgs_now() + ms / 1000.0;
+
+	while (cgs_now() < end) {
+		if (*n != v)
+			return true;
+		cgs_sleep_ms(1);
+	}
+	return *n != v;
+}
+
+int cgs_alive(struct ctx *c, pid_t *pid, const char *who)
+{
+	char how[64];
+	int st;
+	pid_t r = waitpid(*pid, &st, WNOHANG);
+
+	if (r < 0)
+		return ctx_error(c, neg_errno(), "look for %s", who);
+	if (r > 0) {
+		*pid = -1; /* reaped */
+		return ctx_error(c, 0, "%s %s", who,
+				 cgs_status(st, how, sizeof(how)));
+	}
+	return 0;
+}
+
+volatile unsigned long *cgs_counter(void)
+{
+	return cgs_shared(sizeof(unsigned long));
+}
+
+void cgs_counter_free(volatile unsigned long **n)
+{
+	cgs_unshare((void *)*n, sizeof(**n));
+}
+
 double cgs_now(void)
 {
 	struct timespec ts;

@@ -123,6 +123,17 @@ double cgs_timed_reads(const char *dev, int n, int *err);
 int cgs_tid_cgroup(const struct cg_layout *l, int i, pid_t tid, char *buf,
 		   size_t len);
 
+/* fn for cgs_fork_in: count as fast as it can in *(unsigned long *)n. */
+int cgs_spin(void *n);
+/* Wait until the counter moves past v: true if it did within ms. */
+bool cgs_moves(volatile unsigned long *n, unsigned long v, int ms);
+/* 0 while *pid runs; an error (it is reaped, *pid -1) once it ended. */
+int cgs_alive(struct ctx *c, pid_t *pid, const char *who);
+/* A counter in shared memory, and its cleanup. */
+volatile unsigned long *cgs_counter(void);
+void cgs_counter_free(volatile unsigned long **n);
+#define _cleanup_counter_ _cleanup_(cgs_counter_free)
+
 double cgs_now(void); /* CLOCK_MONOTONIC seconds */
 void cgs_sleep_ms(long ms);
 
