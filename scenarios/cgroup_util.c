@@ -385,6 +385,63 @@ int cgs_spin(void *n)
 	return 0;
 }
 
+int cgs_spin_on(void *pinned)
+{
+	const struct cgs_pinned *p = pinned;
+	volatile unsigned long dummy = 0, *n = p->n ?: &dummy;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(p->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return 3;
+	for (;;)
+		(*n)++;
+	return 0;
+}
+
+int cgs_last_cpu(void)
+{
+	cpu_set_t set;
+	int last = -ENOENT;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return neg_errno();
+	for (int i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			last = i;
+	return last;
+}
+
+int cgs_grow_to(const char *dir, uint64_t target, size_t max)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char path[PATH_MAX + 32];
+	char *p = mmap(NULL, max, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t cur = 0;
+
+	if (p == MAP_FAILED)
+		return neg_errno();
+	madvise(p, max, MADV_NOHUGEPAGE);
+	snprintf(path, sizeof(path), "%s/memory.current", dir);
+	for (size_t off = 0; off < max && cur < target; off += 64 * pg) {
+		for (size_t o = off; o < off + 64 * pg && o < max; o += pg)
+			((volatile char *)p)[o] = 1;
+		int r = read_u64(path, &cur);
+		if (r < 0)
+			return r;
+	}
+	return cur >= target ? 0 : -ENOSPC;
+}
+
+int cgs_grow_fn(void *grow)
+{
+	const struct cgs_grow *g = grow;
+
+	return cgs_grow_to(g->dir, g->target, g->max) < 0 ? 3 : 0;
+}
+
 bool cgs_moves(volatile unsigned long *n, unsigned long v, int ms)
 {
 	double end = cgs_now() + ms / 1000.0;

@@ -123,6 +123,29 @@ double cgs_timed_reads(const char *dev, int n, int *err);
 int cgs_tid_cgroup(const struct cg_layout *l, int i, pid_t tid, char *buf,
 		   size_t len);
 
+/* fn for cgs_fork_in: pin to one CPU, then spin (struct cgs_pinned). */
+struct cgs_pinned {
+	int cpu;
+	volatile unsigned long *n; /* counts here, or NULL */
+};
+int cgs_spin_on(void *pinned);
+/* The last CPU we may run on: n, or -errno. */
+int cgs_last_cpu(void);
+
+/*
+ * Touch fresh anonymous pages (no THP) 64 at a time until dir's
+ * memory.current reaches target bytes or max bytes are touched: 0, or
+ * -errno. For a child in the cgroup dir.
+ */
+int cgs_grow_to(const char *dir, uint64_t target, size_t max);
+/* fn for cgs_fork_in: cgs_grow_to, then exit 0 (3 if it failed). */
+struct cgs_grow {
+	const char *dir;
+	uint64_t target;
+	size_t max;
+};
+int cgs_grow_fn(void *grow);
+
 /* fn for cgs_fork_in: count as fast as it can in *(unsigned long *)n. */
 int cgs_spin(void *n);
 /* Wait until the counter moves past v: true if it did within ms. */
