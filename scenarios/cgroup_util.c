@@ -413,6 +413,25 @@ int cgs_last_cpu(void)
 	return last;
 }
 
+int cgs_touch_pages(size_t len)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return neg_errno();
+	madvise(p, len, MADV_NOHUGEPAGE); /* the granularity is a page */
+	for (size_t off = 0; off < len; off += pg)
+		((volatile char *)p)[off] = 1;
+	return 0;
+}
+
+int cgs_touch_fn(void *len)
+{
+	return cgs_touch_pages(*(const size_t *)len) < 0 ? 3 : 0;
+}
+
 int cgs_grow_to(const char *dir, uint64_t target, size_t max)
 {
 	long pg = sysconf(_SC_PAGESIZE);

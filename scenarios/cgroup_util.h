@@ -132,6 +132,11 @@ int cgs_spin_on(void *pinned);
 /* The last CPU we may run on: n, or -errno. */
 int cgs_last_cpu(void);
 
+/* Touch every page of a fresh anonymous mapping (no THP): 0 or -errno. */
+int cgs_touch_pages(size_t len);
+/* fn for cgs_fork_in: touch *(size_t *)len bytes, exit 0 (3 failed). */
+int cgs_touch_fn(void *len);
+
 /*
  * Touch fresh anonymous pages (no THP) 64 at a time until dir's
  * memory.current reaches target bytes or max bytes are touched: 0, or
