@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
@@ -363,6 +364,26 @@ double cgs_timed_reads(const char *dev, int n, int *err)
 	free(buf);
 	t = cgs_now() - t0;
 	return mutant_on(M_CG_IO_SLOW) ? t + 1.0 : t;
+}
+
+int cgs_percpu(const struct cg_group *g, uint64_t *v, int n)
+{
+	const char *dir = cg_group_dir(g, CG_CPUACCT);
+	char path[PATH_MAX + 32], buf[4096], *save = NULL, *slash;
+	int k = 0, r;
+
+	if (!dir)
+		return -EOPNOTSUPP;
+	snprintf(path, sizeof(path), "%s/cpuacct.usage_percpu", dir);
+	if (mutant_on(M_CG_STATS_PARENT) && (slash = strrchr(path, '/')) &&
+	    (slash = memrchr(path, '/', (size_t)(slash - path))))
+		strcpy(slash, "/cpuacct.usage_percpu");
+	if ((r = read_text(path, buf, sizeof(buf))) < 0)
+		return r;
+	for (char *t = strtok_r(buf, " \n", &save); t && k < n;
+	     t = strtok_r(NULL, " \n", &save))
+		v[k++] = strtoull(t, NULL, 10);
+	return k;
 }
 
 int cgs_tid_cgroup(const struct cg_layout *l, int i, pid_t tid, char *buf,

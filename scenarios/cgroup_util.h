@@ -119,6 +119,12 @@ long cgs_pages_intact(const volatile char *p, size_t len, char mark);
 /* Read n blocks with O_DIRECT from dev: seconds taken, -errno. */
 double cgs_timed_reads(const char *dev, int n, int *err);
 
+/*
+ * v1 cpuacct.usage_percpu of g: up to n values (ns) into v; how many, or
+ * -errno. Mutant cg-stats-parent (read from the parent cgroup).
+ */
+int cgs_percpu(const struct cg_group *g, uint64_t *v, int n);
+
 /* A thread's cgroup path on hierarchy i. Mutant cg-thread-split. */
 int cgs_tid_cgroup(const struct cg_layout *l, int i, pid_t tid, char *buf,
 		   size_t len);
