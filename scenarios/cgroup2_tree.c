@@ -6,7 +6,6 @@
  */
 #include "cgroup_util.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #define N_KIDS 3
@@ -131,32 +130,6 @@ static enum obs judge_count(struct judge *j, const struct count_seen *o)
 }
 CHECK(stat_descendants, struct count_seen, observe_count, judge_count);
 
-/* A process with a second thread that reports its tid and waits. */
-struct two_threads {
-	struct chan hold, tid;
-};
-
-static void *second_thread(void *arg)
-{
-	struct two_threads *t = arg;
-
-	chan_send_int(&t->tid, gettid());
-	cgs_hold(&t->hold);
-	return NULL;
-}
-
-static int two_threads_fn(void *arg)
-{
-	struct two_threads *t = arg;
-	pthread_t th;
-
-	closep(&t->tid.rd);
-	if (pthread_create(&th, NULL, second_thread, t) != 0)
-		return 1;
-	pthread_join(th, NULL);
-	return 0;
-}
-
 struct split_seen {
 	int err;	       /* the cgroup.threads write */
 	char leader[PATH_MAX]; /* the leader's v2 cgroup */
@@ -168,7 +141,7 @@ static int observe_threads(struct ctx *c, struct split_seen *o)
 	_cleanup_reap_ pid_t pid = -1;
 	_cleanup_cg_group_ struct cg_group g = { 0 }, t = { 0 };
 	_cleanup_chan_ struct chan hold = CHAN_INIT, tid = CHAN_INIT;
-	struct two_threads tt;
+	struct cgs_threads tt;
 	int u = c->cgl->unified, k = 0;
 	char s[32];
 
@@ -176,8 +149,8 @@ static int observe_threads(struct ctx *c, struct split_seen *o)
 	TRY_OBS(v2_child(c, &g, "threads", &t));
 	TRY(c, chan_open(&hold), "pipe");
 	TRY(c, chan_open(&tid), "pipe");
-	tt = (struct two_threads){ hold, tid };
-	pid = TRY(c, cgs_fork_in(&g, two_threads_fn, &tt), "start a process");
+	tt = (struct cgs_threads){ hold, tid };
+	pid = TRY(c, cgs_fork_in(&g, cgs_two_threads, &tt), "start a process");
 	close(TAKE_FD(tid.wr));
 	TRY(c, chan_recv_int(&tid, &k), "learn the thread's id");
 	/* 1. Make the child cgroup threaded (the isolated run). */

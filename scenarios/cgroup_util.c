@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -395,6 +396,27 @@ int cgs_tid_cgroup(const struct cg_layout *l, int i, pid_t tid, char *buf,
 		snprintf(buf + strlen(buf), len - strlen(buf), "/split-%d",
 			 tid);
 	return r;
+}
+
+static void *second_thread(void *arg)
+{
+	struct cgs_threads *t = arg;
+
+	chan_send_int(&t->tid, gettid());
+	cgs_hold(&t->hold);
+	return NULL;
+}
+
+int cgs_two_threads(void *threads)
+{
+	struct cgs_threads *t = threads;
+	pthread_t th;
+
+	closep(&t->tid.rd);
+	if (pthread_create(&th, NULL, second_thread, t) != 0)
+		return 1;
+	pthread_join(th, NULL);
+	return 0;
 }
 
 int cgs_spin(void *n)

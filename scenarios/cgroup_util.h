@@ -157,6 +157,15 @@ struct cgs_grow {
 };
 int cgs_grow_fn(void *grow);
 
+/*
+ * fn for cgs_fork_in: a process with a second thread, which sends its
+ * tid on tid and blocks until hold's write end is closed.
+ */
+struct cgs_threads {
+	struct chan hold, tid;
+};
+int cgs_two_threads(void *threads);
+
 /* fn for cgs_fork_in: count as fast as it can in *(unsigned long *)n. */
 int cgs_spin(void *n);
 /* Wait until the counter moves past v: true if it did within ms. */
