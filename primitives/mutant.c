@@ -93,7 +93,9 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CG_FROZEN] = { "cg-frozen", "the freezer state reads frozen" },
 	[M_CG_COUNTERS_HIT] = { "cg-counters-hit",
 				"cgroup event counters (pids.events max, "
-				"memory oom_kill, cpu nr_throttled) read as "
+				"memory oom_kill, cpu nr_throttled, "
+				"memory.events high, low and oom_group_kill, "
+				"memory.failcnt, hugetlb limit hits) read as "
 				"hit" },
 	[M_CG_EMPTY] = { "cg-empty",
 			 "a cgroup reads empty (no process counted, "
@@ -101,8 +103,10 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CG_LISTED] = { "cg-listed",
 			  "cgroup.procs lists every pid asked about" },
 	[M_CG_STATS_PARENT] = { "cg-stats-parent",
-				"usage statistics (memory usage, cpu time) "
-				"are read from the parent cgroup" },
+				"usage statistics (memory usage, peak and "
+				"file memory, cpu time and per-CPU usage, "
+				"pids.peak, nr_descendants) are read from the "
+				"parent cgroup" },
 	/* cgroup v2 in depth, cgroup v1 */
 	[M_CG_PRESSURE] = { "cg-pressure",
 			    "PSI stall totals (cpu, memory; some, full) grow "
@@ -121,15 +125,9 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CG_EVENTS_NOTIFY] = { "cg-events-notify",
 				 "a watch on cgroup.events reports a "
 				 "modification at once" },
-	[M_CG_AFFINITY] = { "cg-affinity",
-			    "a process's CPU affinity reads one CPU and "
-			    "widening it fails with EINVAL" },
 	[M_CG_RECLAIM_SPARED] = { "cg-reclaim-spared",
 				  "lazily freed pages read as all intact "
 				  "after reclaim" },
-	[M_CG_IO_SLOW] = { "cg-io-slow",
-			   "the timed direct reads of a block device take a "
-			   "second more" },
 	[M_CG1_FLAGS] = { "cg1-flags",
 			  "v1 flags read as set: under_oom, "
 			  "freezer.self_freezing and parent_freezing, "

@@ -64,9 +64,7 @@ enum mutant {
 	M_CG_WRITE_REFUSED, /* cgs_write_probe(): EACCES */
 	M_CG_TREE_REFUSED, /* cgs_mkdir_probe() EAGAIN, cgs_rmdir_probe() EBUSY */
 	M_CG_EVENTS_NOTIFY,  /* cgs_wait_modified(): modified at once */
-	M_CG_AFFINITY,	     /* cgs_affinity() one CPU, widening it EINVAL */
 	M_CG_RECLAIM_SPARED, /* cgs_pages_intact(): every page intact */
-	M_CG_IO_SLOW,	     /* cgs_timed_reads(): a second more */
 	M_CG1_FLAGS,	     /* v1 flags read 1: under_oom, freezing, notify */
 	M_CG_DEV_DENIED,     /* cgs_dev_probe(): EPERM */
 	M_CG_THREAD_SPLIT,   /* cgs_tid_cgroup(): not the leader's cgroup */

@@ -113,9 +113,10 @@ static enum obs judge_v1(struct judge *j, const struct v1_seen *o,
 	judge_kv(j, "spinner", "%s", o->moved ? "progress" : "no progress");
 	if (o->state == 1 && o->moved)
 		return judge_unknown(j, "FROZEN, yet the process ran");
-	return judge_holds(j,
-			   o->state == 1 && !o->moved &&
-				   (!from_parent || (o->from && !o->self)),
+	/* Frozen by the parent, or (a joiner) by its own cgroup. */
+	bool why = from_parent ? o->from && !o->self : o->self && !o->from;
+
+	return judge_holds(j, o->state == 1 && !o->moved && why,
 			   "child %s (self_freezing %llu, parent_freezing "
 			   "%llu), %s for %d ms",
 			   state_name(o->state), (unsigned long long)o->self,
@@ -188,8 +189,9 @@ static const struct scenario cgroup1_freezer[] = {
 		.title = "a task moved into a frozen v1 cgroup is frozen",
 		.property = "a busy process moved into a cgroup whose "
 			    "freezer.state is FROZEN stops, and the cgroup "
-			    "reads FROZEN again",
-		.expect = "FROZEN, no progress after joining",
+			    "reads FROZEN again (self_freezing 1, "
+			    "parent_freezing 0)",
+		.expect = "FROZEN by itself, no progress after joining",
 		.req = FREEZER_V1,
 		.tags = { "cgroup", "v1" },
 		.timeout_s = 10,

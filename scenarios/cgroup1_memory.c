@@ -126,7 +126,7 @@ static enum obs judge_failcnt(struct judge *j, const struct failcnt_seen *o)
 CHECK(failcnt, struct failcnt_seen, observe_failcnt, judge_failcnt);
 
 struct emptied {
-	uint64_t before, after; /* usage around the force_empty step */
+	uint64_t before, after; /* page cache around the force_empty step */
 };
 
 static int observe_force_empty(struct ctx *c, struct emptied *o)
@@ -137,28 +137,29 @@ static int observe_force_empty(struct ctx *c, struct emptied *o)
 	TRY_OBS(need_disk(c));
 	TRY_OBS(v1_mem(c, "cached", &g));
 	TRY_OBS(cgs_need(c, &g, CGK_MEM_FORCE_EMPTY));
+	TRY_OBS(cgs_need(c, &g, CGK_MEM_FILE));
 	TRY(c, cold_file(path, SMALL_FILE), "write a 4 MiB file");
 	/* The cgroup's page cache: 4 MiB, its process gone. */
 	TRY_OBS(read_in(c, &g, path));
-	TRY_OBS(cgs_get(c, &g, CGK_MEM_CURRENT, &o->before));
+	TRY_OBS(cgs_get(c, &g, CGK_MEM_FILE, &o->before));
 	/* 1. Empty it (the isolated run). */
 	if (c->isolate)
 		TRY_OBS(cgs_set(c, &g, CGK_MEM_FORCE_EMPTY, 0));
 	/* 2. What it holds now. */
-	TRY_OBS(cgs_get(c, &g, CGK_MEM_CURRENT, &o->after));
+	TRY_OBS(cgs_get(c, &g, CGK_MEM_FILE, &o->after));
 	unlink(path);
 	return 0;
 }
 
 static enum obs judge_force_empty(struct judge *j, const struct emptied *o)
 {
-	judge_kv(j, "usage before", "%llu", (unsigned long long)o->before);
-	judge_kv(j, "usage after", "%llu", (unsigned long long)o->after);
+	judge_kv(j, "cache before", "%llu", (unsigned long long)o->before);
+	judge_kv(j, "cache after", "%llu", (unsigned long long)o->after);
 	if (o->before < SMALL_FILE / 2)
 		return judge_unknown(j, "the cgroup held only %llu KiB",
 				     (unsigned long long)o->before / 1024);
 	return judge_holds(j, o->after < o->before / 4,
-			   "usage %llu KiB -> %llu KiB",
+			   "page cache %llu KiB -> %llu KiB",
 			   (unsigned long long)o->before / 1024,
 			   (unsigned long long)o->after / 1024);
 }
@@ -262,8 +263,9 @@ static const struct scenario cgroup1_memory[] = {
 		.title = "memory.force_empty reclaims a cgroup's pages",
 		.property = "writing 0 to memory.force_empty of a cgroup "
 			    "holding 4 MiB of page cache (no process left) "
-			    "drops its usage below a quarter",
-		.expect = "usage after < usage before / 4",
+			    "drops its page cache (memory.stat cache) below "
+			    "a quarter",
+		.expect = "cache after < cache before / 4",
 		.req = MEM_V1,
 		.tags = { "cgroup", "v1" },
 		.check = &force_empty,

@@ -182,6 +182,11 @@ static enum obs judge_kill(struct judge *j, const struct kill_seen *o)
 	if (o->populated < o->k_populated)
 		return judge_unknown(j, "the child is populated, its parent "
 					"not");
+	/* Alive when the cgroups were read, or killed before: both agree. */
+	if ((o->sig == SIGKILL) == (o->populated != 0))
+		return judge_unknown(j, "process %s, parent populated=%llu",
+				     o->sig == SIGKILL ? "killed" : "alive",
+				     (unsigned long long)o->populated);
 	return judge_holds(j, o->sig == SIGKILL && !o->populated,
 			   "process two levels below %s, parent populated=%llu",
 			   o->sig == SIGKILL ? "killed by SIGKILL" : "alive",
@@ -235,6 +240,7 @@ CHECK(populated_hierarchical, struct pop_seen, observe_populated,
       judge_populated);
 
 struct notify_seen {
+	uint64_t during;    /* populated while the process lived */
 	int modified;	    /* cgroup.events reported modified */
 	uint64_t populated; /* then read */
 };
@@ -258,9 +264,13 @@ static int observe_notify(struct ctx *c, struct notify_seen *o)
 		  "start a process");
 	fd = TRY(c, cgs_watch(cg_group_unified(&g), "cgroup.events"),
 		 "inotify watch on cgroup.events");
+	TRY_OBS(cgs_get(c, &g, CGK_POPULATED, &o->during));
 	/* 2. It exits; is cgroup.events modified? */
 	chan_close(&hold);
 	TRY_OBS(cgs_reap(c, TAKE_PID(pid), "the process", &sig));
+	if (sig)
+		return ctx_error(c, 0, "the process died of SIG%s",
+				 sigabbrev_np(sig) ?: "?");
 	o->modified = TRY(c, cgs_wait_modified(fd, NOTIFY_MS),
 			  "wait for an inotify event");
 	TRY_OBS(cgs_get(c, &g, CGK_POPULATED, &o->populated));
@@ -270,12 +280,15 @@ static int observe_notify(struct ctx *c, struct notify_seen *o)
 static enum obs judge_notify(struct judge *j, const struct notify_seen *o)
 {
 	judge_kv(j, "cgroup.events modified", "%s", o->modified ? "yes" : "no");
-	judge_kv(j, "populated", "%llu", (unsigned long long)o->populated);
+	judge_kv(j, "populated before, after", "%llu, %llu",
+		 (unsigned long long)o->during,
+		 (unsigned long long)o->populated);
 	if (o->populated)
 		return judge_unknown(j, "the cgroup is still populated");
-	return judge_holds(j, o->modified,
-			   "cgroup.events %s within %d ms of its last process "
-			   "exiting",
+	return judge_holds(j, o->during == 1 && o->modified,
+			   "populated %llu -> 0; cgroup.events %s within %d "
+			   "ms of the process exiting",
+			   (unsigned long long)o->during,
 			   o->modified ? "modified" : "not modified",
 			   NOTIFY_MS);
 }
@@ -338,10 +351,11 @@ static const struct scenario cgroup2_freeze[] = {
 	{
 		.id = "cgroup2/events-notify",
 		.title = "cgroup.events is notified when a cgroup empties",
-		.property = "an inotify watch on cgroup.events reports a "
-			    "modification within 200 ms of the cgroup's last "
-			    "process exiting",
-		.expect = "cgroup.events modified, populated 0",
+		.property = "when the last process of a cgroup exits, "
+			    "populated turns 1 -> 0 and an inotify watch on "
+			    "cgroup.events reports a modification within "
+			    "200 ms",
+		.expect = "populated 1 -> 0, cgroup.events modified",
 		.req = V2_CORE,
 		.tags = { "cgroup", "v2" },
 		.check = &events_notify,

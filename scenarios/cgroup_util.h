@@ -104,10 +104,8 @@ int cgs_psi_wait(int fd, int ms);
 /* Skip naming why when the kernel keeps no pressure information. */
 int cgs_need_psi(struct ctx *c);
 
-/*
- * CPU affinity as observed: the number of CPUs in *set (filled), or
- * -errno; and an attempt to set it (0 or -errno). Mutant cg-affinity.
- */
+/* CPU affinity: the number of CPUs in *set (filled), or -errno; and an
+ * attempt to set it (0 or -errno). */
 int cgs_affinity(pid_t pid, cpu_set_t *set);
 int cgs_set_affinity_probe(pid_t pid, const cpu_set_t *set);
 /* A cpu list ("0-1,3"): how many CPUs, and the last one in *last. */

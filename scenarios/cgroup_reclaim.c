@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * memory.min and memory.low (admin-guide/cgroup-v2.rst, "Memory
- * Interface Files"): a protected cgroup's memory is not reclaimed while
- * its siblings have reclaimable memory. Reclaimable without swap: pages
- * freed lazily with MADV_FREE, which reclaim may drop (they then read as
- * zeros) and which keep their contents while nobody needs them. Two
- * siblings hold such pages under a parent near its memory.max; a third
- * process pushes the parent over it. Judged by the pages' contents.
+ * Reclaim under a memory limit, judged by the pages' contents. The
+ * reclaimable memory needs no swap: pages freed lazily with MADV_FREE,
+ * which reclaim may drop (they then read as zeros) and which keep their
+ * contents while nobody needs them. A limit reclaims them before it
+ * OOM-kills (either version); memory.min and memory.low
+ * (admin-guide/cgroup-v2.rst) keep a protected cgroup's pages while its
+ * siblings have reclaimable ones: two siblings hold such pages under a
+ * parent near its memory.max, a third process pushes it over.
  */
 #include "cgroup_util.h"
 
@@ -19,6 +20,7 @@
 #define LAZY_B (12 * MIB) /* lazily freed in its sibling */
 #define PRESS (8 * MIB)	  /* then touched in the sibling */
 #define PROTECT (16 * MIB)
+#define LIMIT (16 * MIB) /* 12 MiB lazily freed + 8 MiB touched */
 #define MARK 0x5a
 
 /* Pages filled with MARK and freed lazily; a count of them on request. */
@@ -162,12 +164,74 @@ static int observe_low(struct ctx *c, struct kept *o)
 }
 CHECK(memory_low, struct kept, observe_low, judge_protect);
 
+struct reclaimed {
+	long a, a_pages; /* intact lazily freed pages */
+	int press;	 /* how the pressure ended */
+	uint64_t kills;	 /* oom_kill */
+};
+
+static int observe_lazy(struct ctx *c, struct reclaimed *o)
+{
+	_cleanup_cg_group_ struct cg_group g = { 0 };
+	_cleanup_(holder_end) struct holder ha = { -1, CHAN_INIT, CHAN_INIT };
+	_cleanup_reap_ pid_t press = -1;
+	size_t len = PRESS;
+	int r;
+
+	TRY_OBS(cgs_need_group(c));
+	TRY(c, cg_group_child_on(c->cg, "limited", CG_BIT(CG_MEMORY), &g),
+	    "create cgroup");
+	TRY_OBS(cgs_need(c, &g, CGK_MEM_MAX));
+	/* v2: no swap. v1's memsw cannot go below the limit (EINVAL). */
+	r = cg_set(&g, CGK_MEM_SWAP_MAX, 0);
+	TRY(c, cg_knob_missing(r) || r == -EINVAL ? 0 : r, "forbid swap");
+	/* 1. A 16 MiB limit (the isolated run). */
+	if (c->isolate)
+		TRY_OBS(cgs_set(c, &g, CGK_MEM_MAX, LIMIT));
+	/* 2. 12 MiB lazily freed, then 8 MiB touched, in the cgroup. */
+	TRY_OBS(start_lazy(c, &g, LAZY_B, &ha));
+	press = TRY(c, cgs_fork_in(&g, cgs_touch_fn, &len), "press");
+	TRY_OBS(cgs_reap(c, TAKE_PID(press), "the pressure", &o->press));
+	/* 3. What survived, and whether the OOM killer was needed. */
+	TRY_OBS(count_intact(c, &ha, &o->a));
+	o->a_pages = LAZY_B / sysconf(_SC_PAGESIZE);
+	return cgs_get(c, &g, CGK_MEM_OOM_KILL, &o->kills);
+}
+
+static enum obs judge_lazy(struct judge *j, const struct reclaimed *o)
+{
+	judge_kv(j, "lazily freed pages intact", "%ld of %ld", o->a,
+		 o->a_pages);
+	judge_kv(j, "oom_kill", "%llu", (unsigned long long)o->kills);
+	if (o->press || o->kills)
+		return judge_unknown(j, "the pressure %s, oom_kill=%llu",
+				     o->press ? "was killed" : "lived",
+				     (unsigned long long)o->kills);
+	return judge_holds(j, o->a < o->a_pages,
+			   "%ld of %ld lazily freed pages kept, the 8 MiB "
+			   "process fitted without an OOM kill",
+			   o->a, o->a_pages);
+}
+CHECK(lazy_reclaimed, struct reclaimed, observe_lazy, judge_lazy);
+
 #define MEM_V2                                                                 \
 	{                                                                      \
 		.root = true, .cgroup_version = 2, .ctrls = CG_BIT(CG_MEMORY)  \
 	}
 
-static const struct scenario cgroup2_protect[] = {
+static const struct scenario cgroup_reclaim[] = {
+	{
+		.id = "cgroup/memory-limit-reclaims-lazyfree",
+		.title = "a memory limit reclaims lazily freed pages first",
+		.property = "in a cgroup limited to 16 MiB (no swap) holding "
+			    "12 MiB of MADV_FREE pages, a process touching "
+			    "8 MiB fits without an OOM kill: lazily freed "
+			    "pages were reclaimed (they read as zeros)",
+		.expect = "fewer lazily freed pages kept, no OOM kill",
+		.req = { .root = true, .ctrls = CG_BIT(CG_MEMORY) },
+		.tags = { "cgroup" },
+		.check = &lazy_reclaimed,
+	},
 	{
 		.id = "cgroup2/memory-min-protects",
 		.title = "memory.min keeps a cgroup's pages from reclaim",
@@ -197,4 +261,4 @@ static const struct scenario cgroup2_protect[] = {
 	},
 };
 
-BOXCHECK_AREA(cgroup2_protect, cgroup2_protect);
+BOXCHECK_AREA(cgroup_reclaim, cgroup_reclaim);
