@@ -285,6 +285,10 @@ static enum obs judge_notify(struct judge *j, const struct notify_seen *o)
 		 (unsigned long long)o->populated);
 	if (o->populated)
 		return judge_unknown(j, "the cgroup is still populated");
+	/* Nothing else of the file changes here: an event needs a change. */
+	if (o->modified && o->during == o->populated)
+		return judge_unknown(j, "cgroup.events reported modified, but "
+					"populated did not change");
 	return judge_holds(j, o->during == 1 && o->modified,
 			   "populated %llu -> 0; cgroup.events %s within %d "
 			   "ms of the process exiting",
