@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define MIB (1024ull * 1024)
-#define HIGH (16 * MIB)	    /* memory.high; the process grows 3% over */
+#define HIGH (8 * MIB)	    /* memory.high; the process grows 3% over */
 #define OOM_LIMIT (8 * MIB) /* memory.max of the OOM scenarios */
 #define OOM_HOG (64 * MIB)
 #define N_BY 2		     /* bystanders of the group kill */
@@ -45,8 +45,7 @@ static int observe_high(struct ctx *c, struct high_seen *o)
 {
 	_cleanup_reap_ pid_t pid = -1;
 	_cleanup_cg_group_ struct cg_group g = { 0 };
-	struct cgs_grow grow = { .target = HIGH + HIGH * 3 / 100,
-				 .max = 2 * HIGH };
+	struct cgs_grow grow = { .target = HIGH + HIGH / 32, .max = 2 * HIGH };
 	double t0;
 
 	TRY_OBS(mem_child(c, c->cg, "high", &g));

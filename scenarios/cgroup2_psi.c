@@ -17,7 +17,7 @@
 #define WINDOW_MS 100  /* the totals are read over this window */
 #define TRIGGER_MS 300 /* a trigger of 50 ms in 500 ms must fire by then */
 #define MIB (1024ull * 1024)
-#define HIGH (16 * MIB) /* memory.high; the process grows 3% over it */
+#define HIGH (8 * MIB) /* memory.high; the process grows 3% over it */
 
 static int v2_child(struct ctx *c, const char *name, unsigned ctrls,
 		    struct cg_group *g)
@@ -196,8 +196,7 @@ static int observe_mem(struct ctx *c, struct stall_seen *o)
 {
 	_cleanup_reap_ pid_t pid = -1;
 	_cleanup_cg_group_ struct cg_group g = { 0 };
-	struct cgs_grow grow = { .target = HIGH + HIGH * 3 / 100,
-				 .max = 2 * HIGH };
+	struct cgs_grow grow = { .target = HIGH + HIGH / 32, .max = 2 * HIGH };
 	double t0;
 	int sig;
 

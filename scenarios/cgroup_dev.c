@@ -144,6 +144,9 @@ static int observe_io(struct ctx *c, struct io_seen *o)
 	close(TAKE_FD(rep.wr));
 	TRY(c, chan_recv(&rep, &t, sizeof(t)), "the reader's time");
 	TRY_OBS(cgs_reap(c, TAKE_PID(pid), "the reader", &sig));
+	if (sig)
+		return ctx_error(c, 0, "the reader died of SIG%s",
+				 sigabbrev_np(sig) ?: "?");
 	TRY(c, t.err, "O_DIRECT reads of the loop device");
 	o->ms = t.s * 1000;
 	o->rios = io_rios(cg_group_dir(&g, CG_IO), l.rdev);

@@ -15,12 +15,12 @@
 #include <sys/mman.h>
 
 #define MIB (1024ull * 1024)
-#define PARENT_MAX (24 * MIB)
-#define LAZY_A (8 * MIB)  /* lazily freed in the protected child */
-#define LAZY_B (12 * MIB) /* lazily freed in its sibling */
-#define PRESS (8 * MIB)	  /* then touched in the sibling */
-#define PROTECT (16 * MIB)
-#define LIMIT (16 * MIB) /* 12 MiB lazily freed + 8 MiB touched */
+#define PARENT_MAX (12 * MIB)
+#define LAZY_A (4 * MIB) /* lazily freed in the protected child */
+#define LAZY_B (6 * MIB) /* lazily freed in its sibling */
+#define PRESS (4 * MIB)	 /* then touched in the sibling */
+#define PROTECT (8 * MIB)
+#define LIMIT (8 * MIB) /* 6 MiB lazily freed + 4 MiB touched */
 #define MARK 0x5a
 
 /* Pages filled with MARK and freed lazily; a count of them on request. */
@@ -185,10 +185,10 @@ static int observe_lazy(struct ctx *c, struct reclaimed *o)
 	/* v2: no swap. v1's memsw cannot go below the limit (EINVAL). */
 	r = cg_set(&g, CGK_MEM_SWAP_MAX, 0);
 	TRY(c, cg_knob_missing(r) || r == -EINVAL ? 0 : r, "forbid swap");
-	/* 1. A 16 MiB limit (the isolated run). */
+	/* 1. An 8 MiB limit (the isolated run). */
 	if (c->isolate)
 		TRY_OBS(cgs_set(c, &g, CGK_MEM_MAX, LIMIT));
-	/* 2. 12 MiB lazily freed, then 8 MiB touched, in the cgroup. */
+	/* 2. 6 MiB lazily freed, then 4 MiB touched, in the cgroup. */
 	TRY_OBS(start_lazy(c, &g, LAZY_B, &ha));
 	press = TRY(c, cgs_fork_in(&g, cgs_touch_fn, &len), "press");
 	TRY_OBS(cgs_reap(c, TAKE_PID(press), "the pressure", &o->press));
@@ -208,7 +208,7 @@ static enum obs judge_lazy(struct judge *j, const struct reclaimed *o)
 				     o->press ? "was killed" : "lived",
 				     (unsigned long long)o->kills);
 	return judge_holds(j, o->a < o->a_pages,
-			   "%ld of %ld lazily freed pages kept, the 8 MiB "
+			   "%ld of %ld lazily freed pages kept, the 4 MiB "
 			   "process fitted without an OOM kill",
 			   o->a, o->a_pages);
 }
@@ -223,9 +223,9 @@ static const struct scenario cgroup_reclaim[] = {
 	{
 		.id = "cgroup/memory-limit-reclaims-lazyfree",
 		.title = "a memory limit reclaims lazily freed pages first",
-		.property = "in a cgroup limited to 16 MiB (no swap) holding "
-			    "12 MiB of MADV_FREE pages, a process touching "
-			    "8 MiB fits without an OOM kill: lazily freed "
+		.property = "in a cgroup limited to 8 MiB (no swap) holding "
+			    "6 MiB of MADV_FREE pages, a process touching "
+			    "4 MiB fits without an OOM kill: lazily freed "
 			    "pages were reclaimed (they read as zeros)",
 		.expect = "fewer lazily freed pages kept, no OOM kill",
 		.req = { .root = true, .ctrls = CG_BIT(CG_MEMORY) },

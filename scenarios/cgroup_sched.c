@@ -13,6 +13,7 @@
 
 #define SETTLE_MS 20
 #define WINDOW_MS 200
+#define START_MS 1000
 #define HEAVY 400      /* cpu.weight of the favoured cgroup (default 100) */
 #define MIN_RATIO 2.0  /* loose: 4 expected */
 #define IDLE_RATIO 8.0 /* loose: about 300 expected */
@@ -28,6 +29,29 @@ struct share_seen {
 	double window_ms;
 };
 
+/*
+ * Until both cgroups' usage moved (a slow fork, a late first slice): the
+ * window starts with both spinners running. At most START_MS.
+ */
+static int both_ran(struct ctx *c, const struct cg_group *const *g)
+{
+	uint64_t u0[2], u;
+	double end = cgs_now() + START_MS / 1000.0;
+	int ran;
+
+	for (int i = 0; i < 2; i++)
+		TRY_OBS(cgs_get(c, g[i], CGK_CPU_USAGE, &u0[i]));
+	do {
+		cgs_sleep_ms(SETTLE_MS);
+		ran = 0;
+		for (int i = 0; i < 2; i++) {
+			TRY_OBS(cgs_get(c, g[i], CGK_CPU_USAGE, &u));
+			ran += u > u0[i];
+		}
+	} while (ran < 2 && cgs_now() < end);
+	return 0;
+}
+
 /* One spinner in each of a and b, pinned to one CPU; their usage. */
 static int contend(struct ctx *c, const struct cg_group *a,
 		   const struct cg_group *b, struct share_seen *o)
@@ -41,7 +65,7 @@ static int contend(struct ctx *c, const struct cg_group *a,
 	for (int i = 0; i < 2; i++)
 		pids[i] = TRY(c, cgs_fork_in(g[i], cgs_spin_on, &pin),
 			      "start a spinner");
-	cgs_sleep_ms(SETTLE_MS);
+	TRY_OBS(both_ran(c, g));
 	for (int i = 0; i < 2; i++)
 		TRY_OBS(cgs_get(c, g[i], CGK_CPU_USAGE, &o->u[i][0]));
 	t0 = cgs_now();
