@@ -135,6 +135,14 @@ static enum obs judge_group(struct judge *j, const struct group_seen *o)
 	if (o->hog != SIGKILL)
 		return judge_unknown(j, "the hog was not OOM-killed (%s)",
 				     sig_name(o->hog));
+	/* Where the kernel counts group kills, the count must agree. */
+	if (o->group_kills != CG_VAL_MAX &&
+	    (o->group_kills > 0) != (killed > 0))
+		return judge_unknown(j,
+				     "%d bystanders killed, oom_group_kill="
+				     "%llu",
+				     killed,
+				     (unsigned long long)o->group_kills);
 	return judge_holds(j, killed == N_BY,
 			   "hog OOM-killed, %d of %d bystanders of its cgroup "
 			   "killed with it",
