@@ -160,6 +160,7 @@ struct percpu_seen {
 	int cpu;	  /* the CPU burnt on (a host fact) */
 	int n;		  /* CPUs listed */
 	uint64_t v[1024]; /* usage_percpu, ns */
+	uint64_t sib;	  /* the sibling's usage on all CPUs, ns */
 };
 
 static int observe_percpu(struct ctx *c, struct percpu_seen *o)
@@ -183,7 +184,11 @@ static int observe_percpu(struct ctx *c, struct percpu_seen *o)
 	if (sig)
 		return ctx_error(c, 0, "the burn died of SIG%s",
 				 sigabbrev_np(sig) ?: "?");
-	/* 2. The counted cgroup's usage per CPU. */
+	/* 2. The counted cgroup's usage per CPU, and its sibling's. */
+	o->n = TRY(c, cgs_percpu(&s, o->v, ARRAY_SIZE(o->v)),
+		   "read the sibling's cpuacct.usage_percpu");
+	for (int i = 0; i < o->n; i++)
+		o->sib += o->v[i];
 	o->n = TRY(c, cgs_percpu(&g, o->v, ARRAY_SIZE(o->v)),
 		   "read cpuacct.usage_percpu");
 	return o->cpu < o->n ? 0
@@ -199,9 +204,13 @@ static enum obs judge_percpu(struct judge *j, const struct percpu_seen *o)
 	judge_kv(j, "burnt on CPU", "%d", o->cpu);
 	judge_kv(j, "usage on it ms", "%.1f", on);
 	judge_kv(j, "usage elsewhere ms", "%.1f", off);
-	return judge_holds(j, on >= BURN_MS / 2.0 && off <= on / 10,
-			   "%.1f ms on CPU %d, %.1f ms on the others", on,
-			   o->cpu, off);
+	judge_kv(j, "sibling's usage ms", "%.1f", o->sib / 1e6);
+	return judge_holds(j,
+			   on >= BURN_MS / 2.0 && off <= on / 10 &&
+				   o->sib / 1e6 <= on / 10,
+			   "%.1f ms on CPU %d, %.1f ms on the others, %.1f ms "
+			   "in the sibling",
+			   on, o->cpu, off, o->sib / 1e6);
 }
 CHECK(cpuacct_percpu, struct percpu_seen, observe_percpu, judge_percpu);
 
@@ -238,8 +247,10 @@ static const struct scenario cgroup1_misc[] = {
 		.property = "after a process of the cgroup burnt 50 ms of CPU "
 			    "time pinned to one CPU, cpuacct.usage_percpu "
 			    "shows at least 25 ms on that CPU and at most a "
-			    "tenth of it on the others",
-		.expect = ">= 25 ms on the pinned CPU, <= 10% elsewhere",
+			    "tenth of it on the others, and a sibling cgroup "
+			    "at most a tenth",
+		.expect = ">= 25 ms on the pinned CPU, <= 10% elsewhere and "
+			  "in the sibling",
 		.req = { .root = true,
 			 .cgroup_version = 1,
 			 .ctrls = CG_BIT(CG_CPUACCT) },
