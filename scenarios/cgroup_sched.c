@@ -224,7 +224,7 @@ static int observe_cpuset(struct ctx *c, struct confined *o, enum cs_case w)
 	_cleanup_chan_ struct chan hold = CHAN_INIT;
 	const struct cg_group *at = w == CS_PARENT ? &p : &k;
 	cpu_set_t other;
-	int first, last;
+	int first = 0, last = 0;
 
 	TRY_OBS(cpuset_pair(c, &p, &k, &first, &last));
 	/* 1. One CPU for the child, or for its parent (the isolated run). */
