@@ -60,11 +60,15 @@ static bool ctrls_met(const struct requirements *r, const struct host *h,
 				    "cgroup controller %s not available",
 				    ci->v1_name ? ci->v1_name : ci->v2_name);
 		if (r->cgroup_version &&
-		    h->cg.hier[hi].version != r->cgroup_version)
-			return fail(why, len,
-				    "cgroup controller %s is not on the "
-				    "hierarchy version this scenario needs",
-				    ci->v1_name ? ci->v1_name : ci->v2_name);
+		    h->cg.hier[hi].version != r->cgroup_version) {
+			snprintf(why, len,
+				 "cgroup controller %s is on cgroup v%d here "
+				 "(%s layout); this scenario needs it on v%d",
+				 ci->v1_name ? ci->v1_name : ci->v2_name,
+				 h->cg.hier[hi].version,
+				 cg_mode_names[h->cg.mode], r->cgroup_version);
+			return false;
+		}
 	}
 	return true;
 }

@@ -169,6 +169,34 @@ enum cg_knob {
 	CGK_FROZEN,	      /* 1 frozen, 0 thawed, 2 freezing (v1) */
 	CGK_KILL,	      /* write 1: cgroup.kill (v2 only) */
 	CGK_POPULATED,	      /* cgroup.events populated (v2 only) */
+	/* cgroup v2 in depth, cgroup v1 (issue 20) */
+	CGK_MEM_HIGH,	      /* bytes: memory.high (v2) */
+	CGK_MEM_LOW,	      /* bytes: memory.low (v2) */
+	CGK_MEM_MIN,	      /* bytes: memory.min (v2) */
+	CGK_MEM_OOM_GROUP,    /* 1: memory.oom.group (v2) */
+	CGK_MEM_EV_HIGH,      /* memory.events high: over-high events */
+	CGK_MEM_EV_LOW,	      /* memory.events low: protection breached */
+	CGK_MEM_EV_OOM_GROUP, /* memory.events oom_group_kill */
+	CGK_MEM_PEAK,	      /* bytes: memory.peak | max_usage_in_bytes */
+	CGK_MEM_FILE,	      /* bytes: memory.stat file | cache */
+	CGK_MEM_OOM_DISABLE,  /* 1: v1 memory.oom_control oom_kill_disable */
+	CGK_MEM_UNDER_OOM,    /* v1 memory.oom_control under_oom */
+	CGK_MEM_FORCE_EMPTY,  /* write 0: v1 memory.force_empty */
+	CGK_PIDS_PEAK,	      /* pids.peak */
+	CGK_CPU_WEIGHT,	      /* cpu.weight | cpu.shares (1024 per 100) */
+	CGK_CPU_IDLE,	      /* 1: cpu.idle (v2) */
+	CGK_MAX_DEPTH,	      /* cgroup.max.depth (v2) */
+	CGK_MAX_DESCENDANTS,  /* cgroup.max.descendants (v2) */
+	CGK_NR_DESCENDANTS,   /* cgroup.stat nr_descendants (v2) */
+	CGK_FREEZER_SELF,     /* v1 freezer.self_freezing */
+	CGK_FREEZER_PARENT,   /* v1 freezer.parent_freezing */
+	CGK_NOTIFY_RELEASE,   /* v1 notify_on_release (pids hierarchy) */
+	CGK_HUGETLB_MAX,      /* bytes: hugetlb.2MB.max | limit_in_bytes */
+	CGK_HUGETLB_EV_MAX,   /* hugetlb.2MB.events max | failcnt */
+	CGK_PSI_CPU_SOME,     /* us: cpu.pressure some total (v2) */
+	CGK_PSI_CPU_FULL,     /* us: cpu.pressure full total (v2) */
+	CGK_PSI_MEM_SOME,     /* us: memory.pressure some total (v2) */
+	CGK_PSI_MEM_FULL,     /* us: memory.pressure full total (v2) */
 	CGK__COUNT,
 };
 #define CG_VAL_MAX UINT64_MAX

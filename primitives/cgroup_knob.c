@@ -24,7 +24,9 @@ struct cg_knob_file {
 	const char *key;  /* flat-keyed file: the line's key */
 	int field;	  /* space-separated field of the value */
 	int nfields;	  /* fields a write must give (cpu.max: 2) */
-	unsigned div;	  /* units in the file per unit of the knob */
+	unsigned div;	  /* units in the file per `per` units of the knob */
+	unsigned per;	  /* 0: 1 */
+	const char *eq;	  /* the field is "eq=value" (PSI "total=") */
 	const char *inf;  /* how unlimited is written ("max" when NULL) */
 	const char *const *words; /* value i is written words[i] */
 	bool ro;		  /* a statistic */
@@ -45,6 +47,23 @@ static const char *const freezer_words[] = { "THAWED", "FROZEN", "FREEZING",
 #define STAT_US(c, f, k, d)                                                    \
 	{                                                                      \
 		.ctrl = (c), .file = (f), .key = (k), .div = (d), .ro = true   \
+	}
+
+#define PSI(f, k)                                                              \
+	{                                                                      \
+		.ctrl = CG_CORE, .file = (f), .key = (k), .field = 3,          \
+		.eq = "total", .ro = true                                      \
+	}
+#define V2(c, f)                                                               \
+	{                                                                      \
+		{ 0 },                                                         \
+		{                                                              \
+			.ctrl = (c), .file = (f)                               \
+		}                                                              \
+	}
+#define V2STAT(c, f, k)                                                        \
+	{                                                                      \
+		{ 0 }, STAT(c, f, k)                                           \
 	}
 
 static const struct cg_knob_info knobs[CGK__COUNT] = {
@@ -126,6 +145,86 @@ static const struct cg_knob_info knobs[CGK__COUNT] = {
 	[CGK_POPULATED] = { "populated",
 			    { { 0 },
 			      STAT(CG_CORE, "cgroup.events", "populated") } },
+	/* cgroup v2 in depth, cgroup v1 (issue 20) */
+	[CGK_MEM_HIGH] = { "memory.high", V2(CG_MEMORY, "memory.high") },
+	[CGK_MEM_LOW] = { "memory.low", V2(CG_MEMORY, "memory.low") },
+	[CGK_MEM_MIN] = { "memory.min", V2(CG_MEMORY, "memory.min") },
+	[CGK_MEM_OOM_GROUP] = { "memory.oom.group",
+				V2(CG_MEMORY, "memory.oom.group") },
+	[CGK_MEM_EV_HIGH] = { "memory.events high",
+			      V2STAT(CG_MEMORY, "memory.events", "high") },
+	[CGK_MEM_EV_LOW] = { "memory.events low",
+			     V2STAT(CG_MEMORY, "memory.events", "low") },
+	[CGK_MEM_EV_OOM_GROUP] = { "memory.events oom_group_kill",
+				   V2STAT(CG_MEMORY, "memory.events",
+					  "oom_group_kill") },
+	[CGK_MEM_PEAK] = { "memory peak",
+			   { STAT(CG_MEMORY, "memory.max_usage_in_bytes", NULL),
+			     STAT(CG_MEMORY, "memory.peak", NULL) } },
+	[CGK_MEM_FILE] = { "file memory",
+			   { STAT(CG_MEMORY, "memory.stat", "cache"),
+			     STAT(CG_MEMORY, "memory.stat", "file") } },
+	[CGK_MEM_OOM_DISABLE] = { "oom_kill_disable",
+				  { { .ctrl = CG_MEMORY,
+				      .file = "memory.oom_control",
+				      .key = "oom_kill_disable" },
+				    { 0 } } },
+	[CGK_MEM_UNDER_OOM] = { "under_oom",
+				{ STAT(CG_MEMORY, "memory.oom_control",
+				       "under_oom"),
+				  { 0 } } },
+	[CGK_MEM_FORCE_EMPTY] = { "memory.force_empty",
+				  { { .ctrl = CG_MEMORY,
+				      .file = "memory.force_empty" },
+				    { 0 } } },
+	[CGK_PIDS_PEAK] = { "pids.peak",
+			    { STAT(CG_PIDS, "pids.peak", NULL),
+			      STAT(CG_PIDS, "pids.peak", NULL) } },
+	[CGK_CPU_WEIGHT] = { "cpu weight",
+			     { { .ctrl = CG_CPU,
+				 .file = "cpu.shares",
+				 .div = 1024,
+				 .per = 100 },
+			       { .ctrl = CG_CPU, .file = "cpu.weight" } } },
+	[CGK_CPU_IDLE] = { "cpu.idle", V2(CG_CPU, "cpu.idle") },
+	[CGK_MAX_DEPTH] = { "cgroup.max.depth",
+			    V2(CG_CORE, "cgroup.max.depth") },
+	[CGK_MAX_DESCENDANTS] = { "cgroup.max.descendants",
+				  V2(CG_CORE, "cgroup.max.descendants") },
+	[CGK_NR_DESCENDANTS] = { "cgroup.stat nr_descendants",
+				 V2STAT(CG_CORE, "cgroup.stat",
+					"nr_descendants") },
+	[CGK_FREEZER_SELF] = { "freezer.self_freezing",
+			       { STAT(CG_FREEZER, "freezer.self_freezing",
+				      NULL),
+				 { 0 } } },
+	[CGK_FREEZER_PARENT] = { "freezer.parent_freezing",
+				 { STAT(CG_FREEZER, "freezer.parent_freezing",
+					NULL),
+				   { 0 } } },
+	[CGK_NOTIFY_RELEASE] = { "notify_on_release",
+				 { { .ctrl = CG_PIDS,
+				     .file = "notify_on_release" },
+				   { 0 } } },
+	[CGK_HUGETLB_MAX] = { "hugetlb 2MB limit",
+			      { { .ctrl = CG_HUGETLB,
+				  .file = "hugetlb.2MB.limit_in_bytes",
+				  .inf = "-1" },
+				{ .ctrl = CG_HUGETLB,
+				  .file = "hugetlb.2MB.max" } } },
+	[CGK_HUGETLB_EV_MAX] = { "hugetlb 2MB limit hits",
+				 { STAT(CG_HUGETLB, "hugetlb.2MB.failcnt",
+					NULL),
+				   STAT(CG_HUGETLB, "hugetlb.2MB.events",
+					"max") } },
+	[CGK_PSI_CPU_SOME] = { "cpu.pressure some",
+			       { { 0 }, PSI("cpu.pressure", "some") } },
+	[CGK_PSI_CPU_FULL] = { "cpu.pressure full",
+			       { { 0 }, PSI("cpu.pressure", "full") } },
+	[CGK_PSI_MEM_SOME] = { "memory.pressure some",
+			       { { 0 }, PSI("memory.pressure", "some") } },
+	[CGK_PSI_MEM_FULL] = { "memory.pressure full",
+			       { { 0 }, PSI("memory.pressure", "full") } },
 };
 
 const char *cg_knob_name(enum cg_knob k)
@@ -209,6 +308,7 @@ static char *key_line(char *buf, const char *key)
 
 static int parse_val(const struct cg_knob_file *f, const char *t, uint64_t *v)
 {
+	size_t n = f->eq ? strlen(f->eq) : 0;
 	char *end;
 
 	if (f->words) {
@@ -217,6 +317,9 @@ static int parse_val(const struct cg_knob_file *f, const char *t, uint64_t *v)
 				return *v = i, 0;
 		return -EBADMSG;
 	}
+	if (n && (strncmp(t, f->eq, n) != 0 || t[n] != '='))
+		return -EBADMSG;
+	t += n ? n + 1 : 0;
 	if (strcmp(t, "max") == 0 || strcmp(t, "-1") == 0)
 		return *v = CG_VAL_MAX, 0;
 	errno = 0;
@@ -224,7 +327,7 @@ static int parse_val(const struct cg_knob_file *f, const char *t, uint64_t *v)
 	if (errno || end == t || *end)
 		return -EBADMSG;
 	if (f->div > 1)
-		*v /= f->div;
+		*v = *v * (f->per ?: 1) / f->div;
 	return 0;
 }
 
@@ -268,7 +371,9 @@ static void format_val(const struct cg_knob_file *f, uint64_t v, char *buf,
 		snprintf(buf, len, "%s", f->words[v < 2 ? v : 0]);
 	else
 		snprintf(buf, len, "%llu",
-			 (unsigned long long)(f->div > 1 ? v * f->div : v));
+			 (unsigned long long)(f->div > 1 ? v * f->div /
+								   (f->per ?: 1)
+							 : v));
 }
 
 /*
@@ -310,6 +415,7 @@ enum km_how {
 	KM_ONE,	   /* a state reads 1 */
 	KM_ZERO,   /* a state reads 0 */
 	KM_PARENT, /* the file is read in the parent cgroup */
+	KM_GROW,   /* a total reads a second more at every read */
 };
 
 static const struct knob_mutant {
@@ -326,6 +432,24 @@ static const struct knob_mutant {
 	{ CGK_CPU_USAGE, M_CG_STATS_PARENT, KM_PARENT },
 	{ CGK_CPU_USER, M_CG_STATS_PARENT, KM_PARENT },
 	{ CGK_CPU_SYSTEM, M_CG_STATS_PARENT, KM_PARENT },
+	/* cgroup v2 in depth, cgroup v1 */
+	{ CGK_MEM_EV_HIGH, M_CG_COUNTERS_HIT, KM_HIT },
+	{ CGK_MEM_EV_LOW, M_CG_COUNTERS_HIT, KM_HIT },
+	{ CGK_MEM_EV_OOM_GROUP, M_CG_COUNTERS_HIT, KM_HIT },
+	{ CGK_MEM_FAILCNT, M_CG_COUNTERS_HIT, KM_HIT },
+	{ CGK_HUGETLB_EV_MAX, M_CG_COUNTERS_HIT, KM_HIT },
+	{ CGK_MEM_PEAK, M_CG_STATS_PARENT, KM_PARENT },
+	{ CGK_MEM_FILE, M_CG_STATS_PARENT, KM_PARENT },
+	{ CGK_PIDS_PEAK, M_CG_STATS_PARENT, KM_PARENT },
+	{ CGK_NR_DESCENDANTS, M_CG_STATS_PARENT, KM_PARENT },
+	{ CGK_PSI_CPU_SOME, M_CG_PRESSURE, KM_GROW },
+	{ CGK_PSI_CPU_FULL, M_CG_PRESSURE, KM_GROW },
+	{ CGK_PSI_MEM_SOME, M_CG_PRESSURE, KM_GROW },
+	{ CGK_PSI_MEM_FULL, M_CG_PRESSURE, KM_GROW },
+	{ CGK_MEM_UNDER_OOM, M_CG1_FLAGS, KM_ONE },
+	{ CGK_FREEZER_SELF, M_CG1_FLAGS, KM_ONE },
+	{ CGK_FREEZER_PARENT, M_CG1_FLAGS, KM_ONE },
+	{ CGK_NOTIFY_RELEASE, M_CG1_FLAGS, KM_ONE },
 };
 
 static const struct knob_mutant *knob_mutant(enum cg_knob k)
@@ -349,7 +473,10 @@ static int get_mutated(const char *dir, const struct cg_knob_file *f,
 		return get_row(up, f, v);
 	}
 	r = get_row(dir, f, v);
-	if (r == 0 && mu->how == KM_HIT)
+	if (r == 0 && mu->how == KM_GROW) {
+		static uint64_t grown;
+		*v += grown += 1000000;
+	} else if (r == 0 && mu->how == KM_HIT)
 		*v = *v ?: 1;
 	else if (r == 0)
 		*v = mu->how == KM_ONE;

@@ -93,7 +93,9 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CG_FROZEN] = { "cg-frozen", "the freezer state reads frozen" },
 	[M_CG_COUNTERS_HIT] = { "cg-counters-hit",
 				"cgroup event counters (pids.events max, "
-				"memory oom_kill, cpu nr_throttled) read as "
+				"memory oom_kill, cpu nr_throttled, "
+				"memory.events high, low and oom_group_kill, "
+				"memory.failcnt, hugetlb limit hits) read as "
 				"hit" },
 	[M_CG_EMPTY] = { "cg-empty",
 			 "a cgroup reads empty (no process counted, "
@@ -101,9 +103,41 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CG_LISTED] = { "cg-listed",
 			  "cgroup.procs lists every pid asked about" },
 	[M_CG_STATS_PARENT] = { "cg-stats-parent",
-				"usage statistics (memory usage, cpu time) "
-				"are read from the parent cgroup" },
+				"usage statistics (memory usage, peak and "
+				"file memory, cpu time and per-CPU usage, "
+				"pids.peak, nr_descendants) are read from the "
+				"parent cgroup" },
 	/* cgroup v2 in depth, cgroup v1 */
+	[M_CG_PRESSURE] = { "cg-pressure",
+			    "PSI stall totals (cpu, memory; some, full) grow "
+			    "by a second at every read and a PSI trigger "
+			    "fires at once" },
+	[M_CG_KILLED] = { "cg-killed", "every child a cgroup scenario reaps "
+				       "reads as killed by SIGKILL" },
+	[M_CG_WRITE_REFUSED] = { "cg-write-refused",
+				 "a probed write to a cgroup file "
+				 "(cgroup.procs, cgroup.threads, "
+				 "subtree_control, an interface file) fails "
+				 "with EACCES" },
+	[M_CG_TREE_REFUSED] = { "cg-tree-refused",
+				"a probed cgroup mkdir fails with EAGAIN and "
+				"a probed rmdir with EBUSY" },
+	[M_CG_EVENTS_NOTIFY] = { "cg-events-notify",
+				 "a watch on cgroup.events reports a "
+				 "modification at once" },
+	[M_CG_RECLAIM_SPARED] = { "cg-reclaim-spared",
+				  "lazily freed pages read as all intact "
+				  "after reclaim" },
+	[M_CG1_FLAGS] = { "cg1-flags",
+			  "v1 flags read as set: under_oom, "
+			  "freezer.self_freezing and parent_freezing, "
+			  "notify_on_release" },
+	[M_CG_DEV_DENIED] = { "cg-dev-denied",
+			      "device opens and mknods probed under the "
+			      "devices controller fail with EPERM" },
+	[M_CG_THREAD_SPLIT] = { "cg-thread-split",
+				"a thread's cgroup reads different from its "
+				"thread group leader's" },
 	/* capabilities, seccomp */
 	[M_CAPS_SETS_EMPTY] = { "caps-sets-empty",
 				"the capability sets read from "

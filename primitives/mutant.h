@@ -59,6 +59,15 @@ enum mutant {
 	M_CG_LISTED,	   /* cgroup.procs lists every pid asked about */
 	M_CG_STATS_PARENT, /* usage statistics read from the parent cgroup */
 	/* cgroup v2 in depth, cgroup v1 */
+	M_CG_PRESSURE, /* PSI totals grow at every read, triggers fire */
+	M_CG_KILLED,   /* cgs_reap(): every child reads killed by SIGKILL */
+	M_CG_WRITE_REFUSED, /* cgs_write_probe(): EACCES */
+	M_CG_TREE_REFUSED, /* cgs_mkdir_probe() EAGAIN, cgs_rmdir_probe() EBUSY */
+	M_CG_EVENTS_NOTIFY,  /* cgs_wait_modified(): modified at once */
+	M_CG_RECLAIM_SPARED, /* cgs_pages_intact(): every page intact */
+	M_CG1_FLAGS,	     /* v1 flags read 1: under_oom, freezing, notify */
+	M_CG_DEV_DENIED,     /* cgs_dev_probe(): EPERM */
+	M_CG_THREAD_SPLIT,   /* cgs_tid_cgroup(): not the leader's cgroup */
 	/* capabilities, seccomp */
 	M_CAPS_SETS_EMPTY, /* capstat_parse(): every capability set is empty */
 	M_CAPS_REFUSED,	   /* cap_call_err(): a gated call reads EPERM */

@@ -11,56 +11,12 @@
 #define STATE_MS 2000 /* bound on waiting for the kernel's state change */
 #define N_VICTIMS 3
 
-/* Count as fast as we can, in shared memory the scenario reads. */
-static int spinner(void *arg)
-{
-	volatile unsigned long *n = arg;
-
-	for (;;)
-		(*n)++;
-	return 0;
-}
-
-/* Wait until the counter moves past v: true if it did within ms. */
-static bool moves(volatile unsigned long *n, unsigned long v, int ms)
-{
-	double end = cgs_now() + ms / 1000.0;
-
-	while (cgs_now() < end) {
-		if (*n != v)
-			return true;
-		cgs_sleep_ms(1);
-	}
-	return *n != v;
-}
-
-static void unshare_counter(volatile unsigned long **n)
-{
-	cgs_unshare((void *)*n, sizeof(**n));
-}
-
 /* Wait for a state change the action asked for: a timeout is observed. */
 static int wait_state(const struct cg_group *g, uint64_t want)
 {
 	int r = cgs_wait(g, CGK_FROZEN, want, STATE_MS);
 
 	return r == -ETIMEDOUT ? 0 : r;
-}
-
-static int spinner_alive(struct ctx *c, pid_t *pid)
-{
-	char how[64];
-	int st;
-	pid_t r = waitpid(*pid, &st, WNOHANG);
-
-	if (r < 0)
-		return ctx_error(c, neg_errno(), "look for the spinner");
-	if (r > 0) {
-		*pid = -1; /* reaped */
-		return ctx_error(c, 0, "the spinner %s",
-				 cgs_status(st, how, sizeof(how)));
-	}
-	return 0;
 }
 
 struct freeze {
@@ -75,17 +31,17 @@ static int observe_freeze(struct ctx *c, struct freeze *o)
 {
 	_cleanup_reap_ pid_t pid = -1; /* after the group: thawed first */
 	_cleanup_cg_group_ struct cg_group f = { 0 };
-	_cleanup_(unshare_counter) volatile unsigned long *n = NULL;
+	_cleanup_counter_ volatile unsigned long *n = NULL;
 
 	TRY_OBS(cgs_need_group(c));
 	TRY(c, cg_group_child(c->cg, "frozen", &f), "create cgroup");
 	TRY_OBS(cgs_need(c, &f, CGK_FREEZE));
 	TRY_OBS(cgs_need(c, &f, CGK_FROZEN));
-	n = cgs_shared(sizeof(*n));
+	n = cgs_counter();
 	if (!n)
 		return ctx_error(c, -ENOMEM, "shared counter");
-	pid = TRY(c, cgs_fork_in(&f, spinner, (void *)n), "start a spinner");
-	if (!moves(n, 0, STATE_MS))
+	pid = TRY(c, cgs_fork_in(&f, cgs_spin, (void *)n), "start a spinner");
+	if (!cgs_moves(n, 0, STATE_MS))
 		return ctx_error(c, 0, "the spinner never ran");
 	/* 1. Freeze, and let the kernel finish (the isolated run only). */
 	if (c->isolate) {
@@ -95,7 +51,7 @@ static int observe_freeze(struct ctx *c, struct freeze *o)
 	/* 2. The state, and whether the process moves for STILL_MS. */
 	TRY_OBS(cgs_get(c, &f, CGK_FROZEN, &o->state));
 	o->c1 = *n;
-	o->moved = moves(n, o->c1, STILL_MS);
+	o->moved = cgs_moves(n, o->c1, STILL_MS);
 	o->c2 = *n;
 	/* 3. Thaw (the isolated run only); the state; does it run again? */
 	if (c->isolate) {
@@ -103,9 +59,9 @@ static int observe_freeze(struct ctx *c, struct freeze *o)
 		TRY(c, wait_state(&f, 0), "wait for the thawed state");
 	}
 	TRY_OBS(cgs_get(c, &f, CGK_FROZEN, &o->state_after));
-	o->resumed = moves(n, *n, STATE_MS);
+	o->resumed = cgs_moves(n, *n, STATE_MS);
 	/* A spinner that died would read as stopped: it must still be there. */
-	return spinner_alive(c, &pid);
+	return cgs_alive(c, &pid, "the spinner");
 }
 
 static const char *state_name(uint64_t s)

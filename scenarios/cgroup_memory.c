@@ -10,25 +10,10 @@
 #define OOM_HOG (64 * MIB) /* touched in the control too: keep it small */
 #define USAGE_PAGES 2048   /* 8 MiB of 4 KiB pages */
 
-/* Touch every page of a fresh anonymous mapping of len bytes. */
-static int touch_pages(size_t len)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return neg_errno();
-	madvise(p, len, MADV_NOHUGEPAGE); /* the granularity is a page */
-	for (size_t off = 0; off < len; off += pg)
-		((volatile char *)p)[off] = 1;
-	return 0;
-}
-
 static int hog(void *arg)
 {
 	(void)arg;
-	return touch_pages(OOM_HOG) < 0 ? 3 : 0;
+	return cgs_touch_pages(OOM_HOG) < 0 ? 3 : 0;
 }
 
 /*
@@ -148,7 +133,7 @@ static int toucher(void *arg)
 	closep(&t->done.rd);
 	if (chan_recv_int(&t->go, &v) < 0)
 		return 1;
-	v = touch_pages((size_t)USAGE_PAGES * sysconf(_SC_PAGESIZE));
+	v = cgs_touch_pages((size_t)USAGE_PAGES * sysconf(_SC_PAGESIZE));
 	if (chan_send_int(&t->done, v) < 0)
 		return 1;
 	return chan_recv_int(&t->go, &v) == -EPIPE ? 0 : 1;

@@ -101,8 +101,8 @@ static void requirements_name_what_is_missing(void **state)
 		  "cgroup controller memory not available" },
 		{ { .cgroup_version = 2 }, NULL },
 		{ { .cgroup_version = 2, .ctrls = CG_BIT(CG_PIDS) },
-		  "cgroup controller pids is not on the hierarchy version "
-		  "this scenario needs" },
+		  "cgroup controller pids is on cgroup v1 here (hybrid "
+		  "layout); this scenario needs it on v2" },
 		{ { .fs = { "overlay" } }, NULL },
 		{ { .fs = { "nosuchfs" } },
 		  "kernel has no nosuchfs filesystem" },

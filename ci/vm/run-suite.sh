@@ -12,7 +12,9 @@ arch=$1 dir=$2 vmrun=$3 boxcheck=${4:-}
 out=$dir/results
 rm -rf "$out"
 mkdir -p "$out"
-append="boxcheck_jobs=${VM_JOBS:-2}"
+# hugepages=8: a pool of 2 MiB huge pages for cgroup/hugetlb-limit-sigbus
+# (16 MiB of the guest's memory; the pool is boot-time state).
+append="boxcheck_jobs=${VM_JOBS:-2} hugepages=8"
 [ -z "${VM_SELECT:-}" ] || append+=" boxcheck_select=$VM_SELECT"
 [ -z "${VM_APPEND:-}" ] || append+=" $VM_APPEND"
 
