@@ -45,6 +45,16 @@ struct job {
 	struct chan ch;
 	double start, deadline;
 	unsigned timeout_s;
+	struct place *p; /* while it runs */
+};
+
+/*
+ * Where a running job works. Allocated at its start and freed at its end:
+ * a cg_group is large, and a runner holding one per planned job would give
+ * every fork (workers and their children) tens of MiB of page tables to
+ * copy and pages to fault in.
+ */
+struct place {
 	char dir[PATH_MAX];
 	struct cg_group cg, wcg; /* the job's group and the worker's leaf */
 };
@@ -116,13 +126,13 @@ static int worker_setup(struct run *run, struct job *j, struct ctx *c)
 {
 	int r;
 
-	if (run->have_cg && (r = cg_group_attach(&j->wcg, getpid())) < 0)
+	if (run->have_cg && (r = cg_group_attach(&j->p->wcg, getpid())) < 0)
 		return ctx_error(c, r, "join the job's cgroup");
 	if ((r = worker_fence()) < 0)
 		return ctx_error(c, r,
 				 "make the worker's private mount, UTS, IPC "
 				 "and network namespaces");
-	if (chdir(j->dir) < 0)
+	if (chdir(j->p->dir) < 0)
 		return ctx_error(c, neg_errno(),
 				 "chdir to the job's directory");
 	return 0;
@@ -152,9 +162,9 @@ static void worker_check(const struct check *k, struct ctx *c)
 static _Noreturn void worker_main(struct run *run, struct job *j)
 {
 	struct outcome o = { 0 };
-	struct ctx c = { .tmpdir = j->dir,
+	struct ctx c = { .tmpdir = j->p->dir,
 			 .cgl = &run->h->cg,
-			 .cg = run->have_cg ? &j->cg : NULL,
+			 .cg = run->have_cg ? &j->p->cg : NULL,
 			 .features = run->h->features,
 			 .out = &o };
 	double t0 = now_s();
@@ -190,24 +200,28 @@ static void sanitize(char *dst, size_t len, const char *id, const char *mode)
 
 static int job_prepare(struct run *run, struct job *j)
 {
+	struct place *p;
 	char name[128];
 	int r;
 
+	p = j->p = calloc(1, sizeof(*j->p));
+	if (!p)
+		return -ENOMEM;
 	sanitize(name, sizeof(name), j->s->id, mode_names[j->mode]);
-	if (snprintf(j->dir, sizeof(j->dir), "%s/%s", run->dir, name) >=
-	    (int)sizeof(j->dir))
+	if (snprintf(p->dir, sizeof(p->dir), "%s/%s", run->dir, name) >=
+	    (int)sizeof(p->dir))
 		return -ENAMETOOLONG;
-	if (mkdir(j->dir, 0700) < 0)
+	if (mkdir(p->dir, 0700) < 0)
 		return neg_errno();
 	if (!run->have_cg)
 		return 0;
 	/* pids tracks and contains every process; the rest only when asked. */
 	r = cg_group_child_on(&run->top, name,
-			      CG_BIT(CG_PIDS) | j->s->req.ctrls, &j->cg);
+			      CG_BIT(CG_PIDS) | j->s->req.ctrls, &p->cg);
 	if (r < 0)
 		return r;
-	cg_group_delegate(&j->cg);
-	return cg_group_child(&j->cg, "worker", &j->wcg);
+	cg_group_delegate(&p->cg);
+	return cg_group_child(&p->cg, "worker", &p->wcg);
 }
 
 static int job_start(struct run *run, struct job *j)
@@ -237,8 +251,19 @@ static int job_start(struct run *run, struct job *j)
 static void job_kill(struct job *j)
 {
 	kill(-j->pid, SIGKILL);
-	if (j->cg.layout)
-		cg_group_kill(&j->cg);
+	if (j->p && j->p->cg.layout)
+		cg_group_kill(&j->p->cg);
+}
+
+/* Its cgroup and directory go, and its place. */
+static void job_release(struct job *j)
+{
+	if (j->p && j->p->cg.layout)
+		cg_group_destroy(&j->p->cg);
+	if (j->p && j->p->dir[0])
+		rm_rf(j->p->dir);
+	free(TAKE_PTR(j->p));
+	j->pid = 0;
 }
 
 static void job_outcome(struct job *j, int status, bool timed_out,
@@ -278,10 +303,7 @@ static void job_finish(struct job *j, int status, bool timed_out,
 	chan_close(&j->ch);
 	closep(&j->pidfd);
 	j->pidfd = -1;
-	if (j->cg.layout)
-		cg_group_destroy(&j->cg);
-	rm_rf(j->dir);
-	j->pid = 0;
+	job_release(j);
 }
 
 static void job_fail_start(struct job *j, int err, struct record *rec)
@@ -292,10 +314,7 @@ static void job_fail_start(struct job *j, int err, struct record *rec)
 	snprintf(o->observed, sizeof(o->observed), "could not start: %s",
 		 strerror(-err));
 	chan_close(&j->ch);
-	if (j->cg.layout)
-		cg_group_destroy(&j->cg);
-	rm_rf(j->dir);
-	j->pid = 0;
+	job_release(j);
 }
 
 /* ---- the run ------------------------------------------------------- */
