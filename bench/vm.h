@@ -25,7 +25,7 @@ enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_KVM, VM_ACCEL_TCG, VM_ACCEL__COUNT };
 extern const char *const vm_accel_names[VM_ACCEL__COUNT]; /* "KVM", "TCG" */
 
 struct vm_spec {
-	const char *arch;   /* "x86_64" or "aarch64" */
+	const char *arch;   /* "x86_64", "aarch64" or "armhf" */
 	const char *qemu;   /* NULL: qemu-system-<arch> from PATH */
 	const char *kernel; /* vmlinuz */
 	const char *initrd; /* initramfs */
