@@ -77,14 +77,24 @@ _deb_ready() {
 	[ -d "$3/apt-$2-$1/lists/partial" ] || _deb_update "$1" "$2" "$3"
 }
 
+# One user of an apt state at a time (make -j fetches arches and kernels in
+# parallel; apt's own lock fails rather than waits). Held until the
+# (sub)shell that took it exits.
+_deb_lock() {
+	mkdir -p "$3"
+	exec {_deb_fd}>"$3/apt-$2-$1.lock"
+	flock "$_deb_fd"
+}
+
 # Resolve a metapackage (linux-image-arm64) to the package it depends on.
-deb_resolve() {
+deb_resolve() (
 	local a=$1 suite=$2 cache=$3 pkg=$4
+	_deb_lock "$a" "$suite" "$cache"
 	_deb_ready "$a" "$suite" "$cache" || return 1
 	# shellcheck disable=SC2046
 	apt-cache $(_deb_opts "$a" "$suite" "$cache") depends "$pkg" |
 		awk -v p="${5:-linux-image-}" '$1 == "Depends:" && index($2, p) == 1 { print $2; exit }'
-}
+)
 
 _deb_download() {
 	local a=$1 suite=$2 cache=$3 dir=$4
@@ -97,9 +107,10 @@ _deb_file() {
 	{ ls -t "$2/${3}_"*"_$1.deb" "$2/${3}_"*"_all.deb" 2>/dev/null || true; } | head -n1
 }
 
-deb_fetch() {
+deb_fetch() (
 	local a=$1 suite=$2 cache=$3 dest=$4 dir=$3/debs-$1 p f missing=()
 	shift 4
+	_deb_lock "$a" "$suite" "$cache"
 	mkdir -p "$dir" "$dest"
 	for p in "$@"; do
 		[ -n "$(_deb_file "$a" "$dir" "$p")" ] || missing+=("$p")
@@ -117,4 +128,4 @@ deb_fetch() {
 		dpkg -x "$f" "$dest"
 		dpkg-deb -W --showformat='${Package} ${Version} ${Architecture}\n' "$f" >>"$dest.versions"
 	done
-}
+)
