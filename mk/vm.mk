@@ -156,7 +156,9 @@ vm-cols: $(addprefix vm-col-,$(VM_COLS))
 # `make check`), else a fresh host run.
 VM_HOST_JSON = $(strip $(if $(shell [ $(CHECK_OUT)/suite.json -nt $(BIN) ] \
 	&& echo y),$(CHECK_OUT)/suite.json,$(VM_DIR)/host/suite.json))
-check-vm: vm-images $(VM_MATRIX) $(BIN)
+# Images: two jobs at a time (downloads, cross builds), whatever make's -j.
+check-vm: $(VM_MATRIX) $(BIN)
+	@$(MAKE) --no-print-directory -j2 vm-images VM_COLS="$(VM_COLS)"
 	@if [ $(VM_HOST_JSON) = $(VM_DIR)/host/suite.json ]; then \
 		echo "== host: boxcheck run (no fresh $(CHECK_OUT)/suite.json)"; \
 		mkdir -p $(VM_DIR)/host; \
