@@ -32,14 +32,9 @@ struct vm_arch {
 	const char *console; /* the kernel's console= */
 };
 
-/*
- * x86_64 under TCG: -cpu max, because with the default qemu64 model
- * Debian's 6.12 kernel oopses in the scheduler at boot about one boot in
- * two (QEMU 7.2). armhf: 32-bit ARMv7 with LPAE, the Raspberry Pi 2/3/4
- * in 32-bit mode.
- */
+/* armhf: 32-bit ARMv7 with LPAE, the Raspberry Pi 2/3/4 in 32-bit mode. */
 static const struct vm_arch vm_arches[] = {
-	{ "x86_64", "x86_64", "q35", "max", "ttyS0" },
+	{ "x86_64", "x86_64", "q35", NULL, "ttyS0" },
 	{ "aarch64", "aarch64", "virt", "cortex-a72", "ttyAMA0" },
 	{ "armhf", "arm", "virt", "cortex-a15", "ttyAMA0" },
 };
