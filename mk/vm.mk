@@ -175,8 +175,12 @@ check-vm: $(VM_MATRIX) $(BIN)
 			xmllint --noout $(VM_DIR)/results/$$c/suite.xml || rc=1; \
 	done; \
 	echo "== matrix ($(VM_DIR)/matrix.txt, $(VM_DIR)/matrix.md)"; \
+	$(BIN) list --format json >$(VM_DIR)/list.json || rc=1; \
 	$(VM_MATRIX) --text $(VM_DIR)/matrix.txt --markdown $(VM_DIR)/matrix.md \
-		$$cols || rc=1; \
+		--list $(VM_DIR)/list.json $$cols || rc=1; \
+	echo "== report ($(VM_DIR)/matrix.html)"; \
+	$(BIN) report $(VM_HOST_JSON) $(wildcard $(VM_DIR)/results/*/suite.json) \
+		--html $(VM_DIR)/matrix.html >/dev/null || rc=1; \
 	exit $$rc
 
 check-matrix:

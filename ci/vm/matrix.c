@@ -2,7 +2,8 @@
 /*
  * matrix: scenario x {host, VM columns} from `boxcheck run --json` files.
  *
- *   matrix [--text FILE] [--markdown FILE] LABEL=RESULTS.json...
+ *   matrix [--text FILE] [--markdown FILE] [--list LIST.json]
+ *          LABEL=RESULTS.json...
  *
  * A VM column's file carries meta.vm (ci/vm/run-suite.sh): its arch, the
  * kernel command line it was booted with, its times. The text table goes
@@ -14,7 +15,9 @@
  * boxcheck-results, a cell is fail or error, a skip gives no reason, or a
  * column booted with cgroup_disable= differs from its twin (same kernel and
  * arch, plain boot) anywhere but in skips that name the command line (and
- * has at least one such skip). 0 otherwise, 2 on bad usage.
+ * has at least one such skip), or (with --list, `boxcheck list --format
+ * json`) a scenario that requires a controller the command line disabled
+ * does anything but skip for that reason. 0 otherwise, 2 on bad usage.
  */
 #include "../../primitives/base.h"
 
@@ -49,8 +52,9 @@ struct matrix {
 	int n_cols;
 	struct row row[MAX_ROWS];
 	int n_rows;
-	int bad;   /* cells and columns that make the matrix fail */
-	FILE *why; /* stderr: each bad thing, said once */
+	int bad;      /* cells and columns that make the matrix fail */
+	FILE *why;    /* stderr: each bad thing, said once */
+	json_t *list; /* `boxcheck list --format json`, or NULL */
 };
 
 static const char *str(json_t *o, const char *path)
@@ -117,6 +121,14 @@ static void load(struct col *c)
 	c->suite_s = num(meta, "duration_s");
 	c->wall_s = c->vm ? num(vm, "wall_s") : 0;
 	describe(c, host);
+}
+
+static struct row *find_row(struct matrix *m, const char *id)
+{
+	for (int i = 0; id && i < m->n_rows; i++)
+		if (strcmp(m->row[i].id, id) == 0)
+			return &m->row[i];
+	return NULL;
 }
 
 static struct row *row_of(struct matrix *m, const char *id)
@@ -196,6 +208,47 @@ static void judge_cell(struct matrix *m, struct row *r, int k)
 	judge_twin(m, r, k);
 }
 
+/* "root, cgroup:memory" names the controller name (a whole item)? */
+static bool requires_ctrl(const char *req, const char *name, size_t n)
+{
+	for (const char *p = req; p && (p = strstr(p, "cgroup:")); p++)
+		if (!strncmp(p + 7, name, n) &&
+		    (p[7 + n] == ',' || p[7 + n] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * With the scenario list (`boxcheck list --format json`): in a column
+ * booted with cgroup_disable=X,Y, every scenario that requires cgroup:X
+ * or cgroup:Y must skip, naming the command line.
+ */
+static void judge_disabled(struct matrix *m, json_t *list, int k)
+{
+	const char *off = strstr(m->col[k].append, "cgroup_disable=");
+	json_t *s;
+	size_t i;
+
+	if (!off || !m->col[k].doc)
+		return;
+	off += strlen("cgroup_disable=");
+	json_array_foreach(list, i, s) {
+		const char *req = str(s, "requires") ?: "", *id = str(s, "id");
+		struct row *r = find_row(m, id); /* NULL: not run */
+		for (const char *p = off; r && *p && *p != ' ';) {
+			size_t n = strcspn(p, ", ");
+			if (requires_ctrl(req, p, n) &&
+			    !(is(r->verdict[k], "skip") &&
+			      strstr(r->reason[k] ?: "", "cgroup_disable=")))
+				bad(m,
+				    "%s: %s needs a controller the command "
+				    "line disabled, yet is %s",
+				    m->col[k].label, id, r->verdict[k]);
+			p += n + (p[n] == ',');
+		}
+	}
+}
+
 static void fill(struct matrix *m)
 {
 	for (int k = 0; k < m->n_cols; k++) {
@@ -214,6 +267,8 @@ static void fill(struct matrix *m)
 	for (int i = 0; i < m->n_rows; i++)
 		for (int k = 0; k < m->n_cols; k++)
 			judge_cell(m, &m->row[i], k);
+	for (int k = 0; m->list && k < m->n_cols; k++)
+		judge_disabled(m, m->list, k);
 	for (int k = 0; k < m->n_cols; k++) {
 		if (!m->col[k].doc)
 			bad(m, "%s: %s", m->col[k].label, m->col[k].what, "");
@@ -514,6 +569,16 @@ int main(int argc, char **argv)
 			text = argv[++i];
 		} else if (!strcmp(argv[i], "--markdown") && i + 1 < argc) {
 			md = argv[++i];
+		} else if (!strcmp(argv[i], "--list") && i + 1 < argc) {
+			json_error_t e;
+			m.list = json_load_file(argv[++i], 0, &e);
+			if (!json_is_array(m.list)) {
+				fprintf(stderr,
+					"matrix: %s: not a scenario "
+					"list: %s\n",
+					argv[i], e.text);
+				return 2;
+			}
 		} else if (eq && m.n_cols < MAX_COLS) {
 			*eq = '\0';
 			m.col[m.n_cols].label = argv[i];
@@ -521,7 +586,8 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr,
 				"usage: matrix [--text F] [--markdown F] "
-				"LABEL=RESULTS.json... (at most %d)\n",
+				"[--list F] LABEL=RESULTS.json... (at most "
+				"%d)\n",
 				MAX_COLS);
 			return 2;
 		}
@@ -540,6 +606,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "matrix: writing: %s\n", strerror(-r));
 	for (int k = 0; k < m.n_cols; k++)
 		json_decref(m.col[k].doc);
+	json_decref(m.list);
 	if (m.bad)
 		fprintf(stderr, "matrix: %d problem(s): not clean\n", m.bad);
 	return r < 0 ? 2 : m.bad ? 1 : 0;
