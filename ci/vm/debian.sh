@@ -7,7 +7,8 @@
 #   deb_host_suite         the host's release (userland and sysroots)
 #   deb_kernel_suite K     5.10 -> bullseye ... (ci/vm/kernels)
 #   deb_resolve DEBARCH SUITE CACHE META [PREFIX]
-#                          the package a metapackage depends on
+#                          the packages a metapackage's versions depend on,
+#                          newest first
 #   deb_fetch DEBARCH SUITE CACHE DEST PKG...
 #                          download (cached) and dpkg -x into DEST,
 #                          appending "package version arch" to DEST.versions
@@ -86,14 +87,19 @@ _deb_lock() {
 	flock "$_deb_fd"
 }
 
-# Resolve a metapackage (linux-image-arm64) to the package it depends on.
+# Resolve a metapackage (linux-image-arm64) to the packages its versions
+# depend on, newest first (the suite's security update, then the point
+# release's: a fallback when the mirror lacks the newest).
 deb_resolve() (
 	local a=$1 suite=$2 cache=$3 pkg=$4
 	_deb_lock "$a" "$suite" "$cache"
 	_deb_ready "$a" "$suite" "$cache" || return 1
 	# shellcheck disable=SC2046
-	apt-cache $(_deb_opts "$a" "$suite" "$cache") depends "$pkg" |
-		awk -v p="${5:-linux-image-}" '$1 == "Depends:" && index($2, p) == 1 { print $2; exit }'
+	apt-cache $(_deb_opts "$a" "$suite" "$cache") show "$pkg" |
+		awk -v p="${5:-linux-image-}" '$1 == "Depends:" {
+			for (i = 2; i <= NF; i++) { d = $i; sub(/,$/, "", d)
+				if (index(d, p) == 1) { print d; break } } }' |
+		sort -uVr
 )
 
 _deb_download() {

@@ -27,10 +27,17 @@ kernel() {
 	suite=$(deb_kernel_suite "$k")
 	meta=linux-image-$(flavour "$arch")
 	rm -rf "$dir/pkgs" "$dir/pkgs.versions"
-	pkg=$(deb_resolve "$a" "$suite" "$cache" "$meta")
-	[ -n "$pkg" ] || { echo "vm: cannot resolve $meta ($suite $a)" >&2; exit 1; }
-	deb_fetch "$a" "$suite" "$cache" "$dir/pkgs" "$pkg"
-	echo "vm: $arch $k: $(cat "$dir/pkgs.versions") ($suite)"
+	# The newest the mirror serves (an index may name one it lacks).
+	for pkg in $(deb_resolve "$a" "$suite" "$cache" "$meta"); do
+		if deb_fetch "$a" "$suite" "$cache" "$dir/pkgs" "$pkg"; then
+			echo "vm: $arch $k: $(cat "$dir/pkgs.versions") ($suite)"
+			return 0
+		fi
+		echo "vm: warning: $pkg ($suite $a) could not be fetched; trying an older one" >&2
+		rm -rf "$dir/pkgs" "$dir/pkgs.versions"
+	done
+	echo "vm: no package of $meta ($suite $a) could be fetched" >&2
+	exit 1
 }
 
 user() {
