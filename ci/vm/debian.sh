@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the ci/vm scripts: download Debian packages of any architecture
 # and suite into a cache without touching the host's apt state, sources or
 # dpkg architectures. Each (suite, architecture) has an apt state of its own

@@ -57,6 +57,7 @@ user() {
 		rm -rf "$tmp/x" "$tmp/x.versions"
 		deb_fetch "$a" "$suite" "$cache" "$tmp/x" "$pkg"
 		cat "$tmp/x.versions" >>"$dir/extra.versions"
+		# shellcheck disable=SC2086 # PATH... is a list
 		(cd "$tmp/x" && cp -a --parents $paths "$dir/extra/")
 	done < <(sed 's/#.*//; /^[[:space:]]*$/d' "$here/packages")
 	echo "vm: $arch userland ($suite): $(cat "$dir/bb.versions" "$dir/extra.versions" | wc -l) packages"
