@@ -21,7 +21,8 @@ VM_CACHE   ?= $(VM_DIR)/cache
 VM_HOST    := $(shell uname -m)
 VM_KERNELS := $(shell awk '!/^\#/ && NF { print $$1 }' ci/vm/kernels)
 VM_KERNEL  ?= 6.1
-# The cross compiler of each arch (the native one needs none).
+# The cross compiler of each arch (the native one needs none), from
+# ci/install-deps.sh's vm group.
 VM_TRIPLET_x86_64  := x86_64-linux-gnu
 VM_TRIPLET_aarch64 := aarch64-linux-gnu
 VM_TRIPLET_armhf   := arm-linux-gnueabihf

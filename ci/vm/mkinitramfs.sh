@@ -52,7 +52,9 @@ sed 's/#.*//' "$here/modules" | while read -r m; do
 		grep -qx "$ko" "$order" && continue
 		mkdir -p "$root/lib/modules/$kver/$(dirname "$f")"
 		case "$f" in
-		*.xz) xz -dc "$mods/$f" >"$root/lib/modules/$kver/$ko" ;;
+		*.xz)
+			xz -dc "$mods/$f" >"$root/lib/modules/$kver/$ko"
+			;;
 		*.zst) echo "vm: $f: zstd modules are not handled" >&2; exit 1 ;;
 		*.gz) gzip -dc "$mods/$f" >"$root/lib/modules/$kver/$ko" ;;
 		*) cp "$mods/$f" "$root/lib/modules/$kver/$ko" ;;
