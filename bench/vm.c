@@ -26,14 +26,17 @@ const char *const vm_accel_names[VM_ACCEL__COUNT] = {
 
 struct vm_arch {
 	const char *name;
+	const char *qemu;    /* qemu-system-<qemu> */
 	const char *machine; /* -M */
 	const char *tcg_cpu; /* -cpu under TCG */
 	const char *console; /* the kernel's console= */
 };
 
+/* armhf: 32-bit ARMv7 with LPAE, the Raspberry Pi 2/3/4 in 32-bit mode. */
 static const struct vm_arch vm_arches[] = {
-	{ "x86_64", "q35", NULL, "ttyS0" },
-	{ "aarch64", "virt", "cortex-a72", "ttyAMA0" },
+	{ "x86_64", "x86_64", "q35", NULL, "ttyS0" },
+	{ "aarch64", "aarch64", "virt", "cortex-a72", "ttyAMA0" },
+	{ "armhf", "arm", "virt", "cortex-a15", "ttyAMA0" },
 };
 
 static const struct vm_arch *arch_of(const char *name)
@@ -82,7 +85,7 @@ static int build_argv(const struct vm_spec *s, const struct vm_arch *va,
 	const char *qemu = s->qemu;
 
 	if (!qemu) {
-		snprintf(a->qemu, sizeof(a->qemu), "qemu-system-%s", va->name);
+		snprintf(a->qemu, sizeof(a->qemu), "qemu-system-%s", va->qemu);
 		qemu = a->qemu;
 	}
 	snprintf(a->mem, sizeof(a->mem), "%u", s->mem_mib ?: 1024);

@@ -4,9 +4,11 @@
  * running (it prints VM_INIT_MARKER on the console), and -> qemu gone.
  *
  * The guest images are built by `make vm-images` (ci/vm): for ARCH in
- * x86_64 and aarch64,
- *   build/vm/ARCH/vmlinuz          Debian's kernel (cloud-amd64 / arm64)
- *   build/vm/ARCH/initramfs.cpio.gz  busybox, boxcheck, ci/vm/init
+ * x86_64, aarch64 and armhf and KERNEL in ci/vm/kernels (5.10, 6.1, 6.12),
+ *   build/vm/ARCH/KERNEL/vmlinuz            Debian's kernel (cloud-amd64,
+ *                                           arm64, armmp-lpae)
+ *   build/vm/ARCH/KERNEL/initramfs.cpio.gz  busybox, boxcheck, ci/vm/init
+ * and build/vm/ARCH/{vmlinuz,initramfs.cpio.gz} name the default kernel's.
  * With "boxcheck_mode=boot" in append, init prints the markers and powers
  * off at once; without it, it runs the suite first.
  *
@@ -25,7 +27,7 @@ enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_KVM, VM_ACCEL_TCG, VM_ACCEL__COUNT };
 extern const char *const vm_accel_names[VM_ACCEL__COUNT]; /* "KVM", "TCG" */
 
 struct vm_spec {
-	const char *arch;   /* "x86_64" or "aarch64" */
+	const char *arch;   /* "x86_64", "aarch64" or "armhf" */
 	const char *qemu;   /* NULL: qemu-system-<arch> from PATH */
 	const char *kernel; /* vmlinuz */
 	const char *initrd; /* initramfs */

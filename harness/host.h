@@ -10,9 +10,10 @@ struct host {
 	unsigned long long caps; /* effective capabilities */
 	unsigned ns;		 /* namespace types the kernel has */
 	struct cg_layout cg;
-	bool cg_ok;		/* layout detected */
-	unsigned features;	/* FEAT_BIT mask */
-	char filesystems[2048]; /* from /proc/filesystems, space separated */
+	bool cg_ok;		 /* layout detected */
+	unsigned cg_cmdline_off; /* CG_BIT: cgroup_disable= on /proc/cmdline */
+	unsigned features;	 /* FEAT_BIT mask */
+	char filesystems[2048];	 /* from /proc/filesystems, space separated */
 };
 
 int host_probe(struct host *h);

@@ -256,6 +256,46 @@ bool host_has_cmd(const char *cmd)
 	return false;
 }
 
+/* The controllers named in a "a,b,c" list of cgroup_disable=/_enable=. */
+static unsigned cg_bits_of(const char *list)
+{
+	unsigned bits = 0;
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save))
+		for (int c = 0; c < CG__COUNT; c++) {
+			const struct cg_ctrl_info *ci = &cg_ctrl_table[c];
+			if ((ci->v2_name && !strcmp(t, ci->v2_name)) ||
+			    (ci->v1_name && !strcmp(t, ci->v1_name)))
+				bits |= CG_BIT(c);
+		}
+	return bits;
+}
+
+/*
+ * Controllers the kernel command line turns off: cgroup_disable=memory
+ * (what Raspberry Pi OS boots with); a later cgroup_enable= (the Pi
+ * kernel's own switch) turns them back on, as the later token wins there.
+ */
+static unsigned cmdline_cg_off(void)
+{
+	char line[4096], *save = NULL;
+	unsigned off = 0;
+
+	if (read_text("/proc/cmdline", line, sizeof(line)) < 0)
+		return 0;
+	for (char *t = strtok_r(line, " \t\n", &save); t;
+	     t = strtok_r(NULL, " \t\n", &save)) {
+		if (!strncmp(t, "cgroup_disable=", 15))
+			off |= cg_bits_of(t + 15);
+		else if (!strncmp(t, "cgroup_enable=", 14))
+			off &= ~cg_bits_of(t + 14);
+	}
+	return off;
+}
+
 int host_probe(struct host *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -263,6 +303,7 @@ int host_probe(struct host *h)
 	h->caps = effective_caps();
 	h->ns = ns_available();
 	h->cg_ok = cg_layout_detect(&h->cg) == 0;
+	h->cg_cmdline_off = cmdline_cg_off();
 	for (int f = 0; f < FEAT__COUNT; f++)
 		if (probes[f]())
 			h->features |= FEAT_BIT(f);

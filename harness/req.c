@@ -38,6 +38,16 @@ static bool fail(char *why, size_t len, const char *fmt, const char *arg)
 	return false;
 }
 
+/* Missing, and the probe found why: the cause and the fix, by name. */
+static bool cmdline_off(char *why, size_t len, const char *name)
+{
+	snprintf(why, len,
+		 "%s controller disabled on the kernel command line "
+		 "(cgroup_disable=%s); add cgroup_enable=%s",
+		 name, name, name);
+	return false;
+}
+
 static bool ctrls_met(const struct requirements *r, const struct host *h,
 		      char *why, size_t len)
 {
@@ -55,6 +65,9 @@ static bool ctrls_met(const struct requirements *r, const struct host *h,
 		int hi = h->cg_ok ? h->cg.by_ctrl[c] : -1;
 		if (!(r->ctrls & CG_BIT(c)))
 			continue;
+		if (hi < 0 && (h->cg_cmdline_off & CG_BIT(c)))
+			return cmdline_off(why, len,
+					   ci->v2_name ?: ci->v1_name);
 		if (hi < 0)
 			return fail(why, len,
 				    "cgroup controller %s not available",

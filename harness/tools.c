@@ -16,6 +16,7 @@ const struct tool tool_table[] = {
 	{ "hyperfine", "hyperfine", "--version" },
 	{ "qemu-x86_64", "qemu-system-x86_64", "--version" },
 	{ "qemu-aarch64", "qemu-system-aarch64", "--version" },
+	{ "qemu-arm", "qemu-system-arm", "--version" },
 	{ NULL, NULL, NULL },
 };
 

@@ -69,6 +69,7 @@ static int ehdr_of(struct view *v, Elf64_Ehdr *eh)
 		memcpy(&e32, v->p, sizeof(e32));
 		*eh = (Elf64_Ehdr){ .e_type = e32.e_type,
 				    .e_machine = e32.e_machine,
+				    .e_flags = e32.e_flags,
 				    .e_phoff = e32.e_phoff,
 				    .e_phentsize = e32.e_phentsize,
 				    .e_phnum = e32.e_phnum };
@@ -173,6 +174,18 @@ static int read_dynamic(const struct view *v, const Elf64_Ehdr *eh,
 	return 0;
 }
 
+static enum elf_float float_of(const Elf64_Ehdr *eh)
+{
+	if (eh->e_machine != EM_ARM ||
+	    EF_ARM_EABI_VERSION(eh->e_flags) != EF_ARM_EABI_VER5)
+		return ELF_FLOAT_ANY;
+	if (eh->e_flags & EF_ARM_ABI_FLOAT_HARD)
+		return ELF_FLOAT_HARD;
+	if (eh->e_flags & EF_ARM_ABI_FLOAT_SOFT)
+		return ELF_FLOAT_SOFT;
+	return ELF_FLOAT_ANY;
+}
+
 static int parse(struct view *v, struct elf_info *e)
 {
 	Elf64_Ehdr eh;
@@ -185,6 +198,8 @@ static int parse(struct view *v, struct elf_info *e)
 	e->is64 = v->is64;
 	e->machine = eh.e_machine;
 	e->type = eh.e_type;
+	e->flags = eh.e_flags;
+	e->fabi = float_of(&eh);
 	for (size_t i = 0; i < eh.e_phnum; i++) {
 		r = phdr_at(v, &eh, i, &ph);
 		if (r == 0 && ph.p_type == PT_INTERP)
@@ -234,30 +249,50 @@ int elf_read(const char *path, struct elf_info *e)
 
 /* ---- the search ---------------------------------------------------- */
 
+/* ELF_FLOAT_ANY in the table: the row holds whatever the object's ABI. */
 static const struct {
 	uint16_t machine;
 	bool is64;
+	enum elf_float fabi;
 	const char *triplet;
 } multiarch_table[] = {
-	{ EM_X86_64, true, "x86_64-linux-gnu" },
-	{ EM_X86_64, false, "x86_64-linux-gnux32" },
-	{ EM_386, false, "i386-linux-gnu" },
-	{ EM_AARCH64, true, "aarch64-linux-gnu" },
-	{ EM_ARM, false, "arm-linux-gnueabihf" },
-	{ EM_RISCV, true, "riscv64-linux-gnu" },
-	{ EM_PPC64, true, "powerpc64le-linux-gnu" },
-	{ EM_S390, true, "s390x-linux-gnu" },
-	{ EM_MIPS, true, "mips64el-linux-gnuabi64" },
-	{ EM_LOONGARCH, true, "loongarch64-linux-gnu" },
+	{ EM_X86_64, true, ELF_FLOAT_ANY, "x86_64-linux-gnu" },
+	{ EM_X86_64, false, ELF_FLOAT_ANY, "x86_64-linux-gnux32" },
+	{ EM_386, false, ELF_FLOAT_ANY, "i386-linux-gnu" },
+	{ EM_AARCH64, true, ELF_FLOAT_ANY, "aarch64-linux-gnu" },
+	{ EM_ARM, false, ELF_FLOAT_HARD, "arm-linux-gnueabihf" },
+	{ EM_ARM, false, ELF_FLOAT_SOFT, "arm-linux-gnueabi" },
+	{ EM_RISCV, true, ELF_FLOAT_ANY, "riscv64-linux-gnu" },
+	{ EM_PPC64, true, ELF_FLOAT_ANY, "powerpc64le-linux-gnu" },
+	{ EM_S390, true, ELF_FLOAT_ANY, "s390x-linux-gnu" },
+	{ EM_MIPS, true, ELF_FLOAT_ANY, "mips64el-linux-gnuabi64" },
+	{ EM_LOONGARCH, true, ELF_FLOAT_ANY, "loongarch64-linux-gnu" },
 };
 
-const char *elf_multiarch(uint16_t machine, bool is64)
+const char *elf_multiarch(uint16_t machine, bool is64, enum elf_float fabi)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(multiarch_table); i++)
 		if (multiarch_table[i].machine == machine &&
-		    multiarch_table[i].is64 == is64)
+		    multiarch_table[i].is64 == is64 &&
+		    (multiarch_table[i].fabi == ELF_FLOAT_ANY ||
+		     multiarch_table[i].fabi == fabi))
 			return multiarch_table[i].triplet;
 	return NULL;
+}
+
+/* The ARM loaders' names (glibc): the hard-float one has its own. */
+enum elf_float elf_float_of_interp(const char *interp)
+{
+	const char *base = interp ? strrchr(interp, '/') : NULL;
+
+	base = base ? base + 1 : interp;
+	if (!base)
+		return ELF_FLOAT_ANY;
+	if (strcmp(base, "ld-linux-armhf.so.3") == 0)
+		return ELF_FLOAT_HARD;
+	if (strcmp(base, "ld-linux.so.3") == 0)
+		return ELF_FLOAT_SOFT;
+	return ELF_FLOAT_ANY;
 }
 
 int open_in_root(int rootfd, const char *path, int flags)
@@ -275,8 +310,9 @@ int open_in_root(int rootfd, const char *path, int flags)
 /* The state of one collection: the root, the config dirs and the result. */
 struct walk {
 	int rootfd;
-	const char *root; /* "/" or a sysroot */
-	char **conf;	  /* ld.so.conf directories */
+	enum elf_float fabi; /* the program's (the loader's) float ABI */
+	const char *root;    /* "/" or a sysroot */
+	char **conf;	     /* ld.so.conf directories */
 	size_t n_conf;
 	struct elf_deps *d;
 };
@@ -351,7 +387,10 @@ static int conf_load(struct walk *w, const char *file, int depth)
 	return r;
 }
 
-/* An object the loader would accept for `from`: ELF, same class and arch. */
+/*
+ * An object the loader would accept for `from`: ELF, same class and arch,
+ * and on ARM a float ABI that does not contradict the program's.
+ */
 static bool usable(struct walk *w, const char *path,
 		   const struct elf_info *from)
 {
@@ -359,6 +398,9 @@ static bool usable(struct walk *w, const char *path,
 	_cleanup_free_ struct elf_info *e = malloc(sizeof(*e));
 
 	if (fd < 0 || !e || elf_read_fd(fd, e) < 0)
+		return false;
+	if (e->fabi != ELF_FLOAT_ANY && w->fabi != ELF_FLOAT_ANY &&
+	    e->fabi != w->fabi)
 		return false;
 	return e->is64 == from->is64 && e->machine == from->machine;
 }
@@ -400,7 +442,7 @@ static bool try_list(struct walk *w, const char *list, const char *origin,
 static int resolve(struct walk *w, const char *name, const char *from_path,
 		   const struct elf_info *from, char *out)
 {
-	const char *tri = elf_multiarch(from->machine, from->is64);
+	const char *tri = elf_multiarch(from->machine, from->is64, w->fabi);
 	char origin[PATH_MAX], defaults[4 * PATH_MAX];
 
 	if (strchr(name, '/'))
@@ -474,6 +516,10 @@ static int walk_all(struct walk *w)
 		r = elf_read_fd(fd, e);
 		if (r < 0)
 			return r;
+		if (i == 0) /* the program: its flags, else its loader's name */
+			w->fabi = e->fabi != ELF_FLOAT_ANY
+					  ? e->fabi
+					  : elf_float_of_interp(e->interp);
 		if ((e->interp[0] || e->n_needed) && mutant_on(M_ELF_DEPS))
 			return 0; /* the closure stops at what it has */
 		if (e->interp[0] && (r = add_path(w, e->interp)) < 0)

@@ -12,7 +12,10 @@
  *      /lib64 and /usr/lib64 for 64-bit objects, then /lib and /usr/lib
  * $ORIGIN in a path is the directory of the needing object. A candidate is
  * taken only if it is an ELF file of the same class and machine, as ld.so
- * skips a 32-bit library in a 64-bit search. LD_LIBRARY_PATH is not used:
+ * skips a 32-bit library in a 64-bit search, and on 32-bit ARM of a float
+ * ABI the program's loader accepts. The triplet of an ARM program comes
+ * from its float ABI (hard: arm-linux-gnueabihf), else from its loader's
+ * name (/lib/ld-linux-armhf.so.3). LD_LIBRARY_PATH is not used:
  * the result must not depend on the caller's environment.
  *
  * Every lookup happens inside a root directory ("/" or a sysroot) through
@@ -28,10 +31,20 @@
 #define ELF_MAX_NEEDED 64
 #define ELF_NAME_MAX 256
 
+/*
+ * The float ABI of a 32-bit ARM EABI5 object (e_flags): a hard-float
+ * loader (/lib/ld-linux-armhf.so.3) refuses soft-float objects and the
+ * soft-float one (/lib/ld-linux.so.3) hard-float ones; an object with
+ * neither flag (and any other machine's) goes with either.
+ */
+enum elf_float { ELF_FLOAT_ANY, ELF_FLOAT_HARD, ELF_FLOAT_SOFT };
+
 struct elf_info {
 	bool is64;
-	uint16_t machine;	/* EM_X86_64, EM_AARCH64, ... */
+	uint16_t machine;	/* EM_X86_64, EM_AARCH64, EM_ARM, ... */
 	uint16_t type;		/* ET_EXEC, ET_DYN */
+	uint32_t flags;		/* e_flags */
+	enum elf_float fabi;	/* from flags, for EM_ARM EABI5 */
 	bool dynamic;		/* has a PT_DYNAMIC segment */
 	char interp[PATH_MAX];	/* PT_INTERP, "" for a static program */
 	char rpath[PATH_MAX];	/* DT_RPATH, "" if none */
@@ -44,8 +57,14 @@ struct elf_info {
 int elf_read_fd(int fd, struct elf_info *e);
 int elf_read(const char *path, struct elf_info *e);
 
-/* "x86_64-linux-gnu" for EM_X86_64, NULL for a machine not in the table. */
-const char *elf_multiarch(uint16_t machine, bool is64);
+/*
+ * "x86_64-linux-gnu" for EM_X86_64, "arm-linux-gnueabihf" for 32-bit EM_ARM
+ * with the hard-float ABI ("arm-linux-gnueabi" soft), NULL for a machine
+ * not in the table (or ARM with ELF_FLOAT_ANY: the loader decides).
+ */
+const char *elf_multiarch(uint16_t machine, bool is64, enum elf_float fabi);
+/* The float ABI a loader implies: ld-linux-armhf.so.3 hard, ... */
+enum elf_float elf_float_of_interp(const char *interp);
 
 /* The closure of a program: every file the loader opens to start it. */
 struct elf_deps {

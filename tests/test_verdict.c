@@ -123,6 +123,14 @@ static void requirements_name_what_is_missing(void **state)
 		assert_false(met);
 		assert_string_equal(why, cases[i].why);
 	}
+	/* Missing because the command line turned it off (the Pi column). */
+	h.cg_cmdline_off = CG_BIT(CG_MEMORY);
+	assert_false(
+		req_met(&(struct requirements){ .ctrls = CG_BIT(CG_MEMORY) },
+			&h, why, sizeof(why)));
+	assert_string_equal(why, "memory controller disabled on the kernel "
+				 "command line (cgroup_disable=memory); add "
+				 "cgroup_enable=memory");
 	h.root = false;
 	assert_false(req_met(&(struct requirements){ .root = true }, &h, why,
 			     sizeof(why)));

@@ -1,25 +1,44 @@
 // SPDX-License-Identifier: MIT
 /*
- * matrix: scenario x {host, VMs} from `boxcheck run --json` files.
+ * matrix: scenario x {host, VM columns} from `boxcheck run --json` files.
  *
- *   matrix [--text FILE] [--markdown FILE] LABEL=RESULTS.json...
+ *   matrix [--text FILE] [--markdown FILE] [--list LIST.json]
+ *          LABEL=RESULTS.json...
  *
- * The text table goes to stdout as well. A column whose file is missing or
- * not a boxcheck-results document counts as an error. Exit 0 when no cell
- * is fail or error, 1 otherwise, 2 on bad usage.
+ * A VM column's file carries meta.vm (ci/vm/run-suite.sh): its arch, the
+ * kernel command line it was booted with, its times. The text table goes
+ * to stdout as well. Three parts: the table (a row differs when its
+ * verdicts do), the differing cells each with its reason, and what changed
+ * between kernels (per arch, the first kernel where a scenario passes).
+ *
+ * Exit 1 when the matrix is not clean: a column's file is missing or not
+ * boxcheck-results, a cell is fail or error, a skip gives no reason, or a
+ * column booted with cgroup_disable= differs from its twin (same kernel and
+ * arch, plain boot) anywhere but in skips that name the command line (and
+ * has at least one such skip), or (with --list, `boxcheck list --format
+ * json`) a scenario that requires a controller the command line disabled
+ * does anything but skip for that reason. 0 otherwise, 2 on bad usage.
  */
 #include "../../primitives/base.h"
 
 #include <jansson.h>
 #include <string.h>
 
-#define MAX_COLS 8
-#define MAX_ROWS 512
+#define MAX_COLS 16
+#define MAX_ROWS 1024
 
 struct col {
 	const char *label, *path;
-	json_t *doc;	/* NULL: unreadable */
-	char what[256]; /* kernel, arch, cgroup mode; or the load error */
+	json_t *doc;	    /* NULL: unreadable */
+	const char *kernel; /* meta.host.kernel */
+	const char *arch;   /* meta.vm.arch, else meta.host.arch */
+	const char *append; /* meta.vm.append: "" for a plain boot */
+	bool vm;	    /* meta.vm present */
+	double suite_s;	    /* the suite's own time (in the guest) */
+	double wall_s;	    /* the VM from qemu start to gone; 0: host */
+	char what[256];	    /* a line on the system; or the load error */
+	int twin;	    /* the plain column of a cmdline column, or -1 */
+	int cmdline_skips;  /* skips that name the command line */
 };
 
 struct row {
@@ -33,7 +52,9 @@ struct matrix {
 	int n_cols;
 	struct row row[MAX_ROWS];
 	int n_rows;
-	int bad; /* fail, error or missing cells */
+	int bad;      /* cells and columns that make the matrix fail */
+	FILE *why;    /* stderr: each bad thing, said once */
+	json_t *list; /* `boxcheck list --format json`, or NULL */
 };
 
 static const char *str(json_t *o, const char *path)
@@ -47,11 +68,35 @@ static const char *str(json_t *o, const char *path)
 	return str(json_object_get(o, key), dot + 1);
 }
 
+static double num(json_t *o, const char *key)
+{
+	return json_number_value(json_object_get(o, key));
+}
+
+static void describe(struct col *c, json_t *host)
+{
+	size_t at = snprintf(
+		c->what, sizeof(c->what), "kernel %s %s, cgroup %s", c->kernel,
+		str(host, "arch") ?: "?", str(host, "cgroup.mode") ?: "?");
+
+	if (c->vm && at < sizeof(c->what))
+		at += snprintf(c->what + at, sizeof(c->what) - at,
+			       ", qemu %s%s%s, suite %.1f s, vm %.0f s",
+			       c->arch, *c->append ? ", boot: " : "", c->append,
+			       c->suite_s, c->wall_s);
+	else if (at < sizeof(c->what))
+		snprintf(c->what + at, sizeof(c->what) - at,
+			 ", %s, suite %.1f s",
+			 str(host, "virtualization") ?: "?", c->suite_s);
+}
+
 static void load(struct col *c)
 {
 	json_error_t e;
-	json_t *host;
+	json_t *meta, *host, *vm;
 
+	c->kernel = c->arch = c->append = "?";
+	c->twin = -1;
 	c->doc = json_load_file(c->path, 0, &e);
 	if (!c->doc) {
 		snprintf(c->what, sizeof(c->what), "no results: %s: %s",
@@ -66,11 +111,24 @@ static void load(struct col *c)
 		c->doc = NULL;
 		return;
 	}
-	host = json_object_get(json_object_get(c->doc, "meta"), "host");
-	snprintf(c->what, sizeof(c->what), "kernel %s %s, cgroup %s, %s",
-		 str(host, "kernel") ?: "?", str(host, "arch") ?: "?",
-		 str(host, "cgroup.mode") ?: "?",
-		 str(host, "virtualization") ?: "?");
+	meta = json_object_get(c->doc, "meta");
+	host = json_object_get(meta, "host");
+	vm = json_object_get(meta, "vm");
+	c->vm = json_is_object(vm);
+	c->kernel = str(host, "kernel") ?: "?";
+	c->arch = (c->vm ? str(vm, "arch") : NULL) ?: str(host, "arch") ?: "?";
+	c->append = (c->vm ? str(vm, "append") : NULL) ?: "";
+	c->suite_s = num(meta, "duration_s");
+	c->wall_s = c->vm ? num(vm, "wall_s") : 0;
+	describe(c, host);
+}
+
+static struct row *find_row(struct matrix *m, const char *id)
+{
+	for (int i = 0; id && i < m->n_rows; i++)
+		if (strcmp(m->row[i].id, id) == 0)
+			return &m->row[i];
+	return NULL;
 }
 
 static struct row *row_of(struct matrix *m, const char *id)
@@ -82,6 +140,113 @@ static struct row *row_of(struct matrix *m, const char *id)
 		return NULL;
 	m->row[m->n_rows].id = id;
 	return &m->row[m->n_rows++];
+}
+
+static bool is(const char *v, const char *what)
+{
+	return v && strcmp(v, what) == 0;
+}
+
+static void bad(struct matrix *m, const char *fmt, const char *a, const char *b,
+		const char *c)
+{
+	m->bad++;
+	fprintf(m->why, "matrix: ");
+	fprintf(m->why, fmt, a, b, c);
+	fprintf(m->why, "\n");
+}
+
+/* The plain column of the same kernel and arch, for a cmdline column. */
+static void find_twins(struct matrix *m)
+{
+	for (int k = 0; k < m->n_cols; k++) {
+		struct col *c = &m->col[k];
+		if (!c->doc || !strstr(c->append, "cgroup_disable="))
+			continue;
+		for (int t = 0; t < m->n_cols; t++)
+			if (t != k && m->col[t].doc && m->col[t].vm &&
+			    !*m->col[t].append &&
+			    !strcmp(m->col[t].kernel, c->kernel) &&
+			    !strcmp(m->col[t].arch, c->arch))
+				c->twin = t;
+	}
+}
+
+/* A cmdline column's cell that differs from its twin: only a skip that
+ * names the command line is explained. */
+static void judge_twin(struct matrix *m, struct row *r, int k)
+{
+	const struct col *c = &m->col[k];
+	const char *v = r->verdict[k], *why = r->reason[k];
+
+	if (c->twin < 0 || is(v, r->verdict[c->twin]))
+		return;
+	if (is(v, "skip") && strstr(why, "kernel command line") &&
+	    strstr(why, "cgroup_disable=")) {
+		m->col[k].cmdline_skips++;
+		return;
+	}
+	bad(m,
+	    "%s: %s differs from its plain twin without a command-line "
+	    "reason (%s)",
+	    c->label, r->id, v);
+}
+
+static void judge_cell(struct matrix *m, struct row *r, int k)
+{
+	const char *v = r->verdict[k];
+
+	if (!m->col[k].doc)
+		v = r->verdict[k] = "error";
+	else if (!v)
+		v = r->verdict[k] = "absent";
+	if (is(v, "fail") || (is(v, "error") && m->col[k].doc))
+		bad(m, "%s: %s is %s", m->col[k].label, r->id, v);
+	if (is(v, "skip") && !*(r->reason[k] ?: ""))
+		bad(m, "%s: %s skips without a reason%s", m->col[k].label,
+		    r->id, "");
+	judge_twin(m, r, k);
+}
+
+/* "root, cgroup:memory" names the controller name (a whole item)? */
+static bool requires_ctrl(const char *req, const char *name, size_t n)
+{
+	for (const char *p = req; p && (p = strstr(p, "cgroup:")); p++)
+		if (!strncmp(p + 7, name, n) &&
+		    (p[7 + n] == ',' || p[7 + n] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * With the scenario list (`boxcheck list --format json`): in a column
+ * booted with cgroup_disable=X,Y, every scenario that requires cgroup:X
+ * or cgroup:Y must skip, naming the command line.
+ */
+static void judge_disabled(struct matrix *m, json_t *list, int k)
+{
+	const char *off = strstr(m->col[k].append, "cgroup_disable=");
+	json_t *s;
+	size_t i;
+
+	if (!off || !m->col[k].doc)
+		return;
+	off += strlen("cgroup_disable=");
+	json_array_foreach(list, i, s) {
+		const char *req = str(s, "requires") ?: "", *id = str(s, "id");
+		struct row *r = find_row(m, id); /* NULL: not run */
+		for (const char *p = off; r && *p && *p != ' ';) {
+			size_t n = strcspn(p, ", ");
+			if (requires_ctrl(req, p, n) &&
+			    !(is(r->verdict[k], "skip") &&
+			      strstr(r->reason[k] ?: "", "cgroup_disable=")))
+				bad(m,
+				    "%s: %s needs a controller the command "
+				    "line disabled, yet is %s",
+				    m->col[k].label, id, r->verdict[k]);
+			p += n + (p[n] == ',');
+		}
+	}
 }
 
 static void fill(struct matrix *m)
@@ -98,17 +263,20 @@ static void fill(struct matrix *m)
 			row->reason[k] = str(r, "reason") ?: "";
 		}
 	}
+	find_twins(m);
 	for (int i = 0; i < m->n_rows; i++)
-		for (int k = 0; k < m->n_cols; k++) {
-			const char *v = m->row[i].verdict[k];
-			if (!m->col[k].doc)
-				m->row[i].verdict[k] = v = "error";
-			else if (!v)
-				m->row[i].verdict[k] = v = "absent";
-			m->bad += !strcmp(v, "fail") || !strcmp(v, "error");
-		}
-	for (int k = 0; k < m->n_cols; k++)
-		m->bad += !m->col[k].doc;
+		for (int k = 0; k < m->n_cols; k++)
+			judge_cell(m, &m->row[i], k);
+	for (int k = 0; m->list && k < m->n_cols; k++)
+		judge_disabled(m, m->list, k);
+	for (int k = 0; k < m->n_cols; k++) {
+		if (!m->col[k].doc)
+			bad(m, "%s: %s", m->col[k].label, m->col[k].what, "");
+		else if (m->col[k].twin >= 0 && !m->col[k].cmdline_skips)
+			bad(m,
+			    "%s: booted with %s, yet no scenario skips for it",
+			    m->col[k].label, m->col[k].append, "");
+	}
 }
 
 static bool row_differs(const struct row *r, int n_cols)
@@ -119,12 +287,22 @@ static bool row_differs(const struct row *r, int n_cols)
 	return false;
 }
 
-static bool any_differs(const struct matrix *m)
+/* The row's most common verdict: the cells that differ are the others. */
+static const char *usual(const struct row *r, int n_cols)
 {
-	for (int i = 0; i < m->n_rows; i++)
-		if (row_differs(&m->row[i], m->n_cols))
-			return true;
-	return false;
+	const char *best = r->verdict[0];
+	int best_n = 0;
+
+	for (int k = 0; k < n_cols; k++) {
+		int count = 0;
+		for (int j = 0; j < n_cols; j++)
+			count += !strcmp(r->verdict[j], r->verdict[k]);
+		if (count > best_n) {
+			best_n = count;
+			best = r->verdict[k];
+		}
+	}
+	return best;
 }
 
 static int id_width(const struct matrix *m)
@@ -137,37 +315,74 @@ static int id_width(const struct matrix *m)
 	return w;
 }
 
-static void emit_text(FILE *f, const struct matrix *m)
-{
-	int w = id_width(m);
+/* ---- what changed between kernels ------------------------------------ */
 
-	fprintf(f, "Columns:\n");
-	for (int k = 0; k < m->n_cols; k++)
-		fprintf(f, "  %-9s %s\n", m->col[k].label, m->col[k].what);
-	fprintf(f, "\n%-*s", w + 2, "scenario");
-	for (int k = 0; k < m->n_cols; k++)
-		fprintf(f, " %-9s", m->col[k].label);
-	fprintf(f, "\n");
-	for (int i = 0; i < m->n_rows; i++) {
-		const struct row *r = &m->row[i];
-		fprintf(f, "%-*s", w + 2, r->id);
-		for (int k = 0; k < m->n_cols; k++)
-			fprintf(f, " %-9s", r->verdict[k]);
-		fprintf(f, "%s\n",
-			row_differs(r, m->n_cols) ? " <- differs" : "");
-	}
-	fprintf(f, "\nDifferences (verdict: reason per column):\n");
-	if (!any_differs(m))
-		fprintf(f, "  none\n");
-	for (int i = 0; i < m->n_rows; i++) {
-		if (!row_differs(&m->row[i], m->n_cols))
+/* The plain VM columns of arch, oldest kernel first. */
+static int kernels_of(const struct matrix *m, const char *arch, int *idx)
+{
+	int n = 0;
+
+	for (int k = 0; k < m->n_cols; k++) {
+		const struct col *c = &m->col[k];
+		int at = n;
+		if (!c->doc || !c->vm || *c->append || strcmp(c->arch, arch))
 			continue;
-		fprintf(f, "  %s\n", m->row[i].id);
-		for (int k = 0; k < m->n_cols; k++)
-			fprintf(f, "    %-9s %s: %s\n", m->col[k].label,
-				m->row[i].verdict[k],
-				m->row[i].reason[k] ?: "");
+		while (at > 0 &&
+		       strverscmp(m->col[idx[at - 1]].kernel, c->kernel) > 0) {
+			idx[at] = idx[at - 1];
+			at--;
+		}
+		idx[at] = k;
+		n++;
 	}
+	return n;
+}
+
+typedef void (*change_fn)(FILE *f, const struct matrix *m, const char *arch,
+			  const struct row *r, const int *idx, int n);
+
+/* One line per scenario whose verdict changes across arch's kernels. */
+static int changes_of(FILE *f, const struct matrix *m, const char *arch,
+		      change_fn out)
+{
+	int idx[MAX_COLS], n = kernels_of(m, arch, idx), lines = 0;
+
+	for (int i = 0; n > 1 && i < m->n_rows; i++) {
+		const struct row *r = &m->row[i];
+		bool same = true;
+		for (int j = 1; j < n; j++)
+			same &= !strcmp(r->verdict[idx[j]], r->verdict[idx[0]]);
+		if (same)
+			continue;
+		out(f, m, arch, r, idx, n);
+		lines++;
+	}
+	return lines;
+}
+
+static int first_pass(const struct row *r, const int *idx, int n)
+{
+	for (int j = 0; j < n; j++)
+		if (is(r->verdict[idx[j]], "pass"))
+			return j;
+	return -1;
+}
+
+static void change_text(FILE *f, const struct matrix *m, const char *arch,
+			const struct row *r, const int *idx, int n)
+{
+	int p = first_pass(r, idx, n);
+
+	if (p >= 0)
+		fprintf(f, "  %s: %s passes from %s", r->id, arch,
+			m->col[idx[p]].kernel);
+	else
+		fprintf(f, "  %s: %s never passes", r->id, arch);
+	for (int j = 0; j < n; j++)
+		if (p < 0 || j < p || !is(r->verdict[idx[j]], "pass"))
+			fprintf(f, "; %s: %s (%s)", m->col[idx[j]].kernel,
+				r->verdict[idx[j]], r->reason[idx[j]]);
+	fprintf(f, "\n");
 }
 
 static void md_escape(FILE *f, const char *s)
@@ -179,12 +394,98 @@ static void md_escape(FILE *f, const char *s)
 			fputc(*s, f);
 }
 
-static void emit_markdown(FILE *f, const struct matrix *m)
+static void change_md(FILE *f, const struct matrix *m, const char *arch,
+		      const struct row *r, const int *idx, int n)
 {
-	fprintf(f, "# boxcheck matrix\n\n| column | system |\n|---|---|\n");
+	int p = first_pass(r, idx, n);
+
+	fprintf(f, "| `%s` | %s | %s | ", r->id, arch,
+		p >= 0 ? m->col[idx[p]].kernel : "never");
+	for (int j = 0; j < n; j++)
+		if (p < 0 || j < p || !is(r->verdict[idx[j]], "pass")) {
+			fprintf(f, "%s: %s, ", m->col[idx[j]].kernel,
+				r->verdict[idx[j]]);
+			md_escape(f, r->reason[idx[j]]);
+			fprintf(f, "<br>");
+		}
+	fprintf(f, " |\n");
+}
+
+/* Each arch once, in column order. */
+static int arches(const struct matrix *m, const char **out)
+{
+	int n = 0;
+
+	for (int k = 0; k < m->n_cols; k++) {
+		bool seen = false;
+		if (!m->col[k].vm)
+			continue;
+		for (int j = 0; j < n; j++)
+			seen |= !strcmp(out[j], m->col[k].arch);
+		if (!seen)
+			out[n++] = m->col[k].arch;
+	}
+	return n;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static void emit_text(FILE *f, const struct matrix *m)
+{
+	const char *arch[MAX_COLS];
+	int w = id_width(m), na = arches(m, arch), lines = 0;
+
+	fprintf(f, "Columns:\n");
 	for (int k = 0; k < m->n_cols; k++)
-		fprintf(f, "| %s | %s |\n", m->col[k].label, m->col[k].what);
-	fprintf(f, "\n| scenario |");
+		fprintf(f, "  %-15s %s\n", m->col[k].label, m->col[k].what);
+	fprintf(f, "\n%-*s", w + 2, "scenario");
+	for (int k = 0; k < m->n_cols; k++)
+		fprintf(f, " %-*s",
+			(int)strlen(m->col[k].label) > 7
+				? (int)strlen(m->col[k].label)
+				: 7,
+			m->col[k].label);
+	fprintf(f, "\n");
+	for (int i = 0; i < m->n_rows; i++) {
+		const struct row *r = &m->row[i];
+		fprintf(f, "%-*s", w + 2, r->id);
+		for (int k = 0; k < m->n_cols; k++)
+			fprintf(f, " %-*s",
+				(int)strlen(m->col[k].label) > 7
+					? (int)strlen(m->col[k].label)
+					: 7,
+				r->verdict[k]);
+		fprintf(f, "%s\n",
+			row_differs(r, m->n_cols) ? " <- differs" : "");
+	}
+	fprintf(f, "\nDiffering cells (the row's usual verdict, then each "
+		   "other cell: verdict, reason):\n");
+	for (int i = 0; i < m->n_rows; i++) {
+		const struct row *r = &m->row[i];
+		const char *u = usual(r, m->n_cols);
+		if (!row_differs(r, m->n_cols))
+			continue;
+		fprintf(f, "  %s (usually %s)\n", r->id, u);
+		for (int k = 0; k < m->n_cols; k++)
+			if (strcmp(r->verdict[k], u))
+				fprintf(f, "    %-15s %s: %s\n",
+					m->col[k].label, r->verdict[k],
+					r->reason[k] ?: "");
+		lines++;
+	}
+	if (!lines)
+		fprintf(f, "  none\n");
+	fprintf(f, "\nWhat changed between kernels (per arch, plain boots):\n");
+	lines = 0;
+	for (int a = 0; a < na; a++)
+		lines += changes_of(f, m, arch[a], change_text);
+	if (!lines)
+		fprintf(f, "  nothing (or one kernel per arch)\n");
+}
+
+static void emit_md_table(FILE *f, const struct matrix *m)
+{
+	fprintf(f, "| scenario |");
 	for (int k = 0; k < m->n_cols; k++)
 		fprintf(f, " %s |", m->col[k].label);
 	fprintf(f, "\n|---|");
@@ -199,20 +500,49 @@ static void emit_markdown(FILE *f, const struct matrix *m)
 			fprintf(f, " %s |", r->verdict[k]);
 		fprintf(f, "\n");
 	}
-	fprintf(f, "\n## Differences\n\n");
-	if (!any_differs(m))
-		fprintf(f, "None.\n");
+}
+
+static void emit_markdown(FILE *f, const struct matrix *m)
+{
+	const char *arch[MAX_COLS];
+	int na = arches(m, arch), n = 0;
+
+	fprintf(f, "# boxcheck matrix: kernels x architectures\n\n"
+		   "| column | system |\n|---|---|\n");
+	for (int k = 0; k < m->n_cols; k++)
+		fprintf(f, "| %s | %s |\n", m->col[k].label, m->col[k].what);
+	fprintf(f, "\n## What changed between kernels\n\n"
+		   "Per arch, plain boots, oldest kernel first: the first "
+		   "kernel where the scenario passes, and what the others "
+		   "said.\n\n| scenario | arch | passes from | before "
+		   "(verdict, reason) |\n|---|---|---|---|\n");
+	for (int a = 0; a < na; a++)
+		n += changes_of(f, m, arch[a], change_md);
+	if (!n)
+		fprintf(f, "| (nothing changed, or one kernel per arch) | | | "
+			   "|\n");
+	fprintf(f, "\n## Differing cells\n\n");
+	n = 0;
 	for (int i = 0; i < m->n_rows; i++) {
-		if (!row_differs(&m->row[i], m->n_cols))
+		const struct row *r = &m->row[i];
+		const char *u = usual(r, m->n_cols);
+		if (!row_differs(r, m->n_cols))
 			continue;
-		fprintf(f, "- `%s`\n", m->row[i].id);
+		fprintf(f, "- `%s` (usually %s)\n", r->id, u);
 		for (int k = 0; k < m->n_cols; k++) {
+			if (!strcmp(r->verdict[k], u))
+				continue;
 			fprintf(f, "  - %s: %s, ", m->col[k].label,
-				m->row[i].verdict[k]);
-			md_escape(f, m->row[i].reason[k]);
+				r->verdict[k]);
+			md_escape(f, r->reason[k]);
 			fprintf(f, "\n");
 		}
+		n++;
 	}
+	if (!n)
+		fprintf(f, "None.\n");
+	fprintf(f, "\n## Every cell\n\n");
+	emit_md_table(f, m);
 }
 
 static int write_to(const char *path, const struct matrix *m,
@@ -232,12 +562,23 @@ int main(int argc, char **argv)
 	const char *text = NULL, *md = NULL;
 	int r = 0;
 
+	m.why = stderr;
 	for (int i = 1; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		if (!strcmp(argv[i], "--text") && i + 1 < argc) {
 			text = argv[++i];
 		} else if (!strcmp(argv[i], "--markdown") && i + 1 < argc) {
 			md = argv[++i];
+		} else if (!strcmp(argv[i], "--list") && i + 1 < argc) {
+			json_error_t e;
+			m.list = json_load_file(argv[++i], 0, &e);
+			if (!json_is_array(m.list)) {
+				fprintf(stderr,
+					"matrix: %s: not a scenario "
+					"list: %s\n",
+					argv[i], e.text);
+				return 2;
+			}
 		} else if (eq && m.n_cols < MAX_COLS) {
 			*eq = '\0';
 			m.col[m.n_cols].label = argv[i];
@@ -245,7 +586,9 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr,
 				"usage: matrix [--text F] [--markdown F] "
-				"LABEL=RESULTS.json...\n");
+				"[--list F] LABEL=RESULTS.json... (at most "
+				"%d)\n",
+				MAX_COLS);
 			return 2;
 		}
 	}
@@ -263,5 +606,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "matrix: writing: %s\n", strerror(-r));
 	for (int k = 0; k < m.n_cols; k++)
 		json_decref(m.col[k].doc);
+	json_decref(m.list);
+	if (m.bad)
+		fprintf(stderr, "matrix: %d problem(s): not clean\n", m.bad);
 	return r < 0 ? 2 : m.bad ? 1 : 0;
 }
