@@ -53,8 +53,8 @@ static inline int scx_err(long r)
  * core dumps (soft RLIMIT_CORE 0, not dumpable: fn may undo both), runs
  * fn, which fills out (len bytes, at most SCX_OUT_MAX) and returns 0, or
  * scx_fail("the step", -errno); its report is then written in one call
- * and it leaves with _exit(0) (a strict-mode process dies there: its
- * report is already out). 0 when a report came; the way it ended is in
+ * and it leaves with exit(2), which strict mode allows (fn must leave a
+ * single thread). 0 when a report came; the way it ended is in
  * *end. Otherwise ctx_error() naming what and fn's step.
  */
 #define SCX_OUT_MAX 1024
