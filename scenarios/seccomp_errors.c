@@ -18,7 +18,12 @@ struct err_seen {
 	int err; /* the probed call's errno, 0 if it succeeded */
 };
 
-/* A program of n instructions: loads of nr, then RET_ALLOW. */
+/*
+ * A program of n instructions: loads, then RET_ALLOW. The loads are of
+ * the instruction pointer, which stops the kernel's emulation of the
+ * filter (the per-syscall allow cache) at the first instruction: a
+ * program of loads of nr would be emulated whole for every syscall.
+ */
 static struct sock_fprog prog_n(unsigned short n)
 {
 	static struct sock_filter f[SCX_MAXINSNS + 1];
@@ -26,7 +31,7 @@ static struct sock_fprog prog_n(unsigned short n)
 	for (unsigned i = 0; i + 1 < n && i < SCX_MAXINSNS; i++)
 		f[i] = (struct sock_filter)BPF_STMT(
 			BPF_LD | BPF_W | BPF_ABS,
-			offsetof(struct seccomp_data, nr));
+			offsetof(struct seccomp_data, instruction_pointer));
 	if (n && n <= SCX_MAXINSNS + 1)
 		f[n - 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 							SECCOMP_RET_ALLOW);

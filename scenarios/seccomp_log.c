@@ -117,21 +117,36 @@ static int arm_log(const void *arg)
 	return r < 0 ? (int)r : 0;
 }
 
+struct log_probe {
+	struct sc_plan p;
+	struct sc_outcome *s;
+};
+
+static int probe_log(struct ctx *c, void *arg, pid_t *pid)
+{
+	struct log_probe *lp = arg;
+
+	memset(lp->s, 0, sizeof(*lp->s));
+	TRY_OBS(sc_probe(c, &lp->p, lp->s));
+	*pid = lp->s->pid;
+	return 0;
+}
+
 static int observe_log(struct ctx *c, struct log_seen *o, int kind)
 {
 	const struct log_kind *k = &kinds[kind];
 	_cleanup_close_ int fd = -1;
 	struct log_arm a = { k, c->isolate };
-	struct sc_plan p = { .arm = arm_log,
-			     .arg = &a,
-			     .where = k->where,
-			     .call = { { .nr = SYS_getppid } } };
+	struct log_probe lp = { .p = { .arm = arm_log,
+				       .arg = &a,
+				       .where = k->where,
+				       .call = { { .nr = SYS_getppid } } },
+				.s = &o->s };
 
 	TRY_OBS(audit_open(c, k->need, &fd));
 	o->log_at = scx_avail_pos("log");
 	o->allow_at = scx_avail_pos("allow");
-	TRY_OBS(sc_probe(c, &p, &o->s));
-	return audit_scan(c, fd, o->s.pid, SYS_getppid, &o->logged);
+	return audit_observe(c, fd, probe_log, &lp, SYS_getppid, &o->logged);
 }
 
 static enum obs judge_log(struct judge *j, const struct log_seen *o, int kind)

@@ -78,12 +78,19 @@ int scx_run(struct ctx *c, const char *what, scx_fn fn, const void *arg,
  */
 int audit_open(struct ctx *c, const char *need, int *fd);
 /*
- * After the probed process pid ended: a fence process logs getsid with
- * SECCOMP_RET_LOG, then the records up to the fence's are read. *logged:
- * whether one of them is pid's for syscall nr (M_SECCOMP_NONE: never).
- * Skips when the fence's record never shows (an audit daemon takes them).
+ * probe makes the logged call in a process of its own (it fills the
+ * caller's observation afresh at each call) and says which. *logged:
+ * whether the kernel log then has a record of that process's syscall nr
+ * (M_SECCOMP_NONE: never). When it is not there yet, a fence process logs
+ * getsid with SECCOMP_RET_LOG and the records up to the fence's are read.
+ * printk's rate limit (10 records in 5 s for the whole machine) may drop
+ * the fence's record: then the window is waited out and everything done
+ * once more. Skips when no fence's record ever shows (an audit daemon
+ * takes them).
  */
-int audit_scan(struct ctx *c, int fd, pid_t pid, long nr, bool *logged);
+typedef int (*audit_probe_fn)(struct ctx *c, void *arg, pid_t *pid);
+int audit_observe(struct ctx *c, int fd, audit_probe_fn probe, void *arg,
+		  long nr, bool *logged);
 
 /* 1 based position of the action `name` in actions_avail, 0 if absent. */
 int scx_avail_pos(const char *name);
