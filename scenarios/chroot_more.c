@@ -237,7 +237,7 @@ struct err_kind {
 	int want;
 };
 
-static char long_name[NAME_MAX + 2];
+static char long_path[PATH_MAX + 8]; /* ././././...root */
 
 enum { E_ACCES, E_NOENT, E_NOTDIR, E_FAULT, E_LOOP, E_NAMETOOLONG };
 static const struct err_kind kinds[] = {
@@ -246,7 +246,7 @@ static const struct err_kind kinds[] = {
 	[E_NOTDIR] = { "file/sub", false, NULL, ENOTDIR },
 	[E_FAULT] = { (const char *)8, false, NULL, EFAULT },
 	[E_LOOP] = { "loop1", false, NULL, ELOOP },
-	[E_NAMETOOLONG] = { long_name, false, NULL, ENAMETOOLONG },
+	[E_NAMETOOLONG] = { long_path, false, NULL, ENAMETOOLONG },
 };
 
 struct err_plan {
@@ -275,7 +275,9 @@ static int observe_err(struct ctx *c, struct err_seen *o, int kind)
 {
 	struct err_plan p = { &kinds[kind], c->isolate };
 
-	memset(long_name, 'n', NAME_MAX + 1);
+	for (size_t i = 0; i + 2 < PATH_MAX; i += 2)
+		memcpy(long_path + i, "./", 2);
+	memcpy(long_path + PATH_MAX - 2, "root", 5);
 	TRY(c, mkdir_p("locked/root", 0755), "mkdir locked/root");
 	TRY(c, write_text_creat("file", "f\n"), "write file");
 	TRY(c, sysr(symlink("loop2", "loop1")), "symlink loop1");
@@ -361,9 +363,10 @@ static const struct scenario chroot_more[] = {
 		"through two symlinks pointing at each other fails with "
 		"ELOOP",
 		"ELOOP", eloop),
-	ERR_ROW("enametoolong-component",
-		"into a 256-byte name fails with ENAMETOOLONG", "ENAMETOOLONG",
-		enametoolong),
+	ERR_ROW("enametoolong-path",
+		"into a path of 4098 bytes (\"./\" repeated, then \"root\") "
+		"fails with ENAMETOOLONG",
+		"ENAMETOOLONG", enametoolong),
 };
 
 BOXCHECK_AREA(chroot_more, chroot_more);
