@@ -86,6 +86,11 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_ELF_DEPS] = { "elf-no-libs",
 			 "elf_deps_collect() resolves no interpreter and no "
 			 "library: a program's closure is itself" },
+	[M_ROOTFS_CALL_OK] = { "rootfs-call-ok",
+			       "a probed chroot() or pivot_root() call reads "
+			       "as succeeded" },
+	[M_PROC_ROOT] = { "proc-root",
+			  "/proc/PID/root reads as the directory asked about" },
 	/* cgroups */
 	[M_CG_FORK_EAGAIN] = { "cg-fork-eagain",
 			       "the cgroup fork probe fails with EAGAIN at "
@@ -154,6 +159,9 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_SECCOMP_REFUSED] = { "seccomp-refused",
 				"installing a seccomp filter reads as refused "
 				"with EACCES" },
+	[M_SECCOMP_CALL_OK] = { "seccomp-call-ok",
+				"a probed seccomp() call reads as succeeded "
+				"(returned 0)" },
 	/* namespace semantics, the mount API */
 	[M_SYSCTL_READ] = { "sysctl-read",
 			    "sysctl_get() reads every /proc/sys value as "

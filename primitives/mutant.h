@@ -51,6 +51,8 @@ enum mutant {
 	M_PATH_REACH, /* rootfs_reach(): every path is out of reach */
 	M_ROOT_WHERE, /* rootfs_whereami(): root and cwd are the one asked */
 	M_ELF_DEPS,   /* elf_deps_collect(): no interpreter, no library */
+	M_ROOTFS_CALL_OK, /* a probed chroot or pivot_root reads succeeded */
+	M_PROC_ROOT,	  /* /proc/PID/root reads as the directory asked */
 	/* cgroups */
 	M_CG_FORK_EAGAIN, /* the fork probe fails with EAGAIN at once */
 	M_CG_FROZEN,	  /* the freezer state reads frozen */
@@ -73,6 +75,7 @@ enum mutant {
 	M_CAPS_REFUSED,	   /* cap_call_err(): a gated call reads EPERM */
 	M_SECCOMP_NONE,	   /* seccomp probes: as if no filter acted */
 	M_SECCOMP_REFUSED, /* sc_load(): a filter install reads EACCES */
+	M_SECCOMP_CALL_OK, /* scx_seccomp_probe(): the call reads 0 */
 	/* namespace semantics, the mount API */
 	M_SYSCTL_READ,	/* sysctl_get(): every sysctl reads "mutant" */
 	M_NET_PROBE,	/* netns sysctl probes read the kernel defaults */

@@ -393,12 +393,17 @@ int rootfs_chroot_escape(const char *subdir)
 
 int rootfs_reach(const char *path)
 {
+	return rootfs_reach_at(AT_FDCWD, path);
+}
+
+int rootfs_reach_at(int dfd, const char *path)
+{
 	_cleanup_close_ int fd = -1;
 	char b;
 
 	if (mutant_on(M_PATH_REACH))
 		return -ENOENT;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || read(fd, &b, 1) < 0)
 		return neg_errno();
 	return 0;

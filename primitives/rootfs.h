@@ -79,6 +79,8 @@ int rootfs_chroot_escape(const char *subdir);
 
 /* Open path and read a byte of it: 0 when reached, else -errno. */
 int rootfs_reach(const char *path);
+/* The same, path relative to the directory fd dfd (or AT_FDCWD). */
+int rootfs_reach_at(int dfd, const char *path);
 
 /* A file's identity: its device and inode. */
 struct file_id {

@@ -25,7 +25,7 @@
 		.features = FEAT_BIT(FEAT_SECCOMP)                             \
 	}
 
-static const struct sc_call getppid_call = { SYS_getppid, 0 };
+static const struct sc_call getppid_call = { .nr = SYS_getppid };
 
 /* The probed getppid failed with the filter's errno. */
 static enum obs judge_errno_call(struct judge *j, const struct sc_outcome *o,

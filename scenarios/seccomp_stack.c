@@ -21,7 +21,7 @@
 		.features = FEAT_BIT(FEAT_SECCOMP)                             \
 	}
 
-static const struct sc_call getppid_call = { SYS_getppid, 0 };
+static const struct sc_call getppid_call = { .nr = SYS_getppid };
 
 static int errno_rule(int err)
 {

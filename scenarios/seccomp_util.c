@@ -64,7 +64,8 @@ static void do_calls(const struct sc_plan *p)
 	for (int i = 0; i < 2 && p->call[i].nr; i++) {
 		long r;
 		errno = 0;
-		r = syscall(p->call[i].nr, p->call[i].a0, 0, 0, 0, 0);
+		r = syscall(p->call[i].nr, p->call[i].a0, p->call[i].a1, 0, 0,
+			    0);
 		m.res[i] = (struct sc_result){ true, r, r < 0 ? errno : 0 };
 	}
 	m.trapped = trapped;

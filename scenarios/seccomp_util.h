@@ -33,7 +33,7 @@ enum sc_where {
 };
 
 struct sc_call {
-	long nr, a0; /* the syscall and its first argument */
+	long nr, a0, a1; /* the syscall and its first two arguments */
 };
 
 /* In the child: install what the run asks for. 0 or -errno. */
