@@ -22,11 +22,11 @@
 
 /* What a row's functions share inside the child. */
 struct gate_call {
-	int fd;	   /* a file or socket set-up opened, or -1 */
-	pid_t pid; /* a process set-up started (uid 1000, waiting), or -1 */
-	int hold;  /* the write end that keeps it waiting, or -1 */
-	long val;  /* what the call saw besides its errno (a mode, a mask) */
-	long arg;  /* what set-up read for the call (a nice value...) */
+	int fd, fd2; /* files or sockets set-up opened, or -1 */
+	pid_t pid;   /* a process set-up started (uid 1000, waiting), or -1 */
+	int hold;    /* the write end that keeps it waiting, or -1 */
+	long val;    /* what the call saw besides its errno (a mode, a mask) */
+	long arg;    /* what set-up read for the call (a nice value...) */
 	/* A file handle: struct file_handle and MAX_HANDLE_SZ bytes. */
 	char handle[8 + 128] __attribute__((aligned(8)));
 };
@@ -83,6 +83,16 @@ enum obs gate_judge(struct judge *j, const struct gate *g,
 static inline int gate_err(long r)
 {
 	return r < 0 ? errno : 0;
+}
+
+/* The same for a call that returns an fd, closed again. */
+static inline int gate_close_err(int fd)
+{
+	int err = gate_err(fd);
+
+	if (fd >= 0)
+		close(fd);
+	return err;
 }
 
 /*

@@ -63,11 +63,13 @@ static void gate_cleanup(struct gate_call *g)
 {
 	if (g->fd >= 0)
 		close(g->fd);
+	if (g->fd2 >= 0)
+		close(g->fd2);
 	if (g->hold >= 0)
 		close(g->hold);
 	if (g->pid > 0)
 		waitpid(g->pid, NULL, 0);
-	g->fd = g->hold = g->pid = -1;
+	g->fd = g->fd2 = g->hold = g->pid = -1;
 }
 
 /* ---- the child -------------------------------------------------------- */
@@ -109,7 +111,7 @@ static int gate_steps(const struct gate_arg *a, struct gate_call *gc,
 
 static int gate_child(void *arg, void *out, size_t len)
 {
-	struct gate_call gc = { .fd = -1, .pid = -1, .hold = -1 };
+	struct gate_call gc = { .fd = -1, .fd2 = -1, .pid = -1, .hold = -1 };
 	int r;
 
 	(void)len;

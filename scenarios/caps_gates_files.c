@@ -16,15 +16,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-static int close_ok(int fd)
-{
-	int err = gate_err(fd);
-
-	if (fd >= 0)
-		close(fd);
-	return err;
-}
-
 static int do_chown(struct gate_call *g)
 {
 	(void)g;
@@ -41,7 +32,7 @@ static int mode_0000(struct gate_call *g, const char **step)
 static int do_read(struct gate_call *g)
 {
 	(void)g;
-	return close_ok(open("g/f", O_RDONLY | O_CLOEXEC));
+	return gate_close_err(open("g/f", O_RDONLY | O_CLOEXEC));
 }
 
 /* The handle of g/f, and g open for open_by_handle_at's mount fd. */
@@ -63,7 +54,8 @@ static int do_by_handle(struct gate_call *g)
 {
 	struct file_handle *h = (struct file_handle *)g->handle;
 
-	return close_ok(open_by_handle_at(g->fd, h, O_RDONLY | O_CLOEXEC));
+	return gate_close_err(
+		open_by_handle_at(g->fd, h, O_RDONLY | O_CLOEXEC));
 }
 
 static int do_chmod(struct gate_call *g)
