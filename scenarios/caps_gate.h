@@ -104,10 +104,22 @@ int gate_open_file(struct gate_call *g, const char **step);
 /* Skip unless path exists: "what (no path)". */
 int gate_need_path(struct ctx *c, const char *path, const char *what);
 
-/* The requirements of a row: root, cap_ and the ones set-up needs. */
-#define GATE_REQ(caps_)                                                        \
+/*
+ * A row's scenario: root, the capabilities in the mask caps_ (the row's and
+ * what its set-up needs) besides the worker's own needs (the tmpfs, g/f's
+ * owner), the namespaces ns_ it makes.
+ */
+#define GATE_CAPS(m_) ((m_) | CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_CHOWN))
+#define GATE_NS(id_, title_, prop_, expect_, caps_, ns_, check_)               \
 	{                                                                      \
-		.root = true, .caps = (caps_)                                  \
+		.id = "caps/" id_, .title = title_, .property = prop_,         \
+		.expect = expect_,                                             \
+		.req = { .root = true,                                         \
+			 .caps = GATE_CAPS(caps_),                             \
+			 .ns = (ns_) },                                        \
+		.tags = { "caps", "gate" }, .check = &check_                   \
 	}
+#define GATE(id_, title_, prop_, expect_, caps_, check_)                       \
+	GATE_NS(id_, title_, prop_, expect_, caps_, 0, check_)
 
 #endif

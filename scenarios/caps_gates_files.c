@@ -245,59 +245,51 @@ GATE_CHECK(g_immutable, rows, F_IMMUTABLE);
 GATE_CHECK(g_mknod, rows, F_MKNOD);
 GATE_CHECK(g_fibmap, rows, F_FIBMAP);
 
-#define CAPS_(c_) CAP_BIT(c_) | CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_CHOWN)
-#define GATE(id_, title_, prop_, expect_, cap_, check_)                        \
-	{                                                                      \
-		.id = "caps/" id_, .title = title_, .property = prop_,         \
-		.expect = expect_, .req = GATE_REQ(CAPS_(cap_)),               \
-		.tags = { "caps", "gate", "files" }, .check = &check_          \
-	}
-
 static const struct scenario caps_gates_files[] = {
 	GATE("chown-needs-cap", "changing a file's owner needs CAP_CHOWN",
 	     "root without CAP_CHOWN in its effective set gets EPERM "
 	     "changing its file's owner to uid 1000",
-	     "EPERM", CAP_CHOWN, g_chown),
+	     "EPERM", CAP_BIT(CAP_CHOWN), g_chown),
 	GATE("dac-read-search-reads",
 	     "CAP_DAC_READ_SEARCH bypasses the read permission check",
 	     "root without CAP_DAC_OVERRIDE opens a mode 0000 file for "
 	     "reading with CAP_DAC_READ_SEARCH, and gets EACCES without it",
-	     "EACCES", CAP_DAC_READ_SEARCH, g_dac_read),
+	     "EACCES", CAP_BIT(CAP_DAC_READ_SEARCH), g_dac_read),
 	GATE("open-by-handle-needs-cap",
 	     "open_by_handle_at needs CAP_DAC_READ_SEARCH",
 	     "root without CAP_DAC_READ_SEARCH gets EPERM from "
 	     "open_by_handle_at of its own file's handle",
-	     "EPERM", CAP_DAC_READ_SEARCH, g_handle),
+	     "EPERM", CAP_BIT(CAP_DAC_READ_SEARCH), g_handle),
 	GATE("fowner-chmod", "chmod of another user's file needs CAP_FOWNER",
 	     "root without CAP_FOWNER gets EPERM from chmod of a file "
 	     "owned by uid 1000",
-	     "EPERM", CAP_FOWNER, g_fowner),
+	     "EPERM", CAP_BIT(CAP_FOWNER), g_fowner),
 	GATE("fsetid-write-keeps-suid", "CAP_FSETID keeps S_ISUID over a write",
 	     "a write by root without CAP_FSETID clears the set-user-ID "
 	     "bit of its file; with it the bit stays",
-	     "S_ISUID cleared", CAP_FSETID, g_fsetid_write),
+	     "S_ISUID cleared", CAP_BIT(CAP_FSETID), g_fsetid_write),
 	GATE("fsetid-foreign-sgid",
 	     "setgid on a file of a foreign group needs CAP_FSETID",
 	     "chmod 02755 by root without CAP_FSETID, on a file of a group "
 	     "it is not in, leaves S_ISGID off; with it the bit is set",
-	     "S_ISGID cleared", CAP_FSETID, g_fsetid_chmod),
+	     "S_ISGID cleared", CAP_BIT(CAP_FSETID), g_fsetid_chmod),
 	GATE("lease-needs-cap",
 	     "a lease on another user's file needs CAP_LEASE",
 	     "root without CAP_LEASE gets EACCES taking a read lease on "
 	     "a file owned by uid 1000",
-	     "EACCES", CAP_LEASE, g_lease),
+	     "EACCES", CAP_BIT(CAP_LEASE), g_lease),
 	GATE("append-only-needs-cap",
 	     "setting the append-only flag needs CAP_LINUX_IMMUTABLE",
 	     "root without CAP_LINUX_IMMUTABLE gets EPERM setting "
 	     "FS_APPEND_FL on its tmpfs file",
-	     "EPERM", CAP_LINUX_IMMUTABLE, g_immutable),
+	     "EPERM", CAP_BIT(CAP_LINUX_IMMUTABLE), g_immutable),
 	GATE("mknod-needs-cap", "mknod of a device needs CAP_MKNOD",
 	     "root without CAP_MKNOD gets EPERM making a character device",
-	     "EPERM", CAP_MKNOD, g_mknod),
+	     "EPERM", CAP_BIT(CAP_MKNOD), g_mknod),
 	GATE("fibmap-needs-rawio", "FIBMAP needs CAP_SYS_RAWIO",
 	     "root without CAP_SYS_RAWIO gets EPERM from ioctl FIBMAP; with "
 	     "it the call reaches the filesystem (tmpfs: EINVAL)",
-	     "EPERM", CAP_SYS_RAWIO, g_fibmap),
+	     "EPERM", CAP_BIT(CAP_SYS_RAWIO), g_fibmap),
 };
 
 BOXCHECK_AREA(caps_gates_files, caps_gates_files);
