@@ -11,8 +11,9 @@
  * own /proc/self/status and nothing else runs first: the program the
  * capability scenarios execute to read the sets execve gave it
  * (scenarios/caps_util.c), then two lines status does not have: its
- * securebits ("Securebits:\t%d") and AT_SECURE ("AtSecure:\t%lu"). A program of our own, because busybox, the
- * VMs' cat, drops a setuid bit's privileges by itself.
+ * securebits ("Securebits:\t%d") and AT_SECURE ("AtSecure:\t%lu")
+ * (scenarios/caps_rules_util.c). A program of our own, because busybox,
+ * the VMs' cat, drops a setuid bit's privileges by itself.
  */
 static int print_status(void)
 {
@@ -28,7 +29,8 @@ static int print_status(void)
 	if (n < 0)
 		return 1;
 	n = snprintf(buf, sizeof(buf), "Securebits:\t%d\nAtSecure:\t%lu\n",
-		     prctl(PR_GET_SECUREBITS, 0, 0, 0, 0), getauxval(AT_SECURE));
+		     prctl(PR_GET_SECUREBITS, 0, 0, 0, 0),
+		     getauxval(AT_SECURE));
 	return write(1, buf, n) != n;
 }
 
