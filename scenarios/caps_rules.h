@@ -4,7 +4,7 @@
  * share (caps_rules_util.c): the sets plus the two facts status does not
  * show (securebits, AT_SECURE), read by this process, a forked child or the
  * executed copy of boxcheck (harness/main.c prints them after its status;
- * a mutation point); an execve whose errno is the observation; the raw
+ * a mutation point where a judge reads them); an execve whose errno is the observation; the raw
  * security.capability attribute (a mutation point).
  */
 #ifndef BOXCHECK_CAPS_RULES_H
@@ -20,6 +20,11 @@ struct xstat {
 };
 /* Parse what the executed copy prints (status, then the two lines). */
 int xstat_parse(const char *text, struct xstat *x);
+/*
+ * For the observations that judge the securebits or AT_SECURE of a new
+ * program or child: the mutation point M_CAPS_EXEC_EXTRAS (both read 0).
+ */
+void xstat_extras_seen(struct xstat *x);
 /* This process's, made and parsed the same way. */
 int xstat_self(struct xstat *x);
 /* A forked child's, without an execve: 0 or -errno. */
@@ -42,6 +47,7 @@ struct rexec_plan {
 	mode_t mode;
 	uid_t owner;
 	bool no_exec; /* read a forked child's sets instead of executing */
+	bool extras;  /* the judge reads securebits or AT_SECURE after */
 };
 struct rexec_seen {
 	struct xstat before, after;

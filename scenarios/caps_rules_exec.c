@@ -77,6 +77,7 @@ static int observe_secure(struct ctx *c, struct rexec_seen *o)
 {
 	struct rexec_plan p = { .prep = ambient_uid,
 				.act = c->isolate,
+				.extras = true,
 				.fcaps = c->isolate ? NULL : "cap_net_raw+p" };
 
 	return rexec_observe(c, &p, o);
@@ -149,8 +150,9 @@ static int observe_dumb(struct ctx *c, struct rexec_seen *o)
 static enum obs judge_dumb(struct judge *j, const struct rexec_seen *o)
 {
 	judge_rexec(j, o);
-	if (o->before.s.euid != CAPS_UID)
-		return judge_unknown(j, "the caller was not uid 1000");
+	if (o->before.s.euid != CAPS_UID || !o->before.s.bnd)
+		return judge_unknown(j, "the caller was not uid 1000, or its "
+					"bounding set read empty");
 	return judge_errno(j, o->exec_err, EPERM, "execve of cap_net_raw+ep",
 			   "execve of a file with cap_net_raw+ep");
 }
@@ -279,7 +281,9 @@ static int set_bits(bool act, const char **step)
 /* The bits' reader executes the copy (the action) or is a forked child. */
 static int observe_bits(struct ctx *c, struct rexec_seen *o)
 {
-	struct rexec_plan p = { .prep = set_bits, .no_exec = !c->isolate };
+	struct rexec_plan p = { .prep = set_bits,
+				.no_exec = !c->isolate,
+				.extras = true };
 
 	return rexec_observe(c, &p, o);
 }
@@ -291,8 +295,9 @@ static enum obs judge_bits(struct judge *j, const struct rexec_seen *o)
 	judge_rexec(j, o);
 	if (o->exec_err)
 		return judge_unknown(j, "execve failed");
-	if ((o->before.secbits & want) != want)
-		return judge_unknown(j, "the securebits did not take");
+	if ((o->before.secbits & want) != want || !o->before.s.bnd)
+		return judge_unknown(j, "the securebits did not take, or the "
+					"bounding set read empty");
 	return judge_holds(
 		j, o->after.secbits == (o->before.secbits & ~SECBIT_KEEP_CAPS),
 		"securebits %#x in the new program (before: %#x)",

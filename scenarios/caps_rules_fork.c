@@ -116,6 +116,7 @@ static int fork_steps(bool before, struct fork_seen *o, int go[2], int out[2])
 	CHILD_TRY("read the sets", xstat_self(&o->parent));
 	drop_fd(&go[1]);
 	CHILD_TRY("read the child's sets", read_child(out[0], &o->child));
+	xstat_extras_seen(&o->child);
 	CHILD_TRY("reap the child", wait_status(TAKE_PID(pid), &st));
 	return WIFEXITED(st) && !WEXITSTATUS(st)
 		       ? 0
