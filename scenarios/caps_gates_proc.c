@@ -10,21 +10,12 @@
  */
 #include "caps_gate.h"
 
-#include <fcntl.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <linux/bpf.h>
-#include <linux/perf_event.h>
-#include <linux/sched.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 
 static int do_kill(struct gate_call *g)
 {

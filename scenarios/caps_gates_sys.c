@@ -1,120 +1,30 @@
 // SPDX-License-Identifier: MIT
 /*
  * The capabilities that govern system-wide state (capabilities(7), the
- * list): audit, suspend, reboot, modules, process accounting, the clock,
- * the terminal, the kernel log, alarms, low mappings. Nothing global may
- * change, in either run: each call is one that fails with EPERM before its
- * argument check when the capability is missing, and with the argument
- * check's error after it when present (reboot with bad magic numbers in a
- * PID namespace of its own, an adjtimex tick out of range, a module that
- * does not exist, accounting to a missing file), or one that acts on the
- * child alone (an unarmed alarm timerfd, vhangup without a terminal, a
- * mapping of its own) or only reads (the kernel log's unread size, an
- * audit multicast subscription). caps_gate.h runs the rows.
+ * list): suspend, reboot, modules, process accounting, the clock, the
+ * terminal, the kernel log, alarms, low mappings (audit:
+ * caps_gates_audit.c). Nothing global may change, in either run: each
+ * call fails with EPERM before its argument check when the capability is
+ * missing, and with the argument check's error after it when present
+ * (reboot with bad magic numbers in a PID namespace of its own, an
+ * adjtimex tick out of range, a module that does not exist, accounting to
+ * a missing file), or acts on the child alone (an unarmed alarm timerfd,
+ * vhangup without a terminal, a mapping of its own, an EPOLLWAKEUP
+ * registration on a pipe that never becomes ready, so its wakeup source
+ * is never activated), or only reads (the kernel log's unread size).
+ * caps_gate.h runs the rows.
  */
 #include "caps_gate.h"
 
 #include <fcntl.h>
-#include <linux/audit.h>
-#include <linux/netlink.h>
 #include <linux/reboot.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/timex.h>
-
-/* ---- audit: a netlink request and its acknowledgement ----------------- */
-
-static int audit_sock(void)
-{
-	struct timeval tv = { .tv_sec = 2 };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-
-	if (fd >= 0 &&
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Send an empty message of type; its errno from the ack, or -errno. */
-static int audit_ack(int type)
-{
-	_cleanup_close_ int fd = audit_sock();
-	struct nlmsghdr req = { .nlmsg_len = NLMSG_LENGTH(0),
-				.nlmsg_type = type,
-				.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
-				.nlmsg_seq = 1 };
-	char buf[8192] __attribute__((aligned(4)));
-	ssize_t n;
-
-	if (fd < 0 || send(fd, &req, req.nlmsg_len, 0) < 0)
-		return neg_errno();
-	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
-		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, n);
-		     h = NLMSG_NEXT(h, n))
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-				return -e->error;
-			}
-	return n < 0 ? neg_errno() : -EPROTO;
-}
-
-/*
- * Audit in this kernel, reachable from here: an empty AUDIT_DEL_RULE with
- * every capability fails on its length (EINVAL); audit refuses callers
- * outside the initial PID namespace with EPERM, whatever they hold.
- */
-static int audit_probe(struct ctx *c)
-{
-	_cleanup_close_ int fd = audit_sock();
-	int r;
-
-	if (fd < 0 && errno == EPROTONOSUPPORT)
-		return ctx_skip(c, "kernel without audit (NETLINK_AUDIT: "
-				   "EPROTONOSUPPORT)");
-	if (fd < 0)
-		return ctx_error(c, neg_errno(), "open an audit socket");
-	r = audit_ack(AUDIT_DEL_RULE);
-	if (r == EPERM || r == ECONNREFUSED)
-		return ctx_skip(c,
-				"audit refuses this PID or user namespace "
-				"(AUDIT_DEL_RULE with every capability: %s)",
-				strerrorname_np(r));
-	return r == EINVAL ? 0 : ctx_error(c, r < 0 ? r : -r, "audit probe");
-}
-
-/* The socket is opened after the drop: netlink checks its opener too. */
-static int do_audit_control(struct gate_call *g)
-{
-	(void)g;
-	return audit_ack(AUDIT_DEL_RULE);
-}
-
-/* An empty AUDIT_USER: nothing to log (0 with audit off, else EINVAL). */
-static int do_audit_write(struct gate_call *g)
-{
-	(void)g;
-	return audit_ack(AUDIT_USER);
-}
-
-/* Subscribing to the read-only log multicast group. */
-static int do_audit_read(struct gate_call *g)
-{
-	_cleanup_close_ int fd = audit_sock();
-	struct sockaddr_nl a = { .nl_family = AF_NETLINK,
-				 .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
-
-	(void)g;
-	if (fd < 0)
-		return neg_errno();
-	return gate_err(bind(fd, (struct sockaddr *)&a, sizeof(a)));
-}
 
 /* ---- EPOLLWAKEUP: kept or silently dropped -------------------------- */
 
@@ -280,9 +190,6 @@ static int do_map_zero(struct gate_call *g)
 }
 
 enum {
-	S_AUDIT_CONTROL,
-	S_AUDIT_READ,
-	S_AUDIT_WRITE,
 	S_EPOLL_WAKEUP,
 	S_REBOOT,
 	S_MODULE,
@@ -295,23 +202,6 @@ enum {
 };
 
 static const struct gate rows[] = {
-	[S_AUDIT_CONTROL] = { .cap = CAP_AUDIT_CONTROL,
-			      .what = "an empty AUDIT_DEL_RULE",
-			      .want = EPERM,
-			      .past = { EINVAL },
-			      .probe = audit_probe,
-			      .call = do_audit_control },
-	[S_AUDIT_READ] = { .cap = CAP_AUDIT_READ,
-			   .what = "bind to the audit log multicast group",
-			   .want = EPERM,
-			   .probe = audit_probe,
-			   .call = do_audit_read },
-	[S_AUDIT_WRITE] = { .cap = CAP_AUDIT_WRITE,
-			    .what = "an empty AUDIT_USER message",
-			    .want = EPERM,
-			    .past = { EINVAL },
-			    .probe = audit_probe,
-			    .call = do_audit_write },
 	[S_EPOLL_WAKEUP] = { .cap = CAP_BLOCK_SUSPEND,
 			     .what = "epoll_ctl with EPOLLWAKEUP: the flag",
 			     .keep = EPOLLWAKEUP,
@@ -362,9 +252,6 @@ static const struct gate rows[] = {
 			 .call = do_map_zero },
 };
 
-GATE_CHECK(g_audit_control, rows, S_AUDIT_CONTROL);
-GATE_CHECK(g_audit_read, rows, S_AUDIT_READ);
-GATE_CHECK(g_audit_write, rows, S_AUDIT_WRITE);
 GATE_CHECK(g_epoll_wakeup, rows, S_EPOLL_WAKEUP);
 GATE_CHECK(g_reboot, rows, S_REBOOT);
 GATE_CHECK(g_module, rows, S_MODULE);
@@ -376,22 +263,6 @@ GATE_CHECK(g_alarm, rows, S_ALARM);
 GATE_CHECK(g_map_zero, rows, S_MAP_ZERO);
 
 static const struct scenario caps_gates_sys[] = {
-	GATE("audit-control-needs-cap",
-	     "changing audit rules needs CAP_AUDIT_CONTROL",
-	     "root without CAP_AUDIT_CONTROL gets EPERM from AUDIT_DEL_RULE; "
-	     "with it the empty request fails on its length (EINVAL)",
-	     "EPERM", CAP_BIT(CAP_AUDIT_CONTROL), g_audit_control),
-	GATE("audit-read-needs-cap",
-	     "reading the audit log by multicast needs CAP_AUDIT_READ",
-	     "root without CAP_AUDIT_READ gets EPERM binding an audit socket "
-	     "to the log multicast group",
-	     "EPERM", CAP_BIT(CAP_AUDIT_READ), g_audit_read),
-	GATE("audit-write-needs-cap",
-	     "writing audit records needs CAP_AUDIT_WRITE",
-	     "root without CAP_AUDIT_WRITE gets EPERM sending AUDIT_USER; "
-	     "with it the empty message is dropped (EINVAL, or ok with "
-	     "audit off) and nothing is logged",
-	     "EPERM", CAP_BIT(CAP_AUDIT_WRITE), g_audit_write),
 	GATE("epoll-wakeup-needs-block-suspend",
 	     "EPOLLWAKEUP needs CAP_BLOCK_SUSPEND",
 	     "without CAP_BLOCK_SUSPEND the EPOLLWAKEUP flag of an epoll "
