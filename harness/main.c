@@ -3,13 +3,17 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
 
 /*
  * Run as "boxcheck-status" (argv[0]), a copy of this program prints its
  * own /proc/self/status and nothing else runs first: the program the
  * capability scenarios execute to read the sets execve gave it
- * (scenarios/caps_util.c). A program of our own, because busybox, the
- * VMs' cat, drops a setuid bit's privileges by itself.
+ * (scenarios/caps_util.c), then two lines status does not have: its
+ * securebits ("Securebits:\t%d") and AT_SECURE ("AtSecure:\t%lu")
+ * (scenarios/caps_rules_util.c). A program of our own, because busybox,
+ * the VMs' cat, drops a setuid bit's privileges by itself.
  */
 static int print_status(void)
 {
@@ -22,7 +26,12 @@ static int print_status(void)
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		if (write(1, buf, n) != n)
 			return 1;
-	return n < 0;
+	if (n < 0)
+		return 1;
+	n = snprintf(buf, sizeof(buf), "Securebits:\t%d\nAtSecure:\t%lu\n",
+		     prctl(PR_GET_SECUREBITS, 0, 0, 0, 0),
+		     getauxval(AT_SECURE));
+	return write(1, buf, n) != n;
 }
 
 int main(int argc, char **argv)

@@ -151,6 +151,16 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CAPS_REFUSED] = { "caps-refused",
 			     "a capability-gated call (capset, prctl, mknod, "
 			     "setpriority, bind, mount...) reads EPERM" },
+	[M_CAPS_GATE_PASSED] = { "caps-gate-passed",
+				 "a call a capability gates reads as having "
+				 "got past the check (it worked, or failed "
+				 "on its invalid argument; a mode bit kept)" },
+	[M_CAPS_EXEC_EXTRAS] = { "caps-exec-extras",
+				 "the securebits and AT_SECURE an executed "
+				 "program reports read 0" },
+	[M_CAPS_XATTR_V2] = { "caps-xattr-v2",
+			      "a security.capability attribute reads as "
+			      "version 2, with no root uid" },
 	[M_SECCOMP_NONE] = { "seccomp-none",
 			     "seccomp observations read as if no filter acted: "
 			     "the probed call returns normally, the exec'd "

@@ -71,10 +71,13 @@ enum mutant {
 	M_CG_DEV_DENIED,     /* cgs_dev_probe(): EPERM */
 	M_CG_THREAD_SPLIT,   /* cgs_tid_cgroup(): not the leader's cgroup */
 	/* capabilities, seccomp */
-	M_CAPS_SETS_EMPTY, /* capstat_parse(): every capability set is empty */
-	M_CAPS_REFUSED,	   /* cap_call_err(): a gated call reads EPERM */
-	M_SECCOMP_NONE,	   /* seccomp probes: as if no filter acted */
-	M_SECCOMP_REFUSED, /* sc_load(): a filter install reads EACCES */
+	M_CAPS_SETS_EMPTY,  /* capstat_parse(): every capability set is empty */
+	M_CAPS_REFUSED,	    /* cap_call_err(): a gated call reads EPERM */
+	M_CAPS_GATE_PASSED, /* gate_observe(): the call got past the check */
+	M_CAPS_EXEC_EXTRAS, /* the executed program's securebits, AT_SECURE: 0 */
+	M_CAPS_XATTR_V2,    /* security.capability reads as version 2 */
+	M_SECCOMP_NONE,	    /* seccomp probes: as if no filter acted */
+	M_SECCOMP_REFUSED,  /* sc_load(): a filter install reads EACCES */
 	M_SECCOMP_CALL_OK, /* scx_seccomp_probe(): the call reads 0 */
 	/* namespace semantics, the mount API */
 	M_SYSCTL_READ,	/* sysctl_get(): every sysctl reads "mutant" */
