@@ -186,6 +186,41 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			 "mount attribute probes read enforced: EROFS, "
 			 "EACCES, ELOOP, EOVERFLOW, setuid not raised, atime "
 			 "kept" },
+	[M_IDMAP_WRITE] = { "idmap-write",
+			    "a probed write to uid_map, gid_map, projid_map or "
+			    "setgroups reads refused with the errno looked "
+			    "for" },
+	[M_CRED_CALL] = { "cred-call",
+			  "credential probes read as in a user namespace "
+			  "without maps: set*id() and setgroups() refused "
+			  "with the errno looked for, getuid() the overflow "
+			  "uid" },
+	[M_TIMENS_OFFSETS] = { "timens-offsets",
+			       "a probed timens_offsets write reads refused "
+			       "with the errno looked for, and the offsets "
+			       "read back 0 0" },
+	[M_TIMENS_VIEW] = { "timens-view",
+			    "time namespace views read a day ahead: absolute "
+			    "timers expired at once, /proc/uptime and the "
+			    "clocks shifted by 86400 s" },
+	[M_SCM_CREDS] = { "scm-creds",
+			  "SCM_CREDENTIALS read on receipt are the ones the "
+			  "sender put in" },
+	[M_NET_VIEW] = { "net-view",
+			 "network namespace views read as a fresh "
+			 "namespace's: an abstract name and a route free, "
+			 "/proc/net and sysfs showing nothing of ours" },
+	[M_SETID_EXEC] = { "setid-exec",
+			   "the euid after executing a set-user-ID copy reads "
+			   "1" },
+	[M_NS_LINK] = { "ns-link",
+			"reading an ns link fails with the errno looked for "
+			"(ENOENT, EACCES)" },
+	[M_PIDNS_PROBE] = { "pidns-probe",
+			    "PID namespace probes read as documented: fork "
+			    "ENOMEM, unshare and clone EINVAL, a signalled "
+			    "init alive, reboot() ends init with SIGHUP, "
+			    "/proc/self the reader's own pid" },
 	/* overlayfs in depth */
 	[M_OVL_INODE_DISTINCT] = { "ovl-inode-distinct",
 				   "every overlay stat reads a new device and "
