@@ -194,7 +194,7 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			  "credential probes read as in a user namespace "
 			  "without maps: set*id() and setgroups() refused "
 			  "with the errno looked for, getuid() the overflow "
-			  "uid" },
+			  "uid, a setgroups file \"deny\"" },
 	[M_TIMENS_OFFSETS] = { "timens-offsets",
 			       "a probed timens_offsets write reads refused "
 			       "with the errno looked for, and the offsets "
