@@ -57,7 +57,8 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			   "(0 0 4294967295) whoever reads it" },
 	[M_USERNS_DEPTH] = { "userns-depth",
 			     "the NS_GET_PARENT walk finds as many user "
-			     "namespace levels as were asked for" },
+			     "namespace levels as were asked for, and the "
+			     "step past the limit fails with ENOSPC" },
 	[M_CAPEFF_NONE] = { "capeff-none", "CapEff in /proc/PID/status reads "
 					   "as no capability" },
 	[M_UTS_READ] = { "uts-read", "the hostname and domainname read back as "
