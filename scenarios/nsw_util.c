@@ -95,3 +95,39 @@ int in_initial_userns(bool *initial)
 		   b == 0 && n == 4294967295u && (!nl || !nl[1]);
 	return 0;
 }
+
+int exec_view(int fd, struct exec_view *v)
+{
+	_cleanup_chan_ struct chan out = CHAN_INIT;
+	_cleanup_reap_ pid_t pid = -1;
+	char *const argv[] = { "boxcheck-status", NULL };
+	struct capstat st;
+	char buf[8192];
+	ssize_t n;
+	int r, status;
+
+	if ((r = chan_open(&out)) < 0)
+		return r;
+	if ((pid = fork()) < 0)
+		return neg_errno();
+	if (pid == 0) {
+		if (dup2(out.wr, 1) == 1)
+			fexecve(fd, argv, environ);
+		_exit(127);
+	}
+	closep(&out.wr);
+	out.wr = -1;
+	if ((n = fd_read_all(out.rd, buf, sizeof(buf) - 1)) < 0)
+		return (int)n;
+	buf[n] = '\0';
+	if ((r = wait_status(TAKE_PID(pid), &status)) < 0)
+		return r;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -ECHILD;
+	if ((r = capstat_parse_raw(buf, &st)) < 0 ||
+	    (r = cap_eff_of(buf, &v->eff)) < 0)
+		return r;
+	v->bnd = st.bnd;
+	v->euid = mutant_on(M_SETID_EXEC) ? 1 : st.euid;
+	return 0;
+}
