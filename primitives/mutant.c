@@ -57,7 +57,8 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			   "(0 0 4294967295) whoever reads it" },
 	[M_USERNS_DEPTH] = { "userns-depth",
 			     "the NS_GET_PARENT walk finds as many user "
-			     "namespace levels as were asked for" },
+			     "namespace levels as were asked for, and the "
+			     "step past the limit fails with ENOSPC" },
 	[M_CAPEFF_NONE] = { "capeff-none", "CapEff in /proc/PID/status reads "
 					   "as no capability" },
 	[M_UTS_READ] = { "uts-read", "the hostname and domainname read back as "
@@ -204,6 +205,41 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			 "mount attribute probes read enforced: EROFS, "
 			 "EACCES, ELOOP, EOVERFLOW, setuid not raised, atime "
 			 "kept" },
+	[M_IDMAP_WRITE] = { "idmap-write",
+			    "a probed write to uid_map, gid_map, projid_map or "
+			    "setgroups reads refused with the errno looked "
+			    "for" },
+	[M_CRED_CALL] = { "cred-call",
+			  "credential probes read as in a user namespace "
+			  "without maps: set*id() and setgroups() refused "
+			  "with the errno looked for, getuid() the overflow "
+			  "uid, a setgroups file \"deny\"" },
+	[M_TIMENS_OFFSETS] = { "timens-offsets",
+			       "a probed timens_offsets write reads refused "
+			       "with the errno looked for, and the offsets "
+			       "read back 0 0" },
+	[M_TIMENS_VIEW] = { "timens-view",
+			    "time namespace views read a day ahead: absolute "
+			    "timers expired at once, /proc/uptime and the "
+			    "clocks shifted by 86400 s" },
+	[M_SCM_CREDS] = { "scm-creds",
+			  "SCM_CREDENTIALS read on receipt are the ones the "
+			  "sender put in" },
+	[M_NET_VIEW] = { "net-view",
+			 "network namespace views read as a fresh "
+			 "namespace's: an abstract name and a route free, "
+			 "/proc/net and sysfs showing nothing of ours" },
+	[M_SETID_EXEC] = { "setid-exec",
+			   "the euid after executing a set-user-ID copy reads "
+			   "1" },
+	[M_NS_LINK] = { "ns-link",
+			"reading an ns link fails with the errno looked for "
+			"(ENOENT, EACCES)" },
+	[M_PIDNS_PROBE] = { "pidns-probe",
+			    "PID namespace probes read as documented: fork "
+			    "ENOMEM, unshare and clone EINVAL, a signalled "
+			    "init alive, reboot() ends init with SIGHUP, "
+			    "/proc/self the reader's own pid" },
 	/* overlayfs in depth */
 	[M_OVL_INODE_DISTINCT] = { "ovl-inode-distinct",
 				   "every overlay stat reads a new device and "

@@ -80,16 +80,25 @@ enum mutant {
 	M_SECCOMP_REFUSED,  /* sc_load(): a filter install reads EACCES */
 	M_SECCOMP_CALL_OK, /* scx_seccomp_probe(): the call reads 0 */
 	/* namespace semantics, the mount API */
-	M_SYSCTL_READ,	/* sysctl_get(): every sysctl reads "mutant" */
-	M_NET_PROBE,	/* netns sysctl probes read the kernel defaults */
-	M_IPC_LIMIT,	/* IPC limit probes succeed */
-	M_MQ_VIEW,	/* mqueue views: own queue only, default attributes */
-	M_UCOUNT,	/* ucount probes fail at the limit */
-	M_KEY_SEARCH,	/* keyring searches find nothing */
-	M_PERM_REFUSED, /* permission probes read refused */
-	M_PID_NEXT,	/* a forked child's pid reads 2 */
-	M_MNT_SEEN,	/* mounts read detached: not mounted, unreachable */
-	M_MNT_ATTR,	/* mount attribute probes read enforced */
+	M_SYSCTL_READ,	  /* sysctl_get(): every sysctl reads "mutant" */
+	M_NET_PROBE,	  /* netns sysctl probes read the kernel defaults */
+	M_IPC_LIMIT,	  /* IPC limit probes succeed */
+	M_MQ_VIEW,	  /* mqueue views: own queue only, default attributes */
+	M_UCOUNT,	  /* ucount probes fail at the limit */
+	M_KEY_SEARCH,	  /* keyring searches find nothing */
+	M_PERM_REFUSED,	  /* permission probes read refused */
+	M_PID_NEXT,	  /* a forked child's pid reads 2 */
+	M_MNT_SEEN,	  /* mounts read detached: not mounted, unreachable */
+	M_MNT_ATTR,	  /* mount attribute probes read enforced */
+	M_IDMAP_WRITE,	  /* id map and setgroups writes read refused */
+	M_CRED_CALL,	  /* set*id probes refused, getuid() the overflow uid */
+	M_TIMENS_OFFSETS, /* timens_offsets writes refused, reads 0 0 */
+	M_TIMENS_VIEW,	  /* timers expired, uptime and clocks a day ahead */
+	M_SCM_CREDS,	  /* received SCM_CREDENTIALS are the ones sent */
+	M_NET_VIEW,	  /* net views read as a fresh namespace's */
+	M_SETID_EXEC,	  /* the euid after a set-user-ID execve reads 1 */
+	M_NS_LINK,	  /* ns link reads fail with the errno looked for */
+	M_PIDNS_PROBE,	  /* PID namespace probes read as documented */
 	/* overlayfs in depth */
 	M_OVL_INODE_DISTINCT, /* ovl_stat_id(): each path a new dev and ino */
 	M_OVL_STATFS_SAME,    /* ovl_statfs_same(): any two paths agree */
