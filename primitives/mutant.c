@@ -186,6 +186,14 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			 "mount attribute probes read enforced: EROFS, "
 			 "EACCES, ELOOP, EOVERFLOW, setuid not raised, atime "
 			 "kept" },
+	[M_MNT_TAGS] = { "mnt-tags",
+			 "mountinfo's propagation fields read empty: every "
+			 "mount reads private" },
+	[M_MNT_REFUSED] = { "mnt-refused",
+			    "probed mount operations (a move out of a shared "
+			    "parent, an invalid move, a locked mount's umount "
+			    "or flag change) read refused with the errno "
+			    "looked for" },
 	/* overlayfs in depth */
 	[M_OVL_INODE_DISTINCT] = { "ovl-inode-distinct",
 				   "every overlay stat reads a new device and "

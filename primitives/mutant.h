@@ -84,6 +84,8 @@ enum mutant {
 	M_PID_NEXT,	/* a forked child's pid reads 2 */
 	M_MNT_SEEN,	/* mounts read detached: not mounted, unreachable */
 	M_MNT_ATTR,	/* mount attribute probes read enforced */
+	M_MNT_TAGS,	/* mnt_prop(): every mount reads private, no tag */
+	M_MNT_REFUSED,	/* mount refusal probes read the errno looked for */
 	/* overlayfs in depth */
 	M_OVL_INODE_DISTINCT, /* ovl_stat_id(): each path a new dev and ino */
 	M_OVL_STATFS_SAME,    /* ovl_statfs_same(): any two paths agree */
