@@ -213,6 +213,12 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_OVL_VIEW_TOP] = { "ovl-view-top",
 			     "the merged view is read from the top layer "
 			     "alone (upper, or the first lower)" },
+	[M_OVL_DIR_LIVE] = { "ovl-dir-live",
+			     "a directory read from a non-zero offset reads "
+			     "it afresh, as a plain filesystem does" },
+	[M_OVL_ACCESS] = { "ovl-access",
+			   "access probes through and beside an overlay read "
+			   "as allowed" },
 	/* kernels and the Raspberry Pi (VM-only scenarios) */
 };
 
