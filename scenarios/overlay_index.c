@@ -281,11 +281,9 @@ static enum obs judge_stale(struct judge *j, const struct stale *o)
 		return judge_unknown(j, "encode %s, decode %s, lower/file %s",
 				     ovl_err(o->enc), ovl_err(o->dec),
 				     o->lower ? "there" : "gone");
-	return judge_holds(
-		j, o->dec == ESTALE,
-		"the handle of merged/file, decoded after merged/file "
-		"was deleted (lower/file kept): %s",
-		ovl_err(o->dec));
+	return judge_holds(j, o->dec == ESTALE,
+			   "merged/file's handle decoded, lower/file kept: %s",
+			   ovl_err(o->dec));
 }
 CHECK(deleted_handle_stale, struct stale, observe_stale, judge_stale);
 
@@ -371,9 +369,9 @@ static int observe_uuid(struct ctx *c, struct uuid *o)
 static enum obs judge_uuid(struct judge *j, const struct uuid *o)
 {
 	return judge_holds(j, !o->same && o->xattr,
-			   "statfs(merged) reports %s f_fsid than the upper's "
+			   "statfs(merged) reports %s f_fsid as the upper's "
 			   "tmpfs; U/upper %s trusted.overlay.uuid",
-			   o->same ? "the same" : "another",
+			   o->same ? "the same" : "not the same",
 			   o->xattr ? "has" : "has no");
 }
 CHECK(uuid_on, struct uuid, observe_uuid, judge_uuid);
@@ -429,8 +427,7 @@ static const struct scenario overlay_index[] = {
 	    "with nfs_export=on, the file handle of a lower file deleted "
 	    "through merged after encoding fails to decode with ESTALE, lower "
 	    "kept",
-	    "the handle of merged/file, decoded after merged/file was deleted "
-	    "(lower/file kept): ESTALE",
+	    "merged/file's handle decoded, lower/file kept: ESTALE",
 	    deleted_handle_stale),
 	IDX("lower-shared-by-overlays", "overlays may share lower layers",
 	    "with index=on, a second overlay over the same lower, and a third "
@@ -442,7 +439,7 @@ static const struct scenario overlay_index[] = {
 	IDX("uuid-on-own-fsid", "uuid=on gives the overlay a fsid of its own",
 	    "with uuid=on, statfs(2) reports an f_fsid other than the upper "
 	    "filesystem's, from a UUID kept in trusted.overlay.uuid",
-	    "statfs(merged) reports another f_fsid than the upper's tmpfs; "
+	    "statfs(merged) reports not the same f_fsid as the upper's tmpfs; "
 	    "U/upper has trusted.overlay.uuid",
 	    uuid_on),
 };
