@@ -68,10 +68,14 @@ int ovl_handle_read(const char *mnt_dir, struct ovl_handle *h, const char *path,
 /* ---- access --------------------------------------------------------- */
 
 /*
- * The errno of open(path, flags) by a child with uid and gid (its
- * capabilities dropped), 0 when it opened. Mutation point M_OVL_ACCESS:
- * every open reads as allowed. 0 with *err, or -errno.
+ * The errno of open(dir/name, flags) by a child that enters dir as root,
+ * then takes uid and gid (and so loses its capabilities); 0 when it
+ * opened. Mutation point M_OVL_ACCESS: every open reads as allowed. 0 with
+ * *err, or -errno.
  */
-int ovl_open_as(uid_t uid, const char *path, int flags, int *err);
+int ovl_open_as(uid_t uid, const char *dir, const char *name, int flags,
+		int *err);
+/* The errno of open(path, flags) here, 0 when it opened (M_OVL_ACCESS). */
+int ovl_open_err(const char *path, int flags);
 
 #endif
