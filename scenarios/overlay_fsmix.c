@@ -140,7 +140,7 @@ static int observe_anyfs(struct ctx *c, struct anyfs *o)
 					"workdir=A/work";
 
 	TRY(c, ro_layers(), "make read-only layers on ramfs and tmpfs");
-	o->err = ovl_mount_err(opts, "merged");
+	TRY(c, ovl_mount_try(opts, "merged", &o->err), "mount overlay");
 	if (o->err)
 		return 0;
 	TRY(c,

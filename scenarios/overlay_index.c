@@ -35,7 +35,7 @@ static int observe_again(struct ctx *c, struct again *o, const char *opts)
 	TRY(c, ovl_sys(umount2("merged", 0)), "unmount it");
 	snprintf(o2, sizeof(o2), "lowerdir=l2,upperdir=upper,workdir=work,%s",
 		 opts);
-	o->err = ovl_mount_err(o2, "merged");
+	TRY(c, ovl_mount_try(o2, "merged", &o->err), "mount again");
 	return 0;
 }
 
@@ -304,15 +304,18 @@ static int observe_share(struct ctx *c, struct share *o)
 	TRY_OBS(ovl_need_option(c, OVL_INDEX));
 	TRY(c, ovl_mkdirs(dirs, ARRAY_SIZE(dirs)), "mkdir the others' dirs");
 	TRY(c, ovl_mount_std("index=on"), "mount the first overlay");
-	o->same = ovl_mount_err(
-		c->isolate ? "lowerdir=lower,upperdir=u1,workdir=w1,"
-			     "index=on"
-			   : "lowerdir=upper,upperdir=u1,workdir=w1,"
-			     "index=on",
-		"m1");
-	o->under = ovl_mount_err("lowerdir=lower/dir,upperdir=u2,workdir=w2,"
-				 "index=on",
-				 "m2");
+	/* The second overlay's lower: the first's lower, or its upper. */
+	TRY(c,
+	    ovl_mount_try(c->isolate ? "lowerdir=lower,upperdir=u1,workdir=w1,"
+				       "index=on"
+				     : "lowerdir=upper,upperdir=u1,workdir=w1,"
+				       "index=on",
+			  "m1", &o->same),
+	    "mount the second overlay");
+	TRY(c,
+	    ovl_mount_try("lowerdir=lower/dir,upperdir=u2,workdir=w2,index=on",
+			  "m2", &o->under),
+	    "mount the third overlay");
 	TRY(c, ovl_desc_content("m1/file", o->a, sizeof(o->a)), "read m1/file");
 	TRY(c, ovl_desc_content("m2/x", o->b, sizeof(o->b)), "read m2/x");
 	return 0;

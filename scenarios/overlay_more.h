@@ -18,8 +18,11 @@
 int ovl_fs_at(const char *path, const char *type);
 /* mount -t overlay overlay -o opts target: 0 or -errno. */
 int ovl_mount_opts(const char *opts, const char *target);
-/* The errno of that mount, 0 when it mounted (M_OVL_MOUNT_REFUSED). */
-int ovl_mount_err(const char *opts, const char *target);
+/*
+ * That mount, whose refusal is the observation: *err is its errno, 0 when
+ * it mounted. Mutation point M_OVL_MOUNT_REFUSED: EINVAL. Returns 0.
+ */
+int ovl_mount_try(const char *opts, const char *target, int *err);
 /* mkdir each of n paths (0755): 0 or -errno. */
 int ovl_mkdirs(const char *const *dirs, size_t n);
 

@@ -2,7 +2,7 @@
 /*
  * Mount options that refuse, fall back or follow (overlayfs.rst:
  * "renaming directories", "Metadata only copy up", "Data-only lower
- * layers", "NFS export"). A refusal is read through ovl_mount_err() (its
+ * layers", "NFS export"). A refusal is read through ovl_mount_try() (its
  * mutant refuses everything); each control mounts the same layers with
  * the option that makes the difference changed: redirect_dir=on where the
  * isolated run has follow or nofollow, index=on for off, the data-only
@@ -19,9 +19,9 @@
 /* ---- option sets refused with EINVAL -------------------------------- */
 
 struct refusal {
-	const char *iso, *ctl; /* whole option strings */
-	unsigned need;	       /* OVL_BIT of options probed first */
-	bool data_only;	       /* probe "::" layers first */
+	const char *opts, *other; /* the isolated and the control options */
+	unsigned need;		  /* OVL_BIT of options probed first */
+	bool data_only;		  /* probe "::" layers first */
 };
 
 static const struct refusal refusals[] = {
@@ -68,16 +68,18 @@ static int observe_refusal(struct ctx *c, struct refused *o,
 			TRY_OBS(ovl_need_option(c, i));
 	if (k->data_only)
 		TRY_OBS(need_data_only(c));
-	o->err = ovl_mount_err(c->isolate ? k->iso : k->ctl, "merged");
+	TRY(c,
+	    ovl_mount_try(c->isolate ? k->opts : k->other, "merged", &o->err),
+	    "mount overlay");
 	return 0;
 }
 
 static enum obs judge_refusal(struct judge *j, const struct refused *o,
 			      const struct refusal *k)
 {
-	const char *opts = strncmp(k->iso, STD, strlen(STD)) == 0
-				   ? k->iso + strlen(STD) + 1
-				   : k->iso;
+	const char *opts = strncmp(k->opts, STD, strlen(STD)) == 0
+				   ? k->opts + strlen(STD) + 1
+				   : k->opts;
 
 	judge_kv(j, "mount", "%s", ovl_err(o->err));
 	if (o->err && o->err != EINVAL)
