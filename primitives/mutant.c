@@ -240,6 +240,14 @@ const struct mutant_info mutant_table[M__COUNT] = {
 			    "ENOMEM, unshare and clone EINVAL, a signalled "
 			    "init alive, reboot() ends init with SIGHUP, "
 			    "/proc/self the reader's own pid" },
+	[M_MNT_TAGS] = { "mnt-tags",
+			 "mountinfo's propagation fields read empty: every "
+			 "mount reads private" },
+	[M_MNT_REFUSED] = { "mnt-refused",
+			    "probed mount operations (a move out of a shared "
+			    "parent, an invalid move, a locked mount's umount "
+			    "or flag change) read refused with the errno "
+			    "looked for" },
 	/* overlayfs in depth */
 	[M_OVL_INODE_DISTINCT] = { "ovl-inode-distinct",
 				   "every overlay stat reads a new device and "
@@ -259,6 +267,12 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_OVL_VIEW_TOP] = { "ovl-view-top",
 			     "the merged view is read from the top layer "
 			     "alone (upper, or the first lower)" },
+	[M_OVL_DIR_LIVE] = { "ovl-dir-live",
+			     "a directory read from a non-zero offset reads "
+			     "it afresh, as a plain filesystem does" },
+	[M_OVL_ACCESS] = { "ovl-access",
+			   "access probes through and beside an overlay read "
+			   "as allowed" },
 	/* kernels and the Raspberry Pi (VM-only scenarios) */
 };
 

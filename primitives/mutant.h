@@ -99,6 +99,18 @@ enum mutant {
 	M_SETID_EXEC,	  /* the euid after a set-user-ID execve reads 1 */
 	M_NS_LINK,	  /* ns link reads fail with the errno looked for */
 	M_PIDNS_PROBE,	  /* PID namespace probes read as documented */
+	M_SYSCTL_READ,	/* sysctl_get(): every sysctl reads "mutant" */
+	M_NET_PROBE,	/* netns sysctl probes read the kernel defaults */
+	M_IPC_LIMIT,	/* IPC limit probes succeed */
+	M_MQ_VIEW,	/* mqueue views: own queue only, default attributes */
+	M_UCOUNT,	/* ucount probes fail at the limit */
+	M_KEY_SEARCH,	/* keyring searches find nothing */
+	M_PERM_REFUSED, /* permission probes read refused */
+	M_PID_NEXT,	/* a forked child's pid reads 2 */
+	M_MNT_SEEN,	/* mounts read detached: not mounted, unreachable */
+	M_MNT_ATTR,	/* mount attribute probes read enforced */
+	M_MNT_TAGS,	/* mnt_prop(): every mount reads private, no tag */
+	M_MNT_REFUSED,	/* mount refusal probes read the errno looked for */
 	/* overlayfs in depth */
 	M_OVL_INODE_DISTINCT, /* ovl_stat_id(): each path a new dev and ino */
 	M_OVL_STATFS_SAME,    /* ovl_statfs_same(): any two paths agree */
@@ -106,6 +118,8 @@ enum mutant {
 	M_OVL_FD_STALE,	    /* an early fd or mapping rereads its first read */
 	M_OVL_HANDLE_OPENS, /* a file handle decodes (reads the path) */
 	M_OVL_VIEW_TOP,	    /* ovl_view(): merged read from the top layer */
+	M_OVL_DIR_LIVE,	    /* ovl_dir_lists(): an offset read is fresh */
+	M_OVL_ACCESS,	    /* overlay access probes read allowed */
 	/* kernels and the Raspberry Pi (VM-only scenarios) */
 	M__COUNT,
 };
