@@ -114,9 +114,10 @@ static int observe_tid(struct ctx *c, struct two_paths *o)
 	TRY_OBS(cgc_start_threads(c, &a, &p));
 	/* 1. The second thread's id, to cgroup.procs (isolated) or to
 	 *    cgroup.threads. */
-	o->err =
-		-cgc_put(cgc_dir(&b),
-			 c->isolate ? "cgroup.procs" : "cgroup.threads", p.tid);
+	if (c->isolate)
+		o->err = -cgc_put(cgc_dir(&b), "cgroup.procs", p.tid);
+	else
+		o->err = -cgc_put(cgc_dir(&b), "cgroup.threads", p.tid);
 	/* 2. Where each thread is. */
 	TRY_OBS(cgc_where(c, p.pid, o->first, sizeof(o->first)));
 	return cgc_where(c, p.tid, o->second, sizeof(o->second));
