@@ -9,7 +9,6 @@
  */
 #include "cgcore.h"
 
-#include <pthread.h>
 #include <string.h>
 
 static int threaded(struct ctx *c, const struct cg_group *g)
@@ -297,105 +296,6 @@ static enum obs judge_kill(struct judge *j, const struct refused_seen *o)
 }
 CHECK(kill_threaded, struct refused_seen, observe_kill, judge_kill);
 
-/* ---- moving a thread needs the common ancestor's cgroup.procs ---------- */
-
-struct thread_mover {
-	const struct cg_layout *l;
-	const char *d, *t1, *t2;
-};
-
-struct thread_moved {
-	int err;
-	char where[PATH_MAX];
-};
-
-/* A thread that says its id on *fd, then blocks. */
-static void *blocked(void *fd)
-{
-	pid_t tid = gettid();
-
-	if (write(*(int *)fd, &tid, sizeof(tid)) != sizeof(tid))
-		return NULL;
-	for (;;)
-		pause();
-	return NULL;
-}
-
-static int move_thread(void *arg, void *out, size_t len)
-{
-	const struct thread_mover *m = arg;
-	struct thread_moved *o = out;
-	_cleanup_chan_ struct chan ch = CHAN_INIT;
-	pthread_t th;
-	pid_t tid = -1;
-	int r;
-
-	(void)len;
-	if ((r = cgc_put(m->d, "cgroup.procs", getpid())) < 0)
-		return child_fail("join the domain", r);
-	if ((r = chan_open(&ch)) < 0)
-		return child_fail("pipe", r);
-	if ((r = -pthread_create(&th, NULL, blocked, &ch.wr)) < 0)
-		return child_fail("pthread_create", r);
-	if ((r = chan_recv(&ch, &tid, sizeof(tid))) < 0)
-		return child_fail("learn the thread's id", r);
-	if ((r = cgc_put(m->t1, "cgroup.threads", tid)) < 0)
-		return child_fail("put the thread in t1", r);
-	if ((r = cgc_become(CGC_UID)) < 0)
-		return child_fail("become the delegatee", r);
-	o->err = -cgc_put(m->t2, "cgroup.threads", tid);
-	r = cgs_tid_cgroup(m->l, m->l->unified, tid, o->where,
-			   sizeof(o->where));
-	return r < 0 ? child_fail("the thread's cgroup", r) : 0;
-}
-
-static int observe_tmove(struct ctx *c, struct thread_moved *o)
-{
-	_cleanup_cg_group_ struct cg_group d = { 0 }, t1 = { 0 }, t2 = { 0 };
-	char procs[PATH_MAX + 32];
-	struct thread_mover m;
-
-	TRY_OBS(cgc_child(c, c->cg, "d", &d));
-	TRY_OBS(cgc_child(c, &d, "t1", &t1));
-	TRY_OBS(cgc_child(c, &d, "t2", &t2));
-	TRY_OBS(threaded(c, &t1));
-	TRY_OBS(threaded(c, &t2));
-	/* Both threaded cgroups given away, and the domain's procs. */
-	TRY(c, cgc_give(cgc_dir(&t1), CGC_UID, true), "delegate t1");
-	TRY(c, cgc_give(cgc_dir(&t2), CGC_UID, true), "delegate t2");
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgc_dir(&d));
-	/* 1. ... unless the isolated run keeps the domain's. */
-	if (!c->isolate)
-		TRY(c, chown(procs, CGC_UID, CGC_UID) < 0 ? neg_errno() : 0,
-		    "give the domain's cgroup.procs");
-	/* 2. The delegatee moves its thread from t1 to t2. */
-	m = (struct thread_mover){ c->cgl, cgc_dir(&d), cgc_dir(&t1),
-				   cgc_dir(&t2) };
-	return run_in_child(c, "the thread's move", 0, move_thread, &m, o,
-			    sizeof(*o));
-}
-
-static enum obs judge_tmove(struct judge *j, const struct thread_moved *o)
-{
-	bool in_t1 = cgc_ends(o->where, "/t1");
-
-	judge_kv(j, "cgroup.threads write", "%s", cgc_err(o->err));
-	judge_kv(j, "thread's cgroup", "%s", o->where);
-	if (o->err && o->err != EACCES)
-		return judge_unknown(j, "the move failed with %s",
-				     cgc_err(o->err));
-	if (!o->err == in_t1)
-		return judge_unknown(j,
-				     "the move said %s, the thread is in "
-				     "%s",
-				     cgc_err(o->err), o->where);
-	return judge_holds(j, o->err == EACCES,
-			   "the delegatee's thread move between its two "
-			   "threaded cgroups: %s",
-			   cgc_err(o->err));
-}
-CHECK(thread_move_ancestor, struct thread_moved, observe_tmove, judge_tmove);
-
 #define V2_CORE                                                                \
 	{                                                                      \
 		.root = true, .cgroup_version = 2                              \
@@ -496,19 +396,6 @@ static const struct scenario cgroup2_threaded[] = {
 			 .features = FEAT_BIT(FEAT_CGROUP_KILL) },
 		.tags = TAGS,
 		.check = &kill_threaded,
-	},
-	{
-		.id = "cgroup2/threads-move-needs-ancestor",
-		.title = "a thread move needs the common ancestor's "
-			 "cgroup.procs",
-		.property = "a delegatee owning two threaded cgroups and their "
-			    "cgroup.threads, but not cgroup.procs of their "
-			    "threaded domain, cannot move its thread between "
-			    "them: EACCES",
-		.expect = "move EACCES, the thread stays",
-		.req = V2_CORE,
-		.tags = TAGS,
-		.check = &thread_move_ancestor,
 	},
 };
 
