@@ -48,6 +48,8 @@ int cgc_start_threads(struct ctx *c, const struct cg_group *g,
 /* The same with a child of its own, whose pid goes to p->tid. */
 int cgc_start_family(struct ctx *c, const struct cg_group *g,
 		     struct cgc_proc *p);
+/* In a child: close every fd but 0-2, a and b (no other's hold kept). */
+void cgc_keep_only(int a, int b);
 /* Let it leave (its hold closed) and wait until it is a zombie. */
 int cgc_zombie(struct ctx *c, struct cgc_proc *p);
 

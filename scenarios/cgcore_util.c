@@ -48,7 +48,7 @@ void cgc_stop(struct cgc_proc *p)
 }
 
 /* Keep fds 0-2 and the two given: nothing else of the parent's holds. */
-static void keep_only(int a, int b)
+void cgc_keep_only(int a, int b)
 {
 	int lo = a < b ? a : b, hi = a < b ? b : a;
 
@@ -64,7 +64,7 @@ static int held(void *arg)
 {
 	struct chan *h = arg;
 
-	keep_only(h->rd, h->rd);
+	cgc_keep_only(h->rd, h->rd);
 	return cgs_hold(h);
 }
 
@@ -72,7 +72,7 @@ int cgc_start(struct ctx *c, const struct cg_group *g, struct cgc_proc *p)
 {
 	TRY(c, chan_open(&p->hold), "pipe");
 	p->pid = TRY(c, cgs_fork_in(g, held, &p->hold), "start a process");
-	closep(&p->hold.rd);
+	close(TAKE_FD(p->hold.rd));
 	return 0;
 }
 
@@ -80,7 +80,7 @@ static int held_threads(void *arg)
 {
 	struct cgs_threads *t = arg;
 
-	keep_only(t->hold.rd, t->tid.wr);
+	cgc_keep_only(t->hold.rd, t->tid.wr);
 	return cgs_two_threads(t);
 }
 
@@ -95,8 +95,8 @@ int cgc_start_threads(struct ctx *c, const struct cg_group *g,
 	TRY(c, chan_open(&tid), "pipe");
 	t = (struct cgs_threads){ p->hold, tid };
 	p->pid = TRY(c, cgs_fork_in(g, held_threads, &t), "start a process");
-	closep(&p->hold.rd);
-	closep(&tid.wr);
+	close(TAKE_FD(p->hold.rd));
+	close(TAKE_FD(tid.wr));
 	TRY(c, chan_recv_int(&tid, &k), "learn its second thread's id");
 	p->tid = k;
 	return 0;
@@ -112,16 +112,16 @@ static int held_family(void *arg)
 	struct family *f = arg;
 	pid_t kid;
 
-	keep_only(f->hold.rd, f->kid.wr);
+	cgc_keep_only(f->hold.rd, f->kid.wr);
 	kid = fork();
 	if (kid < 0)
 		return 3;
 	if (kid == 0) {
-		closep(&f->kid.wr);
+		close(TAKE_FD(f->kid.wr));
 		_exit(cgs_hold(&f->hold));
 	}
 	chan_send_int(&f->kid, kid);
-	closep(&f->kid.wr);
+	close(TAKE_FD(f->kid.wr));
 	cgs_hold(&f->hold);
 	return wait_status(kid, &(int){ 0 }) < 0 ? 3 : 0;
 }
@@ -137,8 +137,8 @@ int cgc_start_family(struct ctx *c, const struct cg_group *g,
 	TRY(c, chan_open(&kid), "pipe");
 	f = (struct family){ p->hold, kid };
 	p->pid = TRY(c, cgs_fork_in(g, held_family, &f), "start a process");
-	closep(&p->hold.rd);
-	closep(&kid.wr);
+	close(TAKE_FD(p->hold.rd));
+	close(TAKE_FD(kid.wr));
 	TRY(c, chan_recv_int(&kid, &k), "learn its child's pid");
 	p->tid = k;
 	return 0;
