@@ -101,4 +101,18 @@ pid_t cgc_clone_into(int dfd);
  */
 int cgc_ended(struct cgc_proc *p, int ms, int *st);
 
+/*
+ * pid's (0: our) v2 cgroup path as our cgroup namespace shows it.
+ * Mutant cgns-path-up: it reads `asked`, the path looked for.
+ */
+int cgc_ns_path(pid_t pid, char *buf, size_t len, const char *asked);
+
+/* Two cgroups side by side below a third of ours: d/k and d/s. */
+struct cgc_pair {
+	struct cg_group d, k, s;
+};
+/* Make them (and d/k/deeper when not NULL); and remove them. */
+int cgc_pair_make(struct ctx *c, struct cgc_pair *p, const char *deeper);
+void cgc_pair_destroy(struct cgc_pair *p);
+
 #endif

@@ -332,3 +332,41 @@ int cgc_ended(struct cgc_proc *p, int ms, int *st)
 		cgs_sleep_ms(1);
 	}
 }
+
+/* pid's (0: our) v2 cgroup path as seen from our cgroup namespace. */
+int cgc_ns_path(pid_t pid, char *buf, size_t len, const char *asked)
+{
+	char path[64], text[4096], *p;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid ?: getpid());
+	if ((r = read_text(path, text, sizeof(text))) < 0)
+		return r;
+	p = strstr(text, "0::");
+	if (p != text && (!p || p[-1] != '\n'))
+		return -ENOENT;
+	snprintf(buf, len, "%s", p + 3);
+	chomp(buf);
+	if (mutant_on(M_CGNS_PATH_UP))
+		snprintf(buf, len, "%s", asked);
+	return 0;
+}
+
+void cgc_pair_destroy(struct cgc_pair *p)
+{
+	cg_group_destroy(&p->s);
+	cg_group_destroy(&p->k);
+	cg_group_destroy(&p->d);
+}
+
+int cgc_pair_make(struct ctx *c, struct cgc_pair *p, const char *deeper)
+{
+	TRY_OBS(cgc_child(c, c->cg, "d", &p->d));
+	TRY_OBS(cgc_child(c, &p->d, "k", &p->k));
+	TRY_OBS(cgc_child(c, &p->d, "s", &p->s));
+	if (deeper) {
+		struct cg_group g = { 0 };
+		TRY_OBS(cgc_child(c, &p->k, deeper, &g));
+	}
+	return 0;
+}
