@@ -115,4 +115,13 @@ struct cgc_pair {
 int cgc_pair_make(struct ctx *c, struct cgc_pair *p, const char *deeper);
 void cgc_pair_destroy(struct cgc_pair *p);
 
+/* The v1 hierarchies (indexes): pids's, another with a controller, a
+ * named one (-1: none); -o options naming the first two's controllers. */
+struct cgc_v1 {
+	int pids, other, named;
+	char pids_opts[128], other_opts[128];
+};
+/* Fill v, or skip: pids on no v1 hierarchy, no second one. */
+int cgc_need_v1(struct ctx *c, struct cgc_v1 *v);
+
 #endif

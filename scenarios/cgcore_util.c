@@ -370,3 +370,36 @@ int cgc_pair_make(struct ctx *c, struct cgc_pair *p, const char *deeper)
 	}
 	return 0;
 }
+
+static void opts_of(const struct cg_hier *h, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int k = 0; k < CG__COUNT; k++)
+		if ((h->ctrls & CG_BIT(k)) && cg_ctrl_table[k].v1_name)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+				 buf[0] ? "," : "", cg_ctrl_table[k].v1_name);
+}
+
+int cgc_need_v1(struct ctx *c, struct cgc_v1 *v)
+{
+	const struct cg_layout *l = c->cgl;
+
+	v->pids = l->by_ctrl[CG_PIDS];
+	v->other = v->named = -1;
+	if (v->pids < 0 || l->hier[v->pids].version != 1)
+		return ctx_skip(c, "pids is not on a v1 hierarchy here");
+	for (int i = 0; i < l->n; i++) {
+		const struct cg_hier *h = &l->hier[i];
+		if (h->version != 1 || h->err || i == v->pids)
+			continue;
+		if (h->ctrls && v->other < 0)
+			v->other = i;
+		if (!h->ctrls && h->name[0] && v->named < 0)
+			v->named = i;
+	}
+	if (v->other < 0)
+		return ctx_skip(c, "no second v1 hierarchy with a controller");
+	opts_of(&l->hier[v->pids], v->pids_opts, sizeof(v->pids_opts));
+	opts_of(&l->hier[v->other], v->other_opts, sizeof(v->other_opts));
+	return 0;
+}
