@@ -144,6 +144,24 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CG_THREAD_SPLIT] = { "cg-thread-split",
 				"a thread's cgroup reads different from its "
 				"thread group leader's" },
+	[M_CG_TYPE_DOMAIN] = { "cg-type-domain",
+			       "every cgroup.type reads \"domain\"" },
+	[M_CG_FILES_ABSENT] = { "cg-files-absent",
+				"probed cgroup interface files (tasks, "
+				"release_agent, a controller's files) read as "
+				"absent" },
+	[M_CG_CTRL_LISTED] = { "cg-ctrl-listed",
+			       "cgroup.controllers and cgroup.subtree_control "
+			       "read as listing every v2 controller" },
+	[M_CG_MOUNT_REFUSED] = { "cg-mount-refused",
+				 "a probed cgroup or cgroup2 mount fails with "
+				 "EBUSY" },
+	[M_CGNS_PATH_UP] = { "cgns-path-up",
+			     "a cgroup path read in a cgroup namespace starts "
+			     "\"/..\" and a mount's root reads \"/..\"" },
+	[M_CG_PERF_COUNTS] = { "cg-perf-counts",
+			       "a perf counter bound to a cgroup reads the "
+			       "whole window counted" },
 	/* capabilities, seccomp */
 	[M_CAPS_SETS_EMPTY] = { "caps-sets-empty",
 				"the capability sets read from "

@@ -70,6 +70,12 @@ enum mutant {
 	M_CG1_FLAGS,	     /* v1 flags read 1: under_oom, freezing, notify */
 	M_CG_DEV_DENIED,     /* cgs_dev_probe(): EPERM */
 	M_CG_THREAD_SPLIT,   /* cgs_tid_cgroup(): not the leader's cgroup */
+	M_CG_TYPE_DOMAIN,    /* cgc_type(): cgroup.type reads "domain" */
+	M_CG_FILES_ABSENT,   /* cgc_has(), cgc_count_prefix(): no such file */
+	M_CG_CTRL_LISTED,    /* cgc_ctrls(): every v2 controller listed */
+	M_CG_MOUNT_REFUSED,  /* cgc_mount(): EBUSY */
+	M_CGNS_PATH_UP,	     /* cgroupns_more: paths read "/.." first */
+	M_CG_PERF_COUNTS,    /* cgroup perf counter reads a full window */
 	/* capabilities, seccomp */
 	M_CAPS_SETS_EMPTY,  /* capstat_parse(): every capability set is empty */
 	M_CAPS_REFUSED,	    /* cap_call_err(): a gated call reads EPERM */
