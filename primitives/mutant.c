@@ -138,6 +138,9 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CG_THREAD_SPLIT] = { "cg-thread-split",
 				"a thread's cgroup reads different from its "
 				"thread group leader's" },
+	[M_CG_PERF_COUNT] = { "cg-perf-count",
+			      "a perf counter of a cgroup's tasks reads a "
+			      "second more at every read" },
 	/* capabilities, seccomp */
 	[M_CAPS_SETS_EMPTY] = { "caps-sets-empty",
 				"the capability sets read from "

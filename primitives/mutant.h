@@ -68,6 +68,7 @@ enum mutant {
 	M_CG1_FLAGS,	     /* v1 flags read 1: under_oom, freezing, notify */
 	M_CG_DEV_DENIED,     /* cgs_dev_probe(): EPERM */
 	M_CG_THREAD_SPLIT,   /* cgs_tid_cgroup(): not the leader's cgroup */
+	M_CG_PERF_COUNT,     /* cgx_perf_read(): a second more at every read */
 	/* capabilities, seccomp */
 	M_CAPS_SETS_EMPTY, /* capstat_parse(): every capability set is empty */
 	M_CAPS_REFUSED,	   /* cap_call_err(): a gated call reads EPERM */
