@@ -342,8 +342,7 @@ static struct bpf_insn insn(unsigned char code, unsigned char dst,
 				  .imm = imm };
 }
 
-int cgx_devcg_attach(const char *dir, unsigned major, unsigned minor,
-		     unsigned deny)
+int cgx_devcg_load(unsigned major, unsigned minor, unsigned deny)
 {
 	/* r2 = access_type; the type in its low half, the access above. */
 	const struct bpf_insn prog[] = {
@@ -351,9 +350,9 @@ int cgx_devcg_attach(const char *dir, unsigned major, unsigned minor,
 		insn(BPF_ALU64 | BPF_MOV | BPF_X, 3, 2, 0, 0),
 		insn(BPF_ALU64 | BPF_AND | BPF_K, 3, 0, 0, 0xffff),
 		insn(BPF_JMP | BPF_JNE | BPF_K, 3, 0, 9, BPF_DEVCG_DEV_CHAR),
-		insn(BPF_LDX | BPF_MEM | BPF_W, 3, 1, 0, 4), /* major */
+		insn(BPF_LDX | BPF_MEM | BPF_W, 3, 1, 4, 0), /* major */
 		insn(BPF_JMP | BPF_JNE | BPF_K, 3, 0, 7, (int)major),
-		insn(BPF_LDX | BPF_MEM | BPF_W, 3, 1, 0, 8), /* minor */
+		insn(BPF_LDX | BPF_MEM | BPF_W, 3, 1, 8, 0), /* minor */
 		insn(BPF_JMP | BPF_JNE | BPF_K, 3, 0, 5, (int)minor),
 		insn(BPF_ALU64 | BPF_RSH | BPF_K, 2, 0, 0, 16),
 		insn(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, (int)deny),
@@ -364,23 +363,30 @@ int cgx_devcg_attach(const char *dir, unsigned major, unsigned minor,
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 	union bpf_attr a;
-	_cleanup_close_ int cg = -1, fd = -1;
+	long fd;
 
-	/* The offsets above are relative: insn(off=...) skips to "allow". */
+	/* The jump offsets above count from the next insn to "allow". */
 	memset(&a, 0, sizeof(a));
 	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	a.insns = (uintptr_t)prog;
 	a.insn_cnt = ARRAY_SIZE(prog);
 	a.license = (uintptr_t) "GPL";
-	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
-	if (fd < 0)
-		return neg_errno();
-	cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+	if (fd >= 0)
+		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	return fd < 0 ? neg_errno() : (int)fd;
+}
+
+int cgx_devcg_attach(const char *dir, int prog)
+{
+	_cleanup_close_ int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	union bpf_attr a;
+
 	if (cg < 0)
 		return neg_errno();
 	memset(&a, 0, sizeof(a));
 	a.target_fd = (unsigned)cg;
-	a.attach_bpf_fd = (unsigned)fd;
+	a.attach_bpf_fd = (unsigned)prog;
 	a.attach_type = BPF_CGROUP_DEVICE;
 	return syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof(a)) < 0
 		       ? neg_errno()

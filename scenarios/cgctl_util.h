@@ -126,11 +126,12 @@ int cgx_perf_cgroup(const char *dir, int cpu);
 int cgx_perf_read(int fd, uint64_t *ns);
 
 /*
- * Attach to the cgroup dir a BPF_CGROUP_DEVICE program that answers 0
- * (deny) for the accesses in deny (BPF_DEVCG_ACC_*) to the character
- * device major:minor and 1 to everything else: 0 or -errno.
+ * A BPF_CGROUP_DEVICE program that answers 0 (deny) for the accesses in
+ * deny (BPF_DEVCG_ACC_*) to the character device major:minor and 1 to
+ * everything else: its fd, or -errno of BPF_PROG_LOAD. Then its
+ * attachment to the cgroup dir: 0 or -errno.
  */
-int cgx_devcg_attach(const char *dir, unsigned major, unsigned minor,
-		     unsigned deny);
+int cgx_devcg_load(unsigned major, unsigned minor, unsigned deny);
+int cgx_devcg_attach(const char *dir, int prog);
 
 #endif
