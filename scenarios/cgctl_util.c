@@ -215,6 +215,49 @@ int cgx_lazy_start(struct ctx *c, const struct cg_group *g, struct cgx_lazy *l,
 			    &r);
 }
 
+int cgx_mem_group(struct ctx *c, const struct cg_group *of, const char *name,
+		  unsigned sub, struct cg_group *g)
+{
+	TRY_OBS(cgx_group(c, of, name, CG_BIT(CG_MEMORY), sub, g));
+	return cgx_need(c, cg_group_unified(g), "memory.current");
+}
+
+long cgx_pages(uint64_t len)
+{
+	return (long)(len / (uint64_t)sysconf(_SC_PAGESIZE));
+}
+
+void cgx_squeeze_end(struct cgx_squeeze *s)
+{
+	cgx_actor_end(&s->lazy);
+	cg_group_destroy(&s->b);
+	cg_group_destroy(&s->a);
+	cg_group_destroy(&s->p);
+}
+
+int cgx_squeeze_start(struct ctx *c, struct cgx_squeeze *s, uint64_t max,
+		      const char *knob, size_t lazy)
+{
+	struct cgx_lazy l = { .len = lazy };
+	char v[32];
+
+	TRY_OBS(cgs_need_group(c));
+	TRY_OBS(cgx_mem_group(c, c->cg, "parent", CG_BIT(CG_MEMORY), &s->p));
+	TRY_OBS(cgx_mem_group(c, &s->p, "a", 0, &s->a));
+	TRY_OBS(cgx_mem_group(c, &s->p, "b", 0, &s->b));
+	TRY_OBS(cgx_need(c, cg_group_unified(&s->a), knob));
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)max);
+	TRY_OBS(cgx_set(c, cg_group_unified(&s->p), "memory.max", v));
+	return cgx_lazy_start(c, &s->a, &l, &s->lazy);
+}
+
+int cgx_press(struct ctx *c, const struct cg_group *g, size_t len, int *sig)
+{
+	pid_t pid = TRY(c, cgs_fork_in(g, cgs_touch_fn, &len), "press");
+
+	return cgs_reap(c, pid, "the pressure", sig);
+}
+
 int cgx_adj_hold_fn(void *arg)
 {
 	struct cgx_adj_hold *h = arg;

@@ -92,6 +92,31 @@ int cgx_lazy_fn(void *lazy, int cmd);
 int cgx_lazy_start(struct ctx *c, const struct cg_group *g, struct cgx_lazy *l,
 		   struct cgx_actor *a);
 
+/*
+ * A parent p at memory.max `max` with children a and b; a holds `lazy`
+ * bytes of lazily freed pages in its process. Skips when the knob file
+ * (memory.min, memory.low) is missing from a.
+ */
+struct cgx_squeeze {
+	struct cg_group p, a, b;
+	struct cgx_actor lazy;
+};
+#define CGX_SQUEEZE_INIT                                                       \
+	{                                                                      \
+		.lazy = CGX_ACTOR_INIT                                         \
+	}
+int cgx_squeeze_start(struct ctx *c, struct cgx_squeeze *s, uint64_t max,
+		      const char *knob, size_t lazy);
+void cgx_squeeze_end(struct cgx_squeeze *s);
+#define _cleanup_squeeze_ _cleanup_(cgx_squeeze_end)
+/* A v2 child of `of` with the memory controller (sub: offered below). */
+int cgx_mem_group(struct ctx *c, const struct cg_group *of, const char *name,
+		  unsigned sub, struct cg_group *g);
+/* A process of g touches len bytes: how it ended (cgs_reap). */
+int cgx_press(struct ctx *c, const struct cg_group *g, size_t len, int *sig);
+/* Pages in len bytes. */
+long cgx_pages(uint64_t len);
+
 /* fn for cgs_fork_in: write *(int *)adj to oom_score_adj, then cgs_hold. */
 struct cgx_adj_hold {
 	int adj;

@@ -214,6 +214,21 @@ static int start_pair(struct ctx *c, const struct cg_group *g, pid_t *pids)
 	return 0;
 }
 
+/* Stop a process of ours until it is seen stopped, then continue it. */
+static int poke(struct ctx *c, pid_t pid)
+{
+	int st;
+
+	TRY(c, kill(pid, SIGSTOP) < 0 ? neg_errno() : 0, "SIGSTOP a spinner");
+	TRY(c, waitpid(pid, &st, WUNTRACED) < 0 ? neg_errno() : 0,
+	    "wait for the spinner to stop");
+	if (!WIFSTOPPED(st))
+		return ctx_error(c, 0, "the spinner ended instead of stopping");
+	return TRY(c, kill(pid, SIGCONT) < 0 ? neg_errno() : 0,
+		   "SIGCONT the spinner"),
+	       0;
+}
+
 static int observe_off(struct ctx *c, struct off_seen *o)
 {
 	_cleanup_(reap_two) pid_t pids[2] = { -1, -1 };
@@ -236,6 +251,12 @@ static int observe_off(struct ctx *c, struct off_seen *o)
 	/* 1. The cgroup's pressure accounting off (the isolated run). */
 	if (c->isolate)
 		TRY_OBS(cgx_set(c, dir, "cgroup.pressure", "0"));
+	/*
+	 * A change of the cgroup's task states concludes the state that
+	 * was live when the accounting stopped (6.1 flushes it only at the
+	 * next change): one spinner stops and goes on, in both runs.
+	 */
+	TRY_OBS(poke(c, pids[0]));
 	/* 2. A window of contention: its file, its parent's total. */
 	cgs_sleep_ms(WINDOW_MS);
 	o->hidden =
