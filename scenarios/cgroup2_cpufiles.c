@@ -201,7 +201,7 @@ struct off_seen {
 	double ms[2];	 /* the two windows */
 };
 
-/* Two spinners on one CPU in a cgroup below p. */
+/* Two spinners on one CPU in g, stopped. */
 static int start_pair(struct ctx *c, const struct cg_group *g, pid_t *pids)
 {
 	struct cgs_pinned pin = { 0 };
@@ -210,25 +210,31 @@ static int start_pair(struct ctx *c, const struct cg_group *g, pid_t *pids)
 	for (int i = 0; i < 2; i++)
 		pids[i] = TRY(c, cgs_fork_in(g, cgs_spin_on, &pin),
 			      "start a spinner");
-	cgs_sleep_ms(10);
 	return 0;
 }
 
-/* Stop a process of ours until it is seen stopped, then continue it. */
-static int poke(struct ctx *c, pid_t pid)
+/* Stop both spinners, or let them go on (0 or an error). */
+static int pair_signal(struct ctx *c, const pid_t *pids, int sig)
 {
 	int st;
 
-	TRY(c, kill(pid, SIGSTOP) < 0 ? neg_errno() : 0, "SIGSTOP a spinner");
-	TRY(c, waitpid(pid, &st, WUNTRACED) < 0 ? neg_errno() : 0,
-	    "wait for the spinner to stop");
-	if (!WIFSTOPPED(st))
-		return ctx_error(c, 0, "the spinner ended instead of stopping");
-	return TRY(c, kill(pid, SIGCONT) < 0 ? neg_errno() : 0,
-		   "SIGCONT the spinner"),
-	       0;
+	for (int i = 0; i < 2; i++) {
+		TRY(c, kill(pids[i], sig) < 0 ? neg_errno() : 0,
+		    "signal a spinner");
+		if (sig != SIGSTOP)
+			continue;
+		TRY(c, waitpid(pids[i], &st, WUNTRACED) < 0 ? neg_errno() : 0,
+		    "wait for a spinner to stop");
+		if (!WIFSTOPPED(st))
+			return ctx_error(c, 0, "a spinner ended");
+	}
+	return 0;
 }
 
+/*
+ * The contention runs only while the accounting may be off: a state live
+ * when it stops would be concluded, and counted, at its next change.
+ */
 static int observe_off(struct ctx *c, struct off_seen *o)
 {
 	_cleanup_(reap_two) pid_t pids[2] = { -1, -1 };
@@ -245,33 +251,30 @@ static int observe_off(struct ctx *c, struct off_seen *o)
 	up = cg_group_unified(&p);
 	TRY_OBS(cgx_need(c, dir, "cgroup.pressure"));
 	TRY_OBS(start_pair(c, &g, pids));
+	TRY_OBS(pair_signal(c, pids, SIGSTOP));
 	TRY_OBS(cgx_get(c, dir, "cpu.pressure", "some", CGX_PSI, &o->own[0]));
-	TRY_OBS(cgx_get(c, up, "cpu.pressure", "some", CGX_PSI, &o->up[0]));
-	t0 = cgs_now();
 	/* 1. The cgroup's pressure accounting off (the isolated run). */
 	if (c->isolate)
 		TRY_OBS(cgx_set(c, dir, "cgroup.pressure", "0"));
-	/*
-	 * A change of the cgroup's task states concludes the state that
-	 * was live when the accounting stopped (6.1 flushes it only at the
-	 * next change): one spinner stops and goes on, in both runs.
-	 */
-	TRY_OBS(poke(c, pids[0]));
 	/* 2. A window of contention: its file, its parent's total. */
+	TRY_OBS(cgx_get(c, up, "cpu.pressure", "some", CGX_PSI, &o->up[0]));
+	t0 = cgs_now();
+	TRY_OBS(pair_signal(c, pids, SIGCONT));
 	cgs_sleep_ms(WINDOW_MS);
 	o->hidden =
 		cgx_key(dir, "cpu.pressure", "some", CGX_PSI, &v) == -ENOENT;
+	TRY_OBS(pair_signal(c, pids, SIGSTOP));
+	o->ms[0] = (cgs_now() - t0) * 1000;
 	TRY_OBS(cgx_get(c, up, "cpu.pressure", "some", CGX_PSI, &o->up[1]));
 	/* 3. On again (both runs), then a second window. */
 	TRY_OBS(cgx_set(c, dir, "cgroup.pressure", "1"));
-	o->ms[0] = (cgs_now() - t0) * 1000;
 	TRY_OBS(cgx_get(c, dir, "cpu.pressure", "some", CGX_PSI, &o->own[1]));
 	t0 = cgs_now();
+	TRY_OBS(pair_signal(c, pids, SIGCONT));
 	cgs_sleep_ms(WINDOW_MS);
-	TRY_OBS(cgx_get(c, dir, "cpu.pressure", "some", CGX_PSI, &o->own[2]));
+	TRY_OBS(pair_signal(c, pids, SIGSTOP));
 	o->ms[1] = (cgs_now() - t0) * 1000;
-	TRY_OBS(cgs_alive(c, &pids[0], "a spinner"));
-	return cgs_alive(c, &pids[1], "a spinner");
+	return cgx_get(c, dir, "cpu.pressure", "some", CGX_PSI, &o->own[2]);
 }
 
 static double grew_ms(const uint64_t *v)
