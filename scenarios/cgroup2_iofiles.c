@@ -118,14 +118,14 @@ static int make_ext2(const char *dev)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ECHILD;
 }
 
-struct writer {
+struct dirtier {
 	struct chan rep;
 };
 
 /* fn for cgs_fork_in: dirty DIRTY bytes of a new file, no sync. */
 static int writer_fn(void *arg)
 {
-	struct writer *w = arg;
+	struct dirtier *w = arg;
 	static char buf[64 * 1024];
 	int fd = open(MNT "/dirty", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	int r = fd < 0 ? neg_errno() : 0;
@@ -155,7 +155,7 @@ static int observe_wb(struct ctx *c, struct wb_seen *o)
 	_cleanup_chan_ struct chan rep = CHAN_INIT;
 	_cleanup_close_ int fd = -1;
 	const unsigned mi = CG_BIT(CG_MEMORY) | CG_BIT(CG_IO);
-	struct writer w;
+	struct dirtier w;
 	pid_t pid;
 	int r = 0, sig;
 
