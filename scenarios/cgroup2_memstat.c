@@ -20,7 +20,7 @@ enum ms_need {
 	N_RWLOOP = 2,	/* a writable one */
 	N_THP = 4,	/* transparent huge pages on */
 	N_HUGETMP = 8,	/* a tmpfs mounted huge=always */
-	N_PERCPU = 16,	/* a cgroup offering memory below */
+	N_PERCPU = 16,	/* the cgroups offer memory below */
 	N_RECLAIM = 32, /* memory.reclaim */
 };
 
@@ -119,7 +119,7 @@ static int need_thp(struct ctx *c)
 
 /* What the scenario prepares for an action; undone by ms_env_end. */
 struct ms_env {
-	struct cg_group g, s, pcpu;
+	struct cg_group g, s;
 	struct cgx_loop loop;
 	bool mounted;
 };
@@ -129,7 +129,6 @@ static void ms_env_end(struct ms_env *e)
 	if (e->mounted)
 		umount2("hugetmp", MNT_DETACH);
 	cgx_loop_close(&e->loop);
-	cg_group_destroy(&e->pcpu);
 	cg_group_destroy(&e->s);
 	cg_group_destroy(&e->g);
 }
@@ -163,9 +162,10 @@ static int ms_prepare(struct ctx *c, const struct ms_row *row, struct ms_env *e,
 		w->mnt = "hugetmp";
 	}
 	if (row->needs & N_PERCPU) {
-		TRY_OBS(cgx_mem_group(c, c->cg, "pcpu", CG_BIT(CG_MEMORY),
-				      &e->pcpu));
-		w->percpu_dir = cg_group_unified(&e->pcpu);
+		TRY(c, cg_group_enable(&e->g, CG_BIT(CG_MEMORY)),
+		    "offer memory");
+		TRY(c, cg_group_enable(&e->s, CG_BIT(CG_MEMORY)),
+		    "offer memory");
 	}
 	if (row->needs & N_RECLAIM)
 		TRY_OBS(cgx_need(c, cg_group_unified(&e->g), "memory.reclaim"));
@@ -196,6 +196,7 @@ static int observe_ms(struct ctx *c, struct ms_seen *o, int r)
 	_cleanup_actor_ struct cgx_actor a = CGX_ACTOR_INIT;
 	const struct ms_row *row = &rows[r];
 	struct ms_where w = { .act = row->act };
+	const struct cg_group *place;
 	const char *dir;
 	int res;
 
@@ -204,9 +205,16 @@ static int observe_ms(struct ctx *c, struct ms_seen *o, int r)
 	TRY_OBS(cgx_mem_group(c, c->cg, "sibling", 0, &e.s));
 	dir = cg_group_unified(&e.g);
 	TRY_OBS(ms_prepare(c, row, &e, &w));
-	/* 1. The acting process in the observed cgroup (isolated) or beside. */
+	/*
+	 * 1. The acting process in the observed cgroup (isolated) or beside.
+	 * A memory cgroup's per-CPU data is charged to its parent: that
+	 * action makes its cgroups in the observed cgroup or beside, from
+	 * where we are.
+	 */
 	w.own_dir = cg_group_unified(c->isolate ? &e.g : &e.s);
-	TRY_OBS(cgx_actor_start(c, c->isolate ? &e.g : &e.s, ms_act, &w, &a));
+	w.percpu_dir = w.own_dir;
+	place = row->needs & N_PERCPU ? NULL : c->isolate ? &e.g : &e.s;
+	TRY_OBS(cgx_actor_start(c, place, ms_act, &w, &a));
 	/* 2. The field before and after it acted. */
 	TRY_OBS(sum_fields(c, dir, row, &o->before));
 	TRY_OBS(cgx_actor_do(c, &a, 0, "the action", &res));
@@ -270,9 +278,8 @@ MS_CHECK(ms_pgsteal, R_PGSTEAL);
 	{                                                                      \
 		.id = "cgroup2/memory-stat-" id_,                              \
 		.title = "memory.stat " id_ " follows the cgroup's processes", \
-		.property = "after a process of the cgroup " does_             \
-			    ", its memory.stat " id_ " has grown by at "       \
-			    "least " expect_,                                  \
+		.property = "after " does_ ", the cgroup's memory.stat " id_   \
+			    " has grown by at least " expect_,                 \
 		.expect = id_ " grew >= " expect_,                             \
 		.req = { .root = true,                                         \
 			 .cgroup_version = 2,                                  \
@@ -281,53 +288,81 @@ MS_CHECK(ms_pgsteal, R_PGSTEAL);
 	}
 
 static const struct scenario cgroup2_memstat[] = {
-	MS("anon", "touches 4 MiB of anonymous memory", "3 MiB", ms_anon),
-	MS("kernel", "starts 16 threads", "128 KiB", ms_kernel),
-	MS("kernel_stack", "starts 16 threads", "128 KiB", ms_kstack),
-	MS("pagetables", "touches a page every 2 MiB of 512 MiB", "512 KiB",
-	   ms_pgtables),
-	MS("percpu", "makes 8 memory cgroups", "8 KiB", ms_percpu),
-	MS("sock", "fills a TCP connection over lo that nobody reads", "64 KiB",
-	   ms_sock),
-	MS("vmalloc", "creates a 1 MiB BPF array map", "512 KiB", ms_vmalloc),
-	MS("slab", "creates 2000 empty files", "256 KiB", ms_slab),
-	MS("shmem", "writes 4 MiB to a memfd", "3 MiB", ms_shmem),
-	MS("file_mapped", "maps a 4 MiB memfd and touches it", "3 MiB",
+	MS("anon", "a process of the cgroup touches 4 MiB of anonymous memory",
+	   "3 MiB", ms_anon),
+	MS("kernel", "a process of the cgroup starts 16 threads", "128 KiB",
+	   ms_kernel),
+	MS("kernel_stack", "a process of the cgroup starts 16 threads",
+	   "128 KiB", ms_kstack),
+	MS("pagetables",
+	   "a process of the cgroup touches a page every 2 MiB of 512 MiB",
+	   "512 KiB", ms_pgtables),
+	MS("percpu",
+	   "the cgroup gets 8 child memory cgroups (their per-CPU data)",
+	   "8 KiB", ms_percpu),
+	MS("sock",
+	   "a process of the cgroup fills a TCP connection over lo that nobody "
+	   "reads",
+	   "64 KiB", ms_sock),
+	MS("vmalloc", "a process of the cgroup creates a 1 MiB BPF array map",
+	   "512 KiB", ms_vmalloc),
+	MS("slab", "a process of the cgroup creates 2000 empty files",
+	   "256 KiB", ms_slab),
+	MS("shmem", "a process of the cgroup writes 4 MiB to a memfd", "3 MiB",
+	   ms_shmem),
+	MS("file_mapped",
+	   "a process of the cgroup maps a 4 MiB memfd and touches it", "3 MiB",
 	   ms_mapped),
-	MS("file_dirty", "writes 2 MiB to a block device (buffered)", "1 MiB",
-	   ms_dirty),
-	MS("anon_thp", "touches two MADV_HUGEPAGE 2 MiB ranges", "2 MiB",
-	   ms_anon_thp),
-	MS("thp_fault_alloc", "touches two MADV_HUGEPAGE 2 MiB ranges", "1",
-	   ms_thp_fault),
-	MS("shmem_thp", "writes 4 MiB to a file of a huge=always tmpfs",
+	MS("file_dirty",
+	   "a process of the cgroup writes 2 MiB to a block device (buffered)",
+	   "1 MiB", ms_dirty),
+	MS("anon_thp",
+	   "a process of the cgroup touches two MADV_HUGEPAGE 2 MiB ranges",
+	   "2 MiB", ms_anon_thp),
+	MS("thp_fault_alloc",
+	   "a process of the cgroup touches two MADV_HUGEPAGE 2 MiB ranges",
+	   "1", ms_thp_fault),
+	MS("shmem_thp",
+	   "a process of the cgroup writes 4 MiB to a file of a huge=always "
+	   "tmpfs",
 	   "2 MiB", ms_shmem_thp),
 	MS("lru-anon",
-	   "touches 4 MiB of anonymous memory (inactive_anon + "
+	   "a process of the cgroup touches 4 MiB of anonymous memory "
+	   "(inactive_anon + "
 	   "active_anon)",
 	   "3 MiB", ms_lru_anon),
 	MS("lru-file",
-	   "reads 2 MiB of a block device (inactive_file + "
+	   "a process of the cgroup reads 2 MiB of a block device "
+	   "(inactive_file + "
 	   "active_file)",
 	   "1 MiB", ms_lru_file),
-	MS("unevictable", "mlocks 2 MiB", "1 MiB", ms_unevict),
-	MS("pgfault", "touches 4 MiB (1024 pages)", "768", ms_pgfault),
-	MS("pgmajfault", "faults 1 MiB of a block device in through a mapping",
+	MS("unevictable", "a process of the cgroup mlocks 2 MiB", "1 MiB",
+	   ms_unevict),
+	MS("pgfault", "a process of the cgroup touches 4 MiB (1024 pages)",
+	   "768", ms_pgfault),
+	MS("pgmajfault",
+	   "a process of the cgroup faults 1 MiB of a block device in through "
+	   "a mapping",
 	   "128", ms_pgmajfault),
-	MS("pgactivate", "reads 2 MiB of a block device three times", "64",
-	   ms_pgactivate),
-	MS("pglazyfree", "frees 4 MiB with MADV_FREE (1024 pages)", "768",
-	   ms_pglazyfree),
+	MS("pgactivate",
+	   "a process of the cgroup reads 2 MiB of a block device three times",
+	   "64", ms_pgactivate),
+	MS("pglazyfree",
+	   "a process of the cgroup frees 4 MiB with MADV_FREE (1024 pages)",
+	   "768", ms_pglazyfree),
 	MS("pglazyfreed",
-	   "frees 4 MiB with MADV_FREE and asks memory.reclaim "
+	   "a process of the cgroup frees 4 MiB with MADV_FREE and asks "
+	   "memory.reclaim "
 	   "for 4M",
 	   "256", ms_pglazyfreed),
 	MS("pgscan",
-	   "frees 4 MiB with MADV_FREE and asks memory.reclaim for "
+	   "a process of the cgroup frees 4 MiB with MADV_FREE and asks "
+	   "memory.reclaim for "
 	   "4M",
 	   "256", ms_pgscan),
 	MS("pgsteal",
-	   "frees 4 MiB with MADV_FREE and asks memory.reclaim for "
+	   "a process of the cgroup frees 4 MiB with MADV_FREE and asks "
+	   "memory.reclaim for "
 	   "4M",
 	   "256", ms_pgsteal),
 };

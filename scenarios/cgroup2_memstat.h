@@ -14,7 +14,7 @@ enum ms_act {
 	ACT_ANON,      /* touch 4 MiB of anonymous memory */
 	ACT_THREADS,   /* start 16 threads that wait */
 	ACT_PGTABLES,  /* touch a page every 2 MiB of 512 MiB */
-	ACT_PERCPU,    /* make 8 memory cgroups */
+	ACT_PERCPU,    /* make 8 memory cgroups in percpu_dir */
 	ACT_SOCK,      /* fill a TCP connection over lo nobody reads */
 	ACT_FILES,     /* create 2000 empty files */
 	ACT_BPFMAP,    /* create a 1 MiB BPF array map */
