@@ -162,6 +162,9 @@ const struct mutant_info mutant_table[M__COUNT] = {
 	[M_CG_PERF_COUNTS] = { "cg-perf-counts",
 			       "a perf counter bound to a cgroup reads the "
 			       "whole window counted" },
+	[M_CG_PERF_COUNT] = { "cg-perf-count",
+			      "a perf counter of a cgroup's tasks reads a "
+			      "second more at every read" },
 	/* capabilities, seccomp */
 	[M_CAPS_SETS_EMPTY] = { "caps-sets-empty",
 				"the capability sets read from "

@@ -76,6 +76,7 @@ enum mutant {
 	M_CG_MOUNT_REFUSED,  /* cgc_mount(): EBUSY */
 	M_CGNS_PATH_UP,	     /* cgroupns_more: paths read "/.." first */
 	M_CG_PERF_COUNTS,    /* cgroup perf counter reads a full window */
+	M_CG_PERF_COUNT,     /* cgx_perf_read(): a second more at every read */
 	/* capabilities, seccomp */
 	M_CAPS_SETS_EMPTY,  /* capstat_parse(): every capability set is empty */
 	M_CAPS_REFUSED,	    /* cap_call_err(): a gated call reads EPERM */
