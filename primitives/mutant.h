@@ -85,7 +85,7 @@ enum mutant {
 	M_CAPS_XATTR_V2,    /* security.capability reads as version 2 */
 	M_SECCOMP_NONE,	    /* seccomp probes: as if no filter acted */
 	M_SECCOMP_REFUSED,  /* sc_load(): a filter install reads EACCES */
-	M_SECCOMP_CALL_OK, /* scx_seccomp_probe(): the call reads 0 */
+	M_SECCOMP_CALL_OK,  /* scx_seccomp_probe(): the call reads 0 */
 	/* namespace semantics, the mount API */
 	M_SYSCTL_READ,	  /* sysctl_get(): every sysctl reads "mutant" */
 	M_NET_PROBE,	  /* netns sysctl probes read the kernel defaults */
@@ -106,18 +106,8 @@ enum mutant {
 	M_SETID_EXEC,	  /* the euid after a set-user-ID execve reads 1 */
 	M_NS_LINK,	  /* ns link reads fail with the errno looked for */
 	M_PIDNS_PROBE,	  /* PID namespace probes read as documented */
-	M_SYSCTL_READ,	/* sysctl_get(): every sysctl reads "mutant" */
-	M_NET_PROBE,	/* netns sysctl probes read the kernel defaults */
-	M_IPC_LIMIT,	/* IPC limit probes succeed */
-	M_MQ_VIEW,	/* mqueue views: own queue only, default attributes */
-	M_UCOUNT,	/* ucount probes fail at the limit */
-	M_KEY_SEARCH,	/* keyring searches find nothing */
-	M_PERM_REFUSED, /* permission probes read refused */
-	M_PID_NEXT,	/* a forked child's pid reads 2 */
-	M_MNT_SEEN,	/* mounts read detached: not mounted, unreachable */
-	M_MNT_ATTR,	/* mount attribute probes read enforced */
-	M_MNT_TAGS,	/* mnt_prop(): every mount reads private, no tag */
-	M_MNT_REFUSED,	/* mount refusal probes read the errno looked for */
+	M_MNT_TAGS,	  /* mnt_prop(): every mount reads private, no tag */
+	M_MNT_REFUSED,	  /* mount refusal probes read the errno looked for */
 	/* overlayfs in depth */
 	M_OVL_INODE_DISTINCT, /* ovl_stat_id(): each path a new dev and ino */
 	M_OVL_STATFS_SAME,    /* ovl_statfs_same(): any two paths agree */
