@@ -14,7 +14,7 @@ LDLIBS   := -lcap -ljansson -ldl
 STATIC_LIBS := -lcap -lpfm -ljansson
 TESTLIBS := -lcmocka
 
-DIRS     := primitives scenarios bench harness reports
+DIRS     := primitives scenarios bench harness harness/validate reports
 SRC      := $(foreach d,$(DIRS),$(wildcard $(d)/*.c))
 LIB_SRC  := $(filter-out harness/main.c,$(SRC))
 OBJ      := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

@@ -3,7 +3,7 @@
  * boxcheck inspect: the agent. Runs as a container's process and prints the
  * facts it sees from inside as one JSON document. It judges nothing.
  */
-#include "agent.h"
+#include "validate/agent.h"
 #include "cli.h"
 
 #include <getopt.h>

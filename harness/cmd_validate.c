@@ -12,8 +12,8 @@
  */
 #include "cli.h"
 #include "instance.h"
-#include "targets.h"
-#include "validate.h"
+#include "validate/targets.h"
+#include "validate/validate.h"
 #include "../primitives/cgroup.h"
 #include "host.h"
 #include "runner.h"

@@ -4,8 +4,8 @@
  * it (runs it, as root, on a minimal root, when runc is installed).
  */
 #include "testlib.h"
-#include "../harness/oci.h"
-#include "../harness/targets.h"
+#include "../harness/validate/oci.h"
+#include "../harness/validate/targets.h"
 #include "../primitives/cgroup.h"
 
 #include <jansson.h>

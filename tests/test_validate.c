@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The fact comparison and the record logic of `boxcheck validate`. */
 #include "testlib.h"
-#include "../harness/agent.h"
-#include "../harness/validate.h"
+#include "../harness/validate/agent.h"
+#include "../harness/validate/validate.h"
 #include "../harness/runner.h"
 #include "../harness/hints.h"
 

@@ -4,8 +4,8 @@
  * root with the static agent, and launching with a deadline.
  */
 #include "targets.h"
-#include "../primitives/cgroup.h"
-#include "../primitives/rootfs.h"
+#include "../../primitives/cgroup.h"
+#include "../../primitives/rootfs.h"
 
 #include <fcntl.h>
 #include <stdarg.h>

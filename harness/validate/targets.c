@@ -7,7 +7,7 @@
  */
 #include "targets.h"
 #include "oci.h"
-#include "../primitives/ns.h"
+#include "../../primitives/ns.h"
 
 #include <string.h>
 #include <sys/capability.h>

@@ -6,8 +6,8 @@
  */
 #include "agent.h"
 #include "profile.h"
-#include "../primitives/caps.h"
-#include "../primitives/ns.h"
+#include "../../primitives/caps.h"
+#include "../../primitives/ns.h"
 
 #include <fcntl.h>
 #include <jansson.h>

@@ -4,7 +4,7 @@
  * mounts propagate (shared or slave). Read from /proc/self/mountinfo.
  */
 #include "agent.h"
-#include "../primitives/rootfs.h"
+#include "../../primitives/rootfs.h"
 
 #include <string.h>
 

@@ -4,9 +4,9 @@
  * one per (property, target), with the host's outcome as the control.
  */
 #include "validate.h"
-#include "cli.h"
-#include "hints.h"
-#include "runner.h"
+#include "../cli.h"
+#include "../hints.h"
+#include "../runner.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -7,8 +7,8 @@
 #ifndef BOXCHECK_PROFILE_H
 #define BOXCHECK_PROFILE_H
 
-#include "../primitives/ns.h"
-#include "../reports/record.h"
+#include "../../primitives/ns.h"
+#include "../../reports/record.h"
 
 #include <jansson.h>
 

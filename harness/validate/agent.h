@@ -10,7 +10,7 @@
 #ifndef BOXCHECK_AGENT_H
 #define BOXCHECK_AGENT_H
 
-#include "../primitives/base.h"
+#include "../../primitives/base.h"
 
 #include <jansson.h>
 

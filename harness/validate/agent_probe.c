@@ -6,7 +6,7 @@
  * the agent runs in a child.
  */
 #include "agent.h"
-#include "../primitives/rootfs.h"
+#include "../../primitives/rootfs.h"
 
 #include <fcntl.h>
 #include <signal.h>

@@ -4,7 +4,7 @@
 #define BOXCHECK_VALIDATE_H
 
 #include "targets.h"
-#include "../primitives/cgroup.h"
+#include "../../primitives/cgroup.h"
 
 #define VALIDATE_MAX_TARGETS 48
 

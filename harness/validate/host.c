@@ -7,7 +7,7 @@
  */
 #include "agent.h"
 #include "validate.h"
-#include "../primitives/caps.h"
+#include "../../primitives/caps.h"
 
 #include <sched.h>
 #include <string.h>
