@@ -61,7 +61,7 @@ static void check_rejects_bad_specs(void **state)
 		  "a new root needs a mount namespace" },
 		{ { .readonly_root = true, .argv = sh_argv },
 		  "a new root needs a mount namespace" },
-		{ { .no_pivot = true, .argv = sh_argv },
+		{ { .weak.no_pivot = true, .argv = sh_argv },
 		  "a new root needs a mount namespace" },
 		{ { .set_caps = true,
 		    .caps = CAPMASK(CAP_KILL),

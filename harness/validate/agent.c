@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The inspection agent's passive facts: what a process sees of its own
- * isolation from inside. No judging here; harness/profile.c compares.
- * The active probes (fork, write, host processes) are in agent_probe.c.
+ * The inspection agent's process facts: who and what the process is
+ * (ids, arguments, environment, working directory, limits, descriptors,
+ * namespaces, capabilities, seccomp, LSM label), and the assembly of the
+ * document. No judging here; props.c's predicates compare.
  */
 #include "agent.h"
 #include "profile.h"
@@ -15,8 +16,30 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
+
+extern char **environ;
+
+const char *agent_errname(int err)
+{
+	return strerrorname_np(err < 0 ? -err : err) ?: "error";
+}
+
+json_t *agent_error(int err)
+{
+	return json_pack("{s:s}", "error", agent_errname(err));
+}
+
+json_t *agent_skipped(const char *why)
+{
+	return json_pack("{s:s}", "skipped", why);
+}
+
+json_t *agent_result(long r)
+{
+	if (r >= 0)
+		return json_string("ok");
+	return json_string(agent_errname(r == -1 ? errno : (int)-r));
+}
 
 static json_t *ns_json(void)
 {
@@ -32,13 +55,23 @@ static json_t *ns_json(void)
 	return o;
 }
 
+/* An integer file (oom_score_adj), or an error. */
+static json_t *int_file(const char *path)
+{
+	char buf[64];
+	int r = read_text(path, buf, sizeof(buf));
+
+	return r < 0 ? agent_error(r) : json_integer(strtol(buf, NULL, 10));
+}
+
 static json_t *text_or_null(const char *path)
 {
 	char buf[4096];
+	int r = read_text(path, buf, sizeof(buf));
 
-	if (read_text(path, buf, sizeof(buf)) < 0)
+	if (r == -ENOENT)
 		return json_null();
-	return json_string(chomp(buf));
+	return r < 0 ? agent_error(r) : json_string(chomp(buf));
 }
 
 /* The five sets as 64-bit masks (hex strings: JSON numbers are doubles). */
@@ -68,16 +101,29 @@ static json_t *caps_json(void)
 	return o;
 }
 
-/* "Seccomp:" of /proc/self/status: 0 off, 1 strict, 2 filter. */
+/* A number after "Key:" in /proc/self/status, or an error. */
+static json_t *status_field(const char *key, int base)
+{
+	char buf[8192], k[64];
+	const char *p;
+	int r = read_text("/proc/self/status", buf, sizeof(buf));
+
+	if (r < 0)
+		return agent_error(r);
+	snprintf(k, sizeof(k), "\n%s:", key);
+	if (!(p = strstr(buf, k)))
+		return agent_error(-ENOENT);
+	return json_integer(strtol(p + strlen(k), NULL, base));
+}
+
 static json_t *seccomp_json(void)
 {
-	char buf[8192];
-	const char *p;
+	json_t *m = status_field("Seccomp", 10);
 
-	if (read_text("/proc/self/status", buf, sizeof(buf)) < 0 ||
-	    !(p = strstr(buf, "\nSeccomp:")))
-		return json_null();
-	return json_integer(strtol(p + strlen("\nSeccomp:"), NULL, 10));
+	if (json_is_integer(m))
+		return json_pack("{s:o, s:o}", "mode", m, "filters",
+				 status_field("Seccomp_filters", 10));
+	return m;
 }
 
 static json_t *rlim_val(rlim_t v)
@@ -100,104 +146,106 @@ static json_t *rlimits_json(void)
 
 	for (size_t i = 0; i < ARRAY_SIZE(tab); i++) {
 		struct rlimit rl;
-		if (getrlimit(tab[i].res, &rl) < 0)
-			continue;
-		json_object_set_new(o, tab[i].name,
-				    json_pack("[o,o]", rlim_val(rl.rlim_cur),
-					      rlim_val(rl.rlim_max)));
+		json_object_set_new(
+			o, tab[i].name,
+			getrlimit(tab[i].res, &rl) < 0
+				? agent_error(neg_errno())
+				: json_pack("[o,o]", rlim_val(rl.rlim_cur),
+					    rlim_val(rl.rlim_max)));
 	}
 	return o;
 }
 
-static int count_lines(const char *path)
+static json_t *ids_json(void)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	int n = 0, c;
+	gid_t g[64];
+	int n = getgroups(ARRAY_SIZE(g), g);
+	json_t *a = json_array();
 
-	if (!f)
-		return neg_errno();
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	return n;
-}
-
-/* denied or the errno for -err (EACCES and EPERM: the path is closed). */
-static const char *closed_or(int err)
-{
-	return err == -EACCES || err == -EPERM ? "denied" : agent_errname(err);
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(g[i]));
+	return json_pack("{s:i, s:i, s:o}", "uid", (int)getuid(), "gid",
+			 (int)getgid(), "groups",
+			 n < 0 ? (json_decref(a), agent_error(neg_errno())) : a);
 }
 
 /*
- * What reading a path gives: "absent", "denied", "empty" (a file that reads
- * nothing, as /dev/null bound over it; a directory without entries, as an
- * empty tmpfs over it), "content", or the errno that stopped the read.
+ * The environment: every name, and the values of the few that say nothing
+ * secret (boxcheck's own, PATH, HOME, container): a report may travel.
  */
-static const char *mask_state(const char *path)
+static json_t *env_json(void)
 {
-	struct stat st;
-	struct dirent *e;
-	char b[1];
-	int fd, n = 0;
-	ssize_t k;
-	DIR *d;
+	static const char *const shown[] = { "PATH", "HOME", "container",
+					     "HOSTNAME", "TERM" };
+	json_t *names = json_array(), *values = json_object();
 
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? "absent" : closed_or(neg_errno());
-	if (S_ISDIR(st.st_mode)) {
-		if (!(d = opendir(path)))
-			return closed_or(neg_errno());
-		while ((e = readdir(d)))
-			n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-		closedir(d);
-		return n ? "content" : "empty";
+	for (char **e = environ; e && *e; e++) {
+		size_t n = strcspn(*e, "=");
+		char name[256];
+		bool show = !strncmp(*e, "BOXCHECK_", 9);
+		snprintf(name, sizeof(name), "%.*s", (int)n, *e);
+		json_array_append_new(names, json_string(name));
+		for (size_t i = 0; i < ARRAY_SIZE(shown); i++)
+			show |= !strcmp(name, shown[i]);
+		if (show && (*e)[n] == '=')
+			json_object_set_new(values, name,
+					    json_string(*e + n + 1));
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return closed_or(neg_errno());
-	k = read(fd, b, 1);
-	n = k < 0 ? neg_errno() : 0;
-	close(fd);
-	return k < 0 ? closed_or(n) : k ? "content" : "empty";
+	return json_pack("{s:o, s:o}", "names", names, "values", values);
 }
 
-/* The profile's masked paths, and the read-only ones as context. */
-static json_t *masked_json(void)
+static json_t *argv_json(const struct agent_opts *o)
 {
-	static const char *const extra[] = { "/proc/sysrq-trigger",
-					     "/sys/kernel/debug" };
-	json_t *o = json_object();
+	json_t *a = json_array();
 
-	for (size_t i = 0; i < profile_masked_n; i++)
-		json_object_set_new(o, profile_masked[i],
-				    json_string(mask_state(profile_masked[i])));
-	for (size_t i = 0; i < ARRAY_SIZE(extra); i++)
-		json_object_set_new(o, extra[i],
-				    json_string(mask_state(extra[i])));
+	for (int i = 0; i < o->argc; i++)
+		json_array_append_new(a, json_string(o->argv[i]));
+	return a;
+}
+
+/* getcwd(): inside the root, or "(unreachable)", or an error. */
+static json_t *cwd_json(void)
+{
+	char buf[PATH_MAX];
+
+	if (!getcwd(buf, sizeof(buf)))
+		return agent_error(neg_errno());
+	return json_pack("{s:s}", "path", buf);
+}
+
+/* Open fds other than 0-2, with what they point to: leaks from the runtime. */
+static json_t *fds_json(void)
+{
+	_cleanup_closedir_ DIR *d = opendir("/proc/self/fd");
+	json_t *o;
+	struct dirent *e;
+
+	if (!d)
+		return agent_error(neg_errno());
+	o = json_object();
+	while ((e = readdir(d))) {
+		char path[300], target[PATH_MAX];
+		ssize_t n;
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		json_object_set_new(o, e->d_name, json_string(target));
+	}
 	return o;
 }
 
-/* The root's identity, read-only flag and the mounts' propagation. */
-static json_t *root_json(void)
+/* The LSM label of this process, or the errno (EINVAL: no LSM). */
+static json_t *lsm_json(void)
 {
-	struct statvfs sv;
-	struct stat st;
-	json_t *o = json_object();
-	int n = count_lines("/proc/self/mountinfo");
+	char buf[512];
+	int r = read_text("/proc/self/attr/current", buf, sizeof(buf));
 
-	json_object_set_new(o, "read_only",
-			    statvfs("/", &sv) == 0
-				    ? json_boolean(sv.f_flag & ST_RDONLY)
-				    : agent_error(neg_errno()));
-	json_object_set_new(o, "id",
-			    stat("/", &st) == 0
-				    ? json_pack("{s:I, s:I}", "dev",
-						(json_int_t)st.st_dev, "ino",
-						(json_int_t)st.st_ino)
-				    : agent_error(neg_errno()));
-	json_object_set_new(o, "mounts",
-			    n < 0 ? agent_error(n) : json_integer(n));
-	json_object_set_new(o, "propagation", agent_mounts());
-	return o;
+	if (r < 0)
+		return agent_error(r);
+	return json_pack("{s:s}", "current", chomp(buf));
 }
 
 static json_t *net_json(void)
@@ -212,40 +260,23 @@ static json_t *net_json(void)
 	return a;
 }
 
-/* Open fds other than 0-2, with what they point to: leaks from the runtime. */
-static json_t *fds_json(void)
-{
-	_cleanup_closedir_ DIR *d = opendir("/proc/self/fd");
-	json_t *o = json_object();
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		char path[300], target[PATH_MAX];
-		ssize_t n;
-		int fd = atoi(e->d_name);
-		if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd(d))
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		n = readlink(path, target, sizeof(target) - 1);
-		target[n > 0 ? n : 0] = '\0';
-		json_object_set_new(o, e->d_name, json_string(target));
-	}
-	return o;
-}
-
-json_t *agent_facts(const struct agent_opts *o)
+void agent_process(json_t *f, const struct agent_opts *o)
 {
 	char host[256] = "";
-	json_t *f = json_object();
 	int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
 	int hr = gethostname(host, sizeof(host) - 1) < 0 ? neg_errno() : 0;
 
-	json_object_set_new(f, "format", json_string("boxcheck-facts"));
-	json_object_set_new(f, "format_version",
-			    json_integer(AGENT_FORMAT_VERSION));
 	json_object_set_new(f, "pid", json_integer(getpid()));
 	json_object_set_new(f, "ppid", json_integer(getppid()));
-	json_object_set_new(f, "uid", json_integer(getuid()));
+	json_object_set_new(f, "ids", ids_json());
+	json_object_set_new(f, "argv", argv_json(o));
+	json_object_set_new(f, "env", env_json());
+	json_object_set_new(f, "cwd", cwd_json());
+	json_object_set_new(f, "umask", status_field("Umask", 8));
+	json_object_set_new(f, "rlimits", rlimits_json());
+	json_object_set_new(f, "oom_score_adj",
+			    int_file("/proc/self/oom_score_adj"));
+	json_object_set_new(f, "fds", fds_json());
 	json_object_set_new(f, "ns", ns_json());
 	json_object_set_new(f, "hostname",
 			    hr < 0 ? agent_error(hr) : json_string(host));
@@ -256,12 +287,21 @@ json_t *agent_facts(const struct agent_opts *o)
 			    nnp < 0 ? agent_error(neg_errno())
 				    : json_integer(nnp));
 	json_object_set_new(f, "seccomp", seccomp_json());
-	json_object_set_new(f, "rlimits", rlimits_json());
-	json_object_set_new(f, "cgroup", agent_cgroup());
-	json_object_set_new(f, "root", root_json());
-	json_object_set_new(f, "masked", masked_json());
+	json_object_set_new(f, "lsm", lsm_json());
 	json_object_set_new(f, "net", net_json());
-	json_object_set_new(f, "fds", fds_json());
+}
+
+json_t *agent_facts(const struct agent_opts *o)
+{
+	json_t *f = json_object();
+
+	json_object_set_new(f, "format", json_string("boxcheck-facts"));
+	json_object_set_new(f, "format_version",
+			    json_integer(AGENT_FORMAT_VERSION));
+	/* before any probe can change a thing about us */
+	agent_process(f, o);
+	agent_fs(f);
+	json_object_set_new(f, "cgroup", agent_cgroup());
 	json_object_set_new(f, "probes", agent_probes(o));
 	return f;
 }

@@ -1,271 +1,241 @@
 // SPDX-License-Identifier: MIT
 /*
- * The agent's JSON facts, parsed for the judge. Strict: a document that is
- * not the agent's, of another format version, or missing any fact the
- * judge reads is refused as a whole (a truncated or foreign document is an
- * error, never a set of absent facts). A fact the agent reported as
- * {"error": ...} keeps its errno name and is judged unknown.
+ * The agent's facts for the judge: the strict document check, and the
+ * accessors a predicate reads through. Strict: a document that is not the
+ * agent's, of another format version, or missing any fact a property reads
+ * is refused as a whole (a truncated or foreign document is an error, never
+ * a set of absent facts). A fact the agent reported as {"error": ...} is
+ * judged unknown: an error, never absent.
  */
+#include "facts.h"
 #include "agent.h"
-#include "profile.h"
+#include "props.h"
 
-#include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
 
-/* The value at a dotted path ("probes.fork"), or NULL when a key is missing. */
-static const json_t *at(const json_t *doc, const char *path)
+const json_t *jpath(const json_t *v, const char *path)
 {
-	char key[64];
+	char key[PATH_MAX];
 	const char *p = path;
 
-	while (doc && *p) {
+	while (v && *p) {
 		size_t n = strcspn(p, ".");
 		snprintf(key, sizeof(key), "%.*s", (int)n, p);
-		doc = json_is_object(doc) ? json_object_get(doc, key) : NULL;
+		v = json_is_object(v) ? json_object_get(v, key) : NULL;
 		p += n + (p[n] == '.');
 	}
-	return doc;
+	return v;
 }
 
-/* The agent could not read it: copy its errno name, true. */
-static bool err_of(const json_t *v, char *buf, size_t len)
+const char *fact_error(const json_t *v)
 {
 	const char *e = json_string_value(json_object_get(v, "error"));
 
-	if (!json_is_object(v) || !e)
+	if (json_is_object(v) && e)
+		return e;
+	if (json_is_object(v) && json_object_get(v, "skipped"))
+		return "skipped";
+	return NULL;
+}
+
+bool fact_known(const json_t *v)
+{
+	return v && !json_is_null(v) && !fact_error(v);
+}
+
+/* Is path one of the row's facts, or inside one? */
+static bool declared(const struct prop_def *p, const char *path)
+{
+	char facts[1024], *tok, *save = NULL;
+
+	prop_facts(p, facts, sizeof(facts));
+	for (tok = strtok_r(facts, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		size_t n = strlen(tok);
+		if (!strncmp(path, tok, n) && (!path[n] || path[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static const json_t *read_at(struct jctx *c, const json_t *doc,
+			     const char *fmt, va_list ap)
+{
+	char path[PATH_MAX];
+
+	vsnprintf(path, sizeof(path), fmt, ap);
+	if (!declared(c->p, path)) {
+		snprintf(c->undeclared, sizeof(c->undeclared), "%.90s", path);
+		return NULL;
+	}
+	return jpath(doc, path);
+}
+
+const json_t *F(struct jctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	const json_t *v;
+
+	va_start(ap, fmt);
+	v = read_at(c, c->doc, fmt, ap);
+	va_end(ap);
+	return v;
+}
+
+const json_t *H(struct jctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	const json_t *v;
+
+	va_start(ap, fmt);
+	v = read_at(c, c->ctl, fmt, ap);
+	va_end(ap);
+	return v;
+}
+
+bool jint(const json_t *v, long long *out)
+{
+	if (!json_is_integer(v))
 		return false;
-	snprintf(buf, len, "%s", e);
+	*out = json_integer_value(v);
 	return true;
 }
 
-static void str_of(const json_t *v, char *buf, size_t len)
+const char *jtext(const json_t *v)
 {
-	buf[0] = '\0';
-	if (json_is_string(v))
-		snprintf(buf, len, "%s", json_string_value(v));
-	else if (json_is_integer(v))
-		snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
+	return json_string_value(v);
 }
 
-static unsigned long long hex_of(const json_t *v)
+bool jhex(const json_t *v, unsigned long long *out)
 {
 	const char *s = json_string_value(v);
+	char *end;
 
-	return s ? strtoull(s, NULL, 16) : 0;
+	if (!s || strncmp(s, "0x", 2))
+		return false;
+	*out = strtoull(s, &end, 16);
+	return end != s + 2 && !*end;
 }
 
-static void parse_caps(const json_t *c, struct facts *f)
+void kv(struct outcome *o, const char *key, const char *fmt, ...)
 {
-	if (err_of(c, f->caps_err, sizeof(f->caps_err)))
+	va_list ap;
+
+	if (o->n_kv >= OUTCOME_MAX_KV)
 		return;
-	f->cap_eff = hex_of(json_object_get(c, "effective"));
-	f->cap_prm = hex_of(json_object_get(c, "permitted"));
-	f->cap_inh = hex_of(json_object_get(c, "inheritable"));
-	f->cap_bnd = hex_of(json_object_get(c, "bounding"));
-	f->cap_amb = hex_of(json_object_get(c, "ambient"));
+	snprintf(o->kv[o->n_kv].key, sizeof(o->kv[0].key), "%s", key);
+	va_start(ap, fmt);
+	vsnprintf(o->kv[o->n_kv].val, sizeof(o->kv[0].val), fmt, ap);
+	va_end(ap);
+	o->n_kv++;
 }
 
-/* A cgroup file: value, "" for null (not visible), or its error. */
-static void parse_cg(const json_t *v, char *val, size_t vlen, char *err,
-		     size_t elen)
+enum obs unknown(struct outcome *o, const char *what, const json_t *v)
 {
-	if (!err_of(v, err, elen))
-		str_of(v, val, vlen);
+	const char *e = fact_error(v);
+
+	if (e && !strcmp(e, "skipped"))
+		SAY(o, "%s: not probed (%s)", what,
+		    jtext(json_object_get(v, "skipped")) ?: "skipped");
+	else if (e)
+		SAY(o, "%s unreadable inside: %s", what, e);
+	else
+		SAY(o, "%s: no such fact", what);
+	return OBS_ERROR;
 }
 
-static long long events_of(const json_t *v, char *err, size_t len)
+enum obs holds(struct outcome *o, const char *fmt, ...)
 {
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	if (!json_is_null(v) && !err_of(v, err, len))
-		snprintf(err, len, "malformed");
-	return -1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->observed, sizeof(o->observed), fmt, ap);
+	va_end(ap);
+	return OBS_HOLDS;
 }
 
-static void parse_fork(const json_t *v, struct facts *f)
+enum obs absent(struct outcome *o, const char *fmt, ...)
 {
-	if (json_is_null(v) || err_of(v, f->fork_err, sizeof(f->fork_err)))
-		return;
-	f->fork_tried = json_integer_value(json_object_get(v, "tried"));
-	f->fork_forked = json_integer_value(json_object_get(v, "forked"));
-	str_of(json_object_get(v, "stopped_by"), f->fork_stop,
-	       sizeof(f->fork_stop));
-	f->ev_before = events_of(json_object_get(v, "events_before"), f->ev_err,
-				 sizeof(f->ev_err));
-	f->ev_after = events_of(json_object_get(v, "events_after"), f->ev_err,
-				sizeof(f->ev_err));
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->observed, sizeof(o->observed), fmt, ap);
+	va_end(ap);
+	return OBS_ABSENT;
 }
 
-static void parse_memory(const json_t *v, struct facts *f)
+void prop_judge(const struct prop_def *p, const struct profile *pr,
+		const json_t *doc, const json_t *ctl, struct outcome *o)
 {
-	if (json_is_null(v) || err_of(v, f->mem_err, sizeof(f->mem_err)))
-		return;
-	str_of(json_object_get(v, "outcome"), f->mem_outcome,
-	       sizeof(f->mem_outcome));
-	str_of(json_object_get(v, "signal"), f->mem_detail,
-	       sizeof(f->mem_detail));
-	if (!f->mem_detail[0])
-		str_of(json_object_get(v, "errno"), f->mem_detail,
-		       sizeof(f->mem_detail));
-	f->mem_size = json_integer_value(json_object_get(v, "size"));
-	f->mem_peak_kib = json_integer_value(json_object_get(v, "peak_kib"));
-}
+	struct jctx c = { .p = p, .pr = pr, .doc = doc, .ctl = ctl };
 
-static void parse_root(const json_t *doc, struct facts *f)
-{
-	const json_t *id = at(doc, "root.id"),
-		     *pr = at(doc, "root.propagation");
-	const json_t *esc = at(doc, "probes.escape"),
-		     *ro = at(doc, "root.read_only");
-	const json_t *w = at(doc, "probes.write_root");
-
-	f->read_only = json_is_boolean(ro) ? json_is_true(ro) : -1;
-	if (json_is_string(w))
-		str_of(w, f->write_root, sizeof(f->write_root));
-	f->root_known = json_is_integer(json_object_get(id, "ino"));
-	f->root_dev = json_integer_value(json_object_get(id, "dev"));
-	f->root_ino = json_integer_value(json_object_get(id, "ino"));
-	f->mnt_shared = f->mnt_slave = -1;
-	if (json_is_integer(json_object_get(pr, "shared"))) {
-		f->mnt_shared =
-			json_integer_value(json_object_get(pr, "shared"));
-		f->mnt_slave = json_integer_value(json_object_get(pr, "slave"));
-		str_of(json_object_get(pr, "first"), f->mnt_first,
-		       sizeof(f->mnt_first));
-	}
-	f->esc = -1;
-	if (json_is_string(json_object_get(esc, "refused"))) {
-		f->esc = 0;
-	} else if (json_is_integer(json_object_get(esc, "ino"))) {
-		f->esc = 1;
-		f->esc_dev = json_integer_value(json_object_get(esc, "dev"));
-		f->esc_ino = json_integer_value(json_object_get(esc, "ino"));
-	} else if (!err_of(esc, f->esc_err, sizeof(f->esc_err))) {
-		snprintf(f->esc_err, sizeof(f->esc_err), "malformed");
+	o->n_kv = 0;
+	o->observed[0] = '\0';
+	o->obs = p->judge(&c, o);
+	if (c.undeclared[0]) {
+		/* a judge that reads what its row does not name is a bug */
+		o->obs = OBS_ERROR;
+		SAY(o, "the judge read '%s', which its row does not declare",
+		    c.undeclared);
 	}
 }
 
-static void parse_rest(const json_t *doc, struct facts *f)
-{
-	const json_t *nnp = at(doc, "no_new_privs"), *h = at(doc, "hostname");
-	const json_t *np = json_array_get(at(doc, "rlimits.nproc"), 0);
+/* ---- the document ------------------------------------------------------ */
 
-	for (int t = 0; t < NS__COUNT; t++) {
-		const json_t *v =
-			json_object_get(at(doc, "ns"), ns_table[t].name);
-		f->ns[t] = json_is_integer(v) ? json_integer_value(v) : 0;
-	}
-	f->pid = json_integer_value(at(doc, "pid"));
-	if (!err_of(h, f->hostname_err, sizeof(f->hostname_err)))
-		str_of(h, f->hostname, sizeof(f->hostname));
-	parse_caps(at(doc, "caps"), f);
-	f->nnp = json_is_integer(nnp) ? (int)json_integer_value(nnp) : -1;
-	parse_cg(at(doc, "cgroup.pids_max"), f->pids_max, sizeof(f->pids_max),
-		 f->pids_err, sizeof(f->pids_err));
-	parse_cg(at(doc, "cgroup.memory_max"), f->memory_max,
-		 sizeof(f->memory_max), f->memory_err, sizeof(f->memory_err));
-	f->nproc = json_is_integer(np)	? json_integer_value(np)
-		   : json_is_string(np) ? -1
-					: -2;
-	parse_fork(at(doc, "probes.fork"), f);
-	parse_memory(at(doc, "probes.memory"), f);
-	parse_root(doc, f);
-	for (size_t i = 0; i < profile_masked_n; i++)
-		str_of(json_object_get(at(doc, "masked"), profile_masked[i]),
-		       f->masked[i], sizeof(f->masked[i]));
+static int bad(char *why, size_t len, const char *fmt, ...) _printf_(3, 4);
+static int bad(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
 }
 
-/* Every fact the judge reads must be there, if only as null or an error. */
-static const char *const required[] = {
-	"pid",
-	"ns",
-	"hostname",
-	"caps",
-	"no_new_privs",
-	"rlimits.nproc",
-	"cgroup.pids_max",
-	"cgroup.memory_max",
-	"root.read_only",
-	"root.id",
-	"root.propagation",
-	"masked",
-	"probes.fork",
-	"probes.memory",
-	"probes.write_root",
-	"probes.escape",
-};
-
-int facts_parse(const json_t *doc, struct facts *f)
+int facts_check(const json_t *doc, char *why, size_t len)
 {
-	const char *fmt = json_string_value(at(doc, "format"));
-	const json_t *v = at(doc, "format_version");
+	const char *fmt = json_string_value(jpath(doc, "format"));
+	const json_t *v = jpath(doc, "format_version");
+	bool launcher = json_is_object(jpath(doc, "launcher"));
 
-	memset(f, 0, sizeof(*f));
-	if (!json_is_object(doc) || !fmt || strcmp(fmt, "boxcheck-facts")) {
-		snprintf(f->bad, sizeof(f->bad),
-			 "not a boxcheck-facts document");
-		return -EINVAL;
+	if (!json_is_object(doc) || !fmt || strcmp(fmt, "boxcheck-facts"))
+		return bad(why, len, "not a boxcheck-facts document");
+	if (json_integer_value(v) != AGENT_FORMAT_VERSION)
+		return bad(why, len,
+			   "facts format version %" JSON_INTEGER_FORMAT
+			   ", this boxcheck reads %d",
+			   json_integer_value(v), AGENT_FORMAT_VERSION);
+	for (size_t i = 0; i < prop_count(); i++) {
+		const struct prop_def *p = prop_get(i);
+		char facts[1024], *tok, *save = NULL;
+		if (prop_needs_launcher(p) && !launcher)
+			continue;
+		prop_facts(p, facts, sizeof(facts));
+		for (tok = strtok_r(facts, " ", &save); tok;
+		     tok = strtok_r(NULL, " ", &save))
+			if (!jpath(doc, tok))
+				return bad(why, len,
+					   "incomplete facts document: no '%s'",
+					   tok);
 	}
-	if (json_integer_value(v) != AGENT_FORMAT_VERSION) {
-		snprintf(f->bad, sizeof(f->bad),
-			 "facts format version %" JSON_INTEGER_FORMAT
-			 ", this boxcheck reads %d",
-			 json_integer_value(v), AGENT_FORMAT_VERSION);
-		return -EINVAL;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
-		if (!at(doc, required[i])) {
-			snprintf(f->bad, sizeof(f->bad),
-				 "incomplete facts document: no '%s'",
-				 required[i]);
-			return -EINVAL;
-		}
-	for (size_t i = 0; i < profile_masked_n; i++)
-		if (!json_object_get(at(doc, "masked"), profile_masked[i])) {
-			snprintf(f->bad, sizeof(f->bad),
-				 "incomplete facts document: no 'masked.%s'",
-				 profile_masked[i]);
-			return -EINVAL;
-		}
-	parse_rest(doc, f);
 	return 0;
 }
 
-int facts_parse_text(const char *text, struct facts *f)
+int facts_load(const char *text, json_t **doc, char *why, size_t len)
 {
 	json_error_t e;
-	json_t *doc = json_loads(text, 0, &e);
 	int r;
 
-	if (!doc) {
-		memset(f, 0, sizeof(*f));
-		snprintf(f->bad, sizeof(f->bad),
-			 "not a JSON document (%.80s, at byte %d)", e.text,
-			 e.position);
-		return -EINVAL;
+	*doc = json_loads(text, 0, &e);
+	if (!*doc)
+		return bad(why, len, "not a JSON document (%.80s, at byte %d)",
+			   e.text, e.position);
+	r = facts_check(*doc, why, len);
+	if (r < 0) {
+		json_decref(*doc);
+		*doc = NULL;
 	}
-	r = facts_parse(doc, f);
-	json_decref(doc);
 	return r;
-}
-
-void facts_self(struct facts *f)
-{
-	struct stat st;
-
-	memset(f, 0, sizeof(*f));
-	for (int t = 0; t < NS__COUNT; t++) {
-		struct ns_id id;
-		if (ns_id_of(0, t, &id) == 0)
-			f->ns[t] = id.ino;
-	}
-	f->nnp = f->read_only = f->esc = -1;
-	f->mnt_shared = f->mnt_slave = -1;
-	if (stat("/", &st) == 0) {
-		f->root_known = true;
-		f->root_dev = st.st_dev;
-		f->root_ino = st.st_ino;
-	}
 }

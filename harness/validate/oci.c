@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * The OCI runtime config (runtime-spec 1.0) for the standard profile: what
- * runc, crun and any OCI launcher are asked for. Built with jansson.
+ * The OCI runtime config for the standard profile: what runc, crun and any
+ * OCI launcher are asked for (runtime-spec 1.0.2, or 1.2 for a runtime
+ * that reports it: then the time namespace too). Built with jansson. The
+ * seccomp section is shared with docker and podman (--security-opt
+ * seccomp=FILE takes the same JSON).
  */
 #include "oci.h"
+#include "targets.h"
 
 #include <string.h>
 #include <sys/capability.h>
@@ -31,21 +35,59 @@ static json_t *caps_array(unsigned long long m)
 	return a;
 }
 
+static json_t *strings(const char *const *l)
+{
+	json_t *a = json_array();
+
+	for (; l && *l; l++)
+		json_array_append_new(a, json_string(*l));
+	return a;
+}
+
+static json_t *rlimits_json(const struct profile *pr)
+{
+	json_t *a = json_array();
+	char type[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(pr->rlimits); i++) {
+		const struct prof_rlimit *r = &pr->rlimits[i];
+		if (!r->name)
+			continue;
+		snprintf(type, sizeof(type), "RLIMIT_%s", r->name);
+		for (char *p = type; *p; p++)
+			*p = *p >= 'a' && *p <= 'z' ? *p - 32 : *p;
+		json_array_append_new(a, json_pack("{s:s, s:I, s:I}", "type",
+						   type, "hard",
+						   (json_int_t)r->hard, "soft",
+						   (json_int_t)r->soft));
+	}
+	return a;
+}
+
+static json_t *user_json(const struct profile *pr)
+{
+	json_t *g = json_array();
+
+	for (size_t i = 0; i < pr->n_groups; i++)
+		json_array_append_new(g, json_integer(pr->groups[i]));
+	return json_pack("{s:i, s:i, s:o, s:i}", "uid", pr->uid, "gid", pr->gid,
+			 "additionalGids", g, "umask", pr->umask);
+}
+
 static json_t *process_json(const struct profile *pr, const struct oci_opts *o)
 {
-	json_t *args = json_array();
-
-	for (const char *const *a = o->args; *a; a++)
-		json_array_append_new(args, json_string(*a));
 	return json_pack(
-		"{s:b, s:{s:i, s:i}, s:o, s:[s], s:s, s:{s:o, s:o, s:o, s:[]},"
-		" s:b, s:[{s:s, s:i, s:i}]}",
-		"terminal", 0, "user", "uid", 0, "gid", 0, "args", args, "env",
-		"PATH=/bin:/usr/bin", "cwd", "/", "capabilities", "bounding",
+		"{s:b, s:o, s:o, s:o, s:s, s:{s:o, s:o, s:o, s:o, s:o}, s:b,"
+		" s:o, s:i}",
+		"terminal", 0, "user", user_json(pr), "args",
+		strings(o->args ? o->args : pr->args), "env", strings(pr->env),
+		"cwd", pr->cwd, "capabilities", "bounding",
 		caps_array(pr->caps), "effective", caps_array(pr->caps),
-		"permitted", caps_array(pr->caps), "ambient", "noNewPrivileges",
-		pr->no_new_privs, "rlimits", "type", "RLIMIT_NOFILE", "hard",
-		1024, "soft", 1024);
+		"permitted", caps_array(pr->caps), "inheritable",
+		caps_array(pr->caps_inheritable), "ambient",
+		caps_array(pr->caps_ambient), "noNewPrivileges",
+		pr->no_new_privs, "rlimits", rlimits_json(pr), "oomScoreAdj",
+		pr->oom_score_adj);
 }
 
 static json_t *mount(const char *dst, const char *type, const char *src,
@@ -68,7 +110,8 @@ static json_t *mounts_json(const struct oci_opts *o)
 {
 	json_t *a = json_array();
 
-	json_array_append_new(a, mount("/proc", "proc", "proc", ""));
+	json_array_append_new(a, mount("/proc", "proc", "proc",
+				       "nosuid,noexec,nodev"));
 	json_array_append_new(a,
 			      mount("/dev", "tmpfs", "tmpfs",
 				    "nosuid,strictatime,mode=755,size=65536k"));
@@ -97,29 +140,68 @@ static json_t *id_map(const struct profile *pr)
 			 (json_int_t)pr->id_count);
 }
 
+/* The architectures a filter covers: this one and its compat ABIs. */
+static json_t *sc_arches(void)
+{
+#if defined(__x86_64__)
+	return json_pack("[s,s,s]", "SCMP_ARCH_X86_64", "SCMP_ARCH_X86",
+			 "SCMP_ARCH_X32");
+#elif defined(__aarch64__)
+	return json_pack("[s,s]", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM");
+#elif defined(__arm__)
+	return json_pack("[s]", "SCMP_ARCH_ARM");
+#else
+	return json_pack("[s]", "SCMP_ARCH_X86");
+#endif
+}
+
+json_t *oci_seccomp(const struct profile *pr, const char *without)
+{
+	json_t *names = json_array();
+
+	for (size_t i = 0; pr->sc && pr->sc[i].probe; i++)
+		for (size_t k = 0; pr->sc[i].names[k]; k++)
+			if (!without || strcmp(without, pr->sc[i].probe))
+				json_array_append_new(
+					names, json_string(pr->sc[i].names[k]));
+	return json_pack("{s:s, s:o, s:[{s:o, s:s, s:i}]}", "defaultAction",
+			 "SCMP_ACT_ALLOW", "architectures", sc_arches(),
+			 "syscalls", "names", names, "action", "SCMP_ACT_ERRNO",
+			 "errnoRet", pr->sc_errno);
+}
+
+static json_t *namespaces_json(const struct oci_opts *o)
+{
+	json_t *ns = json_array();
+
+	for (int t = 0; t < NS__COUNT; t++) {
+		json_t *n;
+		if (!(o->ns & NS_BIT(t)) && !o->join[t])
+			continue;
+		n = json_pack("{s:s}", "type", oci_ns_name[t]);
+		if (o->join[t])
+			json_object_set_new(n, "path", json_string(o->join[t]));
+		json_array_append_new(ns, n);
+	}
+	return ns;
+}
+
 static json_t *linux_json(const struct profile *pr, const struct oci_opts *o)
 {
-	static const char *const ro[] = {
-		"/proc/asound", "/proc/bus", "/proc/fs",
-		"/proc/irq",	"/proc/sys", "/proc/sysrq-trigger"
-	};
-	json_t *ns = json_array(), *mp = json_array(), *rp = json_array();
 	json_t *l;
 
-	for (int t = 0; t < NS__COUNT; t++)
-		if (o->ns & NS_BIT(t))
-			json_array_append_new(
-				ns, json_pack("{s:s}", "type", oci_ns_name[t]));
-	for (size_t i = 0; i < profile_masked_n; i++)
-		json_array_append_new(mp, json_string(profile_masked[i]));
-	for (size_t i = 0; i < ARRAY_SIZE(ro); i++)
-		json_array_append_new(rp, json_string(ro[i]));
 	/* rprivate: no mount propagates in or out (runc's default: rslave) */
-	l = json_pack("{s:o, s:{s:{s:I}, s:{s:I}}, s:o, s:o, s:s}",
-		      "namespaces", ns, "resources", "pids", "limit",
-		      (json_int_t)pr->pids_max, "memory", "limit",
-		      (json_int_t)pr->memory_max, "maskedPaths", mp,
-		      "readonlyPaths", rp, "rootfsPropagation", "rprivate");
+	l = json_pack("{s:o, s:{s:{s:I}, s:{s:I, s:I}, s:{s:I, s:I}}, s:o,"
+		      " s:o, s:s, s:o}",
+		      "namespaces", namespaces_json(o), "resources", "pids",
+		      "limit", (json_int_t)pr->pids_max, "memory", "limit",
+		      (json_int_t)pr->memory_max, "swap",
+		      (json_int_t)pr->memory_max, "cpu", "quota",
+		      (json_int_t)pr->cpu_quota_us, "period",
+		      (json_int_t)pr->cpu_period_us, "maskedPaths",
+		      strings(pr->masked), "readonlyPaths",
+		      strings(pr->ro_paths), "rootfsPropagation", "rprivate",
+		      "seccomp", oci_seccomp(pr, NULL));
 	if (l && o->cgroups_path)
 		json_object_set_new(l, "cgroupsPath",
 				    json_string(o->cgroups_path));
@@ -132,11 +214,14 @@ static json_t *linux_json(const struct profile *pr, const struct oci_opts *o)
 
 json_t *oci_config(const struct profile *pr, const struct oci_opts *o)
 {
+	bool time = o->ns & NS_BIT(NS_TIME);
+
 	return json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}",
-			 "ociVersion", "1.0.2", "process", process_json(pr, o),
-			 "root", "path", o->rootfs, "readonly",
-			 pr->read_only_root, "hostname", pr->hostname, "mounts",
-			 mounts_json(o), "linux", linux_json(pr, o));
+			 "ociVersion", time ? "1.2.0" : "1.0.2", "process",
+			 process_json(pr, o), "root", "path", o->rootfs,
+			 "readonly", pr->read_only_root, "hostname",
+			 pr->hostname, "mounts", mounts_json(o), "linux",
+			 linux_json(pr, o));
 }
 
 int oci_write(const json_t *cfg, const char *path)

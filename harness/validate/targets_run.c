@@ -4,6 +4,8 @@
  * root with the static agent, and launching with a deadline.
  */
 #include "targets.h"
+#include "agent.h"
+#include "../../primitives/caps.h"
 #include "../../primitives/cgroup.h"
 #include "../../primitives/rootfs.h"
 
@@ -51,6 +53,10 @@ enum ph {
 	PH_MEMORY,
 	PH_CGROUP,
 	PH_NAME,
+	PH_LIFE,
+	PH_GIVEN_NET,
+	PH_AGENT_LIFE,
+	PH_RUNDIR,
 	PH__COUNT
 };
 static const char *const ph_names[PH__COUNT] = {
@@ -59,6 +65,8 @@ static const char *const ph_names[PH__COUNT] = {
 	[PH_SELF] = "self",	[PH_HOSTNAME] = "hostname",
 	[PH_PIDS] = "pids",	[PH_MEMORY] = "memory",
 	[PH_CGROUP] = "cgroup", [PH_NAME] = "name",
+	[PH_LIFE] = "life",	[PH_GIVEN_NET] = "given-net",
+	[PH_AGENT_LIFE] = "agent-life", [PH_RUNDIR] = "rundir",
 };
 
 static int ph_lookup(const char *s, size_t len)
@@ -69,40 +77,40 @@ static int ph_lookup(const char *s, size_t len)
 	return -EINVAL;
 }
 
+/* A NULL-ended argv, joined with blanks. */
+static void joined(const char *const *v, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (; *v && at < len; v++)
+		at += snprintf(buf + at, len - at, "%s%s", at ? " " : "", *v);
+}
+
 static void ph_value(const struct tctx *c, int ph, char *buf, size_t len)
 {
-	switch (ph) {
-	case PH_ROOTFS:
-		snprintf(buf, len, "%s", c->rootfs);
-		break;
-	case PH_AGENT:
-		snprintf(buf, len, AGENT_PATH " inspect");
-		break;
-	case PH_CONFIG:
-		snprintf(buf, len, "%s", c->config);
-		break;
-	case PH_BUNDLE:
-		snprintf(buf, len, "%s", c->dir);
-		break;
-	case PH_SELF:
-		snprintf(buf, len, "%s", c->self);
-		break;
-	case PH_HOSTNAME:
-		snprintf(buf, len, "%s", c->pr->hostname);
-		break;
-	case PH_PIDS:
+	const char *s[PH__COUNT] = {
+		[PH_ROOTFS] = c->rootfs,     [PH_CONFIG] = c->config,
+		[PH_BUNDLE] = c->dir,	     [PH_SELF] = c->self,
+		[PH_HOSTNAME] = c->pr->hostname, [PH_CGROUP] = c->cgpath,
+		[PH_NAME] = c->name,	     [PH_GIVEN_NET] = c->given_net,
+	};
+
+	if (ph == PH_AGENT)
+		joined(c->pr->args, buf, len);
+	else if (ph == PH_AGENT_LIFE)
+		joined(target_life_args, buf, len);
+	else if (ph == PH_PIDS)
 		snprintf(buf, len, "%u", c->pr->pids_max);
-		break;
-	case PH_MEMORY:
+	else if (ph == PH_MEMORY)
 		snprintf(buf, len, "%llu", c->pr->memory_max);
-		break;
-	case PH_CGROUP:
-		snprintf(buf, len, "%s", c->cgpath);
-		break;
-	case PH_NAME:
-		snprintf(buf, len, "%s", c->name);
-		break;
-	}
+	else if (ph == PH_LIFE)
+		snprintf(buf, len, "%s-life", c->name);
+	else if (ph == PH_RUNDIR)
+		snprintf(buf, len, "%.*s", (int)(strrchr(c->dir, '/') - c->dir),
+			 c->dir);
+	else
+		snprintf(buf, len, "%s", s[ph] ? s[ph] : "");
 }
 
 const char *template_check(const char *tmpl)
@@ -115,7 +123,8 @@ const char *template_check(const char *tmpl)
 		if (ph < 0)
 			return "unknown placeholder (known: {rootfs} {agent} "
 			       "{config} {bundle} {self} {hostname} {pids} "
-			       "{memory} {cgroup} {name})";
+			       "{memory} {cgroup} {name} {life} {given-net} "
+			       "{agent-life} {rundir})";
 		agent |= ph == PH_AGENT;
 	}
 	return agent ? NULL : "the template has no {agent}";
@@ -159,12 +168,15 @@ int template_expand(const struct tctx *c, const char *tmpl, struct argvb *b)
  * /usr for systemd-nspawn, the static agent as /bin/boxcheck. One place, so
  * it can switch to primitives/rootfs.c later.
  */
-int rootfs_make(const char *dir, const char *agent)
+const char *const target_life_args[] = { AGENT_PATH, "inspect", "--lifecycle",
+					 "--wait",   "5",	NULL };
+
+int rootfs_make(const char *dir, const char *agent, const char *token)
 {
 	static const char *const files[] = { "etc/hosts", "etc/hostname",
 					     "etc/resolv.conf",
 					     "run/.containerenv" };
-	char path[PATH_MAX];
+	char path[PATH_MAX], line[128];
 	int r = rootfs_make_skeleton(dir);
 
 	r = r
@@ -175,11 +187,26 @@ int rootfs_make(const char *dir, const char *agent)
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		r = write_text_creat(path, "");
 	}
+	snprintf(path, sizeof(path), "%s" AGENT_ROOT_MARK, dir);
+	snprintf(line, sizeof(line), "%s\n", token);
+	r = r ?: write_text_creat(path, line);
 	snprintf(path, sizeof(path), "%s" AGENT_PATH, dir);
 	return r ?: copy_file(agent, path, 0755);
 }
 
 /* ---- launching -------------------------------------------------------- */
+
+static volatile sig_atomic_t interrupted;
+
+void target_launch_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+int target_launch_interrupted(void)
+{
+	return interrupted;
+}
 
 static double now_s(void)
 {
@@ -197,23 +224,65 @@ int target_enter_v1_view(const char *hide_v2)
 	return cg_detach_v2(hide_v2);
 }
 
-/* In the child: the three fds we hand over on purpose, then exec. */
-static _Noreturn void child_exec(const struct tctx *c, char *const argv[])
+/* fd `to` open on path (read-only), kept over execve. */
+static int fd_at(const char *path, int flags, int to)
 {
-	char out[PATH_MAX + 16], err[PATH_MAX + 16];
+	int fd = open(path, flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fd != to && dup2(fd, to) < 0)
+		return -1;
+	if (fd != to)
+		close(fd);
+	return 0;
+}
+
+/*
+ * The launcher's capability canary: every permitted capability also
+ * inheritable and ambient. A runtime sets all five sets of the container
+ * (or clears these two); one that leaves them as it found them passes
+ * them on (CVE-2022-29162's kind).
+ */
+static void caps_canary(void)
+{
+	struct cap_sets s;
+
+	if (caps_read_self(&s) < 0)
+		return;
+	caps_keep(s.permitted, s.permitted, s.permitted);
+}
+
+/*
+ * In the child: the three fds we hand over on purpose, the canaries (fd 9
+ * on the target's directory, pr->env_canary in the environment, the
+ * inheritable and ambient capabilities), then exec.
+ */
+static _Noreturn void child_exec(const struct tctx *c, char *const argv[],
+				 const struct launch_opts *lo)
+{
+	char out[PATH_MAX + 64], err[PATH_MAX + 64];
 	const char *dir = c->dir;
-	int in, o, e, r;
+	int r;
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	snprintf(out, sizeof(out), "%s/stdout", dir);
-	snprintf(err, sizeof(err), "%s/stderr", dir);
-	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	o = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	e = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 ||
-	    dup2(e, 2) < 0 || chdir(dir) < 0)
+	snprintf(out, sizeof(out), "%s/%s.out", dir, lo->tag);
+	snprintf(err, sizeof(err), "%s/%s.err", dir, lo->tag);
+	if (fd_at("/dev/null", O_RDONLY, 0) < 0 ||
+	    fd_at(out, O_WRONLY | O_CREAT | O_TRUNC, 1) < 0 ||
+	    fd_at(err, O_WRONLY | O_CREAT | O_TRUNC, 2) < 0 || chdir(dir) < 0)
 		_exit(126);
+	if (fd_at(dir, O_RDONLY | O_DIRECTORY, 9) < 0 ||
+	    (lo->fd_file && fd_at(lo->fd_file, O_RDONLY, 5) < 0))
+		_exit(126);
+	fcntl(9, F_SETFD, 0);
+	if (lo->fd_file)
+		fcntl(5, F_SETFD, 0);
+	setenv(c->pr->env_canary, "leaked", 1);
+	caps_canary();
+	for (size_t i = 0; i < ARRAY_SIZE(lo->env) && lo->env[i]; i++)
+		putenv((char *)lo->env[i]);
 	if (c->hide_v2 && (r = target_enter_v1_view(c->hide_v2)) < 0) {
 		dprintf(2, "boxcheck: %s's " TARGET_V1_VIEW ": %s\n", argv[0],
 			strerror(-r));
@@ -225,49 +294,61 @@ static _Noreturn void child_exec(const struct tctx *c, char *const argv[])
 }
 
 /* The file's first LAUNCH_OUT_MAX - 1 bytes; *len < 0 when unreadable. */
-static char *slurp(const char *dir, const char *name, int *len)
+static char *slurp(const char *dir, const char *tag, const char *ext, int *len)
 {
-	char path[PATH_MAX + 16], *buf = calloc(1, LAUNCH_OUT_MAX);
+	char path[PATH_MAX + 64], *buf = calloc(1, LAUNCH_OUT_MAX);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s.%s", dir, tag, ext);
 	*len = buf ? read_text(path, buf, LAUNCH_OUT_MAX) : -ENOMEM;
 	if (buf && *len < 0)
 		buf[0] = '\0';
 	return buf;
 }
 
-int target_launch(const struct tctx *c, char *const argv[], unsigned timeout_s,
-		  struct launch_result *res)
+/* Kill the launcher's group: at a deadline, a stop signal, or its exit. */
+static void end_group(pid_t pid, struct launch_result *res)
 {
-	struct timespec tick = { 0, 5000000L }; /* 5 ms */
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, &res->status, 0);
+}
+
+int target_launch(const struct tctx *c, char *const argv[], unsigned timeout_s,
+		  const struct launch_opts *lo, struct launch_result *res)
+{
+	static const struct launch_opts plain = { .tag = "launch" };
+	struct timespec tick = { 0, 2000000L }; /* 2 ms */
 	double t0 = now_s();
 	pid_t pid, got;
 	int n;
 
+	lo = lo ? lo : &plain;
 	memset(res, 0, sizeof(*res));
 	res->status = -1;
 	pid = fork();
 	if (pid < 0)
 		return neg_errno();
 	if (pid == 0)
-		child_exec(c, argv);
+		child_exec(c, argv, lo);
 	setpgid(pid, pid);
 	while ((got = waitpid(pid, &res->status, WNOHANG)) == 0) {
-		if (now_s() - t0 > timeout_s) {
-			res->timed_out = true;
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			waitpid(pid, &res->status, 0);
+		if (now_s() - t0 > timeout_s || interrupted) {
+			res->timed_out = !interrupted;
+			res->interrupted = interrupted;
+			end_group(pid, res);
 			break;
 		}
 		nanosleep(&tick, NULL);
+		if (tick.tv_nsec < 20000000L)
+			tick.tv_nsec += 1000000L;
 	}
-	kill(-pid, SIGKILL); /* whatever the launcher left in its group */
+	if (!lo->keep_group)
+		kill(-pid, SIGKILL); /* whatever the launcher left in its group */
 	res->duration_s = now_s() - t0;
-	res->out = slurp(c->dir, "stdout", &n);
+	res->out = slurp(c->dir, lo->tag, "out", &n);
 	res->out_len = n > 0 ? (size_t)n : 0;
 	res->out_truncated = n == LAUNCH_OUT_MAX - 1;
-	res->err = slurp(c->dir, "stderr", &n);
+	res->err = slurp(c->dir, lo->tag, "err", &n);
 	return 0;
 }
 

@@ -1,19 +1,26 @@
 /* SPDX-License-Identifier: MIT */
-/* validate.h - running targets and judging them (targets_validate.c). */
+/*
+ * validate.h - running targets (run.c, lifecycle.c) and turning their facts
+ * into records (judge.c, matrix.c): what `boxcheck validate` and
+ * `boxcheck judge` share.
+ */
 #ifndef BOXCHECK_VALIDATE_H
 #define BOXCHECK_VALIDATE_H
 
 #include "targets.h"
 #include "../../primitives/cgroup.h"
 
-#define VALIDATE_MAX_TARGETS 48
+#define VALIDATE_MAX_TARGETS 128
+/* Properties at most (prop_count() is checked against it). */
+#define PROP_MAX 100
 
 /* A selected target: a table entry, or cmd: with its template. */
 struct vsel {
 	const struct target *t;
 	const char *tmpl;
-	char label[32];
-	char tbuf[640]; /* ref-without:STEP: its template */
+	const char *step; /* ref-without:STEP */
+	char label[48];
+	char tbuf[8192]; /* ref, ref-without:STEP: its template */
 };
 
 struct vrun {
@@ -46,31 +53,49 @@ struct vrun {
 	 * the control skips the probe (no OOM in the user's own cgroup).
 	 */
 	bool control_no_memory;
+	char token[48];		  /* the root marker's: this run's */
+	char given_net[PATH_MAX]; /* a net namespace to join by path */
+	long long given_net_ino;
+	int engine_fd;		/* the stand-in engine socket */
+	const char *save_facts; /* write each target's facts here */
+};
+
+/* What one target gave: facts, or why there are none. */
+struct tres {
+	enum obs kind; /* OBS_HOLDS: facts; OBS_SKIP or OBS_ERROR: why */
+	char why[700];
+	json_t *doc;   /* the facts, with the launcher's section */
+	json_t *skips; /* {prop id: why it is not judged here} */
+	/* How it was launched, when not as it is (TARGET_V1_VIEW), or NULL:
+	 * every record says so in its evidence ("launched"). */
+	const char *launched;
+};
+void tres_clear(struct tres *r);
+
+/*
+ * The control: the agent on the host, without isolation; its facts are
+ * also what every target's are compared with (the host's namespaces, "/",
+ * /dev...). unusable[p] says why this host cannot serve as the control
+ * for p (it already shows the property by itself), or is "".
+ */
+struct vcontrol {
+	const json_t *doc;
+	struct outcome out[PROP_MAX];
+	char unusable[PROP_MAX][200];
 };
 
 /* Run the control and every selected target; records in recs. */
 size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
 		    struct record *recs);
+/* The given namespace, the stand-in socket: set up and taken down. */
+int validate_props_setup(struct vrun *run);
+void validate_props_teardown(struct vrun *run);
 
 /*
- * The control: the agent on the host, without isolation. base is the
- * harness's own view (namespaces, "/"), what inside is compared with;
- * unusable[p] says why this host cannot serve as the control for p (it
- * already shows the property by itself), or is "".
+ * Why this host cannot be the control for each property, found without
+ * the agent or the judge (the table's unusable functions).
  */
-struct vcontrol {
-	struct facts base;
-	struct outcome out[P__COUNT];
-	char unusable[P__COUNT][160];
-};
-/*
- * Why this host cannot be the control for p, found without the agent or
- * the judge (no_new_privs already set, a read-only root, capabilities
- * already within the asked set, a pids or memory limit above us that the
- * probes would hit): 0, or 1 and the reason in why.
- */
-int validate_host_unusable(enum prop p, const struct profile *pr, char *why,
-			   size_t len);
+void validate_unusable(const struct profile *pr, struct vcontrol *ctl);
 /*
  * Fence the run: private mount, UTS, IPC and network namespaces, its
  * mounts slaves of the host's and shared among themselves (so a runtime's
@@ -79,21 +104,19 @@ int validate_host_unusable(enum prop p, const struct profile *pr, char *why,
  */
 int validate_fence(const struct profile *pr);
 
-/* What one target gave: facts, or why there are none. */
-struct tres {
-	enum obs kind; /* OBS_HOLDS: facts; OBS_SKIP or OBS_ERROR: why */
-	char why[500];
-	struct facts f;
-	/* How it was launched, when not as it is (TARGET_V1_VIEW), or NULL:
-	 * every record says so in its evidence ("launched"). */
-	const char *launched;
-};
 /*
- * The records of one target (P__COUNT of them), from its result and the
- * control's outcomes. Pure: tests drive it with hand-made facts.
+ * Why a target is not judged on each property before any fact: the
+ * kernel lacks the namespace, or the target cannot be asked for it. A new
+ * object {prop id: reason}.
  */
-void validate_judge(const struct profile *pr, const struct target *t,
-		    const char *label, unsigned kernel_ns,
+json_t *validate_skips(const struct target *t, const char *label,
+		       unsigned kernel_ns, int spec_major, int spec_minor);
+/*
+ * The records of one target (prop_count() of them), from its result and
+ * the control's outcomes. Pure: tests and `boxcheck judge` drive it with
+ * recorded facts.
+ */
+void validate_judge(const struct profile *pr, bool control, const char *label,
 		    const struct tres *res, const struct vcontrol *ctl,
 		    struct record *out);
 /*
@@ -108,12 +131,19 @@ void validate_result(const char *label, int status, bool timed_out,
 		     const char *out, size_t out_len, const char *err,
 		     unsigned timeout_s, struct tres *res);
 
-/* The property x target matrix, then what did not pass. */
+/* The property x target matrix (grouped), then what did not pass. */
 void validate_matrix(FILE *f, const struct record *r, size_t n, bool md);
 /* EXIT_FAILED when a non-control target failed or errored. */
 int validate_exit_status(const struct vsel *sel, int n, const struct record *r,
 			 size_t nr);
 /* "cmd:<program>" for a template. */
 void validate_cmd_label(const char *tmpl, int i, char *buf, size_t len);
+
+/*
+ * The lifecycle of an OCI command-line target (and of the control, which
+ * has none: its create runs the process at once), on a second container:
+ * its facts, a new object for the launcher's "lifecycle", or NULL.
+ */
+json_t *life_run(struct vrun *run, struct tctx *c);
 
 #endif
