@@ -101,7 +101,8 @@ static int add_ref(struct vargs *a, struct vsel *s, const char *name)
 				   name);
 	if (!s->t->family && colon)
 		return usage_error("validate: unknown runtime '%s'", name);
-	s->step = colon ? colon + 1 : NULL;
+	snprintf(s->stepbuf, sizeof(s->stepbuf), "%s", colon ? colon + 1 : "");
+	s->step = colon ? s->stepbuf : NULL;
 	if (ref_template(&profile_standard, s->step, s->tbuf,
 			 sizeof(s->tbuf))) {
 		char steps[4096], step[32];

@@ -20,7 +20,7 @@ enum life_flaw {
 	FLAW_STATE_NO_PID,  /* state leaves out the pid */
 	FLAW_KILL_OTHER,    /* kill sends SIGUSR2, whatever is asked */
 	FLAW_DELETE_KEEPS,  /* delete leaves the cgroup */
-	FLAW_REUSE_ID,	    /* create takes an id already in use */
+	FLAW_REUSE_ID,	    /* create says yes to an id in use */
 	FLAW__COUNT,
 };
 extern const char *const life_flaw_names[FLAW__COUNT];

@@ -79,6 +79,14 @@ int exec_setup(struct exec_args *a, struct exec_env *e, const char **what)
 {
 	int r = instance_name(e->name, sizeof(e->name));
 
+	/* --bind-in's mount point, made as ourselves (root inside may not) */
+	if (r == 0 && a->s.bind_in && a->s.root) {
+		char p[PATH_MAX * 2];
+		*what = "--bind-in's mount point";
+		snprintf(p, sizeof(p), "%s%s", a->s.root, a->s.bind_in);
+		r = mkdir_p(p, 0755);
+	}
+
 	if (r == 0 && a->s.n_lowers) {
 		*what = "scratch dir";
 		r = mkdir_p(instance_base(), 0755);

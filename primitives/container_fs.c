@@ -116,7 +116,7 @@ static int bind_node(const char *dev, const char *name)
 	snprintf(host, sizeof(host), "/dev/%s", name);
 	if (!path_exists(host))
 		return 0;
-	r = write_text_creat(node, "");
+	r = path_exists(node) ? 0 : write_text_creat(node, "");
 	return r ?: bind(host, node, 0);
 }
 

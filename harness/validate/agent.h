@@ -29,8 +29,8 @@
  */
 #define AGENT_MEM_PROBE (80ull << 20)
 /* The cpu probe: children spinning, for at most this long (ms). */
-#define AGENT_CPU_KIDS 4
-#define AGENT_CPU_MS 300
+#define AGENT_CPU_KIDS 8
+#define AGENT_CPU_MS 500
 #define AGENT_FORMAT_VERSION 3
 /* The first line of a lifecycle agent, printed as it starts. */
 #define AGENT_STARTED "boxcheck-started"

@@ -27,7 +27,8 @@ static bool allowed_node(const char *name, const char *rdev)
 			return rdev && !strcmp(rdev, default_nodes[i].rdev);
 	if (!strcmp(name, "ptmx"))
 		return rdev && !strcmp(rdev, "5:2");
-	return !strcmp(name, "console") && pty_rdev(rdev);
+	/* /dev/console has a property of its own (dev-console) */
+	return !strcmp(name, "console");
 }
 
 enum obs judge_dev_nodes(struct jctx *c, struct outcome *o)
@@ -167,8 +168,11 @@ static const char *empty_ro_tmpfs(const json_t *m)
 		return "is not a tmpfs";
 	if (!json_is_true(jpath(m, "ro")))
 		return "is writable";
-	return strcmp(jtext(jpath(m, "state")), "empty") ? "is not empty"
-							 : NULL;
+	/* nothing to list: empty, or closed to this process */
+	return strcmp(jtext(jpath(m, "state")), "empty") &&
+			       strcmp(jtext(jpath(m, "state")), "denied")
+		       ? "is not empty"
+		       : NULL;
 }
 
 enum obs judge_masked(struct jctx *c, struct outcome *o)

@@ -87,10 +87,17 @@ static json_t *cmd(struct life *x, enum life_cmd k, const char *tag)
 	return o;
 }
 
+static double now_ms(void);
+
 static void step(struct life *x, const char *key, enum life_cmd k,
 		 const char *tag)
 {
+	double t0 = now_ms();
+
 	json_object_set_new(x->l, key, cmd(x, k, tag));
+	if (getenv("BOXCHECK_DEBUG"))
+		fprintf(stderr, "life %s: %s %.0f ms\n", x->c->label, key,
+			now_ms() - t0);
 }
 
 /* What the container printed so far. */
@@ -194,6 +201,12 @@ static json_t *cgroup_exists(const struct life *x)
 	return json_null();
 }
 
+static long long exit_of_step(const struct life *x, const char *key)
+{
+	return json_integer_value(
+		json_object_get(json_object_get(x->l, key), "exit"));
+}
+
 /* Start, then the agent runs: its start line, state, kill, its facts. */
 static void run_it(struct life *x)
 {
@@ -207,7 +220,7 @@ static void run_it(struct life *x)
 		usleep(5000);
 	step(x, "state_running", L_STATE, "life-state-running");
 	step(x, "kill", L_KILL, "life-kill");
-	doc = await_facts(x, 3000);
+	doc = await_facts(x, exit_of_step(x, "kill") == 0 ? 3000 : 0);
 	if (!doc && pid_of(x) > 0) { /* the runtime did not deliver it */
 		kill(pid_of(x), SIGUSR2);
 		doc = await_facts(x, 3000);

@@ -38,7 +38,7 @@ const char *const pgroup_names[G__COUNT] = {
 	  judge_rlimit,		    r,                                         \
 	  "rlimit-{arg}",	    "runtime-tools process_rlimits",           \
 	  K_RLIMITS,		    NULL }
-#define SC_ROW(s, ref)                                                         \
+#define SC_ROW(s, step, ref)                                                   \
 	{ "sc-{arg}",                                                          \
 	  G_PRIV,                                                              \
 	  "{arg}() is refused by the seccomp filter asked for.",               \
@@ -47,7 +47,7 @@ const char *const pgroup_names[G__COUNT] = {
 	  "probes.syscalls.{arg}",                                             \
 	  judge_syscall,                                                       \
 	  s,                                                                   \
-	  "sc-{arg}",                                                          \
+	  step,                                                                \
 	  ref,                                                                 \
 	  K_SC_ERRNO,                                                          \
 	  NULL }
@@ -140,18 +140,18 @@ static const struct prop_def table[] = {
 	{ "seccomp-filter", G_PRIV, "A seccomp filter is active.",
 	  "Seccomp: 2 (filter)", "seccomp", judge_seccomp, NULL, "seccomp",
 	  "runtime-spec linux.seccomp", K_SECCOMP, unusable_seccomp },
-	SC_ROW("kexec_load", "kernel replacement"),
-	SC_ROW("init_module", "module loading (init_module, finit_module)"),
-	SC_ROW("open_by_handle_at", "shocker (open_by_handle_at)"),
-	SC_ROW("keyctl", "the kernel keyring"),
-	SC_ROW("add_key", "the kernel keyring"),
-	SC_ROW("bpf", "eBPF from inside"),
-	SC_ROW("perf_event_open", "perf events"),
-	SC_ROW("unshare", "user namespace escalation (CVE-2022-0492)"),
-	SC_ROW("mount", "mounting from inside"),
-	SC_ROW("umount2", "unmounting masks from inside"),
-	SC_ROW("swapon", "swap devices"),
-	SC_ROW("reboot", "reboot"),
+	SC_ROW("kexec_load", "sc-kexec", "kernel replacement"),
+	SC_ROW("init_module", "sc-modules", "module loading (init_module, finit_module)"),
+	SC_ROW("open_by_handle_at", "sc-handle", "shocker (open_by_handle_at)"),
+	SC_ROW("keyctl", "sc-keyctl", "the kernel keyring"),
+	SC_ROW("add_key", "sc-add-key", "the kernel keyring"),
+	SC_ROW("bpf", "sc-bpf", "eBPF from inside"),
+	SC_ROW("perf_event_open", "sc-perf", "perf events"),
+	SC_ROW("unshare", "sc-unshare", "user namespace escalation (CVE-2022-0492)"),
+	SC_ROW("mount", "sc-mount", "mounting from inside"),
+	SC_ROW("umount2", "sc-umount", "unmounting masks from inside"),
+	SC_ROW("swapon", "sc-swapon", "swap devices"),
+	SC_ROW("reboot", "sc-reboot", "reboot"),
 	{ "lsm-label", G_PRIV, "The LSM label is the one asked for.",
 	  "the label asked for", "lsm", judge_lsm, NULL, "lsm",
 	  "CVE-2023-27561, CVE-2023-28642", K_LSM, unusable_lsm },
@@ -247,7 +247,7 @@ static const struct prop_def table[] = {
 	  "memory-limit", "runtime-tools linux_cgroups_memory", K_MEMORY,
 	  unusable_memory },
 	{ "cpu-limit", G_LIMITS, "A cpu quota throttles a busy process.",
-	  "cpu quota {cpu} shown, and 4 spinning children throttled "
+	  "cpu quota {cpu} shown, and 8 spinning children throttled "
 	  "(cpu.stat)",
 	  "cgroup.cpu_max probes.cpu", judge_cpu, NULL, "cpu-limit",
 	  "runtime-tools linux_cgroups_cpus", K_CPU, unusable_cpu },
@@ -282,7 +282,7 @@ static const struct prop_def table[] = {
 	  "No cgroup v1 release_agent is writable.",
 	  "each visible release_agent: open O_WRONLY refused",
 	  "probes.release_agent", judge_release_agent, NULL,
-	  "guards-release-agent", "CVE-2022-0492", K_ANY,
+	  "guards-release", "CVE-2022-0492", K_ANY,
 	  unusable_cgroup_v1 },
 	{ "attack-cgroup-mount", G_ATTACK,
 	  "A cgroup v1 hierarchy cannot be mounted.",

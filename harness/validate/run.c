@@ -137,6 +137,9 @@ static void launch(const struct vrun *run, struct tctx *c, struct argvb *a,
 			fprintf(stderr, "%s%s", a->v[i],
 				i + 1 < a->n ? " " : "\n");
 	r = target_launch(c, a->v, run->timeout_s, &lo, &l);
+	if (getenv("BOXCHECK_DEBUG"))
+		fprintf(stderr, "main %s: %.0f ms\n", c->label,
+			l.duration_s * 1e3);
 	if (r < 0)
 		snprintf(res->why, sizeof(res->why), "cannot start %s: %s",
 			 a->v[0], strerror(-r));

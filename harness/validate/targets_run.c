@@ -168,6 +168,41 @@ int template_expand(const struct tctx *c, const char *tmpl, struct argvb *b)
  * /usr for systemd-nspawn, the static agent as /bin/boxcheck. One place, so
  * it can switch to primitives/rootfs.c later.
  */
+/*
+ * What a /dev of the root itself holds (a runtime mounts a tmpfs over it;
+ * ref-without:dev-tmpfs binds its nodes onto these, which a user
+ * namespace could not create): the default nodes' names, the links, and
+ * the directories of devpts, shm and mqueue.
+ */
+static int dev_skeleton(const char *dir)
+{
+	static const char *const files[] = { "null", "zero", "full",
+					     "random", "urandom", "tty" };
+	static const char *const dirs[] = { "pts", "shm", "mqueue" };
+	static const char *const links[][2] = {
+		{ "fd", "/proc/self/fd" },	 { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "ptmx", "pts/ptmx" },
+	};
+	char p[PATH_MAX + 32];
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(files); i++) {
+		snprintf(p, sizeof(p), "%s/dev/%s", dir, files[i]);
+		r = write_text_creat(p, "");
+	}
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dirs); i++) {
+		snprintf(p, sizeof(p), "%s/dev/%s", dir, dirs[i]);
+		r = mkdir(p, 0755) < 0 && errno != EEXIST ? neg_errno() : 0;
+	}
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(links); i++) {
+		snprintf(p, sizeof(p), "%s/dev/%s", dir, links[i][0]);
+		r = symlink(links[i][1], p) < 0 && errno != EEXIST ? neg_errno()
+								   : 0;
+	}
+	return r;
+}
+
 const char *const target_life_args[] = { AGENT_PATH, "inspect", "--lifecycle",
 					 "--wait",   "5",	NULL };
 
@@ -187,6 +222,7 @@ int rootfs_make(const char *dir, const char *agent, const char *token)
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		r = write_text_creat(path, "");
 	}
+	r = r ?: dev_skeleton(dir);
 	snprintf(path, sizeof(path), "%s" AGENT_ROOT_MARK, dir);
 	snprintf(line, sizeof(line), "%s\n", token);
 	r = r ?: write_text_creat(path, line);

@@ -18,7 +18,8 @@
 struct vsel {
 	const struct target *t;
 	const char *tmpl;
-	const char *step; /* ref-without:STEP */
+	const char *step; /* ref-without:STEP (in stepbuf), or NULL */
+	char stepbuf[48];
 	char label[48];
 	char tbuf[8192]; /* ref, ref-without:STEP: its template */
 };
