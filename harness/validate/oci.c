@@ -121,8 +121,17 @@ static json_t *mounts_json(const struct oci_opts *o)
 	json_array_append_new(a, mount("/dev/shm", "tmpfs", "shm",
 				       "nosuid,noexec,nodev,mode=1777,"
 				       "size=65536k"));
-	json_array_append_new(a, mount("/dev/mqueue", "mqueue", "mqueue",
-				       "nosuid,noexec,nodev"));
+	/* an mqueue is of an ipc namespace: only with one of its own */
+	if (o->ns & NS_BIT(NS_IPC))
+		json_array_append_new(a, mount("/dev/mqueue", "mqueue",
+					       "mqueue",
+					       "nosuid,noexec,nodev"));
+	/*
+	 * a sysfs is of a net namespace: a user namespace may mount one only
+	 * for a net namespace it owns (not one joined by path)
+	 */
+	if (!(o->ns & NS_BIT(NS_NET)))
+		return a;
 	json_array_append_new(
 		a, mount("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"));
 	if (o->cgroup_mount)

@@ -56,6 +56,8 @@ enum knob {
 	K_PROPAGATION,
 	K_MASK,
 	K_RO_PATHS,
+	K_SHM,
+	K_SYSFS,
 	K_PIDS,
 	K_MEMORY,
 	K_CPU,

@@ -91,6 +91,9 @@ const struct target target_table[] = {
 				     "private ones",
 		  K(K_RO_PATHS) = "bubblewrap binds host paths only: no part "
 				  "of its own /proc can be made read-only",
+		  K(K_SHM) = "bubblewrap's --tmpfs takes no noexec",
+		  K(K_SYSFS) = "bubblewrap mounts no sysfs (it only binds the "
+			       "host's)",
 		  K(K_LSM) = "bubblewrap labels with SELinux only "
 			     "(--exec-label)",
 		  K(K_PIDS) = "bubblewrap " NO_CGROUP_OPTS,
@@ -107,6 +110,9 @@ const struct target target_table[] = {
 		  K(K_USER) = "systemd-nspawn has no option for supplementary "
 			      "groups",
 		  K(K_UMASK) = "systemd-nspawn has no umask option",
+		  K(K_OOM) = "systemd-nspawn 252's --oom-score-adjust fails "
+			     "with --private-users (Permission denied, and "
+			     "the container does not start)",
 		  K(K_SC_ERRNO) = "systemd-nspawn's --system-call-filter "
 				  "refuses with EPERM and takes no errno",
 		  K(K_PROPAGATION) = "systemd-nspawn has no propagation option "
@@ -127,8 +133,10 @@ const struct target target_table[] = {
 	  .cleanup = lxc_cleanup,
 	  .needs_rootfs = true,
 	  .cannot = {
-		  K(K_NS(NS_TIME)) = "lxc config has no time namespace key",
 		  K(K_UMASK) = "lxc config has no umask key",
+		  K(K_RO_PATHS) = "lxc makes only /proc/sys and sysrq-trigger "
+				  "read-only (lxc.mount.auto proc:mixed), and "
+				  "its mount entries bind host paths only",
 		  K(K_PROPAGATION) = "lxc-execute keeps the root shared "
 				     "(lxc.rootfs.options' rprivate is not "
 				     "applied to it)" } },

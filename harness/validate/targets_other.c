@@ -210,12 +210,16 @@ int nspawn_prepare(struct tctx *c, struct argvb *a)
 	argv_add(a, "--chdir=%s", pr->cwd);
 	for (const char *const *e = pr->env; *e; e++)
 		argv_add(a, "--setenv=%s", *e);
-	for (size_t i = 0; i < ARRAY_SIZE(pr->rlimits); i++)
-		if (pr->rlimits[i].name)
-			argv_add(a, "--rlimit=%s=%llu:%llu",
-				 pr->rlimits[i].name, pr->rlimits[i].soft,
-				 pr->rlimits[i].hard);
-	argv_add(a, "--oom-score-adjust=%d", pr->oom_score_adj);
+	for (size_t i = 0; i < ARRAY_SIZE(pr->rlimits); i++) {
+		char up[16];
+		if (!pr->rlimits[i].name)
+			continue;
+		snprintf(up, sizeof(up), "%s", pr->rlimits[i].name);
+		for (char *p = up; *p; p++)
+			*p = *p >= 'a' && *p <= 'z' ? *p - 32 : *p;
+		argv_add(a, "--rlimit=%s=%llu:%llu", up, pr->rlimits[i].soft,
+			 pr->rlimits[i].hard);
+	}
 	argv_add(a, "--system-call-filter=%s", deny);
 	argv_add(a, "--console=pipe");
 	argv_add(a, "--link-journal=no");
@@ -277,9 +281,16 @@ static size_t lxc_process(const struct tctx *c, const char *sc, char *buf,
 int lxc_prepare(struct tctx *c, struct argvb *a)
 {
 	char caps[1024], path[PATH_MAX + 16], conf[16384], masks[2048];
-	char proc[2048], sc[PATH_MAX];
+	char proc[2048], sc[PATH_MAX], clone[128] = "";
 	const struct profile *p = c->pr;
 	int r = seccomp_write_lxc(c, sc, sizeof(sc));
+	size_t at = 0;
+
+	/* /proc/PID/ns names: mnt is "mnt" there too */
+	for (int t = 0; t < NS__COUNT; t++)
+		if (c->ns & NS_BIT(t))
+			at += snprintf(clone + at, sizeof(clone) - at, "%s%s",
+				       at ? " " : "", ns_table[t].name);
 
 	cap_list(p->caps, true, " ", caps, sizeof(caps));
 	lxc_masks(p, masks, sizeof(masks));
@@ -288,6 +299,7 @@ int lxc_prepare(struct tctx *c, struct argvb *a)
 	if (snprintf(conf, sizeof(conf),
 		     "lxc.rootfs.path = dir:%s\nlxc.rootfs.options = ro\n"
 		     "lxc.uts.name = %s\nlxc.net.0.type = empty\n"
+		     "lxc.namespace.clone = %s\n"
 		     "lxc.idmap = u 0 %llu %llu\nlxc.idmap = g 0 %llu %llu\n"
 		     "lxc.cap.keep = %s\nlxc.no_new_privs = %d\n"
 		     "lxc.cgroup.relative = 1\nlxc.cgroup.dir = %s\n"
@@ -298,14 +310,14 @@ int lxc_prepare(struct tctx *c, struct argvb *a)
 		     "lxc.cgroup2.pids.max = %u\nlxc.cgroup2.memory.max = %llu\n"
 		     "lxc.cgroup2.cpu.max = %u %u\n"
 		     "lxc.mount.auto = proc:mixed sys:ro cgroup:ro\n"
-		     "lxc.autodev = 1\n"
+		     "lxc.autodev = 1\nlxc.pty.max = 4\n"
 		     "lxc.mount.entry = shm dev/shm tmpfs "
 		     "rw,nosuid,nodev,noexec,create=dir 0 0\n"
 		     "lxc.mount.entry = mqueue dev/mqueue mqueue "
 		     "rw,nosuid,nodev,noexec,create=dir 0 0\n"
 		     "lxc.apparmor.profile = unconfined\n"
 		     "lxc.log.file = %s/lxc.log\n%s%s",
-		     c->rootfs, p->hostname, p->uid_base, p->id_count,
+		     c->rootfs, p->hostname, clone, p->uid_base, p->id_count,
 		     p->uid_base, p->id_count, caps, p->no_new_privs, c->cgpath,
 		     p->pids_max, p->memory_max, p->cpu_quota_us,
 		     p->cpu_period_us, p->pids_max, p->memory_max,

@@ -10,6 +10,8 @@
 #include "../../primitives/rootfs.h"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/syscall.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sched.h>
@@ -303,6 +305,8 @@ static _Noreturn void child_exec(const struct tctx *c, char *const argv[],
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* only what we hand over on purpose: none of our own caller's fds */
+	syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC);
 	snprintf(out, sizeof(out), "%s/%s.out", dir, lo->tag);
 	snprintf(err, sizeof(err), "%s/%s.err", dir, lo->tag);
 	if (fd_at("/dev/null", O_RDONLY, 0) < 0 ||
