@@ -160,7 +160,9 @@ static int daemon_start(struct tctx *c, struct dockerd *d, char *why,
 			mkdir(path, 0755);
 		}
 	snprintf(name, sizeof(name), "%s/dockerd", c->run_name);
-	r = cg_group_create(c->cgl, name, ~0u, &d->cg);
+	r = cg_group_create(c->cgl, name,
+			    CG_BIT(CG_PIDS) | CG_BIT(CG_MEMORY) | CG_BIT(CG_CPU),
+			    &d->cg);
 	if (r < 0 || pipe2(p, O_CLOEXEC) < 0)
 		return snprintf(why, len, "cannot make dockerd's cgroup: %s",
 				strerror(r < 0 ? -r : errno)),
@@ -168,9 +170,15 @@ static int daemon_start(struct tctx *c, struct dockerd *d, char *why,
 	if ((d->pid = fork()) == 0)
 		daemon_child(c, d, p[0]);
 	close(p[0]);
-	if (d->pid > 0 && cg_group_attach(&d->cg, d->pid) == 0)
-		r = write(p[1], "g", 1) == 1 ? 0 : -EPIPE;
+	r = d->pid < 0 ? neg_errno() : cg_group_attach(&d->cg, d->pid);
+	if (r == 0 && write(p[1], "g", 1) != 1)
+		r = -EPIPE;
 	close(p[1]);
+	if (r < 0) {
+		snprintf(why, len, "cannot start dockerd in its cgroup: %s",
+			 strerror(-r));
+		return r;
+	}
 	for (int n = 0; r == 0 && n < DOCKER_START_S * 50; n++) {
 		if (listening(d->sock))
 			return 0;
