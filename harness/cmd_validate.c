@@ -74,6 +74,7 @@ const char usage_validate[] =
 	"  --lsm-label L    ask every target for the AppArmor or SELinux "
 	"label L\n"
 	"  --list           the properties: id, group, reference, step\n"
+	"  -j, --jobs N     run N targets at once (default 1)\n"
 	"\n"
 	"Exit status: 0 every runtime delivered what it accepted, 1 one "
 	"failed\n"
@@ -85,7 +86,7 @@ struct vargs {
 	struct vsel sel[VALIDATE_MAX_TARGETS];
 	int n;
 	const char *format, *files[OUT__COUNT], *agent, *save_facts, *lsm;
-	unsigned timeout;
+	unsigned timeout, jobs;
 	bool crun_v1_view, list;
 	char lists[8192]; /* copies of the --runtime lists, tokenised */
 	size_t used;
@@ -212,6 +213,7 @@ static int parse(int argc, char **argv, struct vargs *a)
 		{ "save-facts", required_argument, NULL, 'F' },
 		{ "lsm-label", required_argument, NULL, 'L' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ 0 },
 	};
 	int c, r;
@@ -220,7 +222,7 @@ static int parse(int argc, char **argv, struct vargs *a)
 	a->timeout = 60;
 	a->crun_v1_view = true;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:j:", opts, NULL)) != -1) {
 		if (c == 'r' && (r = parse_list(a, optarg)) != EXIT_OK)
 			return r;
 		if (c == 'f')
@@ -241,6 +243,10 @@ static int parse(int argc, char **argv, struct vargs *a)
 			a->lsm = optarg;
 		else if (c == 'l')
 			a->list = true;
+		else if (c == 'j' && parse_uint(optarg, 1, 64, &a->jobs))
+			return usage_error("validate: --jobs wants 1..64, not "
+					   "'%s'",
+					   optarg);
 		else if (c == 'c' &&
 			 parse_crun_v1_view(optarg, &a->crun_v1_view))
 			return usage_error(
@@ -483,6 +489,7 @@ static int run_all(struct vargs *a, struct vrun *run, struct run_meta *m,
 
 	run->timeout_s = a->timeout;
 	run->save_facts = a->save_facts;
+	run->jobs = a->jobs ? a->jobs : 1;
 	if (a->crun_v1_view && run->have_cg)
 		run->hide_v2 = cg_hybrid_v2_mount(&run->cgl);
 	run->agent_err =

@@ -36,7 +36,7 @@ struct exec_args {
 	char *env[32];
 	size_t n_env, n_masked;
 	char overlay_buf[4096];
-	uint64_t pids, mem, cpu, cpu_period;
+	uint64_t pids, mem, cpu, cpu_period, cpu_shares;
 	gid_t groups[16];
 	struct container_rlimit rlimits[8];
 	bool inherit_env;

@@ -192,6 +192,7 @@ enum {
 	O_MEM,
 	O_CPU,
 	O_CPU_PERIOD,
+	O_CPU_SHARES,
 	O_CAPS,
 	O_INHERITABLE,
 	O_AMBIENT,
@@ -238,6 +239,7 @@ static const struct option exec_opts[] = {
 	{ "memory-max", required_argument, NULL, O_MEM },
 	{ "cpu-max", required_argument, NULL, O_CPU },
 	{ "cpu-period", required_argument, NULL, O_CPU_PERIOD },
+	{ "cpu-shares", required_argument, NULL, O_CPU_SHARES },
 	{ "keep-caps", required_argument, NULL, O_CAPS },
 	{ "inheritable-caps", required_argument, NULL, O_INHERITABLE },
 	{ "ambient-caps", required_argument, NULL, O_AMBIENT },
@@ -385,6 +387,10 @@ static int take_value(struct exec_args *a, int c, const char *v)
 		return parse_uint(v, 1000, 1000000, &u) < 0
 			       ? -EINVAL
 			       : (a->cpu_period = u, 0);
+	case O_CPU_SHARES:
+		return parse_uint(v, 2, 262144, &u) < 0
+			       ? -EINVAL
+			       : (a->cpu_shares = u, 0);
 	case O_UIDMAP:
 	case O_GIDMAP:
 		return idmap_parse_spec(v, c == O_UIDMAP ? &a->uid : &a->gid) <

@@ -42,6 +42,25 @@ static int make_parents(struct exec_env *e, const char *name)
 	return 0;
 }
 
+/*
+ * The cpu weight: v1 cpu.shares as given, v2 cpu.weight from it (runc's
+ * mapping of 2..262144 onto 1..10000).
+ */
+static int cpu_weight(const struct cg_group *g, uint64_t shares)
+{
+	const char *v2 = cg_group_unified(g);
+	char path[PATH_MAX + 32];
+	int r = cg_group_path(g, CG_CPU, "cpu.shares", path, sizeof(path));
+
+	if (r == 0 && path_exists(path))
+		return write_fmt(path, "%llu", (unsigned long long)shares);
+	if (!v2)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/cpu.weight", v2);
+	return write_fmt(path, "%llu",
+			 1 + ((unsigned long long)shares - 2) * 9999 / 262142);
+}
+
 /* A cgroup below ours with the limits asked for. */
 static int setup_cgroup(struct exec_args *a, struct exec_env *e)
 {
@@ -65,6 +84,8 @@ static int setup_cgroup(struct exec_args *a, struct exec_env *e)
 	    ((r = cg_set(&e->cg, CGK_CPU_PERIOD, a->cpu_period)) < 0 ||
 	     (r = cg_set(&e->cg, CGK_CPU_QUOTA, a->cpu * a->cpu_period / 100)) <
 		     0))
+		return r;
+	if (a->cpu_shares && (r = cpu_weight(&e->cg, a->cpu_shares)) < 0)
 		return r;
 	a->s.cg = &e->cg;
 	return 0;

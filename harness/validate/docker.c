@@ -273,6 +273,7 @@ static void run_flags(const struct tctx *c, const char *sc, struct argvb *a)
 	argv_add(a, "--memory-swap=%llu", p->memory_max);
 	argv_add(a, "--cpu-period=%u", p->cpu_period_us);
 	argv_add(a, "--cpu-quota=%u", p->cpu_quota_us);
+	argv_add(a, "--cpu-shares=%u", p->cpu_shares);
 	argv_add(a, "--cgroup-parent=%s", c->cgabs);
 	argv_add(a, "--log-driver=none");
 }

@@ -200,14 +200,16 @@ static json_t *linux_json(const struct profile *pr, const struct oci_opts *o)
 	json_t *l;
 
 	/* rprivate: no mount propagates in or out (runc's default: rslave) */
-	l = json_pack("{s:o, s:{s:{s:I}, s:{s:I, s:I}, s:{s:I, s:I}}, s:o,"
+	l = json_pack("{s:o, s:{s:{s:I}, s:{s:I, s:I}, s:{s:I, s:I, s:I}},"
+		      " s:o,"
 		      " s:o, s:s, s:o}",
 		      "namespaces", namespaces_json(o), "resources", "pids",
 		      "limit", (json_int_t)pr->pids_max, "memory", "limit",
 		      (json_int_t)pr->memory_max, "swap",
 		      (json_int_t)pr->memory_max, "cpu", "quota",
 		      (json_int_t)pr->cpu_quota_us, "period",
-		      (json_int_t)pr->cpu_period_us, "maskedPaths",
+		      (json_int_t)pr->cpu_period_us, "shares",
+		      (json_int_t)pr->cpu_shares, "maskedPaths",
 		      strings(pr->masked), "readonlyPaths",
 		      strings(pr->ro_paths), "rootfsPropagation", "rprivate",
 		      "seccomp", oci_seccomp(pr, NULL));

@@ -66,6 +66,7 @@ const struct profile profile_standard = {
 	.memory_max = 64ull << 20,
 	.cpu_quota_us = 5000,
 	.cpu_period_us = 10000,
+	.cpu_shares = 262144,
 	.caps = BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FSETID) |
 		BIT(CAP_FOWNER) | BIT(CAP_MKNOD) | BIT(CAP_NET_RAW) |
 		BIT(CAP_SETGID) | BIT(CAP_SETUID) | BIT(CAP_SETFCAP) |

@@ -38,6 +38,12 @@ struct profile {
 	unsigned pids_max;
 	unsigned long long memory_max; /* bytes */
 	unsigned cpu_quota_us, cpu_period_us;
+	/*
+	 * The container's cpu weight against its siblings (v1 shares; v2
+	 * weight from it): the most, so that its spin reaches the quota on a
+	 * busy host too, where throttling shows (cpu-limit).
+	 */
+	unsigned cpu_shares;
 	unsigned long long caps; /* bounding = effective = permitted */
 	unsigned long long caps_inheritable, caps_ambient;
 	bool no_new_privs;

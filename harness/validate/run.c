@@ -166,7 +166,8 @@ static void launcher_section(struct tres *res, const struct tctx *c,
 	json_object_set_new(res->doc, "launcher", l);
 }
 
-static void run_one(struct vrun *run, const struct vsel *s, struct tres *res)
+void validate_run_one(struct vrun *run, const struct vsel *s,
+		      struct tres *res)
 {
 	struct tctx c;
 	struct argvb *a = calloc(1, sizeof(*a));
@@ -206,7 +207,7 @@ static void run_one(struct vrun *run, const struct vsel *s, struct tres *res)
 }
 
 /* The facts of a target, as gathered, into the --save-facts dir. */
-static void save(const struct vrun *run, const char *label,
+void validate_save(const struct vrun *run, const char *label,
 		 const struct tres *res)
 {
 	char path[PATH_MAX];
@@ -238,7 +239,7 @@ static void save_control(const struct vrun *run, struct tres *host,
 			    u);
 	json_object_set_new(json_object_get(host->doc, "launcher"), "control",
 			    json_true());
-	save(run, "host-control", host);
+	validate_save(run, "host-control", host);
 }
 
 size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
@@ -258,10 +259,15 @@ size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
 	prctl(PR_SET_CHILD_SUBREAPER, 1); /* containers left by create */
 	validate_unusable(run->pr, ctl);
 	run->control_no_memory = unusable_memory(run->pr, NULL, 0);
-	run_one(run, &control, host);
+	validate_run_one(run, &control, host);
 	validate_control(run->pr, host, ctl);
 	save_control(run, host, ctl);
-	for (int i = 0; i < n && !target_launch_interrupted(); i++) {
+	if (run->jobs > 1) {
+		validate_run_jobs(run, sel, n, ctl, host, recs);
+		k = (size_t)n * np;
+	}
+	for (int i = 0; run->jobs <= 1 && i < n && !target_launch_interrupted();
+	     i++) {
 		const struct tres *r = res;
 		fprintf(stderr, "validate: target %d of %d: %s\n", i + 1, n,
 			sel[i].label);
@@ -269,8 +275,8 @@ size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
 			r = host;
 		} else {
 			tres_clear(res);
-			run_one(run, &sel[i], res);
-			save(run, sel[i].label, res);
+			validate_run_one(run, &sel[i], res);
+			validate_save(run, sel[i].label, res);
 		}
 		validate_judge(run->pr, sel[i].t->control, sel[i].label, r, ctl,
 			       recs + k);

@@ -307,6 +307,7 @@ int lxc_prepare(struct tctx *c, struct argvb *a)
 		     "lxc.cgroup.memory.limit_in_bytes = %llu\n"
 		     "lxc.cgroup.cpu.cfs_quota_us = %u\n"
 		     "lxc.cgroup.cpu.cfs_period_us = %u\n"
+		     "lxc.cgroup.cpu.shares = %u\nlxc.cgroup2.cpu.weight = 10000\n"
 		     "lxc.cgroup2.pids.max = %u\nlxc.cgroup2.memory.max = %llu\n"
 		     "lxc.cgroup2.cpu.max = %u %u\n"
 		     "lxc.mount.auto = proc:mixed sys:ro cgroup:ro\n"
@@ -320,7 +321,7 @@ int lxc_prepare(struct tctx *c, struct argvb *a)
 		     c->rootfs, p->hostname, clone, p->uid_base, p->id_count,
 		     p->uid_base, p->id_count, caps, p->no_new_privs, c->cgpath,
 		     p->pids_max, p->memory_max, p->cpu_quota_us,
-		     p->cpu_period_us, p->pids_max, p->memory_max,
+		     p->cpu_period_us, p->cpu_shares, p->pids_max, p->memory_max,
 		     p->cpu_quota_us, p->cpu_period_us, c->dir, proc,
 		     masks) >= (int)sizeof(conf))
 		r = r ?: -E2BIG;
@@ -398,6 +399,7 @@ int podman_prepare(struct tctx *c, struct argvb *a)
 	argv_add(a, "--memory-swap=%llu", p->memory_max);
 	argv_add(a, "--cpu-period=%u", p->cpu_period_us);
 	argv_add(a, "--cpu-quota=%u", p->cpu_quota_us);
+	argv_add(a, "--cpu-shares=%u", p->cpu_shares);
 	/* cgroupfs resolves it from the root, for conmon as for the rest */
 	argv_add(a, "--cgroup-parent=%s", c->cgabs);
 	argv_add(a, "--cap-drop=all");

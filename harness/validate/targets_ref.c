@@ -221,9 +221,9 @@ static size_t profile_opts(const struct profile *pr, const struct ref_step *s,
 	if (!(d & D(R_MEMORY)))
 		CAT(" --memory-max {memory}");
 	if (!(d & D(R_CPU)))
-		CAT(" --cpu-max %u --cpu-period %u",
+		CAT(" --cpu-max %u --cpu-period %u --cpu-shares %u",
 		    pr->cpu_quota_us * 100 / pr->cpu_period_us,
-		    pr->cpu_period_us);
+		    pr->cpu_period_us, pr->cpu_shares);
 	if (!(d & D(R_RO)))
 		CAT(" --read-only");
 	if (!(d & D(R_NNP)))

@@ -59,6 +59,7 @@ struct vrun {
 	long long given_net_ino;
 	int engine_fd;		/* the stand-in engine socket */
 	const char *save_facts; /* write each target's facts here */
+	unsigned jobs;		/* targets run at once (--jobs) */
 };
 
 /* What one target gave: facts, or why there are none. */
@@ -84,6 +85,16 @@ struct vcontrol {
 	struct outcome out[PROP_MAX];
 	char unusable[PROP_MAX][200];
 };
+
+/* One target: its result (run.c), and its facts saved (--save-facts). */
+void validate_run_one(struct vrun *run, const struct vsel *s,
+		      struct tres *res);
+void validate_save(const struct vrun *run, const char *label,
+		   const struct tres *res);
+/* The targets, up to run->jobs at once, each in a child (run_jobs.c). */
+void validate_run_jobs(struct vrun *run, const struct vsel *sel, int n,
+		       const struct vcontrol *ctl, const struct tres *host,
+		       struct record *recs);
 
 /* Run the control and every selected target; records in recs. */
 size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
