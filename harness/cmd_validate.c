@@ -343,6 +343,7 @@ static int run_setup(struct vrun *run)
 		 geteuid() ? "not root" : "no cgroup hierarchy");
 	if (run->have_cg)
 		cg_deep_setup(run);
+	validate_cpu_weight(run);
 	return 0;
 }
 

@@ -363,3 +363,52 @@ void validate_props_teardown(struct vrun *run)
 	if (run->engine_fd > 0)
 		close(run->engine_fd);
 }
+
+/*
+ * The run's cpu weight: the most, on each directory of the run's own that
+ * holds the containers (<own>/<run>, and what is new along <deep>/<run>),
+ * on v1 cpu hierarchies. A cgroup's weight counts against its siblings
+ * only: without this the run's subtree competes with each task of our own
+ * cgroup at their weight, and on a busy host the cpu probe's spin never
+ * reaches the quota, so no throttling can show. Best effort.
+ */
+static void weigh(const char *dir)
+{
+	char path[PATH_MAX + 16];
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return;
+	snprintf(path, sizeof(path), "%s/cpu.shares", dir);
+	write_text(path, "262144");
+}
+
+void validate_cpu_weight(struct vrun *run)
+{
+	const struct cg_layout *l = &run->cgl;
+	char own[PATH_MAX], path[PATH_MAX * 2];
+
+	for (int i = 0; run->have_cg && i < l->n; i++) {
+		const char *first = run->cg_made.first_new[i];
+		size_t at;
+		if (!(l->hier[i].ctrls & CG_BIT(CG_CPU)) ||
+		    cg_own_dir(l, i, own, sizeof(own)) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", own, run->name);
+		weigh(path);
+		if (!run->cg_deep[0] || !first[0])
+			continue;
+		/* from the first new component of <deep>/<run> down */
+		snprintf(path, sizeof(path), "%s%s/%s", l->hier[i].mount,
+			 strcmp(run->cg_deep, "/") ? run->cg_deep : "",
+			 run->name);
+		for (at = strlen(first); path[at] == '/' || !path[at];) {
+			char c = path[at];
+			path[at] = '\0';
+			weigh(path);
+			path[at] = c;
+			if (!c)
+				break;
+			at += 1 + strcspn(path + at + 1, "/");
+		}
+	}
+}

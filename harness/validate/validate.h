@@ -99,6 +99,8 @@ void validate_run_jobs(struct vrun *run, const struct vsel *sel, int n,
 /* Run the control and every selected target; records in recs. */
 size_t validate_run(struct vrun *run, const struct vsel *sel, int n,
 		    struct record *recs);
+/* The run's cpu weight, on the cgroups that hold its containers. */
+void validate_cpu_weight(struct vrun *run);
 /* The given namespace, the stand-in socket: set up and taken down. */
 int validate_props_setup(struct vrun *run);
 void validate_props_teardown(struct vrun *run);
