@@ -74,6 +74,11 @@ struct profile {
 	const char *env_canary;
 };
 extern const struct profile profile_standard;
+/*
+ * A profile from a JSON file: the standard one with the keys it gives
+ * (profile_load.c). 0, or -EINVAL and why.
+ */
+int profile_load(const char *path, struct profile *pr, char *why, size_t len);
 
 /* Count of a NULL-ended list. */
 size_t prof_count(const char *const *list);

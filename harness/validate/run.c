@@ -158,6 +158,8 @@ static void launcher_section(struct tres *res, const struct tctx *c,
 			      "root_token", c->token, "lifecycle",
 			      life ? life : json_null());
 
+	if (res->launched)
+		json_object_set_new(l, "launched", json_string(res->launched));
 	if (c->t->spec_version)
 		json_object_set_new(l, "runtime_spec",
 				    json_sprintf("%d.%d", c->spec_major,
