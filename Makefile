@@ -97,7 +97,7 @@ $(BUILD)/boxcheck-static: $(BUILD)/obj/harness/main.o \
 		$(BUILD)/obj/counters-static.o $(LIB)
 	$(CC) $(LDFLAGS) -static -o $@ $^ $(STATIC_LIBS) $(filter -lm,$(LDLIBS))
 
-$(BUILD)/tests/%: tests/%.c $(LIB) tests/testlib.h | $(BUILD)
+$(BUILD)/tests/%: tests/%.c $(LIB) tests/testlib.h $(wildcard tests/*_fixtures.h) | $(BUILD)
 	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LIB) $(LDLIBS) $(TESTLIBS)
 
 # ---- checks ---------------------------------------------------------------

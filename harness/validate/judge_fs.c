@@ -95,6 +95,8 @@ enum obs judge_prop_in(struct jctx *c, struct outcome *o)
 	const json_t *m = jpath(l, "prop_mounted");
 	const json_t *seen = jpath(l, "agent.probes.prop_in");
 
+	if (!json_is_object(l) || fact_error(l))
+		return unknown(o, "the lifecycle run", l);
 	if (!json_is_true(m))
 		return unknown(o, "the launcher's later mount", m);
 	if (!json_is_boolean(seen))
@@ -160,11 +162,14 @@ enum obs judge_mnt_dev(struct jctx *c, struct outcome *o)
 enum obs judge_mnt_devpts(struct jctx *c, struct outcome *o)
 {
 	const json_t *m = F(c, "mounts./dev/pts");
-	const json_t *ptmx = F(c, "dev.entries.ptmx");
+	const json_t *e = F(c, "dev.entries");
+	const json_t *ptmx = json_object_get(e, "ptmx");
 	const char *t = jtext(jpath(ptmx, "type"));
 	long long pts = -1, pdev = -2;
 	enum obs r = own_mount(c, o, "/dev/pts", "devpts", "");
 
+	if (!json_is_object(e) || fact_error(e))
+		return unknown(o, "/dev", e);
 	if (r != OBS_HOLDS)
 		return r;
 	if (!strstr(jtext(jpath(m, "super")) ?: "", "ptmxmode=666"))

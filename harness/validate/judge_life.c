@@ -13,9 +13,11 @@ static const json_t *life(struct jctx *c, struct outcome *o)
 {
 	const json_t *l = F(c, "launcher.lifecycle");
 
-	if (!json_is_object(l))
+	if (!json_is_object(l) || fact_error(l)) {
 		unknown(o, "the lifecycle run", l);
-	return json_is_object(l) ? l : NULL;
+		return NULL;
+	}
+	return l;
 }
 
 /* A command's exit status, or -1 when it did not run. */

@@ -60,7 +60,7 @@ static const json_t *life_agent(struct jctx *c, struct outcome *o)
 	const json_t *l = F(c, "launcher.lifecycle");
 	const json_t *a = jpath(l, "agent");
 
-	if (!json_is_object(l)) {
+	if (!json_is_object(l) || fact_error(l)) {
 		unknown(o, "the lifecycle run", l);
 		return NULL;
 	}
