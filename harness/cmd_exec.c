@@ -97,7 +97,6 @@ const char usage_exec[] =
 	"Exit status: CMD's; 125 the container could not start; 126 CMD not\n"
 	"executable; 127 CMD not found; 2 bad usage.\n";
 
-
 int cmd_exec(int argc, char **argv)
 {
 	struct exec_args a = { 0 };

@@ -17,7 +17,8 @@
 #include <string.h>
 
 const char usage_judge[] =
-	"usage: boxcheck judge [--control HOST.json] [--profile standard|FILE]\n"
+	"usage: boxcheck judge [--control HOST.json] [--profile "
+	"standard|FILE]\n"
 	"                      [--format F] [-o FILE] [--tap FILE] [--junit "
 	"FILE]\n"
 	"                      [--json FILE] FACTS.json...\n"
@@ -34,7 +35,8 @@ const char usage_judge[] =
 	"                   default), or a JSON file of profile keys over it\n"
 	"                   (hostname, pids_max, memory_max, cpu_quota_us,\n"
 	"                   cpu_period_us, uid, gid, groups, cwd, env, args,\n"
-	"                   umask, rlimits, oom_score_adj, caps, no_new_privs,\n"
+	"                   umask, rlimits, oom_score_adj, caps, "
+	"no_new_privs,\n"
 	"                   read_only_root, uid_base, id_count, lsm_label)\n"
 	"  --format F       text, markdown, tap, json or junit\n"
 	"  -o, --output F   write --format to F\n"
@@ -118,8 +120,7 @@ static bool is_control(const json_t *doc)
 }
 
 /* The target's name: the launcher's, else the file's, without .json. */
-static void label_of(const char *path, const json_t *doc, char *buf,
-		     size_t len)
+static void label_of(const char *path, const json_t *doc, char *buf, size_t len)
 {
 	const char *t = jtext(jpath(doc, "launcher.target"));
 	char copy[PATH_MAX];
@@ -145,8 +146,9 @@ static void control(const struct jargs *a, json_t *doc, struct tres *host,
 		 "no control: give the host's facts (--control)");
 	for (size_t i = 0; i < prop_count(); i++)
 		snprintf(ctl->unusable[i], sizeof(ctl->unusable[i]), "%s",
-			 jtext(json_object_get(u, prop_id(prop_get(i), id,
-							 sizeof(id)))) ?: "");
+			 jtext(json_object_get(
+				 u, prop_id(prop_get(i), id, sizeof(id))))
+				 ?: "");
 	validate_control(&a->pr, host, ctl);
 }
 
@@ -161,9 +163,9 @@ static int write_out(const struct jargs *a, struct record *r, size_t n)
 	int ret = EXIT_OK;
 
 	for (int i = 0; i < 3; i++)
-		if (a->files[i] && write_file_atomic(a->files[i],
-						     writer_by_name(fmt[i]), &m,
-						     r, n) < 0)
+		if (a->files[i] &&
+		    write_file_atomic(a->files[i], writer_by_name(fmt[i]), &m,
+				      r, n) < 0)
 			ret = usage_error("judge: cannot write %s",
 					  a->files[i]);
 	if (md || !strcmp(a->format, "text")) {
@@ -197,7 +199,8 @@ static int judge_all(struct jargs *a, json_t **docs, struct vcontrol *ctl,
 			continue;
 		label_of(a->facts[i], docs[i], label, sizeof(label));
 		res.doc = docs[i];
-		res.skips = json_incref((json_t *)jpath(docs[i], "launcher.skips"));
+		res.skips =
+			json_incref((json_t *)jpath(docs[i], "launcher.skips"));
 		if (!res.skips)
 			res.skips = json_object();
 		res.launched = jtext(jpath(docs[i], "launcher.launched"));

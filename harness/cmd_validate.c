@@ -27,7 +27,8 @@ const char usage_validate[] =
 	"usage: boxcheck validate [--runtime LIST]... [--format F] [-o FILE]\n"
 	"                         [--tap FILE] [--junit FILE] [--json FILE]\n"
 	"                         [--agent PATH] [--timeout S]\n"
-	"                         [--crun-v1-view auto|off] [--save-facts DIR]\n"
+	"                         [--crun-v1-view auto|off] [--save-facts "
+	"DIR]\n"
 	"                         [--lsm-label LABEL]\n"
 	"\n"
 	"Starts `boxcheck inspect` in each target with one standard profile\n"
@@ -38,7 +39,8 @@ const char usage_validate[] =
 	"memory and cpu limits, the default capabilities and no inheritable\n"
 	"or ambient ones, no_new_privs, a seccomp filter refusing a curated\n"
 	"set of system calls) and judges what it reports: the properties of\n"
-	"`boxcheck validate --list`, in groups. OCI command-line runtimes also\n"
+	"`boxcheck validate --list`, in groups. OCI command-line runtimes "
+	"also\n"
 	"run a second container through create, state, start, kill, delete.\n"
 	"`host` is the control. As root, the run is fenced: private mount,\n"
 	"UTS, IPC and network namespaces of its own.\n"
@@ -459,9 +461,9 @@ static int list_props(const struct profile *pr)
 	for (size_t i = 0; i < prop_count(); i++) {
 		const struct prop_def *p = prop_get(i);
 		prop_expected(p, pr, exp, sizeof(exp));
-		printf("%-22s %-16s %-22s %s | %s\n", prop_id(p, id, sizeof(id)),
-		       pgroup_names[p->group], prop_step(p, step, sizeof(step)),
-		       p->ref, exp);
+		printf("%-22s %-16s %-22s %s | %s\n",
+		       prop_id(p, id, sizeof(id)), pgroup_names[p->group],
+		       prop_step(p, step, sizeof(step)), p->ref, exp);
 	}
 	return EXIT_OK;
 }

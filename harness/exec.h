@@ -16,11 +16,11 @@ enum { EXIT_START = 125, EXIT_NOEXEC = 126, EXIT_NOTFOUND = 127 };
 /* A flaw the lifecycle is given on purpose (ref-without:life-*). */
 enum life_flaw {
 	FLAW_NONE,
-	FLAW_CREATE_RUNS,   /* create runs the process at once */
-	FLAW_STATE_NO_PID,  /* state leaves out the pid */
-	FLAW_KILL_OTHER,    /* kill sends SIGUSR2, whatever is asked */
-	FLAW_DELETE_KEEPS,  /* delete leaves the cgroup */
-	FLAW_REUSE_ID,	    /* create says yes to an id in use */
+	FLAW_CREATE_RUNS,  /* create runs the process at once */
+	FLAW_STATE_NO_PID, /* state leaves out the pid */
+	FLAW_KILL_OTHER,   /* kill sends SIGUSR2, whatever is asked */
+	FLAW_DELETE_KEEPS, /* delete leaves the cgroup */
+	FLAW_REUSE_ID,	   /* create says yes to an id in use */
 	FLAW__COUNT,
 };
 extern const char *const life_flaw_names[FLAW__COUNT];

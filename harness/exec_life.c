@@ -223,7 +223,7 @@ static int kill_it(struct exec_args *a)
 				  : EXIT_OK;
 }
 
-static int delete(struct exec_args *a)
+static int delete (struct exec_args *a)
 {
 	json_t *st = load(a), *v;
 	char dir[PATH_MAX];
@@ -258,8 +258,8 @@ static int delete(struct exec_args *a)
 
 int exec_life(struct exec_args *a)
 {
-	static int (*const ops[])(struct exec_args *a) = {
-		[OP_CREATE] = create, [OP_START] = start, [OP_STATE] = state,
+	static int (*const ops[])(struct exec_args * a) = {
+		[OP_CREATE] = create, [OP_START] = start,   [OP_STATE] = state,
 		[OP_KILL] = kill_it,  [OP_DELETE] = delete,
 	};
 

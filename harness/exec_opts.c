@@ -14,7 +14,10 @@ static const struct weak_opt {
 	const char *name;
 	size_t off; /* of a bool in struct container_weak */
 } weak_opts[] = {
-#define W(n, f) { n, offsetof(struct container_weak, f) }
+#define W(n, f)                                                                \
+	{                                                                      \
+		n, offsetof(struct container_weak, f)                          \
+	}
 	W("no-pivot", no_pivot),
 	W("keep-propagation", keep_propagation),
 	W("slave-propagation", slave_propagation),
@@ -109,8 +112,10 @@ static int parse_rlimit(struct exec_args *a, const char *v)
 	static const struct {
 		const char *name;
 		int res;
-	} names[] = { { "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC },
-		      { "core", RLIMIT_CORE },	   { "memlock", RLIMIT_MEMLOCK },
+	} names[] = { { "nofile", RLIMIT_NOFILE },
+		      { "nproc", RLIMIT_NPROC },
+		      { "core", RLIMIT_CORE },
+		      { "memlock", RLIMIT_MEMLOCK },
 		      { "stack", RLIMIT_STACK } };
 	unsigned long long s, h;
 	char name[16];
@@ -341,8 +346,10 @@ static bool life_op(struct exec_args *a, int c, const char *v)
 	static const struct {
 		int opt;
 		enum life_op op;
-	} ops[] = { { O_CREATE, OP_CREATE }, { O_START, OP_START },
-		    { O_STATE, OP_STATE },   { O_KILL, OP_KILL },
+	} ops[] = { { O_CREATE, OP_CREATE },
+		    { O_START, OP_START },
+		    { O_STATE, OP_STATE },
+		    { O_KILL, OP_KILL },
 		    { O_DELETE, OP_DELETE } };
 
 	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
@@ -382,7 +389,7 @@ static int take_value(struct exec_args *a, int c, const char *v)
 		return parse_bytes(v, &a->mem) < 0 || !a->mem ? -EINVAL : 0;
 	case O_CPU:
 		return parse_uint(v, 1, 100 * 1024, &u) < 0 ? -EINVAL
-							   : (a->cpu = u, 0);
+							    : (a->cpu = u, 0);
 	case O_CPU_PERIOD:
 		return parse_uint(v, 1000, 1000000, &u) < 0
 			       ? -EINVAL
@@ -395,9 +402,9 @@ static int take_value(struct exec_args *a, int c, const char *v)
 	case O_GIDMAP:
 		return idmap_parse_spec(v, c == O_UIDMAP ? &a->uid : &a->gid) <
 					       0 ||
-				       idmap_validate(c == O_UIDMAP ? &a->uid
-								    : &a->gid) <
-					       0
+				       idmap_validate(c == O_UIDMAP
+							      ? &a->uid
+							      : &a->gid) < 0
 			       ? -EINVAL
 			       : 0;
 	case O_USER:

@@ -175,7 +175,6 @@ int exec_wait(pid_t pid)
 	return exit_code_of(st);
 }
 
-
 /* Start it; 0 with *pid, or the exit status that says why not. */
 int exec_start(struct exec_args *a, pid_t *pid)
 {

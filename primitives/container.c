@@ -145,8 +145,8 @@ int container_check(const struct container_spec *s, struct container_error *e)
 				    -EINVAL);
 	if (s->n_lowers && !s->scratch)
 		return fail(e, "an overlay needs a scratch dir", -EINVAL);
-	if ((has_root(s) || s->readonly_root || s->masked ||
-	     s->weak.no_pivot || s->weak.keep_propagation) &&
+	if ((has_root(s) || s->readonly_root || s->masked || s->weak.no_pivot ||
+	     s->weak.keep_propagation) &&
 	    !mnt)
 		return fail(e, "a new root needs a mount namespace", -EINVAL);
 	return 0;

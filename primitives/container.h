@@ -25,21 +25,21 @@ struct container_rlimit {
  * full container.
  */
 struct container_weak {
-	bool no_pivot;	       /* chroot, the old root stays (runc --no-pivot) */
-	bool keep_propagation; /* mounts as copied: shared or slave */
+	bool no_pivot; /* chroot, the old root stays (runc --no-pivot) */
+	bool keep_propagation;	/* mounts as copied: shared or slave */
 	bool slave_propagation; /* slaves of the launcher's: receive only */
-	bool no_dev_tmpfs;     /* /dev: the root's own directory */
-	bool no_dev_symlinks;  /* no fd, stdin, stdout, stderr */
-	const char *dev_omit;  /* a default node left out */
+	bool no_dev_tmpfs;	/* /dev: the root's own directory */
+	bool no_dev_symlinks;	/* no fd, stdin, stdout, stderr */
+	const char *dev_omit;	/* a default node left out */
 	bool no_devpts, no_shm, no_mqueue;
-	bool host_console; /* the host's /dev/console bound in */
-	bool host_dev;	   /* the host's /dev bound in (rbind) */
-	bool proc_plain;   /* /proc without nosuid, nodev, noexec */
-	bool host_proc;	   /* the launcher's /proc bound in */
-	bool sys_rw;	   /* a read-write sysfs */
-	bool cgroup_rw;	   /* our cgroup shown read-write */
-	bool cgroupns_early; /* cgroup namespace made before joining */
-	bool host_cgroups;   /* the v1 hierarchies' roots, read-write */
+	bool host_console;    /* the host's /dev/console bound in */
+	bool host_dev;	      /* the host's /dev bound in (rbind) */
+	bool proc_plain;      /* /proc without nosuid, nodev, noexec */
+	bool host_proc;	      /* the launcher's /proc bound in */
+	bool sys_rw;	      /* a read-write sysfs */
+	bool cgroup_rw;	      /* our cgroup shown read-write */
+	bool cgroupns_early;  /* cgroup namespace made before joining */
+	bool host_cgroups;    /* the v1 hierarchies' roots, read-write */
 	bool mask_weak_files; /* masked files: an empty regular file */
 	bool mask_rw_dirs;    /* masked dirs: a writable tmpfs */
 	bool keep_fds;	      /* inherited fds >= 3 stay open */
@@ -85,9 +85,9 @@ struct container_spec {
 	size_t n_rlimits;
 	bool set_oom;
 	int oom_score_adj;
-	bool new_keyring;    /* join a new session keyring */
-	bool close_fds;	     /* close every fd >= 3 but pass_fds */
-	const char *lsm;     /* LSM label to exec into, or NULL */
+	bool new_keyring; /* join a new session keyring */
+	bool close_fds;	  /* close every fd >= 3 but pass_fds */
+	const char *lsm;  /* LSM label to exec into, or NULL */
 	/* A seccomp deny list (NULL-ended names), refused with errno. */
 	const char *const *seccomp_deny;
 	int seccomp_errno;

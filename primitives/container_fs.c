@@ -18,7 +18,7 @@
 static int bind(const char *src, const char *dst, unsigned long extra)
 {
 	return mount(src, dst, NULL, MS_BIND | extra, NULL) < 0 ? neg_errno()
-								 : 0;
+								: 0;
 }
 
 /*
@@ -141,16 +141,15 @@ static int oci_dev(struct child *c, const char *dev)
 
 	if (w->host_dev)
 		return bind("/dev", dev, MS_REC);
-	if (!w->no_dev_tmpfs && mount("tmpfs", dev, "tmpfs",
-				      MS_NOSUID | MS_STRICTATIME,
-				      "mode=755,size=64k") < 0)
+	if (!w->no_dev_tmpfs &&
+	    mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME,
+		  "mode=755,size=64k") < 0)
 		return neg_errno();
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dev_nodes); i++)
 		if (!w->dev_omit || strcmp(w->dev_omit, dev_nodes[i]))
 			r = bind_node(dev, dev_nodes[i]);
-	for (size_t i = 0; r == 0 && !w->no_dev_symlinks &&
-			   i < ARRAY_SIZE(dev_links);
-	     i++) {
+	for (size_t i = 0;
+	     r == 0 && !w->no_dev_symlinks && i < ARRAY_SIZE(dev_links); i++) {
 		snprintf(link, sizeof(link), "%s/%s", dev, dev_links[i].name);
 		if (symlink(dev_links[i].target, link) < 0 && errno != EEXIST)
 			r = neg_errno();
@@ -163,7 +162,8 @@ static int oci_dev(struct child *c, const char *dev)
 			r = neg_errno();
 	}
 	if (r == 0 && !w->no_shm)
-		r = dev_mount(dev, "shm", "tmpfs", safe, "mode=1777,size=65536k");
+		r = dev_mount(dev, "shm", "tmpfs", safe,
+			      "mode=1777,size=65536k");
 	if (r == 0 && !w->no_mqueue && (c->s->ns & NS_BIT(NS_IPC)))
 		r = dev_mount(dev, "mqueue", "mqueue", safe, NULL);
 	if (r == 0 && w->host_console)
@@ -370,9 +370,8 @@ int step_mask(struct child *c)
 	const struct container_weak *w = &c->s->weak;
 
 	for (const char *const *m = c->s->masked; m && *m; m++) {
-		int r = w->mask_weak_files || w->mask_rw_dirs
-				? mask_weak(w, *m)
-				: rootfs_mask(*m);
+		int r = w->mask_weak_files || w->mask_rw_dirs ? mask_weak(w, *m)
+							      : rootfs_mask(*m);
 		if (r < 0)
 			return r;
 	}

@@ -21,17 +21,25 @@
 #error "seccomp.c: add this architecture's AUDIT_ARCH"
 #endif
 
-#define NR(n) { #n, SYS_##n }
-#define NONE(n) { #n, -1 }
+#define NR(n)                                                                  \
+	{                                                                      \
+#n, SYS_##n                                                    \
+	}
+#define NONE(n)                                                                \
+	{                                                                      \
+#n, -1                                                         \
+	}
 static const struct {
 	const char *name;
 	long nr; /* -1: not on this architecture */
 } calls[] = {
-	NR(kexec_load),	     NR(init_module), NR(finit_module),
-	NR(open_by_handle_at), NR(keyctl),    NR(add_key),
-	NR(bpf),	     NR(perf_event_open), NR(unshare),
-	NR(mount),	     NR(umount2),     NR(swapon),
-	NR(reboot),	     NR(mknodat),
+	NR(kexec_load),	  NR(init_module),
+	NR(finit_module), NR(open_by_handle_at),
+	NR(keyctl),	  NR(add_key),
+	NR(bpf),	  NR(perf_event_open),
+	NR(unshare),	  NR(mount),
+	NR(umount2),	  NR(swapon),
+	NR(reboot),	  NR(mknodat),
 #ifdef SYS_mknod
 	NR(mknod),
 #else

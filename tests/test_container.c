@@ -193,7 +193,7 @@ static void start_with_the_oci_steps_held(void **state)
 {
 	static const gid_t groups[] = { 4242 };
 	static const struct container_rlimit rl[] = { { RLIMIT_NOFILE, 64,
-							  64 } };
+							64 } };
 	static const char *const deny[] = { "swapon", NULL };
 	char fifo[4200], b;
 	struct idmap m;

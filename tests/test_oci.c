@@ -82,19 +82,19 @@ static void test_profile_in_config(void **state)
 	assert_int_equal(json_array_size(json_object_get(proc, "rlimits")), 3);
 	assert_int_equal(
 		json_integer_value(json_object_get(proc, "oomScoreAdj")), 500);
-	assert_int_equal(json_array_size(json_object_get(
-				 json_object_get(proc, "capabilities"),
-				 "inheritable")),
-			 0);
+	assert_int_equal(
+		json_array_size(json_object_get(
+			json_object_get(proc, "capabilities"), "inheritable")),
+		0);
 	/* the seccomp deny list, with its own errno */
 	assert_string_equal(
 		json_string_value(json_object_get(sc, "defaultAction")),
 		"SCMP_ACT_ALLOW");
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_array_get(json_object_get(sc, "syscalls"),
-						0),
-				 "errnoRet")),
-			 EHWPOISON);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_array_get(json_object_get(sc, "syscalls"), 0),
+			"errnoRet")),
+		EHWPOISON);
 	assert_int_equal(json_integer_value(json_object_get(
 				 json_object_get(res, "cpu"), "quota")),
 			 5000);

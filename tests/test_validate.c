@@ -13,13 +13,11 @@
 
 #include <errno.h>
 
-static const char *const targets[] = { "ref",	 "runc",  "crun",
-				       "bwrap",	 "nspawn", "lxc",
-				       "podman", "docker" };
+static const char *const targets[] = { "ref",	 "runc", "crun",   "bwrap",
+				       "nspawn", "lxc",	 "podman", "docker" };
 
 /* The records of a recorded target, as validate made them. */
-static void judge_target(const char *name, const json_t *host,
-			 struct record *r)
+static void judge_target(const char *name, const json_t *host, struct record *r)
 {
 	struct vcontrol *ctl = calloc(1, sizeof(*ctl));
 	struct tres h = { .kind = OBS_HOLDS, .doc = (json_t *)host };
@@ -29,8 +27,9 @@ static void judge_target(const char *name, const json_t *host,
 
 	for (size_t i = 0; i < prop_count(); i++)
 		snprintf(ctl->unusable[i], sizeof(ctl->unusable[i]), "%s",
-			 jtext(json_object_get(u, prop_id(prop_get(i), id,
-							 sizeof(id)))) ?: "");
+			 jtext(json_object_get(
+				 u, prop_id(prop_get(i), id, sizeof(id))))
+				 ?: "");
 	validate_control(&profile_standard, &h, ctl);
 	res.doc = strcmp(name, "host-control") ? fixture(name)
 					       : json_incref((json_t *)host);
@@ -191,20 +190,21 @@ static void test_pids_by_behaviour(void **state)
 			      json_string("EPERM")),
 			 OBS_ABSENT);
 	/* never refused */
-	assert_int_equal(with("pids-limit", "probes.fork.stopped_by",
-			      json_null()),
-			 OBS_ABSENT);
+	assert_int_equal(
+		with("pids-limit", "probes.fork.stopped_by", json_null()),
+		OBS_ABSENT);
 	/* refused past the limit asked */
-	assert_int_equal(with("pids-limit", "probes.fork.forked",
-			      json_integer(70)),
-			 OBS_ABSENT);
+	assert_int_equal(
+		with("pids-limit", "probes.fork.forked", json_integer(70)),
+		OBS_ABSENT);
 	/* the cgroup shows another limit and no refusal of its own */
 	{
 		json_t *ref = fixture("ref"), *host = fixture("host-control");
 		struct outcome o;
 		set_path(ref, "cgroup.pids_max", json_string("1000"));
 		set_path(ref, "probes.fork.events_after",
-			 json_deep_copy(jpath(ref, "probes.fork.events_before")));
+			 json_deep_copy(
+				 jpath(ref, "probes.fork.events_before")));
 		assert_int_equal(judge_id("pids-limit", &profile_standard, ref,
 					  host, &o),
 				 OBS_ABSENT);
@@ -224,25 +224,25 @@ static void test_pids_by_behaviour(void **state)
 static void test_memory_by_behaviour(void **state)
 {
 	/* killed by another signal: not the limit */
-	assert_int_equal(with("memory-limit", "probes.memory",
-			      json_pack("{s:I, s:s, s:s}", "size",
-					(json_int_t)80 << 20, "outcome",
-					"killed", "signal", "SEGV")),
-			 OBS_ERROR);
+	assert_int_equal(
+		with("memory-limit", "probes.memory",
+		     json_pack("{s:I, s:s, s:s}", "size", (json_int_t)80 << 20,
+			       "outcome", "killed", "signal", "SEGV")),
+		OBS_ERROR);
 	/* survived with more resident than the limit */
-	assert_int_equal(with("memory-limit", "probes.memory",
-			      json_pack("{s:I, s:s, s:I}", "size",
-					(json_int_t)80 << 20, "outcome",
-					"survived", "peak_kib",
-					(json_int_t)80 * 1024)),
-			 OBS_ABSENT);
+	assert_int_equal(
+		with("memory-limit", "probes.memory",
+		     json_pack("{s:I, s:s, s:I}", "size", (json_int_t)80 << 20,
+			       "outcome", "survived", "peak_kib",
+			       (json_int_t)80 * 1024)),
+		OBS_ABSENT);
 	/* kept under the limit (swapped): holds */
-	assert_int_equal(with("memory-limit", "probes.memory",
-			      json_pack("{s:I, s:s, s:I}", "size",
-					(json_int_t)80 << 20, "outcome",
-					"survived", "peak_kib",
-					(json_int_t)60 * 1024)),
-			 OBS_HOLDS);
+	assert_int_equal(
+		with("memory-limit", "probes.memory",
+		     json_pack("{s:I, s:s, s:I}", "size", (json_int_t)80 << 20,
+			       "outcome", "survived", "peak_kib",
+			       (json_int_t)60 * 1024)),
+		OBS_HOLDS);
 	/* another limit shown */
 	assert_int_equal(with("memory-limit", "cgroup.memory_max",
 			      json_string("1073741824")),
@@ -288,9 +288,9 @@ static void test_caps_five_sets(void **state)
 		char path[64], id[32];
 		snprintf(path, sizeof(path), "caps.%s", sets[i]);
 		snprintf(id, sizeof(id), "caps-%s", sets[i]);
-		assert_int_equal(with(id, path,
-				      json_string("0x0000000000000001")),
-				 OBS_ABSENT);
+		assert_int_equal(
+			with(id, path, json_string("0x0000000000000001")),
+			OBS_ABSENT);
 		assert_int_equal(with("caps-bounding", path,
 				      json_string("0x0000000000000001")),
 				 OBS_HOLDS);
@@ -311,12 +311,11 @@ static void test_lsm_and_sysrq(void **state)
 	struct outcome o;
 
 	pr.lsm_label = "boxcheck-test";
-	set_path(ref, "lsm", json_pack("{s:s}", "current",
-				       "boxcheck-test (enforce)"));
+	set_path(ref, "lsm",
+		 json_pack("{s:s}", "current", "boxcheck-test (enforce)"));
 	assert_int_equal(judge_id("lsm-label", &pr, ref, host, &o), OBS_HOLDS);
 	set_path(ref, "lsm", json_pack("{s:s}", "current", "unconfined"));
-	assert_int_equal(judge_id("lsm-label", &pr, ref, host, &o),
-			 OBS_ABSENT);
+	assert_int_equal(judge_id("lsm-label", &pr, ref, host, &o), OBS_ABSENT);
 	set_path(ref, "probes.sysrq", json_string("EROFS"));
 	assert_int_equal(judge_id("attack-sysrq", &pr, ref, host, &o),
 			 OBS_HOLDS);
@@ -330,45 +329,45 @@ static void test_lsm_and_sysrq(void **state)
 /* A few of the attacker's view and the mounts, each way. */
 static void test_attack_and_mounts(void **state)
 {
-	assert_int_equal(with("attack-mknod", "probes.mknod",
-			      json_pack("{s:s, s:s, s:s, s:s}", "how",
-					"container tmpfs", "dir", "/dev",
-					"mknod", "ok", "open", "EPERM")),
-			 OBS_HOLDS);
-	assert_int_equal(with("attack-mknod", "probes.mknod",
-			      json_pack("{s:s, s:s, s:s, s:s}", "how",
-					"container tmpfs", "dir", "/dev",
-					"mknod", "ok", "open", "ok")),
-			 OBS_ABSENT);
+	assert_int_equal(
+		with("attack-mknod", "probes.mknod",
+		     json_pack("{s:s, s:s, s:s, s:s}", "how", "container tmpfs",
+			       "dir", "/dev", "mknod", "ok", "open", "EPERM")),
+		OBS_HOLDS);
+	assert_int_equal(
+		with("attack-mknod", "probes.mknod",
+		     json_pack("{s:s, s:s, s:s, s:s}", "how", "container tmpfs",
+			       "dir", "/dev", "mknod", "ok", "open", "ok")),
+		OBS_ABSENT);
 	assert_int_equal(with("attack-devices", "probes.devices./dev/sda",
 			      json_string("ok")),
 			 OBS_ABSENT);
 	assert_int_equal(with("attack-engine-socket", "probes.engine_sockets",
 			      json_pack("[s]", "/run/docker.sock")),
 			 OBS_ABSENT);
-	assert_int_equal(with("dev-console", "dev.entries.console",
-			      json_pack("{s:s, s:s}", "type", "c", "rdev",
-					"136:0")),
-			 OBS_HOLDS);
-	assert_int_equal(with("dev-console", "dev.entries.console",
-			      json_pack("{s:s, s:s}", "type", "c", "rdev",
-					"5:1")),
-			 OBS_ABSENT);
+	assert_int_equal(
+		with("dev-console", "dev.entries.console",
+		     json_pack("{s:s, s:s}", "type", "c", "rdev", "136:0")),
+		OBS_HOLDS);
+	assert_int_equal(
+		with("dev-console", "dev.entries.console",
+		     json_pack("{s:s, s:s}", "type", "c", "rdev", "5:1")),
+		OBS_ABSENT);
 	assert_int_equal(with("mask-files", "masked./proc/kcore",
 			      json_pack("{s:s, s:s, s:b}", "state", "empty",
 					"type", "f", "ro", 1)),
 			 OBS_ABSENT);
 	assert_int_equal(with("mask-dirs", "masked./proc/acpi",
 			      json_pack("{s:s, s:s, s:s, s:b, s:i}", "state",
-					"empty", "type", "d", "fstype",
-					"tmpfs", "ro", 0, "entries", 0)),
+					"empty", "type", "d", "fstype", "tmpfs",
+					"ro", 0, "entries", 0)),
 			 OBS_ABSENT);
 	assert_int_equal(with("proc-cwd", "cwd",
 			      json_pack("{s:s}", "path", "(unreachable)/x")),
 			 OBS_ABSENT);
-	assert_int_equal(with("proc-fds", "fds.7",
-			      json_string("/run/boxcheck/x")),
-			 OBS_ABSENT);
+	assert_int_equal(
+		with("proc-fds", "fds.7", json_string("/run/boxcheck/x")),
+		OBS_ABSENT);
 }
 
 int main(void)

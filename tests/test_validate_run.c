@@ -129,8 +129,8 @@ static void test_records(void **state)
 	int ns_pid = prop_index("ns-pid"), time = prop_index("ns-time");
 	int life = prop_index("life-kill"), lsm = prop_index("lsm-label");
 
-	res.skips = validate_skips(target_by_name("bwrap"), "bwrap", NS_ALL,
-				   0, 0);
+	res.skips =
+		validate_skips(target_by_name("bwrap"), "bwrap", NS_ALL, 0, 0);
 	validate_judge(&profile_standard, false, "runc", &res, ctl, r);
 	assert_string_equal(r[ns_pid].id, "validate/ns-pid");
 	assert_int_equal(r[ns_pid].verdict, V_PASS);
@@ -162,15 +162,14 @@ static void test_records(void **state)
 	tres_clear(&res);
 	res.kind = OBS_ERROR;
 	res.launched = TARGET_V1_VIEW;
-	res.skips = validate_skips(target_by_name("crun"), "crun", NS_ALL, 1,
-				   0);
+	res.skips =
+		validate_skips(target_by_name("crun"), "crun", NS_ALL, 1, 0);
 	strcpy(res.why, "crun exited 1; stderr: x");
 	validate_judge(&profile_standard, false, "crun", &res, ctl, r);
 	assert_int_equal(r[prop_index("ns-ipc")].verdict, V_ERROR);
 	assert_non_null(strstr(r[prop_index("ns-ipc")].reason, "stderr: x"));
 	assert_int_equal(r[time].verdict, V_SKIP);
-	assert_string_equal(r[0].iso.kv[r[0].iso.n_kv - 1].val,
-			    TARGET_V1_VIEW);
+	assert_string_equal(r[0].iso.kv[r[0].iso.n_kv - 1].val, TARGET_V1_VIEW);
 	tres_clear(&res);
 	json_decref((json_t *)ctl->doc);
 	free(ctl);
@@ -214,11 +213,10 @@ static void test_cannot(void **state)
 	char buf[300];
 	const struct target *runc = target_by_name("runc");
 
-	assert_non_null(target_cannot(runc, K_NS(NS_TIME), 1, 0, buf,
-				      sizeof(buf)));
+	assert_non_null(
+		target_cannot(runc, K_NS(NS_TIME), 1, 0, buf, sizeof(buf)));
 	assert_non_null(strstr(buf, "runtime-spec 1.0"));
-	assert_null(target_cannot(runc, K_NS(NS_TIME), 1, 2, buf,
-				  sizeof(buf)));
+	assert_null(target_cannot(runc, K_NS(NS_TIME), 1, 2, buf, sizeof(buf)));
 	assert_null(target_cannot(runc, K_LIFECYCLE, 1, 0, buf, sizeof(buf)));
 	assert_non_null(target_cannot(target_by_name("bwrap"), K_LIFECYCLE, 0,
 				      0, buf, sizeof(buf)));
@@ -239,13 +237,12 @@ static void test_ref_templates(void **state)
 	assert_int_equal(ref_template(pr, NULL, ref, sizeof(ref)), 0);
 	assert_null(template_check(ref));
 	for (const char *const *w =
-		     (const char *const[]){ "--read-only", "--mask /proc/kcore",
-					    "--ro-path /proc/sys",
-					    "--groups 4242", "--umask 027",
-					    "--rlimit core=0:0",
-					    "--oom-score-adj 500",
-					    "--seccomp-deny kexec_load",
-					    "--cpu-period 10000", NULL };
+		     (const char *const[]){
+			     "--read-only", "--mask /proc/kcore",
+			     "--ro-path /proc/sys", "--groups 4242",
+			     "--umask 027", "--rlimit core=0:0",
+			     "--oom-score-adj 500", "--seccomp-deny kexec_load",
+			     "--cpu-period 10000", NULL };
 	     *w; w++)
 		if (!strstr(ref, *w))
 			fail_msg("ref's template lacks %s: %s", *w, ref);
@@ -267,9 +264,8 @@ static void test_ref_templates(void **state)
 	assert_non_null(strstr(t, "--create {life}"));
 	assert_non_null(strstr(t, "--join net={given-net}"));
 	assert_null(strstr(t, "ipc"));
-	assert_int_equal(ref_life_template(pr, "ns-itype", L_CREATE, t,
-					   sizeof(t)),
-			 0);
+	assert_int_equal(
+		ref_life_template(pr, "ns-itype", L_CREATE, t, sizeof(t)), 0);
 	assert_non_null(strstr(t, "ipc"));
 	assert_int_equal(ref_life_template(pr, NULL, L_KILL, t, sizeof(t)), 0);
 	assert_non_null(strstr(t, "--kill {life} --signal USR1"));
@@ -309,12 +305,12 @@ static void test_profile_load(void **state)
 	struct profile pr;
 
 	snprintf(path, sizeof(path), "%s/p.json", dir);
-	assert_int_equal(write_text_creat(path,
-					  "{\"hostname\": \"pod\", \"pids_max\": "
-					  "100, \"groups\": [1, 2], "
-					  "\"caps\": [\"CAP_KILL\"], "
-					  "\"rlimits\": {\"nofile\": [8, 9]}}"),
-			 0);
+	assert_int_equal(
+		write_text_creat(path, "{\"hostname\": \"pod\", \"pids_max\": "
+				       "100, \"groups\": [1, 2], "
+				       "\"caps\": [\"CAP_KILL\"], "
+				       "\"rlimits\": {\"nofile\": [8, 9]}}"),
+		0);
 	assert_int_equal(profile_load(path, &pr, why, sizeof(why)), 0);
 	assert_string_equal(pr.hostname, "pod");
 	assert_int_equal(pr.pids_max, 100);
@@ -341,15 +337,15 @@ static void test_seccomp_program(void **state)
 			 0);
 	assert_int_equal(p[n - 1].k & 0xffff, EHWPOISON);
 	assert_int_equal(p[n - 2].k, 0x7fff0000u); /* SECCOMP_RET_ALLOW */
-	assert_int_equal(seccomp_build(seccomp_known, 1, p, ARRAY_SIZE(p),
-				       &n2),
+	assert_int_equal(seccomp_build(seccomp_known, 1, p, ARRAY_SIZE(p), &n2),
 			 0);
 	assert_true(n2 > n);
 	assert_int_equal(seccomp_build(bad, 1, p, ARRAY_SIZE(p), &n), -ENOENT);
 	for (size_t i = 0; profile_standard.sc[i].probe; i++)
 		for (size_t k = 0; profile_standard.sc[i].names[k]; k++)
-			assert_true(seccomp_nr(profile_standard.sc[i].names[k]) !=
-				    -ENOENT);
+			assert_true(
+				seccomp_nr(profile_standard.sc[i].names[k]) !=
+				-ENOENT);
 }
 
 static void test_hints_and_tap(void **state)

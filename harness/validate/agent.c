@@ -146,12 +146,12 @@ static json_t *rlimits_json(void)
 
 	for (size_t i = 0; i < ARRAY_SIZE(tab); i++) {
 		struct rlimit rl;
-		json_object_set_new(
-			o, tab[i].name,
-			getrlimit(tab[i].res, &rl) < 0
-				? agent_error(neg_errno())
-				: json_pack("[o,o]", rlim_val(rl.rlim_cur),
-					    rlim_val(rl.rlim_max)));
+		json_object_set_new(o, tab[i].name,
+				    getrlimit(tab[i].res, &rl) < 0
+					    ? agent_error(neg_errno())
+					    : json_pack("[o,o]",
+							rlim_val(rl.rlim_cur),
+							rlim_val(rl.rlim_max)));
 	}
 	return o;
 }
@@ -166,7 +166,8 @@ static json_t *ids_json(void)
 		json_array_append_new(a, json_integer(g[i]));
 	return json_pack("{s:i, s:i, s:o}", "uid", (int)getuid(), "gid",
 			 (int)getgid(), "groups",
-			 n < 0 ? (json_decref(a), agent_error(neg_errno())) : a);
+			 n < 0 ? (json_decref(a), agent_error(neg_errno()))
+			       : a);
 }
 
 /*

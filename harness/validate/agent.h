@@ -93,7 +93,7 @@ json_t *agent_mounts(void);
  * In a forked child: fn(arg) with its report of len bytes sent back; 0
  * and the report, or -errno (the child failed or died).
  */
-int agent_in_child(int (*fn)(void *arg, void *report), void *arg,
-		   void *report, size_t len);
+int agent_in_child(int (*fn)(void *arg, void *report), void *arg, void *report,
+		   size_t len);
 
 #endif

@@ -204,11 +204,12 @@ static void devices_in(const char *dir, json_t *o)
 json_t *probe_devices(const struct agent_opts *o _unused_)
 {
 	static const char *const named[] = { "/dev/mem", "/dev/kmem",
-					      "/dev/port" };
+					     "/dev/port" };
 	json_t *r = json_object();
 
 	for (size_t i = 0; i < ARRAY_SIZE(named); i++)
-		json_object_set_new(r, named[i], open_result(named[i], O_RDONLY));
+		json_object_set_new(r, named[i],
+				    open_result(named[i], O_RDONLY));
 	devices_in("/dev", r);
 	devices_in("/dev/mapper", r);
 	return r;
@@ -259,13 +260,11 @@ static int mknod_child(void *arg, void *report)
 		snprintf(node, sizeof(node), "%s/.boxcheck-mknod-%d", dir,
 			 getpid());
 		snprintf(m->dir, sizeof(m->dir), "%s", dir);
-		r = mknod(node, S_IFCHR | 0600, makedev(1, 3)) < 0 ? -errno
-								    : 0;
+		r = mknod(node, S_IFCHR | 0600, makedev(1, 3)) < 0 ? -errno : 0;
 		if (r != -EROFS && r != -EACCES)
 			break;
 	}
-	snprintf(m->mknod, sizeof(m->mknod), "%s",
-		 r ? agent_errname(r) : "ok");
+	snprintf(m->mknod, sizeof(m->mknod), "%s", r ? agent_errname(r) : "ok");
 	if (r == 0) {
 		int fd = open(node, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		snprintf(m->open, sizeof(m->open), "%s",
@@ -300,7 +299,8 @@ static void v1_controllers(char *buf, size_t len)
 
 	buf[0] = '\0';
 	while (f && fgets(line, sizeof(line), f)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : 0;
+		char *c1 = strchr(line, ':'),
+		     *c2 = c1 ? strchr(c1 + 1, ':') : 0;
 		if (!c2 || c2 == c1 + 1 || !strncmp(c1 + 1, "name=", 5))
 			continue;
 		snprintf(buf, len, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
@@ -351,8 +351,8 @@ json_t *probe_cgroup_mount(const struct agent_opts *o)
 		return agent_skipped("no cgroup v1 controller here");
 	if (!strcmp(m.how, "skipped"))
 		return agent_skipped("side effect: no private mount namespace");
-	return json_pack("{s:s, s:s, s:s}", "how", m.how, "controllers",
-			 m.ctrl, "mount", m.mount);
+	return json_pack("{s:s, s:s, s:s}", "how", m.how, "controllers", m.ctrl,
+			 "mount", m.mount);
 }
 
 /* ---- what can be seen -------------------------------------------------- */

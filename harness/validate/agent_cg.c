@@ -6,7 +6,6 @@
 #include "agent.h"
 #include "../../primitives/rootfs.h"
 
-
 #include <string.h>
 
 /* ---- our own cgroup ----------------------------------------------------- */
@@ -140,11 +139,10 @@ static int cg_mount_one(const struct mnt_entry *m, void *arg)
 {
 	if (strcmp(m->fstype, "cgroup") && strcmp(m->fstype, "cgroup2"))
 		return 0;
-	json_array_append_new(arg,
-			      json_pack("{s:s, s:s, s:b, s:s}", "point",
-					m->point, "fstype", m->fstype, "ro",
-					opts_have(m->opts, "ro"), "root",
-					m->root));
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:b, s:s}", "point",
+					     m->point, "fstype", m->fstype,
+					     "ro", opts_have(m->opts, "ro"),
+					     "root", m->root));
 	return 0;
 }
 

@@ -57,11 +57,13 @@ static const char *read_state(const char *path, const struct stat *st,
 
 static const char *type_of(mode_t m)
 {
-	return S_ISCHR(m) ? "c" : S_ISBLK(m) ? "b" : S_ISLNK(m) ? "l"
-	       : S_ISDIR(m)			 ? "d"
-	       : S_ISSOCK(m)			 ? "s"
-	       : S_ISFIFO(m)			 ? "p"
-						 : "f";
+	return S_ISCHR(m)    ? "c"
+	       : S_ISBLK(m)  ? "b"
+	       : S_ISLNK(m)  ? "l"
+	       : S_ISDIR(m)  ? "d"
+	       : S_ISSOCK(m) ? "s"
+	       : S_ISFIFO(m) ? "p"
+			     : "f";
 }
 
 static const char *fstype_of(long magic)
@@ -70,8 +72,10 @@ static const char *fstype_of(long magic)
 		long magic;
 		const char *name;
 	} tab[] = {
-		{ TMPFS_MAGIC, "tmpfs" },   { PROC_SUPER_MAGIC, "proc" },
-		{ SYSFS_MAGIC, "sysfs" },   { DEVPTS_SUPER_MAGIC, "devpts" },
+		{ TMPFS_MAGIC, "tmpfs" },
+		{ PROC_SUPER_MAGIC, "proc" },
+		{ SYSFS_MAGIC, "sysfs" },
+		{ DEVPTS_SUPER_MAGIC, "devpts" },
 		{ CGROUP_SUPER_MAGIC, "cgroup" },
 		{ CGROUP2_SUPER_MAGIC, "cgroup2" },
 	};
@@ -160,8 +164,7 @@ static json_t *mount_json(const char *path)
 		return agent_error(-ENOMEM);
 	if (stat(path, &st) < 0) {
 		free(e);
-		return errno == ENOENT ? json_null()
-				       : agent_error(neg_errno());
+		return errno == ENOENT ? json_null() : agent_error(neg_errno());
 	}
 	if (mountinfo_find(path, e) < 0 || strcmp(e->point, path)) {
 		free(e);
@@ -169,17 +172,17 @@ static json_t *mount_json(const char *path)
 				 (json_int_t)st.st_dev);
 	}
 	o = json_pack("{s:b, s:s, s:s, s:s, s:s, s:I, s:b}", "mount", 1,
-		      "fstype", e->fstype, "source", e->source, "opts",
-		      e->opts, "super", e->super, "dev", (json_int_t)st.st_dev,
-		      "ro", opts_have(e->opts, "ro"));
+		      "fstype", e->fstype, "source", e->source, "opts", e->opts,
+		      "super", e->super, "dev", (json_int_t)st.st_dev, "ro",
+		      opts_have(e->opts, "ro"));
 	free(e);
 	return o;
 }
 
 static json_t *mounts_json(void)
 {
-	static const char *const points[] = { "/proc",	      "/dev",
-					      "/dev/pts",     "/dev/shm",
+	static const char *const points[] = { "/proc",	     "/dev",
+					      "/dev/pts",    "/dev/shm",
 					      "/dev/mqueue", "/sys" };
 	json_t *o = json_object();
 

@@ -28,8 +28,8 @@ static bool jint_of(const json_t *v, long long *out)
 	return true;
 }
 
-int agent_in_child(int (*fn)(void *arg, void *report), void *arg,
-		   void *report, size_t len)
+int agent_in_child(int (*fn)(void *arg, void *report), void *arg, void *report,
+		   size_t len)
 {
 	_cleanup_chan_ struct chan c = CHAN_INIT;
 	pid_t pid;
@@ -255,8 +255,9 @@ static json_t *probe_cpu(const struct agent_opts *o)
 			       ru.ru_utime.tv_usec / 1e3;
 	}
 	return json_pack("{s:i, s:i, s:i, s:o, s:o}", "children", k, "cpu_ms",
-			 (int)cpu, "wall_ms", (int)(ms_of(CLOCK_MONOTONIC) - w0),
-			 "throttled_before", before, "throttled_after", now);
+			 (int)cpu, "wall_ms",
+			 (int)(ms_of(CLOCK_MONOTONIC) - w0), "throttled_before",
+			 before, "throttled_after", now);
 }
 
 struct escape_report {

@@ -109,8 +109,7 @@ static _Noreturn void daemon_child(const struct tctx *c, struct dockerd *d,
 		 (int)(strrchr(c->dir, '/') - c->dir), c->dir);
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
-	    hide("/etc/docker") < 0 || hide("/opt") < 0 ||
-	    hide_run(rundir) < 0)
+	    hide("/etc/docker") < 0 || hide("/opt") < 0 || hide_run(rundir) < 0)
 		_exit(125);
 	snprintf(arg[0], sizeof(arg[0]), "%.3900s/dockerd.log", d->dir);
 	log = open(arg[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -118,7 +117,8 @@ static _Noreturn void daemon_child(const struct tctx *c, struct dockerd *d,
 		_exit(126);
 	snprintf(arg[1], sizeof(arg[1]), "--data-root=%.3900s/data", d->dir);
 	snprintf(arg[2], sizeof(arg[2]), "--exec-root=%.3900s/exec", d->dir);
-	snprintf(arg[3], sizeof(arg[3]), "--pidfile=%.3900s/dockerd.pid", d->dir);
+	snprintf(arg[3], sizeof(arg[3]), "--pidfile=%.3900s/dockerd.pid",
+		 d->dir);
 	snprintf(arg[4], sizeof(arg[4]), "--host=unix://%.3900s", d->sock);
 	snprintf(arg[5], sizeof(arg[5]), "--config-file=%.3900s/daemon.json",
 		 d->dir);
@@ -160,9 +160,9 @@ static int daemon_start(struct tctx *c, struct dockerd *d, char *why,
 			mkdir(path, 0755);
 		}
 	snprintf(name, sizeof(name), "%s/dockerd", c->run_name);
-	r = cg_group_create(c->cgl, name,
-			    CG_BIT(CG_PIDS) | CG_BIT(CG_MEMORY) | CG_BIT(CG_CPU),
-			    &d->cg);
+	r = cg_group_create(
+		c->cgl, name,
+		CG_BIT(CG_PIDS) | CG_BIT(CG_MEMORY) | CG_BIT(CG_CPU), &d->cg);
 	if (r < 0 || pipe2(p, O_CLOEXEC) < 0)
 		return snprintf(why, len, "cannot make dockerd's cgroup: %s",
 				strerror(r < 0 ? -r : errno)),
@@ -212,8 +212,7 @@ static int client_run(struct tctx *c, struct dockerd *d, const char *tag,
 	return r;
 }
 
-static int import_root(struct tctx *c, struct dockerd *d, char *why,
-		       size_t len)
+static int import_root(struct tctx *c, struct dockerd *d, char *why, size_t len)
 {
 	struct argvb a = { 0 };
 	char tar[PATH_MAX + 16];
@@ -342,7 +341,8 @@ void docker_cleanup(struct tctx *c)
 		waitpid(d->pid, NULL, WNOHANG);
 	}
 	if (d->cg.layout)
-		cg_group_destroy(&d->cg); /* containerd, shims: whatever is left */
+		cg_group_destroy(
+			&d->cg); /* containerd, shims: whatever is left */
 	free(d);
 	c->priv = NULL;
 }

@@ -59,8 +59,8 @@ static bool declared(const struct prop_def *p, const char *path)
 	return false;
 }
 
-static const json_t *read_at(struct jctx *c, const json_t *doc,
-			     const char *fmt, va_list ap)
+static const json_t *read_at(struct jctx *c, const json_t *doc, const char *fmt,
+			     va_list ap)
 {
 	char path[PATH_MAX];
 

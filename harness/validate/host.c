@@ -128,8 +128,8 @@ int unusable_mounts(const struct profile *pr _unused_, char *why, size_t len)
 
 int unusable_pids(const struct profile *pr _unused_, char *why, size_t len)
 {
-	return limit_above(CG_PIDS, "pids.max", "pids.max", AGENT_FORK_MAX,
-			   why, len);
+	return limit_above(CG_PIDS, "pids.max", "pids.max", AGENT_FORK_MAX, why,
+			   len);
 }
 
 int unusable_memory(const struct profile *pr _unused_, char *why, size_t len)
@@ -144,15 +144,13 @@ int unusable_cpu(const struct profile *pr, char *why, size_t len)
 			   pr->cpu_quota_us, why, len);
 }
 
-int unusable_seccomp(const struct profile *pr _unused_, char *why,
-		     size_t len)
+int unusable_seccomp(const struct profile *pr _unused_, char *why, size_t len)
 {
 	char buf[8192];
 	const char *p;
 
 	if (read_text("/proc/self/status", buf, sizeof(buf)) < 0 ||
-	    !(p = strstr(buf, "\nSeccomp:")) ||
-	    strtol(p + 9, NULL, 10) != 2)
+	    !(p = strstr(buf, "\nSeccomp:")) || strtol(p + 9, NULL, 10) != 2)
 		return 0;
 	snprintf(why, len, "boxcheck itself runs under a seccomp filter");
 	return 1;
@@ -187,28 +185,30 @@ int unusable_lsm(const struct profile *pr, char *why, size_t len)
 	char buf[256];
 
 	if (read_text("/proc/self/attr/current", buf, sizeof(buf)) < 0) {
-		snprintf(why, len, "not on this host: no LSM active "
-				   "(/proc/self/attr/current unreadable)");
+		snprintf(why, len,
+			 "not on this host: no LSM active "
+			 "(/proc/self/attr/current unreadable)");
 		return 1;
 	}
 	if (!pr->lsm_label) {
-		snprintf(why, len, "not on this host: no label asked for "
-				   "(validate --lsm-label LABEL)");
+		snprintf(why, len,
+			 "not on this host: no label asked for "
+			 "(validate --lsm-label LABEL)");
 		return 1;
 	}
 	return 0;
 }
 
-int unusable_cgroup_v1(const struct profile *pr _unused_, char *why,
-		       size_t len)
+int unusable_cgroup_v1(const struct profile *pr _unused_, char *why, size_t len)
 {
 	struct cg_layout l;
 
 	if (cg_layout_detect(&l) == 0 &&
 	    (l.mode == CG_MODE_V1 || l.mode == CG_MODE_HYBRID))
 		return 0;
-	snprintf(why, len, "not on this host: no cgroup v1 hierarchy "
-			   "(release_agent and v1 mounts are v1 only)");
+	snprintf(why, len,
+		 "not on this host: no cgroup v1 hierarchy "
+		 "(release_agent and v1 mounts are v1 only)");
 	return 1;
 }
 
@@ -225,8 +225,9 @@ int unusable_cgroup_own(const struct profile *pr _unused_, char *why,
 		if (p && strcmp(p + 1, "/"))
 			return 0;
 	}
-	snprintf(why, len, "boxcheck itself is in the root cgroup of every "
-			   "hierarchy");
+	snprintf(why, len,
+		 "boxcheck itself is in the root cgroup of every "
+		 "hierarchy");
 	return 1;
 }
 
@@ -234,7 +235,8 @@ int unusable_sysrq(const struct profile *pr _unused_, char *why, size_t len)
 {
 	if (path_exists("/proc/sysrq-trigger"))
 		return 0;
-	snprintf(why, len, "not on this host: no /proc/sysrq-trigger (a "
-			   "kernel without magic SysRq)");
+	snprintf(why, len,
+		 "not on this host: no /proc/sysrq-trigger (a "
+		 "kernel without magic SysRq)");
 	return 1;
 }

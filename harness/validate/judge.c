@@ -93,7 +93,8 @@ json_t *validate_skips(const struct target *t, const char *label,
 		else if ((cannot = target_cannot(t, p->knob, spec_major,
 						 spec_minor, buf, sizeof(buf))))
 			snprintf(why, sizeof(why),
-				 "%s cannot be asked for it: %s", label, cannot);
+				 "%s cannot be asked for it: %s", label,
+				 cannot);
 		if (why[0])
 			json_object_set_new(o, prop_id(p, id, sizeof(id)),
 					    json_string(why));

@@ -8,8 +8,8 @@
 #include <string.h>
 
 /* "absent", or an errno name: out of reach. "ok": reached. */
-static enum obs refused_open(struct jctx *c, struct outcome *o,
-			     const char *key, const char *path)
+static enum obs refused_open(struct jctx *c, struct outcome *o, const char *key,
+			     const char *path)
 {
 	const json_t *v = F(c, "probes.%s", key);
 	const char *r = jtext(v);
@@ -78,7 +78,8 @@ enum obs judge_release_agent(struct jctx *c, struct outcome *o)
 enum obs judge_mknod(struct jctx *c, struct outcome *o)
 {
 	const json_t *m = F(c, "probes.mknod");
-	const char *mk = jtext(jpath(m, "mknod")), *op = jtext(jpath(m, "open"));
+	const char *mk = jtext(jpath(m, "mknod")),
+		   *op = jtext(jpath(m, "open"));
 	const char *how = jtext(jpath(m, "how")) ?: "?";
 
 	if (!mk)
@@ -87,7 +88,8 @@ enum obs judge_mknod(struct jctx *c, struct outcome *o)
 	if (strcmp(mk, "ok"))
 		return holds(o, "mknod c 1:3 refused: %s", mk);
 	if (!op)
-		return unknown(o, "the open of the node made", jpath(m, "open"));
+		return unknown(o, "the open of the node made",
+			       jpath(m, "open"));
 	if (strcmp(op, "ok"))
 		return holds(o, "mknod c 1:3 made, but it cannot be opened: %s",
 			     op);
@@ -115,7 +117,8 @@ enum obs judge_keyring(struct jctx *c, struct outcome *o)
 	long long id, hid;
 
 	if (jtext(jpath(k, "refused")))
-		return holds(o, "keyctl refused: %s", jtext(jpath(k, "refused")));
+		return holds(o, "keyctl refused: %s",
+			     jtext(jpath(k, "refused")));
 	if (!jint(jpath(k, "session"), &id))
 		return unknown(o, "the session keyring", k);
 	if (!jint(jpath(h, "session"), &hid))
@@ -137,8 +140,9 @@ enum obs judge_host_procs(struct jctx *c, struct outcome *o)
 		return unknown(o, "/proc", p);
 	kv(o, "visible", "%lld", n);
 	if (json_is_true(jpath(p, "kthreadd")))
-		return absent(o, "kthreadd visible among %lld processes: the "
-				 "host's",
+		return absent(o,
+			      "kthreadd visible among %lld processes: the "
+			      "host's",
 			      n);
 	return holds(o, "%lld processes visible, no kernel thread", n);
 }

@@ -7,8 +7,8 @@
 static const struct {
 	const char *name, *rdev;
 } default_nodes[] = {
-	{ "null", "1:3" },    { "zero", "1:5" },    { "full", "1:7" },
-	{ "random", "1:8" },  { "urandom", "1:9" }, { "tty", "5:0" },
+	{ "null", "1:3" },   { "zero", "1:5" },	   { "full", "1:7" },
+	{ "random", "1:8" }, { "urandom", "1:9" }, { "tty", "5:0" },
 };
 
 /* A devpts pty: majors 136-143. */
@@ -58,9 +58,10 @@ enum obs judge_dev_nodes(struct jctx *c, struct outcome *o)
 				       default_nodes[i].name);
 	}
 	if (at || mt)
-		return absent(o, "%s%.300s%s%s%.120s", at ? "other nodes: " : "",
-			      extra, at && mt ? "; " : "",
-			      mt ? "missing: " : "", missing);
+		return absent(o, "%s%.300s%s%s%.120s",
+			      at ? "other nodes: " : "", extra,
+			      at && mt ? "; " : "", mt ? "missing: " : "",
+			      missing);
 	return holds(o, "exactly null zero full random urandom tty (ptmx)");
 }
 
@@ -99,7 +100,8 @@ enum obs judge_console(struct jctx *c, struct outcome *o)
 {
 	const json_t *e = F(c, "dev.entries");
 	const json_t *v = json_object_get(e, "console");
-	const char *t = jtext(jpath(v, "type")), *rdev = jtext(jpath(v, "rdev"));
+	const char *t = jtext(jpath(v, "type")),
+		   *rdev = jtext(jpath(v, "rdev"));
 
 	if (!json_is_object(e) || fact_error(e))
 		return unknown(o, "/dev", e);
@@ -155,7 +157,8 @@ static const char *null_node(const json_t *m)
 
 	if (!strcmp(t ?: "", "d"))
 		return NULL; /* a directory: mask-dirs judges it */
-	if (strcmp(t ?: "", "c") || strcmp(jtext(jpath(m, "rdev")) ?: "", "1:3"))
+	if (strcmp(t ?: "", "c") ||
+	    strcmp(jtext(jpath(m, "rdev")) ?: "", "1:3"))
 		return "is not the null device";
 	return NULL;
 }

@@ -10,7 +10,8 @@
 
 enum obs judge_ro(struct jctx *c, struct outcome *o)
 {
-	const json_t *ro = F(c, "root.read_only"), *w = F(c, "probes.write_root");
+	const json_t *ro = F(c, "root.read_only"),
+		     *w = F(c, "probes.write_root");
 	bool refused;
 
 	if (!json_is_boolean(ro))
@@ -68,8 +69,9 @@ enum obs judge_root_given(struct jctx *c, struct outcome *o)
 	if (!jtext(m))
 		return unknown(o, AGENT_ROOT_MARK, m);
 	if (strcmp(jtext(m), jtext(t)))
-		return absent(o, AGENT_ROOT_MARK " holds '%.60s', not this "
-						 "run's '%.60s'",
+		return absent(o,
+			      AGENT_ROOT_MARK " holds '%.60s', not this "
+					      "run's '%.60s'",
 			      jtext(m), jtext(t));
 	return holds(o, AGENT_ROOT_MARK " holds this run's token");
 }
@@ -102,8 +104,8 @@ enum obs judge_prop_in(struct jctx *c, struct outcome *o)
 	if (!json_is_boolean(seen))
 		return unknown(o, "the lifecycle container's view", seen);
 	if (json_is_true(seen))
-		return absent(o, "the tmpfs mounted after create is seen at "
-			      AGENT_PROP_DIR);
+		return absent(o, "the tmpfs mounted after create is seen "
+				 "at " AGENT_PROP_DIR);
 	return holds(o, "the tmpfs mounted after create is not seen");
 }
 
@@ -140,8 +142,8 @@ static enum obs own_mount(struct jctx *c, struct outcome *o, const char *path,
 	if (dev == hdev)
 		return absent(o, "%s is the host's own (device %lld)", path,
 			      dev);
-	return holds(o, "%s: %s %s, device %lld (host %lld)", path, fs, mo,
-		     dev, hdev);
+	return holds(o, "%s: %s %s, device %lld (host %lld)", path, fs, mo, dev,
+		     hdev);
 }
 
 /*
@@ -173,8 +175,9 @@ enum obs judge_mnt_devpts(struct jctx *c, struct outcome *o)
 	if (r != OBS_HOLDS)
 		return r;
 	if (!strstr(jtext(jpath(m, "super")) ?: "", "ptmxmode=666"))
-		return absent(o, "devpts without ptmxmode=666 (%.100s): no "
-				 "usable ptmx",
+		return absent(o,
+			      "devpts without ptmxmode=666 (%.100s): no "
+			      "usable ptmx",
 			      jtext(jpath(m, "super")) ?: "?");
 	if (!t)
 		return absent(o, "no /dev/ptmx");
@@ -185,8 +188,9 @@ enum obs judge_mnt_devpts(struct jctx *c, struct outcome *o)
 		return holds(o, "devpts of its own, /dev/ptmx -> pts/ptmx");
 	if (!strcmp(t, "c") && pdev == pts)
 		return holds(o, "devpts of its own, /dev/ptmx its node");
-	return absent(o, "/dev/ptmx is not the devpts instance's ptmx (%s, "
-			 "device %lld, devpts %lld)",
+	return absent(o,
+		      "/dev/ptmx is not the devpts instance's ptmx (%s, "
+		      "device %lld, devpts %lld)",
 		      t, pdev, pts);
 }
 

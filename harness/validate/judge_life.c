@@ -68,9 +68,11 @@ static const char *state_bad(const json_t *s, const json_t *l, const char *want)
 	if (!jtext(jpath(s, "bundle")) ||
 	    strcmp(jtext(jpath(s, "bundle")), jtext(jpath(l, "bundle")) ?: ""))
 		return "not the container's bundle";
-	if (!jtext(jpath(s, "status")) || strcmp(jtext(jpath(s, "status")), want))
+	if (!jtext(jpath(s, "status")) ||
+	    strcmp(jtext(jpath(s, "status")), want))
 		return "another status";
-	if (strcmp(want, "stopped") && (!jint(jpath(s, "pid"), &pid) || pid <= 0))
+	if (strcmp(want, "stopped") &&
+	    (!jint(jpath(s, "pid"), &pid) || pid <= 0))
 		return "no pid";
 	return NULL;
 }
@@ -151,10 +153,12 @@ enum obs judge_life_unique(struct jctx *c, struct outcome *o)
 	if (exit_of(l, "dup_create") < 0)
 		return unknown(o, "the second create", jpath(l, "dup_create"));
 	if (!after || strcmp(after, "created"))
-		return absent(o, "the second create failed, but the first "
-				 "container is now '%s'",
+		return absent(o,
+			      "the second create failed, but the first "
+			      "container is now '%s'",
 			      after ? after : "gone");
-	return holds(o, "the second create failed (exit %lld); the first is "
-			"still created",
+	return holds(o,
+		     "the second create failed (exit %lld); the first is "
+		     "still created",
 		     exit_of(l, "dup_create"));
 }

@@ -41,7 +41,8 @@ enum obs judge_pids(struct jctx *c, struct outcome *o)
 		return unknown(o, "pids.events", jpath(f, "events_after"));
 	jint(jpath(f, "events_before"), &before);
 	jint(jpath(f, "events_after"), &after);
-	if (!jint(np, &nproc) && !(jtext(np) && !strcmp(jtext(np), "unlimited")))
+	if (!jint(np, &nproc) &&
+	    !(jtext(np) && !strcmp(jtext(np), "unlimited")))
 		return unknown(o, "RLIMIT_NPROC", np);
 	stop = jtext(jpath(f, "stopped_by"));
 	visible = max[0] || after >= 0;
@@ -51,26 +52,31 @@ enum obs judge_pids(struct jctx *c, struct outcome *o)
 		return absent(o, "forked %lld of %lld, never refused", forked,
 			      tried);
 	if (strcmp(stop, "EAGAIN") || forked >= (long long)c->pr->pids_max)
-		return absent(o, "fork refused with %s after %lld, not a pids "
-				 "limit of %u (EAGAIN)",
+		return absent(o,
+			      "fork refused with %s after %lld, not a pids "
+			      "limit of %u (EAGAIN)",
 			      stop, forked, c->pr->pids_max);
 	if (visible && !(after > before && before >= 0) &&
 	    strtoul(max, NULL, 10) != c->pr->pids_max)
-		return absent(o, "EAGAIN after %lld forks, but the cgroup "
-				 "shows pids.max %s and no refused fork",
+		return absent(o,
+			      "EAGAIN after %lld forks, but the cgroup "
+			      "shows pids.max %s and no refused fork",
 			      forked, max[0] ? max : "not visible");
 	if (!visible && nproc != -1 && nproc <= tried)
-		return unknown(o, "the cause (RLIMIT_NPROC may explain the "
-				  "EAGAIN, and no pids cgroup is visible)",
+		return unknown(o,
+			       "the cause (RLIMIT_NPROC may explain the "
+			       "EAGAIN, and no pids cgroup is visible)",
 			       NULL);
 	if (!visible)
-		return holds(o, "EAGAIN after %lld forks; no pids cgroup "
-				"visible inside, RLIMIT_NPROC cannot explain "
-				"it",
+		return holds(o,
+			     "EAGAIN after %lld forks; no pids cgroup "
+			     "visible inside, RLIMIT_NPROC cannot explain "
+			     "it",
 			     forked);
 	if (after > before && before >= 0)
-		return holds(o, "EAGAIN after %lld forks; pids.events max "
-				"%lld -> %lld",
+		return holds(o,
+			     "EAGAIN after %lld forks; pids.events max "
+			     "%lld -> %lld",
 			     forked, before, after);
 	return holds(o, "EAGAIN after %lld forks; pids.max %s", forked, max);
 }
@@ -88,9 +94,11 @@ static bool memory_stopped(const struct profile *pr, const char *outcome,
 
 enum obs judge_memory(struct jctx *c, struct outcome *o)
 {
-	const json_t *m = F(c, "probes.memory"), *mx = F(c, "cgroup.memory_max");
+	const json_t *m = F(c, "probes.memory"),
+		     *mx = F(c, "cgroup.memory_max");
 	const char *max = cg_value(mx), *out = jtext(jpath(m, "outcome"));
-	const char *detail = jtext(jpath(m, "signal")) ?: jtext(jpath(m, "errno"));
+	const char *detail =
+		jtext(jpath(m, "signal")) ?: jtext(jpath(m, "errno"));
 	long long size = 0, peak = -1;
 	char how[96];
 
@@ -138,8 +146,9 @@ enum obs judge_cpu(struct jctx *c, struct outcome *o)
 	kv(o, "cpu_max", "%s", max[0] ? max : "not visible");
 	kv(o, "spin", "%lld ms cpu in %lld ms", cpu, wall);
 	if (!max[0] || json_is_null(jpath(p, "throttled_after")))
-		return absent(o, "no cpu quota visible inside (spun %lld ms "
-				 "cpu in %lld ms)",
+		return absent(o,
+			      "no cpu quota visible inside (spun %lld ms "
+			      "cpu in %lld ms)",
 			      cpu, wall);
 	if (!jint(jpath(p, "throttled_before"), &before) ||
 	    !jint(jpath(p, "throttled_after"), &after))
@@ -149,11 +158,13 @@ enum obs judge_cpu(struct jctx *c, struct outcome *o)
 		return absent(o, "quota '%s', not %u %u", max,
 			      c->pr->cpu_quota_us, c->pr->cpu_period_us);
 	if (after <= before)
-		return absent(o, "quota %s, yet %lld ms of cpu in %lld ms "
-				 "were never throttled",
+		return absent(o,
+			      "quota %s, yet %lld ms of cpu in %lld ms "
+			      "were never throttled",
 			      max, cpu, wall);
-	return holds(o, "quota %s; %lld ms of cpu took %lld ms, throttled "
-			"%lld times",
+	return holds(o,
+		     "quota %s; %lld ms of cpu took %lld ms, throttled "
+		     "%lld times",
 		     max, cpu, wall, after - before);
 }
 
@@ -171,8 +182,9 @@ enum obs judge_cgroup_own(struct jctx *c, struct outcome *o)
 		char *path = strchr(line, ':');
 		path = path ? strchr(path + 1, ':') : NULL;
 		if (!path || strcmp(path + 1, "/"))
-			return absent(o, "'%.200s': not the root of its cgroup "
-					 "namespace",
+			return absent(o,
+				      "'%.200s': not the root of its cgroup "
+				      "namespace",
 				      line);
 	}
 	return holds(o, "every hierarchy reads '/'");

@@ -48,8 +48,7 @@ enum obs judge_idmap(struct jctx *c, struct outcome *o)
 		return unknown(o, "the id map", v);
 	kv(o, "map", "%s", jtext(v));
 	k = sscanf(jtext(v), "%llu %llu %llu %63s", &in, &out, &n, rest);
-	if (k == 3 && in == 0 && out == c->pr->uid_base &&
-	    n == c->pr->id_count)
+	if (k == 3 && in == 0 && out == c->pr->uid_base && n == c->pr->id_count)
 		return holds(o, "%s_map '%s'", c->p->arg, jtext(v));
 	return absent(o, "%s_map '%.200s'", c->p->arg, jtext(v));
 }
@@ -87,19 +86,21 @@ enum obs judge_itype(struct jctx *c, struct outcome *o)
 		return unknown(o, "the lifecycle container's ipc namespace",
 			       jpath(a, "ns.ipc"));
 	if (!jint(main, &m) || !jint(host, &h))
-		return unknown(o, "the ipc namespace", jint(main, &m) ? host
-								       : main);
+		return unknown(o, "the ipc namespace",
+			       jint(main, &m) ? host : main);
 	kv(o, "not_asked", "ipc:[%lld]", l);
 	kv(o, "asked", "ipc:[%lld]", m);
 	kv(o, "runtime", "ipc:[%lld]", h);
 	if (l != h)
-		return absent(o, "not asked for, ipc:[%lld] is a new one, not "
-				 "the runtime's ipc:[%lld]",
+		return absent(o,
+			      "not asked for, ipc:[%lld] is a new one, not "
+			      "the runtime's ipc:[%lld]",
 			      l, h);
 	if (m == h)
 		return absent(o, "asked for, ipc:[%lld] is the runtime's", m);
-	return holds(o, "not asked: the runtime's ipc:[%lld]; asked: its own "
-			"ipc:[%lld]",
+	return holds(o,
+		     "not asked: the runtime's ipc:[%lld]; asked: its own "
+		     "ipc:[%lld]",
 		     l, m);
 }
 
@@ -119,7 +120,7 @@ enum obs judge_ns_path(struct jctx *c, struct outcome *o)
 	kv(o, "given", "net:[%lld]", g);
 	kv(o, "inside", "net:[%lld]", n);
 	if (n != g)
-		return absent(o, "net:[%lld], not the one given, net:[%lld]",
-			      n, g);
+		return absent(o, "net:[%lld], not the one given, net:[%lld]", n,
+			      g);
 	return holds(o, "net:[%lld], the one given by path", n);
 }

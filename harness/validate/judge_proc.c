@@ -30,8 +30,8 @@ enum obs judge_user(struct jctx *c, struct outcome *o)
 	prof_groups_text(c->pr, want, sizeof(want));
 	kv(o, "groups", "%s", n ? seen : "none");
 	if (uid != c->pr->uid || gid != c->pr->gid || !same)
-		return absent(o, "uid %lld, gid %lld, groups %s (asked %s)", uid,
-			      gid, n ? seen : "none", want);
+		return absent(o, "uid %lld, gid %lld, groups %s (asked %s)",
+			      uid, gid, n ? seen : "none", want);
 	return holds(o, "uid %lld, gid %lld, groups %s", uid, gid,
 		     n ? seen : "none");
 }
@@ -85,8 +85,9 @@ enum obs judge_env_clean(struct jctx *c, struct outcome *o)
 		return unknown(o, "the environment", names);
 	json_array_foreach(names, i, v)
 		if (jtext(v) && !strcmp(jtext(v), c->pr->env_canary))
-			return absent(o, "%s, set in the launcher's "
-					 "environment, is inside",
+			return absent(o,
+				      "%s, set in the launcher's "
+				      "environment, is inside",
 				      c->pr->env_canary);
 	return holds(o, "%zu variables, none of the launcher's",
 		     json_array_size(names));

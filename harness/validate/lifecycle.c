@@ -29,7 +29,7 @@ struct life {
 	struct tctx *c;
 	const struct life_ops *ops;
 	json_t *l;
-	pid_t host_pid[2]; /* the control's agents */
+	pid_t host_pid[2];	 /* the control's agents */
 	char out[PATH_MAX + 32]; /* the container's output (create's) */
 };
 
@@ -139,7 +139,8 @@ static json_t *facts_line(const struct life *x)
 	}
 	chomp(buf);
 	nl = strrchr(buf, '\n');
-	if (nl && nl[1] == '{' && facts_load(nl + 1, &doc, why, sizeof(why)) < 0)
+	if (nl && nl[1] == '{' &&
+	    facts_load(nl + 1, &doc, why, sizeof(why)) < 0)
 		doc = json_pack("{s:s}", "error", why);
 	free(buf);
 	return doc;
@@ -262,8 +263,8 @@ json_t *life_run(struct vrun *run, struct tctx *c)
 	snprintf(bundle, sizeof(bundle), "%s%s", c->dir,
 		 x.ops && x.ops->own_bundle ? "/life" : "");
 	x.l = json_pack("{s:s, s:s, s:s, s:I}", "driver",
-			x.ops ? c->t->name : "none (the control)", "id",
-			"", "bundle", bundle, "given_net",
+			x.ops ? c->t->name : "none (the control)", "id", "",
+			"bundle", bundle, "given_net",
 			(json_int_t)run->given_net_ino);
 	json_object_set_new(x.l, "id", json_sprintf("%s-life", c->name));
 	if (x.ops && x.ops->prepare && (r = x.ops->prepare(c)) < 0) {

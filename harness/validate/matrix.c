@@ -105,8 +105,7 @@ static void notes(FILE *f, const struct record *r, size_t n, bool md)
 /* Column widths: the property column, then each target's. */
 #define PROP_W 22
 
-static void header(FILE *f, const char *const *t, int nt, const int *w,
-		   bool md)
+static void header(FILE *f, const char *const *t, int nt, const int *w, bool md)
 {
 	if (md)
 		fputs("| property |", f);

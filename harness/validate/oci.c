@@ -56,10 +56,10 @@ static json_t *rlimits_json(const struct profile *pr)
 		snprintf(type, sizeof(type), "RLIMIT_%s", r->name);
 		for (char *p = type; *p; p++)
 			*p = *p >= 'a' && *p <= 'z' ? *p - 32 : *p;
-		json_array_append_new(a, json_pack("{s:s, s:I, s:I}", "type",
-						   type, "hard",
-						   (json_int_t)r->hard, "soft",
-						   (json_int_t)r->soft));
+		json_array_append_new(a,
+				      json_pack("{s:s, s:I, s:I}", "type", type,
+						"hard", (json_int_t)r->hard,
+						"soft", (json_int_t)r->soft));
 	}
 	return a;
 }
@@ -110,8 +110,8 @@ static json_t *mounts_json(const struct oci_opts *o)
 {
 	json_t *a = json_array();
 
-	json_array_append_new(a, mount("/proc", "proc", "proc",
-				       "nosuid,noexec,nodev"));
+	json_array_append_new(
+		a, mount("/proc", "proc", "proc", "nosuid,noexec,nodev"));
 	json_array_append_new(a,
 			      mount("/dev", "tmpfs", "tmpfs",
 				    "nosuid,strictatime,mode=755,size=65536k"));
@@ -123,9 +123,9 @@ static json_t *mounts_json(const struct oci_opts *o)
 				       "size=65536k"));
 	/* an mqueue is of an ipc namespace: only with one of its own */
 	if (o->ns & NS_BIT(NS_IPC))
-		json_array_append_new(a, mount("/dev/mqueue", "mqueue",
-					       "mqueue",
-					       "nosuid,noexec,nodev"));
+		json_array_append_new(a,
+				      mount("/dev/mqueue", "mqueue", "mqueue",
+					    "nosuid,noexec,nodev"));
 	/*
 	 * a sysfs is of a net namespace: a user namespace may mount one only
 	 * for a net namespace it owns (not one joined by path)
@@ -200,19 +200,18 @@ static json_t *linux_json(const struct profile *pr, const struct oci_opts *o)
 	json_t *l;
 
 	/* rprivate: no mount propagates in or out (runc's default: rslave) */
-	l = json_pack("{s:o, s:{s:{s:I}, s:{s:I, s:I}, s:{s:I, s:I, s:I}},"
-		      " s:o,"
-		      " s:o, s:s, s:o}",
-		      "namespaces", namespaces_json(o), "resources", "pids",
-		      "limit", (json_int_t)pr->pids_max, "memory", "limit",
-		      (json_int_t)pr->memory_max, "swap",
-		      (json_int_t)pr->memory_max, "cpu", "quota",
-		      (json_int_t)pr->cpu_quota_us, "period",
-		      (json_int_t)pr->cpu_period_us, "shares",
-		      (json_int_t)pr->cpu_shares, "maskedPaths",
-		      strings(pr->masked), "readonlyPaths",
-		      strings(pr->ro_paths), "rootfsPropagation", "rprivate",
-		      "seccomp", oci_seccomp(pr, NULL));
+	l = json_pack(
+		"{s:o, s:{s:{s:I}, s:{s:I, s:I}, s:{s:I, s:I, s:I}},"
+		" s:o,"
+		" s:o, s:s, s:o}",
+		"namespaces", namespaces_json(o), "resources", "pids", "limit",
+		(json_int_t)pr->pids_max, "memory", "limit",
+		(json_int_t)pr->memory_max, "swap", (json_int_t)pr->memory_max,
+		"cpu", "quota", (json_int_t)pr->cpu_quota_us, "period",
+		(json_int_t)pr->cpu_period_us, "shares",
+		(json_int_t)pr->cpu_shares, "maskedPaths", strings(pr->masked),
+		"readonlyPaths", strings(pr->ro_paths), "rootfsPropagation",
+		"rprivate", "seccomp", oci_seccomp(pr, NULL));
 	if (l && o->cgroups_path)
 		json_object_set_new(l, "cgroupsPath",
 				    json_string(o->cgroups_path));

@@ -8,12 +8,12 @@
 #include <jansson.h>
 
 struct oci_opts {
-	const char *rootfs;	  /* absolute path of the root */
-	const char *cgroups_path; /* absolute, below boxcheck's own cgroup */
-	const char *const *args;  /* the process (NULL: the profile's) */
-	unsigned ns;		  /* NS_BIT mask: the new namespaces */
+	const char *rootfs;	     /* absolute path of the root */
+	const char *cgroups_path;    /* absolute, below boxcheck's own cgroup */
+	const char *const *args;     /* the process (NULL: the profile's) */
+	unsigned ns;		     /* NS_BIT mask: the new namespaces */
 	const char *join[NS__COUNT]; /* or join these, by path */
-	bool cgroup_mount;	  /* mount /sys/fs/cgroup read-only */
+	bool cgroup_mount;	     /* mount /sys/fs/cgroup read-only */
 };
 
 /*

@@ -24,15 +24,16 @@ const size_t profile_default_caps_n = ARRAY_SIZE(profile_default_caps);
 
 /* The OCI default maskedPaths (runc's spec example). */
 static const char *const masked[] = {
-	"/proc/acpi",	       "/proc/kcore",	   "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-	"/proc/sched_debug",   "/proc/scsi",	   "/sys/firmware",
-	NULL,
+	"/proc/acpi",	     "/proc/kcore",
+	"/proc/keys",	     "/proc/latency_stats",
+	"/proc/timer_list",  "/proc/timer_stats",
+	"/proc/sched_debug", "/proc/scsi",
+	"/sys/firmware",     NULL,
 };
 
 /* The OCI default readonlyPaths. */
 static const char *const ro_paths[] = {
-	"/proc/bus",	     "/proc/fs",  "/proc/irq", "/proc/sys",
+	"/proc/bus",	       "/proc/fs", "/proc/irq", "/proc/sys",
 	"/proc/sysrq-trigger", NULL,
 };
 

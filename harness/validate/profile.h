@@ -34,7 +34,8 @@ struct prof_sc_rule {
 #define PROF_MAX_LIST 16
 struct profile {
 	const char *hostname;
-	unsigned ns; /* NS_BIT mask asked for (each target skips what it lacks) */
+	unsigned
+		ns; /* NS_BIT mask asked for (each target skips what it lacks) */
 	unsigned pids_max;
 	unsigned long long memory_max; /* bytes */
 	unsigned cpu_quota_us, cpu_period_us;

@@ -86,7 +86,9 @@ static bool take(struct profile *pr, const char *k, const json_t *v)
 	unsigned long long u;
 	size_t n;
 
-#define UINT(f, max) if (!strcmp(k, #f)) return uint_of(v, max, &u) && (pr->f = u, 1)
+#define UINT(f, max)                                                           \
+	if (!strcmp(k, #f))                                                    \
+	return uint_of(v, max, &u) && (pr->f = u, 1)
 	UINT(pids_max, 1u << 30);
 	UINT(memory_max, ~0ull);
 	UINT(cpu_quota_us, 1u << 30);
@@ -112,7 +114,7 @@ static bool take(struct profile *pr, const char *k, const json_t *v)
 	if (!strcmp(k, "no_new_privs") || !strcmp(k, "read_only_root"))
 		return json_is_boolean(v) &&
 		       (*(!strcmp(k, "no_new_privs") ? &pr->no_new_privs
-						      : &pr->read_only_root) =
+						     : &pr->read_only_root) =
 				json_is_true(v),
 			1);
 	if (!strcmp(k, "groups")) {

@@ -13,44 +13,38 @@
 #include <string.h>
 
 const char *const pgroup_names[G__COUNT] = {
-	[G_NS] = "namespaces",	       [G_PROCESS] = "process",
-	[G_PRIV] = "privileges",       [G_FS] = "filesystem",
-	[G_LIMITS] = "limits",	       [G_ATTACK] = "attacker's view",
+	[G_NS] = "namespaces",	 [G_PROCESS] = "process",
+	[G_PRIV] = "privileges", [G_FS] = "filesystem",
+	[G_LIMITS] = "limits",	 [G_ATTACK] = "attacker's view",
 	[G_LIFE] = "lifecycle",
 };
 
 #define NS_ROW(e, t)                                                           \
-	{ "ns-{arg}",                                                          \
-	  G_NS,                                                                \
-	  "The process runs in a {arg} namespace of its own.",                 \
-	  "{arg} namespace inode differs from the host's",                     \
-	  "ns.{arg}",                                                          \
-	  judge_ns,                                                            \
-	  t,                                                                   \
-	  "ns-{arg}",                                                          \
-	  "runtime-tools linux_ns_nopath",                                     \
-	  K_NS(e),                                                             \
-	  NULL }
+	{                                                                      \
+		"ns-{arg}", G_NS,                                              \
+			"The process runs in a {arg} namespace of its own.",   \
+			"{arg} namespace inode differs from the host's",       \
+			"ns.{arg}", judge_ns, t, "ns-{arg}",                   \
+			"runtime-tools linux_ns_nopath", K_NS(e), NULL         \
+	}
 #define RLIMIT_ROW(r)                                                          \
-	{ "proc-rlimit-{arg}", G_PROCESS,                                      \
-	  "RLIMIT_{ARG} is exactly the one asked for.",                        \
-	  "{arg} soft:hard {rlimit}", "rlimits.{arg}",                         \
-	  judge_rlimit,		    r,                                         \
-	  "rlimit-{arg}",	    "runtime-tools process_rlimits",           \
-	  K_RLIMITS,		    NULL }
+	{                                                                      \
+		"proc-rlimit-{arg}", G_PROCESS,                                \
+			"RLIMIT_{ARG} is exactly the one asked for.",          \
+			"{arg} soft:hard {rlimit}", "rlimits.{arg}",           \
+			judge_rlimit, r, "rlimit-{arg}",                       \
+			"runtime-tools process_rlimits", K_RLIMITS, NULL       \
+	}
 #define SC_ROW(s, step, ref)                                                   \
-	{ "sc-{arg}",                                                          \
-	  G_PRIV,                                                              \
-	  "{arg}() is refused by the seccomp filter asked for.",               \
-	  "{arg} with invalid arguments returns {errno}, the filter's "        \
-	  "errno",                                                             \
-	  "probes.syscalls.{arg}",                                             \
-	  judge_syscall,                                                       \
-	  s,                                                                   \
-	  step,                                                                \
-	  ref,                                                                 \
-	  K_SC_ERRNO,                                                          \
-	  NULL }
+	{                                                                      \
+		"sc-{arg}", G_PRIV,                                            \
+			"{arg}() is refused by the seccomp filter asked for.", \
+			"{arg} with invalid arguments returns {errno}, the "   \
+			"filter's "                                            \
+			"errno",                                               \
+			"probes.syscalls.{arg}", judge_syscall, s, step, ref,  \
+			K_SC_ERRNO, NULL                                       \
+	}
 
 static const struct prop_def table[] = {
 	/* ---- namespaces ---- */
@@ -63,8 +57,8 @@ static const struct prop_def table[] = {
 	NS_ROW(NS_USER, "user"),
 	NS_ROW(NS_UTS, "uts"),
 	{ "hostname", G_NS, "The hostname inside is the one asked for.",
-	  "hostname '{hostname}'", "hostname", judge_hostname, NULL,
-	  "hostname", "runtime-tools hostname", K_HOSTNAME, NULL },
+	  "hostname '{hostname}'", "hostname", judge_hostname, NULL, "hostname",
+	  "runtime-tools hostname", K_HOSTNAME, NULL },
 	{ "ns-uid-map", G_NS, "The uid map is exactly the one asked for.",
 	  "uid_map {idmap}", "uid_map", judge_idmap, "uid", "uid-map",
 	  "runtime-tools linux_uid_mappings", K_IDMAP, NULL },
@@ -90,9 +84,9 @@ static const struct prop_def table[] = {
 	  "The working directory is the one asked for, inside the root.",
 	  "getcwd() is '{cwd}'", "cwd", judge_cwd, NULL, "cwd",
 	  "CVE-2024-21626; runtime-tools process", K_CWD, NULL },
-	{ "proc-env", G_PROCESS, "The environment has every variable asked for.",
-	  "{env}", "env", judge_env, NULL, "env", "runtime-tools process",
-	  K_ENV, NULL },
+	{ "proc-env", G_PROCESS,
+	  "The environment has every variable asked for.", "{env}", "env",
+	  judge_env, NULL, "env", "runtime-tools process", K_ENV, NULL },
 	{ "proc-env-clean", G_PROCESS,
 	  "The launcher's environment does not leak inside.",
 	  "no {canary} (set in the launcher's environment)", "env",
@@ -141,13 +135,15 @@ static const struct prop_def table[] = {
 	  "Seccomp: 2 (filter)", "seccomp", judge_seccomp, NULL, "seccomp",
 	  "runtime-spec linux.seccomp", K_SECCOMP, unusable_seccomp },
 	SC_ROW("kexec_load", "sc-kexec", "kernel replacement"),
-	SC_ROW("init_module", "sc-modules", "module loading (init_module, finit_module)"),
+	SC_ROW("init_module", "sc-modules",
+	       "module loading (init_module, finit_module)"),
 	SC_ROW("open_by_handle_at", "sc-handle", "shocker (open_by_handle_at)"),
 	SC_ROW("keyctl", "sc-keyctl", "the kernel keyring"),
 	SC_ROW("add_key", "sc-add-key", "the kernel keyring"),
 	SC_ROW("bpf", "sc-bpf", "eBPF from inside"),
 	SC_ROW("perf_event_open", "sc-perf", "perf events"),
-	SC_ROW("unshare", "sc-unshare", "user namespace escalation (CVE-2022-0492)"),
+	SC_ROW("unshare", "sc-unshare",
+	       "user namespace escalation (CVE-2022-0492)"),
 	SC_ROW("mount", "sc-mount", "mounting from inside"),
 	SC_ROW("umount2", "sc-umount", "unmounting masks from inside"),
 	SC_ROW("swapon", "sc-swapon", "swap devices"),
@@ -211,24 +207,23 @@ static const struct prop_def table[] = {
 	  "runtime-tools linux_devices, default", K_ANY, NULL },
 	{ "dev-symlinks", G_FS, "/dev has the standard symlinks.",
 	  "fd stdin stdout stderr into /proc/self/fd, in a /dev of its own",
-	  "dev.entries mounts./dev", judge_dev_symlinks, NULL,
-	  "dev-symlinks", "runtime-tools default", K_ANY, NULL },
+	  "dev.entries mounts./dev", judge_dev_symlinks, NULL, "dev-symlinks",
+	  "runtime-tools default", K_ANY, NULL },
 	{ "dev-console", G_FS, "/dev/console, when present, is a devpts node.",
 	  "no /dev/console, or a pty (major 136-143)", "dev.entries",
 	  judge_console, NULL, "console", "CVE-2025-52565", K_ANY, NULL },
 	{ "masked-paths", G_FS, "The masked paths cannot be read inside.",
-	  "nothing to read in any masked path (the OCI default list)",
-	  "masked", judge_masked, NULL, "mask",
-	  "runtime-tools linux_masked_paths", K_MASK, NULL },
+	  "nothing to read in any masked path (the OCI default list)", "masked",
+	  judge_masked, NULL, "mask", "runtime-tools linux_masked_paths",
+	  K_MASK, NULL },
 	{ "mask-files", G_FS, "Each masked file is the real null device.",
 	  "each masked file present is a char device 1:3", "masked",
 	  judge_mask_files, NULL, "mask-files", "CVE-2025-31133", K_MASK,
 	  NULL },
 	{ "mask-dirs", G_FS,
 	  "Each masked directory is an empty read-only tmpfs.",
-	  "each masked directory present is an empty read-only tmpfs",
-	  "masked", judge_mask_dirs, NULL, "mask-dirs", "CVE-2025-31133",
-	  K_MASK, NULL },
+	  "each masked directory present is an empty read-only tmpfs", "masked",
+	  judge_mask_dirs, NULL, "mask-dirs", "CVE-2025-31133", K_MASK, NULL },
 	{ "ro-paths", G_FS, "The read-only paths are read-only.",
 	  "/proc/sys, sysrq-trigger, irq, bus, fs mounted read-only",
 	  "ro_paths", judge_ro_paths, NULL, "ro-paths",
@@ -243,9 +238,8 @@ static const struct prop_def table[] = {
 	{ "memory-limit", G_LIMITS,
 	  "A memory limit stops a process that touches more.",
 	  "touching {probe} MiB is stopped by a {memory} MiB limit",
-	  "cgroup.memory_max probes.memory", judge_memory, NULL,
-	  "memory-limit", "runtime-tools linux_cgroups_memory", K_MEMORY,
-	  unusable_memory },
+	  "cgroup.memory_max probes.memory", judge_memory, NULL, "memory-limit",
+	  "runtime-tools linux_cgroups_memory", K_MEMORY, unusable_memory },
 	{ "cpu-limit", G_LIMITS, "A cpu quota throttles a busy process.",
 	  "cpu quota {cpu} shown, and 8 spinning children throttled "
 	  "(cpu.stat)",
@@ -255,8 +249,8 @@ static const struct prop_def table[] = {
 	  "The cgroup is the container's own, the root of its cgroup "
 	  "namespace.",
 	  "every /proc/self/cgroup line reads '/'", "cgroup.proc_self_cgroup",
-	  judge_cgroup_own, NULL, "cgroupns-early", "runc cgroupns",
-	  K_CGROUP, unusable_cgroup_own },
+	  judge_cgroup_own, NULL, "cgroupns-early", "runc cgroupns", K_CGROUP,
+	  unusable_cgroup_own },
 	{ "cgroup-ro", G_LIMITS, "No cgroup filesystem inside is writable.",
 	  "every cgroup mount inside is read-only", "cgroup.mounts",
 	  judge_cgroup_ro, NULL, "cgroup-rw", "CVE-2023-25809", K_ANY, NULL },
@@ -275,20 +269,17 @@ static const struct prop_def table[] = {
 	  NULL },
 	{ "attack-mknod", G_ATTACK,
 	  "A device node cannot be made, or cannot be opened.",
-	  "mknod c 1:3 refused, or the node cannot be opened",
-	  "probes.mknod", judge_mknod, NULL, "guards-mknod",
-	  "CDK devices.allow", K_ANY, NULL },
+	  "mknod c 1:3 refused, or the node cannot be opened", "probes.mknod",
+	  judge_mknod, NULL, "guards-mknod", "CDK devices.allow", K_ANY, NULL },
 	{ "attack-release-agent", G_ATTACK,
 	  "No cgroup v1 release_agent is writable.",
 	  "each visible release_agent: open O_WRONLY refused",
-	  "probes.release_agent", judge_release_agent, NULL,
-	  "guards-release", "CVE-2022-0492", K_ANY,
-	  unusable_cgroup_v1 },
+	  "probes.release_agent", judge_release_agent, NULL, "guards-release",
+	  "CVE-2022-0492", K_ANY, unusable_cgroup_v1 },
 	{ "attack-cgroup-mount", G_ATTACK,
-	  "A cgroup v1 hierarchy cannot be mounted.",
-	  "mount -t cgroup refused", "probes.cgroup_mount",
-	  judge_cgroup_mount, NULL, "guards-cgroup-mount", "CVE-2022-0492",
-	  K_ANY, unusable_cgroup_v1 },
+	  "A cgroup v1 hierarchy cannot be mounted.", "mount -t cgroup refused",
+	  "probes.cgroup_mount", judge_cgroup_mount, NULL,
+	  "guards-cgroup-mount", "CVE-2022-0492", K_ANY, unusable_cgroup_v1 },
 	{ "attack-keyring", G_ATTACK,
 	  "The kernel session keyring is not the host's.",
 	  "keyctl refused, or a session keyring other than the host's",
@@ -313,9 +304,8 @@ static const struct prop_def table[] = {
 	  "launcher.lifecycle", judge_life_state, NULL, "life-state",
 	  "runtime-tools state", K_LIFECYCLE, NULL },
 	{ "life-kill", G_LIFE, "kill delivers the signal asked for.",
-	  "the agent received SIGUSR1", "launcher.lifecycle",
-	  judge_life_kill, NULL, "life-kill", "runtime-tools kill, killsig",
-	  K_LIFECYCLE, NULL },
+	  "the agent received SIGUSR1", "launcher.lifecycle", judge_life_kill,
+	  NULL, "life-kill", "runtime-tools kill, killsig", K_LIFECYCLE, NULL },
 	{ "life-delete", G_LIFE, "delete removes the cgroup and the state.",
 	  "the cgroup existed and is gone, state fails after delete",
 	  "launcher.lifecycle", judge_life_delete, NULL, "life-delete",

@@ -78,15 +78,15 @@ typedef enum obs judge_fn(struct jctx *c, struct outcome *o);
 typedef int unusable_fn(const struct profile *pr, char *why, size_t len);
 
 struct prop_def {
-	const char *id;	      /* "ns-pid"; "{arg}" is replaced */
+	const char *id; /* "ns-pid"; "{arg}" is replaced */
 	enum pgroup group;
 	const char *property; /* one sentence */
 	const char *expected; /* what must show; {placeholders}: props.c */
 	const char *facts;    /* the dotted paths it reads, blank-separated */
 	judge_fn *judge;
-	const char *arg;      /* for a judge shared by rows: "pid", "nofile" */
-	const char *step;     /* ref-without:STEP breaking it; "{arg}" too */
-	const char *ref;      /* CVE, spec or test suite reference */
+	const char *arg;  /* for a judge shared by rows: "pid", "nofile" */
+	const char *step; /* ref-without:STEP breaking it; "{arg}" too */
+	const char *ref;  /* CVE, spec or test suite reference */
 	enum knob knob;
 	unusable_fn *unusable;
 };
@@ -114,8 +114,8 @@ void prop_record_init(struct record *r, const struct prop_def *p,
 struct jctx {
 	const struct prop_def *p;
 	const struct profile *pr;
-	const json_t *doc; /* the target's facts */
-	const json_t *ctl; /* the control's (the host's), or NULL */
+	const json_t *doc;   /* the target's facts */
+	const json_t *ctl;   /* the control's (the host's), or NULL */
 	char undeclared[96]; /* a read outside p->facts, for the tests */
 };
 
@@ -166,8 +166,7 @@ judge_fn judge_ro, judge_confined, judge_root_given, judge_mounts_private,
 	judge_mnt_shm, judge_mnt_mqueue, judge_mnt_sys, judge_dev_nodes,
 	judge_dev_symlinks, judge_console, judge_masked, judge_mask_files,
 	judge_mask_dirs, judge_ro_paths;
-judge_fn judge_pids, judge_memory, judge_cpu, judge_cgroup_own,
-	judge_cgroup_ro;
+judge_fn judge_pids, judge_memory, judge_cpu, judge_cgroup_own, judge_cgroup_ro;
 judge_fn judge_sysrq, judge_core_pattern, judge_devices, judge_mknod,
 	judge_release_agent, judge_cgroup_mount, judge_keyring,
 	judge_host_procs, judge_engine;

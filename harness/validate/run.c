@@ -126,8 +126,8 @@ static void launch(const struct vrun *run, struct tctx *c, struct argvb *a,
 		   struct tres *res)
 {
 	struct launch_opts lo = { .tag = "main",
-				  .fd_file = c->fd_file[0] ? c->fd_file
-							   : NULL };
+				  .fd_file =
+					  c->fd_file[0] ? c->fd_file : NULL };
 	struct launch_result l;
 	int r;
 
@@ -154,22 +154,21 @@ static void launch(const struct vrun *run, struct tctx *c, struct argvb *a,
 static void launcher_section(struct tres *res, const struct tctx *c,
 			     json_t *life)
 {
-	json_t *l = json_pack("{s:s, s:s, s:o}", "target", c->label,
-			      "root_token", c->token, "lifecycle",
-			      life ? life : json_null());
+	json_t *l =
+		json_pack("{s:s, s:s, s:o}", "target", c->label, "root_token",
+			  c->token, "lifecycle", life ? life : json_null());
 
 	if (res->launched)
 		json_object_set_new(l, "launched", json_string(res->launched));
 	if (c->t->spec_version)
-		json_object_set_new(l, "runtime_spec",
-				    json_sprintf("%d.%d", c->spec_major,
-						 c->spec_minor));
+		json_object_set_new(
+			l, "runtime_spec",
+			json_sprintf("%d.%d", c->spec_major, c->spec_minor));
 	json_object_set(l, "skips", res->skips);
 	json_object_set_new(res->doc, "launcher", l);
 }
 
-void validate_run_one(struct vrun *run, const struct vsel *s,
-		      struct tres *res)
+void validate_run_one(struct vrun *run, const struct vsel *s, struct tres *res)
 {
 	struct tctx c;
 	struct argvb *a = calloc(1, sizeof(*a));
@@ -182,8 +181,8 @@ void validate_run_one(struct vrun *run, const struct vsel *s,
 		return;
 	}
 	ctx_init(run, s, &c);
-	res->skips = validate_skips(s->t, c.label, ns_available(),
-				    c.spec_major, c.spec_minor);
+	res->skips = validate_skips(s->t, c.label, ns_available(), c.spec_major,
+				    c.spec_minor);
 	res->kind = OBS_ERROR;
 	res->launched = c.hide_v2 ? TARGET_V1_VIEW : NULL;
 	r = mkdir(c.dir, 0711) < 0 ? neg_errno() : 0;
@@ -210,7 +209,7 @@ void validate_run_one(struct vrun *run, const struct vsel *s,
 
 /* The facts of a target, as gathered, into the --save-facts dir. */
 void validate_save(const struct vrun *run, const char *label,
-		 const struct tres *res)
+		   const struct tres *res)
 {
 	char path[PATH_MAX];
 
@@ -234,9 +233,9 @@ static void save_control(const struct vrun *run, struct tres *host,
 		return;
 	for (size_t i = 0; i < prop_count(); i++)
 		if (ctl->unusable[i][0])
-			json_object_set_new(u, prop_id(prop_get(i), id,
-						       sizeof(id)),
-					    json_string(ctl->unusable[i]));
+			json_object_set_new(
+				u, prop_id(prop_get(i), id, sizeof(id)),
+				json_string(ctl->unusable[i]));
 	json_object_set_new(json_object_get(host->doc, "launcher"), "unusable",
 			    u);
 	json_object_set_new(json_object_get(host->doc, "launcher"), "control",

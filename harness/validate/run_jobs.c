@@ -14,8 +14,8 @@
 #include <sys/prctl.h>
 
 struct job {
-	int i;	  /* the target's index */
-	int fd;	  /* the read end, or -1 */
+	int i;	/* the target's index */
+	int fd; /* the read end, or -1 */
 	pid_t pid;
 	char *buf; /* what came so far */
 	size_t len, cap;
@@ -141,10 +141,11 @@ void validate_run_jobs(struct vrun *run, const struct vsel *sel, int n,
 			       !target_launch_interrupted()) {
 				int i = next++;
 				if (sel[i].t->control)
-					validate_judge(run->pr, true,
-						       sel[i].label, host, ctl,
-						       recs + (size_t)i *
-								      prop_count());
+					validate_judge(
+						run->pr, true, sel[i].label,
+						host, ctl,
+						recs + (size_t)i *
+								prop_count());
 				else if (start(run, sel, i, n, &jobs[k]) == 0)
 					live++;
 			}

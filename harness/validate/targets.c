@@ -16,7 +16,8 @@
 	"scope (needs systemd as PID 1)"
 #define DOCKER_USERNS                                                          \
 	"docker's user namespaces are the daemon's --userns-remap, which "     \
-	"needs a subordinate-id user in /etc/subuid (boxcheck does not change " \
+	"needs a subordinate-id user in /etc/subuid (boxcheck does not "       \
+	"change "                                                              \
 	"the host's users)"
 
 /* ---- templates: ref, ref-without:STEP and cmd: ------------------------ */
@@ -77,69 +78,72 @@ const struct target target_table[] = {
 	  .summary = "bubblewrap arguments",
 	  .prepare = bwrap_prepare,
 	  .needs_rootfs = true,
-	  .cannot = {
-		  TIME_OPT("bubblewrap"),
-		  K(K_IDMAP) = "bubblewrap maps one id (the caller's, or "
-			       "--uid), not a range",
-		  K(K_USER) = "bubblewrap sets uid and gid, but has no option "
+	  .cannot = { TIME_OPT("bubblewrap"),
+		      K(K_IDMAP) = "bubblewrap maps one id (the caller's, or "
+				   "--uid), not a range",
+		      K(K_USER) =
+			      "bubblewrap sets uid and gid, but has no option "
 			      "for supplementary groups",
-		  K(K_UMASK) = "bubblewrap has no umask option",
-		  K(K_RLIMITS) = "bubblewrap has no rlimit option",
-		  K(K_OOM) = "bubblewrap has no oom_score_adj option",
-		  K(K_PROPAGATION) = "bubblewrap makes every mount a slave of "
-				     "the host's and has no option for "
-				     "private ones",
-		  K(K_RO_PATHS) = "bubblewrap binds host paths only: no part "
-				  "of its own /proc can be made read-only",
-		  K(K_SHM) = "bubblewrap's --tmpfs takes no noexec",
-		  K(K_SYSFS) = "bubblewrap mounts no sysfs (it only binds the "
-			       "host's)",
-		  K(K_LSM) = "bubblewrap labels with SELinux only "
-			     "(--exec-label)",
-		  K(K_PIDS) = "bubblewrap " NO_CGROUP_OPTS,
-		  K(K_MEMORY) = "bubblewrap " NO_CGROUP_OPTS,
-		  K(K_CPU) = "bubblewrap " NO_CGROUP_OPTS,
-		  K(K_CGROUP) = "bubblewrap " NO_CGROUP_OPTS } },
+		      K(K_UMASK) = "bubblewrap has no umask option",
+		      K(K_RLIMITS) = "bubblewrap has no rlimit option",
+		      K(K_OOM) = "bubblewrap has no oom_score_adj option",
+		      K(K_PROPAGATION) =
+			      "bubblewrap makes every mount a slave of "
+			      "the host's and has no option for "
+			      "private ones",
+		      K(K_RO_PATHS) =
+			      "bubblewrap binds host paths only: no part "
+			      "of its own /proc can be made read-only",
+		      K(K_SHM) = "bubblewrap's --tmpfs takes no noexec",
+		      K(K_SYSFS) =
+			      "bubblewrap mounts no sysfs (it only binds the "
+			      "host's)",
+		      K(K_LSM) = "bubblewrap labels with SELinux only "
+				 "(--exec-label)",
+		      K(K_PIDS) = "bubblewrap " NO_CGROUP_OPTS,
+		      K(K_MEMORY) = "bubblewrap " NO_CGROUP_OPTS,
+		      K(K_CPU) = "bubblewrap " NO_CGROUP_OPTS,
+		      K(K_CGROUP) = "bubblewrap " NO_CGROUP_OPTS } },
 	{ .name = "nspawn",
 	  .tool = "systemd-nspawn",
 	  .summary = "systemd-nspawn arguments",
 	  .prepare = nspawn_prepare,
 	  .needs_rootfs = true,
-	  .cannot = {
-		  TIME_OPT("systemd-nspawn"),
-		  K(K_USER) = "systemd-nspawn has no option for supplementary "
+	  .cannot = { TIME_OPT("systemd-nspawn"),
+		      K(K_USER) =
+			      "systemd-nspawn has no option for supplementary "
 			      "groups",
-		  K(K_UMASK) = "systemd-nspawn has no umask option",
-		  K(K_OOM) = "systemd-nspawn 252's --oom-score-adjust fails "
-			     "with --private-users (Permission denied, and "
-			     "the container does not start)",
-		  K(K_SC_ERRNO) = "systemd-nspawn's --system-call-filter "
-				  "refuses with EPERM and takes no errno",
-		  K(K_PROPAGATION) = "systemd-nspawn has no propagation option "
-				     "(its mounts stay shared with itself, "
-				     "slaves of the host's)",
-		  K(K_MASK) = "systemd-nspawn masks paths only with "
-			      "--inaccessible, which needs systemd's "
-			      "/run/systemd/inaccessible nodes (systemd as "
-			      "PID 1)",
-		  K(K_PIDS) = NSPAWN_SCOPE,
-		  K(K_MEMORY) = NSPAWN_SCOPE,
-		  K(K_CPU) = NSPAWN_SCOPE,
-		  K(K_CGROUP) = NSPAWN_SCOPE } },
+		      K(K_UMASK) = "systemd-nspawn has no umask option",
+		      K(K_OOM) =
+			      "systemd-nspawn 252's --oom-score-adjust fails "
+			      "with --private-users (Permission denied, and "
+			      "the container does not start)",
+		      K(K_SC_ERRNO) = "systemd-nspawn's --system-call-filter "
+				      "refuses with EPERM and takes no errno",
+		      K(K_PROPAGATION) =
+			      "systemd-nspawn has no propagation option "
+			      "(its mounts stay shared with itself, "
+			      "slaves of the host's)",
+		      K(K_MASK) = "systemd-nspawn masks paths only with "
+				  "--inaccessible, which needs systemd's "
+				  "/run/systemd/inaccessible nodes (systemd as "
+				  "PID 1)",
+		      K(K_PIDS) = NSPAWN_SCOPE, K(K_MEMORY) = NSPAWN_SCOPE,
+		      K(K_CPU) = NSPAWN_SCOPE, K(K_CGROUP) = NSPAWN_SCOPE } },
 	{ .name = "lxc",
 	  .tool = "lxc-execute",
 	  .summary = "lxc-execute with a config file",
 	  .prepare = lxc_prepare,
 	  .cleanup = lxc_cleanup,
 	  .needs_rootfs = true,
-	  .cannot = {
-		  K(K_UMASK) = "lxc config has no umask key",
-		  K(K_RO_PATHS) = "lxc makes only /proc/sys and sysrq-trigger "
-				  "read-only (lxc.mount.auto proc:mixed), and "
-				  "its mount entries bind host paths only",
-		  K(K_PROPAGATION) = "lxc-execute keeps the root shared "
-				     "(lxc.rootfs.options' rprivate is not "
-				     "applied to it)" } },
+	  .cannot = { K(K_UMASK) = "lxc config has no umask key",
+		      K(K_RO_PATHS) =
+			      "lxc makes only /proc/sys and sysrq-trigger "
+			      "read-only (lxc.mount.auto proc:mixed), and "
+			      "its mount entries bind host paths only",
+		      K(K_PROPAGATION) = "lxc-execute keeps the root shared "
+					 "(lxc.rootfs.options' rprivate is not "
+					 "applied to it)" } },
 	{ .name = "podman",
 	  .tool = "podman",
 	  .summary = "podman run --rootfs with private storage",
@@ -147,11 +151,10 @@ const struct target target_table[] = {
 	  .cleanup = podman_cleanup,
 	  .needs_rootfs = true,
 	  .absolute_cgroup = true,
-	  .cannot = {
-		  TIME_OPT("podman"),
-		  K(K_PROPAGATION) = "podman has no option for the root's "
-				     "propagation (its runc makes mounts "
-				     "slaves)" } },
+	  .cannot = { TIME_OPT("podman"),
+		      K(K_PROPAGATION) = "podman has no option for the root's "
+					 "propagation (its runc makes mounts "
+					 "slaves)" } },
 	{ .name = "docker",
 	  .tool = "dockerd",
 	  .summary = "docker run on a private dockerd (own data, exec root "
@@ -160,13 +163,11 @@ const struct target target_table[] = {
 	  .cleanup = docker_cleanup,
 	  .needs_rootfs = true,
 	  .absolute_cgroup = true,
-	  .cannot = {
-		  TIME_OPT("docker"),
-		  K(K_NS(NS_USER)) = DOCKER_USERNS,
-		  K(K_IDMAP) = DOCKER_USERNS,
-		  K(K_UMASK) = "docker run has no umask option",
-		  K(K_PROPAGATION) = "docker has no option for the root's "
-				     "propagation" } },
+	  .cannot = { TIME_OPT("docker"), K(K_NS(NS_USER)) = DOCKER_USERNS,
+		      K(K_IDMAP) = DOCKER_USERNS,
+		      K(K_UMASK) = "docker run has no umask option",
+		      K(K_PROPAGATION) = "docker has no option for the root's "
+					 "propagation" } },
 	{ .name = "ref-without",
 	  .summary = "the reference container with one step left out "
 		     "(ref-without:STEP; alone: every step)",

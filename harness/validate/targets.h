@@ -48,9 +48,9 @@ struct tctx {
 	bool no_memory_probe; /* the control, under a limit it would hit */
 	/* The v1 view: the cgroup2 mount to detach at launch, or NULL. */
 	const char *hide_v2;
-	char fd_file[PATH_MAX]; /* handed to the launcher as fd 5, or "" */
-	const char *launch_env[4]; /* more environment for the launcher */
-	char setup_error[400];	   /* why prepare failed, when it says */
+	char fd_file[PATH_MAX];	     /* handed to the launcher as fd 5, or "" */
+	const char *launch_env[4];   /* more environment for the launcher */
+	char setup_error[400];	     /* why prepare failed, when it says */
 	const struct cg_layout *cgl; /* the run's layout, or NULL */
 	const char *run_name;	     /* boxcheck-<pid>-<t> */
 	int spec_major, spec_minor;  /* the runtime-spec it reports */

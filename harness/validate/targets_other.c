@@ -296,34 +296,36 @@ int lxc_prepare(struct tctx *c, struct argvb *a)
 	lxc_masks(p, masks, sizeof(masks));
 	lxc_process(c, sc, proc, sizeof(proc));
 	snprintf(c->config, sizeof(c->config), "%s/lxc.conf", c->dir);
-	if (snprintf(conf, sizeof(conf),
-		     "lxc.rootfs.path = dir:%s\nlxc.rootfs.options = ro\n"
-		     "lxc.uts.name = %s\nlxc.net.0.type = empty\n"
-		     "lxc.namespace.clone = %s\n"
-		     "lxc.idmap = u 0 %llu %llu\nlxc.idmap = g 0 %llu %llu\n"
-		     "lxc.cap.keep = %s\nlxc.no_new_privs = %d\n"
-		     "lxc.cgroup.relative = 1\nlxc.cgroup.dir = %s\n"
-		     "lxc.cgroup.pids.max = %u\n"
-		     "lxc.cgroup.memory.limit_in_bytes = %llu\n"
-		     "lxc.cgroup.cpu.cfs_quota_us = %u\n"
-		     "lxc.cgroup.cpu.cfs_period_us = %u\n"
-		     "lxc.cgroup.cpu.shares = %u\nlxc.cgroup2.cpu.weight = 10000\n"
-		     "lxc.cgroup2.pids.max = %u\nlxc.cgroup2.memory.max = %llu\n"
-		     "lxc.cgroup2.cpu.max = %u %u\n"
-		     "lxc.mount.auto = proc:mixed sys:ro cgroup:ro\n"
-		     "lxc.autodev = 1\nlxc.pty.max = 4\n"
-		     "lxc.mount.entry = shm dev/shm tmpfs "
-		     "rw,nosuid,nodev,noexec,create=dir 0 0\n"
-		     "lxc.mount.entry = mqueue dev/mqueue mqueue "
-		     "rw,nosuid,nodev,noexec,create=dir 0 0\n"
-		     "lxc.apparmor.profile = unconfined\n"
-		     "lxc.log.file = %s/lxc.log\n%s%s",
-		     c->rootfs, p->hostname, clone, p->uid_base, p->id_count,
-		     p->uid_base, p->id_count, caps, p->no_new_privs, c->cgpath,
-		     p->pids_max, p->memory_max, p->cpu_quota_us,
-		     p->cpu_period_us, p->cpu_shares, p->pids_max, p->memory_max,
-		     p->cpu_quota_us, p->cpu_period_us, c->dir, proc,
-		     masks) >= (int)sizeof(conf))
+	if (snprintf(
+		    conf, sizeof(conf),
+		    "lxc.rootfs.path = dir:%s\nlxc.rootfs.options = ro\n"
+		    "lxc.uts.name = %s\nlxc.net.0.type = empty\n"
+		    "lxc.namespace.clone = %s\n"
+		    "lxc.idmap = u 0 %llu %llu\nlxc.idmap = g 0 %llu %llu\n"
+		    "lxc.cap.keep = %s\nlxc.no_new_privs = %d\n"
+		    "lxc.cgroup.relative = 1\nlxc.cgroup.dir = %s\n"
+		    "lxc.cgroup.pids.max = %u\n"
+		    "lxc.cgroup.memory.limit_in_bytes = %llu\n"
+		    "lxc.cgroup.cpu.cfs_quota_us = %u\n"
+		    "lxc.cgroup.cpu.cfs_period_us = %u\n"
+		    "lxc.cgroup.cpu.shares = %u\nlxc.cgroup2.cpu.weight = "
+		    "10000\n"
+		    "lxc.cgroup2.pids.max = %u\nlxc.cgroup2.memory.max = %llu\n"
+		    "lxc.cgroup2.cpu.max = %u %u\n"
+		    "lxc.mount.auto = proc:mixed sys:ro cgroup:ro\n"
+		    "lxc.autodev = 1\nlxc.pty.max = 4\n"
+		    "lxc.mount.entry = shm dev/shm tmpfs "
+		    "rw,nosuid,nodev,noexec,create=dir 0 0\n"
+		    "lxc.mount.entry = mqueue dev/mqueue mqueue "
+		    "rw,nosuid,nodev,noexec,create=dir 0 0\n"
+		    "lxc.apparmor.profile = unconfined\n"
+		    "lxc.log.file = %s/lxc.log\n%s%s",
+		    c->rootfs, p->hostname, clone, p->uid_base, p->id_count,
+		    p->uid_base, p->id_count, caps, p->no_new_privs, c->cgpath,
+		    p->pids_max, p->memory_max, p->cpu_quota_us,
+		    p->cpu_period_us, p->cpu_shares, p->pids_max, p->memory_max,
+		    p->cpu_quota_us, p->cpu_period_us, c->dir, proc,
+		    masks) >= (int)sizeof(conf))
 		r = r ?: -E2BIG;
 	snprintf(path, sizeof(path), "%s/lxcpath", c->dir);
 	r = r ?: write_text_creat(c->config, conf);

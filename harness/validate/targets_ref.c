@@ -40,10 +40,10 @@ enum ref_opt {
 #define D(o) (1ull << (o))
 
 enum {
-	LIFE_ONLY = 1 << 0,   /* only the lifecycle container */
-	OTHER_ROOT = 1 << 1,  /* another root than the one given */
-	PLAIN_AGENT = 1 << 2, /* the agent without the asked arguments */
-	LIFE_ITYPE = 1 << 3,  /* the lifecycle container asks ipc too */
+	LIFE_ONLY = 1 << 0,    /* only the lifecycle container */
+	OTHER_ROOT = 1 << 1,   /* another root than the one given */
+	PLAIN_AGENT = 1 << 2,  /* the agent without the asked arguments */
+	LIFE_ITYPE = 1 << 3,   /* the lifecycle container asks ipc too */
 	LIFE_NO_JOIN = 1 << 4, /* ...and a net namespace of its own */
 };
 
@@ -57,8 +57,12 @@ static const struct ref_step {
 	const char *sc_omit; /* seccomp rules left out (comma list) */
 } ref_steps[] = {
 	{ .step = "hostname", .drop = D(R_HOSTNAME) },
-	{ .step = "uid-map", .drop = D(R_UIDMAP), .add = "--uid-map 0:200000:65536" },
-	{ .step = "gid-map", .drop = D(R_GIDMAP), .add = "--gid-map 0:200000:65536" },
+	{ .step = "uid-map",
+	  .drop = D(R_UIDMAP),
+	  .add = "--uid-map 0:200000:65536" },
+	{ .step = "gid-map",
+	  .drop = D(R_GIDMAP),
+	  .add = "--gid-map 0:200000:65536" },
 	{ .step = "ns-itype", .flags = LIFE_ITYPE },
 	{ .step = "ns-path", .flags = LIFE_NO_JOIN },
 	{ .step = "groups", .drop = D(R_USER) },
@@ -93,9 +97,14 @@ static const struct ref_step {
 	{ .step = "lsm", .drop = D(R_LSM) },
 	{ .step = "read-only", .drop = D(R_RO) },
 	{ .step = "pivot-root", .add = "--no-pivot" },
-	{ .step = "given-root", .drop = D(R_ROOT), .add = "--root {bundle}/rootfs-other", .flags = OTHER_ROOT },
+	{ .step = "given-root",
+	  .drop = D(R_ROOT),
+	  .add = "--root {bundle}/rootfs-other",
+	  .flags = OTHER_ROOT },
 	{ .step = "private-mounts", .add = "--keep-propagation" },
-	{ .step = "prop-in", .add = "--weaken slave-propagation", .flags = LIFE_ONLY },
+	{ .step = "prop-in",
+	  .add = "--weaken slave-propagation",
+	  .flags = LIFE_ONLY },
 	{ .step = "proc-flags", .add = "--weaken proc-plain" },
 	{ .step = "dev-tmpfs", .add = "--weaken dev-tmpfs" },
 	{ .step = "devpts", .add = "--weaken devpts" },
@@ -114,20 +123,44 @@ static const struct ref_step {
 	{ .step = "cpu-limit", .drop = D(R_CPU) },
 	{ .step = "cgroupns-early", .add = "--weaken cgroupns-early" },
 	{ .step = "cgroup-rw", .add = "--weaken cgroup-rw" },
-	{ .step = "guards-sysrq", .ns_out = NS_BIT(NS_USER), .ro_omit = "/proc/sysrq-trigger" },
-	{ .step = "guards-core-pattern", .ns_out = NS_BIT(NS_USER), .ro_omit = "/proc/sys" },
-	{ .step = "guards-devices", .add = "--weaken host-dev", .ns_out = NS_BIT(NS_USER) },
-	{ .step = "guards-mknod", .ns_out = NS_BIT(NS_USER), .sc_omit = "mknod" },
-	{ .step = "guards-release", .add = "--weaken host-cgroups", .ns_out = NS_BIT(NS_USER) },
-	{ .step = "guards-cgroup-mount", .drop = D(R_CAPS), .add = "--keep-caps all", .sc_omit = "mount,unshare" },
-	{ .step = "guards-keyring", .add = "--weaken keep-keyring", .ns_out = NS_BIT(NS_USER), .sc_omit = "keyctl" },
+	{ .step = "guards-sysrq",
+	  .ns_out = NS_BIT(NS_USER),
+	  .ro_omit = "/proc/sysrq-trigger" },
+	{ .step = "guards-core-pattern",
+	  .ns_out = NS_BIT(NS_USER),
+	  .ro_omit = "/proc/sys" },
+	{ .step = "guards-devices",
+	  .add = "--weaken host-dev",
+	  .ns_out = NS_BIT(NS_USER) },
+	{ .step = "guards-mknod",
+	  .ns_out = NS_BIT(NS_USER),
+	  .sc_omit = "mknod" },
+	{ .step = "guards-release",
+	  .add = "--weaken host-cgroups",
+	  .ns_out = NS_BIT(NS_USER) },
+	{ .step = "guards-cgroup-mount",
+	  .drop = D(R_CAPS),
+	  .add = "--keep-caps all",
+	  .sc_omit = "mount,unshare" },
+	{ .step = "guards-keyring",
+	  .add = "--weaken keep-keyring",
+	  .ns_out = NS_BIT(NS_USER),
+	  .sc_omit = "keyctl" },
 	{ .step = "host-proc", .add = "--weaken host-proc" },
 	{ .step = "engine-socket", .add = "--bind-in {rundir}" },
-	{ .step = "life-create", .add = "--flaw create-runs", .flags = LIFE_ONLY },
-	{ .step = "life-state", .add = "--flaw state-no-pid", .flags = LIFE_ONLY },
+	{ .step = "life-create",
+	  .add = "--flaw create-runs",
+	  .flags = LIFE_ONLY },
+	{ .step = "life-state",
+	  .add = "--flaw state-no-pid",
+	  .flags = LIFE_ONLY },
 	{ .step = "life-kill", .add = "--flaw kill-other", .flags = LIFE_ONLY },
-	{ .step = "life-delete", .add = "--flaw delete-keeps", .flags = LIFE_ONLY },
-	{ .step = "life-unique-id", .add = "--flaw reuse-id", .flags = LIFE_ONLY },
+	{ .step = "life-delete",
+	  .add = "--flaw delete-keeps",
+	  .flags = LIFE_ONLY },
+	{ .step = "life-unique-id",
+	  .add = "--flaw reuse-id",
+	  .flags = LIFE_ONLY },
 };
 
 size_t ref_steps_count(void)
@@ -153,7 +186,8 @@ static bool step_of(const char *step, struct ref_step *out)
 	if (!step)
 		return true;
 	for (int t = 0; t < NS__COUNT; t++)
-		if (!strncmp(step, "ns-", 3) && !strcmp(step + 3, ns_table[t].name)) {
+		if (!strncmp(step, "ns-", 3) &&
+		    !strcmp(step + 3, ns_table[t].name)) {
 			out->step = step;
 			out->ns_out = NS_BIT(t);
 			/* without a mount namespace there is no root to enter */
@@ -197,9 +231,8 @@ static size_t deny_list(const struct profile *pr, const char *omit, char *buf,
 	size_t at = 0;
 
 	for (size_t i = 0; pr->sc && pr->sc[i].probe; i++)
-		for (size_t k = 0; !in_list(omit, pr->sc[i].probe) &&
-				   pr->sc[i].names[k];
-		     k++)
+		for (size_t k = 0;
+		     !in_list(omit, pr->sc[i].probe) && pr->sc[i].names[k]; k++)
 			CAT("%s%s", at ? "," : "", pr->sc[i].names[k]);
 	return at;
 }
@@ -255,7 +288,8 @@ static size_t profile_opts(const struct profile *pr, const struct ref_step *s,
 		CAT(" --oom-score-adj %d", pr->oom_score_adj);
 	if (!(d & D(R_CAPS)))
 		CAT(" --keep-caps default");
-	if (!(d & D(R_SECCOMP)) && deny_list(pr, s->sc_omit, deny, sizeof(deny)))
+	if (!(d & D(R_SECCOMP)) &&
+	    deny_list(pr, s->sc_omit, deny, sizeof(deny)))
 		CAT(" --seccomp-deny %s --seccomp-errno %d", deny,
 		    pr->sc_errno);
 	if (!(d & D(R_LSM)) && pr->lsm_label)
@@ -284,9 +318,8 @@ static int ref_opts(const struct profile *pr, const struct ref_step *s,
 	size_t at = 0;
 
 	if (life) {
-		out |= pr->life_ns_omit & ~(s->flags & LIFE_ITYPE
-						    ? pr->life_ns_omit
-						    : 0);
+		out |= pr->life_ns_omit &
+		       ~(s->flags & LIFE_ITYPE ? pr->life_ns_omit : 0);
 		if (!(s->flags & LIFE_NO_JOIN))
 			out |= pr->life_ns_join;
 	}
@@ -318,8 +351,8 @@ int ref_template(const struct profile *pr, const char *step, char *buf,
 	if (s.drop & D(R_ROOT) && !(s.flags & OTHER_ROOT))
 		CAT(" -- {rootfs}" AGENT_PATH " inspect --tag asked-arg");
 	else
-		CAT(" -- %s", s.flags & PLAIN_AGENT ? AGENT_PATH " inspect"
-						    : "{agent}");
+		CAT(" -- %s",
+		    s.flags & PLAIN_AGENT ? AGENT_PATH " inspect" : "{agent}");
 	return at < len ? 0 : -E2BIG;
 }
 

@@ -62,13 +62,20 @@ enum ph {
 	PH__COUNT
 };
 static const char *const ph_names[PH__COUNT] = {
-	[PH_ROOTFS] = "rootfs", [PH_AGENT] = "agent",
-	[PH_CONFIG] = "config", [PH_BUNDLE] = "bundle",
-	[PH_SELF] = "self",	[PH_HOSTNAME] = "hostname",
-	[PH_PIDS] = "pids",	[PH_MEMORY] = "memory",
-	[PH_CGROUP] = "cgroup", [PH_NAME] = "name",
-	[PH_LIFE] = "life",	[PH_GIVEN_NET] = "given-net",
-	[PH_AGENT_LIFE] = "agent-life", [PH_RUNDIR] = "rundir",
+	[PH_ROOTFS] = "rootfs",
+	[PH_AGENT] = "agent",
+	[PH_CONFIG] = "config",
+	[PH_BUNDLE] = "bundle",
+	[PH_SELF] = "self",
+	[PH_HOSTNAME] = "hostname",
+	[PH_PIDS] = "pids",
+	[PH_MEMORY] = "memory",
+	[PH_CGROUP] = "cgroup",
+	[PH_NAME] = "name",
+	[PH_LIFE] = "life",
+	[PH_GIVEN_NET] = "given-net",
+	[PH_AGENT_LIFE] = "agent-life",
+	[PH_RUNDIR] = "rundir",
 };
 
 static int ph_lookup(const char *s, size_t len)
@@ -92,10 +99,14 @@ static void joined(const char *const *v, char *buf, size_t len)
 static void ph_value(const struct tctx *c, int ph, char *buf, size_t len)
 {
 	const char *s[PH__COUNT] = {
-		[PH_ROOTFS] = c->rootfs,     [PH_CONFIG] = c->config,
-		[PH_BUNDLE] = c->dir,	     [PH_SELF] = c->self,
-		[PH_HOSTNAME] = c->pr->hostname, [PH_CGROUP] = c->cgpath,
-		[PH_NAME] = c->name,	     [PH_GIVEN_NET] = c->given_net,
+		[PH_ROOTFS] = c->rootfs,
+		[PH_CONFIG] = c->config,
+		[PH_BUNDLE] = c->dir,
+		[PH_SELF] = c->self,
+		[PH_HOSTNAME] = c->pr->hostname,
+		[PH_CGROUP] = c->cgpath,
+		[PH_NAME] = c->name,
+		[PH_GIVEN_NET] = c->given_net,
 	};
 
 	if (ph == PH_AGENT)
@@ -178,12 +189,14 @@ int template_expand(const struct tctx *c, const char *tmpl, struct argvb *b)
  */
 static int dev_skeleton(const char *dir)
 {
-	static const char *const files[] = { "null", "zero", "full",
+	static const char *const files[] = { "null",   "zero",	  "full",
 					     "random", "urandom", "tty" };
 	static const char *const dirs[] = { "pts", "shm", "mqueue" };
 	static const char *const links[][2] = {
-		{ "fd", "/proc/self/fd" },	 { "stdin", "/proc/self/fd/0" },
-		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "fd", "/proc/self/fd" },
+		{ "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" },
+		{ "stderr", "/proc/self/fd/2" },
 		{ "ptmx", "pts/ptmx" },
 	};
 	char p[PATH_MAX + 32];
@@ -383,7 +396,8 @@ int target_launch(const struct tctx *c, char *const argv[], unsigned timeout_s,
 			tick.tv_nsec += 1000000L;
 	}
 	if (!lo->keep_group)
-		kill(-pid, SIGKILL); /* whatever the launcher left in its group */
+		kill(-pid,
+		     SIGKILL); /* whatever the launcher left in its group */
 	res->duration_s = now_s() - t0;
 	res->out = slurp(c->dir, lo->tag, "out", &n);
 	res->out_len = n > 0 ? (size_t)n : 0;

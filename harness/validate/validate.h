@@ -87,8 +87,7 @@ struct vcontrol {
 };
 
 /* One target: its result (run.c), and its facts saved (--save-facts). */
-void validate_run_one(struct vrun *run, const struct vsel *s,
-		      struct tres *res);
+void validate_run_one(struct vrun *run, const struct vsel *s, struct tres *res);
 void validate_save(const struct vrun *run, const char *label,
 		   const struct tres *res);
 /* The targets, up to run->jobs at once, each in a child (run_jobs.c). */
