@@ -200,6 +200,61 @@ static int parse_list(struct vargs *a, const char *arg)
 	return EXIT_OK;
 }
 
+/* The options that keep their value as given. */
+static const char **value_of(struct vargs *a, int c)
+{
+	switch (c) {
+	case 'f':
+		return &a->format;
+	case 'o':
+		return &a->files[OUT_MAIN];
+	case 'P':
+		return &a->files[OUT_TAP];
+	case 'J':
+		return &a->files[OUT_JUNIT];
+	case 'S':
+		return &a->files[OUT_JSON];
+	case 'a':
+		return &a->agent;
+	case 'F':
+		return &a->save_facts;
+	case 'L':
+		return &a->lsm;
+	}
+	return NULL;
+}
+
+/* One option: EXIT_OK, or a usage error (printed). */
+static int take(struct vargs *a, int c, const char *arg, const char *opt)
+{
+	const char **v = value_of(a, c);
+
+	if (v) {
+		*v = arg;
+		return EXIT_OK;
+	}
+	if (c == 'r')
+		return parse_list(a, arg);
+	if (c == 'l')
+		return a->list = true, EXIT_OK;
+	if (c == 'j' && parse_uint(arg, 1, 64, &a->jobs))
+		return usage_error("validate: --jobs wants 1..64, not '%s'",
+				   arg);
+	if (c == 'c' && parse_crun_v1_view(arg, &a->crun_v1_view))
+		return usage_error("validate: --crun-v1-view wants auto or "
+				   "off, not '%s'",
+				   arg);
+	if (c == 'T' && parse_uint(arg, 1, 3600, &a->timeout))
+		return usage_error("validate: --timeout wants 1..3600 seconds, "
+				   "not '%s'",
+				   arg);
+	if (c == '?' || c == ':')
+		return usage_error("validate: unknown option or missing value "
+				   "'%s'",
+				   opt);
+	return EXIT_OK;
+}
+
 static int parse(int argc, char **argv, struct vargs *a)
 {
 	static const struct option opts[] = {
@@ -224,46 +279,9 @@ static int parse(int argc, char **argv, struct vargs *a)
 	a->timeout = 60;
 	a->crun_v1_view = true;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:j:", opts, NULL)) != -1) {
-		if (c == 'r' && (r = parse_list(a, optarg)) != EXIT_OK)
+	while ((c = getopt_long(argc, argv, "+o:j:", opts, NULL)) != -1)
+		if ((r = take(a, c, optarg, argv[optind - 1])) != EXIT_OK)
 			return r;
-		if (c == 'f')
-			a->format = optarg;
-		else if (c == 'o')
-			a->files[OUT_MAIN] = optarg;
-		else if (c == 'P')
-			a->files[OUT_TAP] = optarg;
-		else if (c == 'J')
-			a->files[OUT_JUNIT] = optarg;
-		else if (c == 'S')
-			a->files[OUT_JSON] = optarg;
-		else if (c == 'a')
-			a->agent = optarg;
-		else if (c == 'F')
-			a->save_facts = optarg;
-		else if (c == 'L')
-			a->lsm = optarg;
-		else if (c == 'l')
-			a->list = true;
-		else if (c == 'j' && parse_uint(optarg, 1, 64, &a->jobs))
-			return usage_error("validate: --jobs wants 1..64, not "
-					   "'%s'",
-					   optarg);
-		else if (c == 'c' &&
-			 parse_crun_v1_view(optarg, &a->crun_v1_view))
-			return usage_error(
-				"validate: --crun-v1-view wants auto "
-				"or off, not '%s'",
-				optarg);
-		else if (c == 'T' && parse_uint(optarg, 1, 3600, &a->timeout))
-			return usage_error("validate: --timeout wants 1..3600 "
-					   "seconds, not '%s'",
-					   optarg);
-		else if (c == '?' || c == ':')
-			return usage_error("validate: unknown option or "
-					   "missing value '%s'",
-					   argv[optind - 1]);
-	}
 	if (optind < argc)
 		return usage_error("validate: unexpected argument '%s'",
 				   argv[optind]);
