@@ -230,7 +230,9 @@ int target_spec_version(const struct target *t, int *major, int *minor)
 	*major = *minor = 0;
 	if (!t->spec_version || !t->tool)
 		return -EINVAL;
-	snprintf(cmd, sizeof(cmd), "%s --version 2>/dev/null", t->tool);
+	/* t->tool is a fixed name from target_table: no outside input. */
+	snprintf(cmd, sizeof(cmd), "%s --version 2>/dev/null </dev/null",
+		 t->tool);
 	if (!(f = popen(cmd, "re")))
 		return neg_errno();
 	while (fgets(line, sizeof(line), f))
