@@ -14,7 +14,7 @@ LDLIBS   := -lcap -lseccomp -ljansson -ldl
 STATIC_LIBS := -lcap -lseccomp -lpfm -ljansson
 TESTLIBS := -lcmocka
 
-DIRS     := primitives scenarios bench harness reports
+DIRS     := primitives scenarios bench harness harness/validate reports
 SRC      := $(foreach d,$(DIRS),$(wildcard $(d)/*.c))
 LIB_SRC  := $(filter-out harness/main.c,$(SRC))
 OBJ      := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -104,7 +104,7 @@ $(BUILD)/boxcheck-static: $(BUILD)/obj/harness/main.o \
 		$(BUILD)/obj/counters-static.o $(LIB)
 	$(CC) $(LDFLAGS) -static -o $@ $^ $(STATIC_LIBS) $(filter -lm,$(LDLIBS))
 
-$(BUILD)/tests/%: tests/%.c $(LIB) tests/testlib.h | $(BUILD)
+$(BUILD)/tests/%: tests/%.c $(LIB) tests/testlib.h $(wildcard tests/*_fixtures.h) | $(BUILD)
 	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LIB) $(LDLIBS) $(TESTLIBS)
 
 # ---- checks ---------------------------------------------------------------

@@ -3,8 +3,8 @@
  * `validate --runtime cmd:TEMPLATE`: the parse-time check and the expansion
  * into an argv (harness/targets_run.c), on any template a user writes.
  */
-#include "../harness/profile.h"
-#include "../harness/targets.h"
+#include "../harness/validate/profile.h"
+#include "../harness/validate/targets.h"
 #include "fuzz.h"
 
 #include <string.h>

@@ -19,6 +19,8 @@ const struct command commands[] = {
 	  cmd_inspect, usage_inspect },
 	{ "validate", "check runtimes against the standard profile",
 	  cmd_validate, usage_validate },
+	{ "judge", "judge facts gathered elsewhere (boxcheck inspect)",
+	  cmd_judge, usage_judge },
 	{ "exec", "run a command in the reference container", cmd_exec,
 	  usage_exec },
 	{ "bench", "start-latency benchmarks", cmd_bench, usage_bench },

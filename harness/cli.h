@@ -49,13 +49,14 @@ int cmd_probe(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_judge(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 extern const char usage_list[], usage_run[], usage_probe[], usage_cleanup[];
-extern const char usage_inspect[], usage_validate[];
+extern const char usage_inspect[], usage_validate[], usage_judge[];
 extern const char usage_bench[], usage_compare[], usage_exec[];
 extern const char usage_report[];
 

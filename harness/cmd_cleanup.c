@@ -90,6 +90,49 @@ static void detach_mounts_below(const char *dir)
 		umount2(list[n], MNT_DETACH);
 }
 
+/*
+ * Remove path and the directories below it that are empty: a cgroup that
+ * holds a process, or has a child that does, stays (rmdir refuses it), so
+ * nothing of anyone else's is ever killed or removed. 0 when gone.
+ */
+static int remove_empty(const char *path)
+{
+	_cleanup_closedir_ DIR *d = opendir(path);
+	char sub[PATH_MAX + 300];
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (e->d_type == DT_DIR && e->d_name[0] != '.' &&
+		    snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) <
+			    (int)sizeof(sub))
+			remove_empty(sub);
+	return rmdir(path) < 0 ? neg_errno() : 0;
+}
+
+/*
+ * The cgroup directories a run made outside its own named ones (the new
+ * components along <deep>/<run>: validate's `cgroups-made`), removed with
+ * their run directory when empty.
+ */
+static void made_cgroups(const char *rundir, bool dry)
+{
+	char path[PATH_MAX + 300], line[PATH_MAX];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/cgroups-made", rundir);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		chomp(line);
+		if (strncmp(line, "/sys/fs/cgroup/", 15) ||
+		    strstr(line, "..") || !path_exists(line))
+			continue;
+		if (!dry && remove_empty(line) < 0)
+			continue; /* in use: not only ours any more */
+		printf("%s cgroup %s\n", dry ? "would remove" : "removed",
+		       line);
+	}
+}
+
 static int stale_rundirs(bool dry)
 {
 	const char *base = instance_base();
@@ -104,6 +147,7 @@ static int stale_rundirs(bool dry)
 		snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
 		printf("%s run directory %s\n",
 		       dry ? "would remove" : "removed", path);
+		made_cgroups(path, dry);
 		if (!dry) {
 			int r;
 			detach_mounts_below(path);

@@ -12,13 +12,13 @@
  */
 #include "cli.h"
 #include "instance.h"
-#include "targets.h"
-#include "validate.h"
+#include "validate/validate.h"
 #include "../primitives/cgroup.h"
 #include "host.h"
 #include "runner.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -29,25 +29,35 @@ const char usage_validate[] =
 	"                         [--tap FILE] [--ktap FILE] [--junit FILE]\n"
 	"                         [--json FILE]\n"
 	"                         [--agent PATH] [--timeout S]\n"
-	"                         [--crun-v1-view auto|off]\n"
+	"                         [--crun-v1-view auto|off] [--save-facts "
+	"DIR]\n"
+	"                         [--lsm-label LABEL]\n"
 	"\n"
 	"Starts `boxcheck inspect` in each target with one standard profile\n"
-	"(every namespace the target supports, hostname boxcheck, read-only\n"
-	"root entered with pivot_root, private mounts, the OCI masked paths,\n"
-	"pids limit 64, memory limit 64 MiB, the default capabilities and no\n"
-	"inheritable or ambient ones, no_new_privs) and judges what it\n"
-	"reports. `host` is the control. As root, the run is fenced: private\n"
-	"mount, UTS, IPC and network namespaces of its own.\n"
+	"(every namespace the target supports, id maps, hostname, uid, gid\n"
+	"and groups, cwd, environment, arguments, umask, rlimits,\n"
+	"oom_score_adj, a read-only root entered with pivot_root, private\n"
+	"mounts, the OCI mounts, devices, masked and read-only paths, pids,\n"
+	"memory and cpu limits, the default capabilities and no inheritable\n"
+	"or ambient ones, no_new_privs, a seccomp filter refusing a curated\n"
+	"set of system calls) and judges what it reports: the properties of\n"
+	"`boxcheck validate --list`, in groups. OCI command-line runtimes "
+	"also\n"
+	"run a second container through create, state, start, kill, delete.\n"
+	"`host` is the control. As root, the run is fenced: private mount,\n"
+	"UTS, IPC and network namespaces of its own.\n"
 	"\n"
 	"  --runtime LIST   comma-separated: ref host runc crun bwrap nspawn\n"
-	"                   lxc podman, ref-without:STEP (the reference\n"
+	"                   lxc podman docker, ref-without:STEP (the "
+	"reference\n"
 	"                   container with one step left out, to see each\n"
 	"                   property fail; ref-without alone: every step),\n"
 	"                   or cmd:TEMPLATE (takes the rest of\n"
 	"                   the list; repeat --runtime for more). Templates\n"
 	"                   are split on blanks (no shell); placeholders\n"
 	"                   {rootfs} {agent} {config} {bundle} {self}\n"
-	"                   {hostname} {pids} {memory} {cgroup} {name};\n"
+	"                   {hostname} {pids} {memory} {cgroup} {name}\n"
+	"                   {life} {given-net} {agent-life} {rundir};\n"
 	"                   {agent} is required. Default: every target.\n"
 	"  --format F       text, markdown, tap, ktap, json or junit\n"
 	"  -o, --output F   write --format to F\n"
@@ -62,6 +72,14 @@ const char usage_validate[] =
 	"                   where that mount is detached (it sees cgroup v1\n"
 	"                   only; its records say \"launched\"); off: as it "
 	"is\n"
+	"  --save-facts DIR write each target's facts (with the launcher's)\n"
+	"                   to DIR/TARGET.json, the control's to\n"
+	"                   DIR/host-control.json: `boxcheck judge` reads "
+	"them\n"
+	"  --lsm-label L    ask every target for the AppArmor or SELinux "
+	"label L\n"
+	"  --list           the properties: id, group, reference, step\n"
+	"  -j, --jobs N     run N targets at once (default 1)\n"
 	"\n"
 	"Exit status: 0 every runtime delivered what it accepted, 1 one "
 	"failed\n"
@@ -72,9 +90,9 @@ enum { OUT_TAP, OUT_JUNIT, OUT_JSON, OUT_KTAP, OUT_MAIN, OUT__COUNT };
 struct vargs {
 	struct vsel sel[VALIDATE_MAX_TARGETS];
 	int n;
-	const char *format, *files[OUT__COUNT], *agent;
-	unsigned timeout;
-	bool crun_v1_view;
+	const char *format, *files[OUT__COUNT], *agent, *save_facts, *lsm;
+	unsigned timeout, jobs;
+	bool crun_v1_view, list;
 	char lists[8192]; /* copies of the --runtime lists, tokenised */
 	size_t used;
 };
@@ -89,8 +107,11 @@ static int add_ref(struct vargs *a, struct vsel *s, const char *name)
 				   name);
 	if (!s->t->family && colon)
 		return usage_error("validate: unknown runtime '%s'", name);
-	if (ref_template(colon ? colon + 1 : NULL, s->tbuf, sizeof(s->tbuf))) {
-		char steps[512], step[32];
+	snprintf(s->stepbuf, sizeof(s->stepbuf), "%s", colon ? colon + 1 : "");
+	s->step = colon ? s->stepbuf : NULL;
+	if (ref_template(&profile_standard, s->step, s->tbuf,
+			 sizeof(s->tbuf))) {
+		char steps[4096], step[32];
 		size_t at = 0;
 		for (size_t i = 0; ref_step_name(i, step, sizeof(step)); i++)
 			at += snprintf(steps + at,
@@ -124,7 +145,7 @@ static int add_target(struct vargs *a, const char *name, const char *tmpl)
 		validate_cmd_label(tmpl, a->n, s->label, sizeof(s->label));
 	} else if (!(s->t = target_by_name(base))) {
 		return usage_error("validate: unknown runtime '%s' (ref host "
-				   "runc crun bwrap nspawn lxc podman "
+				   "runc crun bwrap nspawn lxc podman docker "
 				   "ref-without:STEP cmd:TEMPLATE)",
 				   name);
 	} else if (s->t->ref) {
@@ -182,6 +203,61 @@ static int parse_list(struct vargs *a, const char *arg)
 	return EXIT_OK;
 }
 
+/* The options that keep their value as given, and where. */
+static const struct {
+	int opt;
+	size_t off;
+} value_opts[] = {
+	{ 'f', offsetof(struct vargs, format) },
+	{ 'o', offsetof(struct vargs, files[OUT_MAIN]) },
+	{ 'P', offsetof(struct vargs, files[OUT_TAP]) },
+	{ 'J', offsetof(struct vargs, files[OUT_JUNIT]) },
+	{ 'S', offsetof(struct vargs, files[OUT_JSON]) },
+	{ 'K', offsetof(struct vargs, files[OUT_KTAP]) },
+	{ 'a', offsetof(struct vargs, agent) },
+	{ 'F', offsetof(struct vargs, save_facts) },
+	{ 'L', offsetof(struct vargs, lsm) },
+};
+
+static const char **value_of(struct vargs *a, int c)
+{
+	for (size_t i = 0; i < sizeof(value_opts) / sizeof(*value_opts); i++)
+		if (value_opts[i].opt == c)
+			return (const char **)((char *)a + value_opts[i].off);
+	return NULL;
+}
+
+/* One option: EXIT_OK, or a usage error (printed). */
+static int take(struct vargs *a, int c, const char *arg, const char *opt)
+{
+	const char **v = value_of(a, c);
+
+	if (v) {
+		*v = arg;
+		return EXIT_OK;
+	}
+	if (c == 'r')
+		return parse_list(a, arg);
+	if (c == 'l')
+		return a->list = true, EXIT_OK;
+	if (c == 'j' && parse_uint(arg, 1, 64, &a->jobs))
+		return usage_error("validate: --jobs wants 1..64, not '%s'",
+				   arg);
+	if (c == 'c' && parse_crun_v1_view(arg, &a->crun_v1_view))
+		return usage_error("validate: --crun-v1-view wants auto or "
+				   "off, not '%s'",
+				   arg);
+	if (c == 'T' && parse_uint(arg, 1, 3600, &a->timeout))
+		return usage_error("validate: --timeout wants 1..3600 seconds, "
+				   "not '%s'",
+				   arg);
+	if (c == '?' || c == ':')
+		return usage_error("validate: unknown option or missing value "
+				   "'%s'",
+				   opt);
+	return EXIT_OK;
+}
+
 static int parse(int argc, char **argv, struct vargs *a)
 {
 	static const struct option opts[] = {
@@ -195,6 +271,10 @@ static int parse(int argc, char **argv, struct vargs *a)
 		{ "agent", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "crun-v1-view", required_argument, NULL, 'c' },
+		{ "save-facts", required_argument, NULL, 'F' },
+		{ "lsm-label", required_argument, NULL, 'L' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ 0 },
 	};
 	int c, r;
@@ -203,38 +283,9 @@ static int parse(int argc, char **argv, struct vargs *a)
 	a->timeout = 60;
 	a->crun_v1_view = true;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:", opts, NULL)) != -1) {
-		if (c == 'r' && (r = parse_list(a, optarg)) != EXIT_OK)
+	while ((c = getopt_long(argc, argv, "+o:j:", opts, NULL)) != -1)
+		if ((r = take(a, c, optarg, argv[optind - 1])) != EXIT_OK)
 			return r;
-		if (c == 'f')
-			a->format = optarg;
-		else if (c == 'o')
-			a->files[OUT_MAIN] = optarg;
-		else if (c == 'P')
-			a->files[OUT_TAP] = optarg;
-		else if (c == 'J')
-			a->files[OUT_JUNIT] = optarg;
-		else if (c == 'S')
-			a->files[OUT_JSON] = optarg;
-		else if (c == 'K')
-			a->files[OUT_KTAP] = optarg;
-		else if (c == 'a')
-			a->agent = optarg;
-		else if (c == 'c' &&
-			 parse_crun_v1_view(optarg, &a->crun_v1_view))
-			return usage_error(
-				"validate: --crun-v1-view wants auto "
-				"or off, not '%s'",
-				optarg);
-		else if (c == 'T' && parse_uint(optarg, 1, 3600, &a->timeout))
-			return usage_error("validate: --timeout wants 1..3600 "
-					   "seconds, not '%s'",
-					   optarg);
-		else if (c == '?' || c == ':')
-			return usage_error("validate: unknown option or "
-					   "missing value '%s'",
-					   argv[optind - 1]);
-	}
 	if (optind < argc)
 		return usage_error("validate: unexpected argument '%s'",
 				   argv[optind]);
@@ -284,6 +335,7 @@ static int find_agent(const char *opt, const char *self, char *buf, size_t len)
 static void cg_deep_setup(struct vrun *run)
 {
 	char abs[PATH_MAX + 128];
+	FILE *f;
 
 	if (cg_common_own(&run->cgl, run->cg_deep, sizeof(run->cg_deep)) < 0) {
 		run->cg_deep[0] = '\0';
@@ -292,6 +344,14 @@ static void cg_deep_setup(struct vrun *run)
 	snprintf(abs, sizeof(abs), "%s/%s",
 		 strcmp(run->cg_deep, "/") ? run->cg_deep : "", run->name);
 	cg_abs_track(&run->cgl, abs, &run->cg_made);
+	/* for `boxcheck cleanup`, should this run be killed */
+	snprintf(abs, sizeof(abs), "%s/cgroups-made", run->dir);
+	f = fopen(abs, "we");
+	for (int i = 0; f && i < run->cgl.n; i++)
+		if (run->cg_made.first_new[i][0])
+			fprintf(f, "%s\n", run->cg_made.first_new[i]);
+	if (f)
+		fclose(f);
 }
 
 static int run_setup(struct vrun *run)
@@ -316,6 +376,7 @@ static int run_setup(struct vrun *run)
 		 geteuid() ? "not root" : "no cgroup hierarchy");
 	if (run->have_cg)
 		cg_deep_setup(run);
+	validate_cpu_weight(run);
 	return 0;
 }
 
@@ -424,45 +485,109 @@ static void fill_meta(struct run_meta *m, char *cmd, size_t len, int argc,
 	m->host = host_facts_json(&h);
 }
 
+/* --list: the property table, for people and scripts. */
+static int list_props(const struct profile *pr)
+{
+	char id[64], step[64], exp[256];
+
+	for (size_t i = 0; i < prop_count(); i++) {
+		const struct prop_def *p = prop_get(i);
+		prop_expected(p, pr, exp, sizeof(exp));
+		printf("%-22s %-16s %-22s %s | %s\n",
+		       prop_id(p, id, sizeof(id)), pgroup_names[p->group],
+		       prop_step(p, step, sizeof(step)), p->ref, exp);
+	}
+	return EXIT_OK;
+}
+
+static volatile sig_atomic_t stopped;
+
+static void on_stop(int sig)
+{
+	stopped = sig;
+	target_launch_interrupt(sig);
+}
+
+/* The ref templates, with the profile as finally asked for. */
+static void ref_templates(struct vargs *a, const struct profile *pr)
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->sel[i].t->ref)
+			ref_template(pr, a->sel[i].step, a->sel[i].tbuf,
+				     sizeof(a->sel[i].tbuf));
+}
+
+static int run_all(struct vargs *a, struct vrun *run, struct run_meta *m,
+		   struct record *recs, size_t *n)
+{
+	int r;
+
+	run->timeout_s = a->timeout;
+	run->save_facts = a->save_facts;
+	run->jobs = a->jobs ? a->jobs : 1;
+	if (a->crun_v1_view && run->have_cg)
+		run->hide_v2 = cg_hybrid_v2_mount(&run->cgl);
+	run->agent_err =
+		find_agent(a->agent, run->self, run->agent, sizeof(run->agent));
+	r = geteuid() == 0 ? validate_fence(run->pr) : 0;
+	if (r < 0)
+		return usage_error("validate: cannot fence the run in "
+				   "namespaces of its own: %s",
+				   strerror(-r));
+	r = validate_props_setup(run);
+	if (r < 0)
+		return usage_error("validate: cannot set the run up: %s",
+				   strerror(-r));
+	catch_stop_signals(on_stop);
+	*n = validate_run(run, a->sel, a->n, recs);
+	(void)m;
+	return EXIT_OK;
+}
+
 int cmd_validate(int argc, char **argv)
 {
-	struct vargs a = { 0 };
-	struct vrun run = { .pr = &profile_standard };
+	_cleanup_free_ struct vargs *a = calloc(1, sizeof(*a));
+	struct profile pr = profile_standard;
+	struct vrun run = { .pr = &pr };
 	struct run_meta m = { 0 };
 	char cmd[2048];
-	size_t n;
-	int r = parse(argc, argv, &a), bad;
+	size_t n = 0;
+	int r, bad;
 	double t0 = mono();
 
+	if (!a)
+		return usage_error("validate: out of memory");
+	r = parse(argc, argv, a);
 	if (r != EXIT_OK)
 		return r;
+	pr.lsm_label = a->lsm;
+	if (a->list)
+		return list_props(&pr);
+	ref_templates(a, &pr);
+	if (a->save_facts && mkdir_p(a->save_facts, 0755) < 0)
+		return usage_error("validate: cannot make '%s': %s",
+				   a->save_facts, strerror(errno));
 	_cleanup_free_ struct record *recs =
-		calloc((size_t)a.n * P__COUNT + 1, sizeof(*recs));
+		calloc((size_t)a->n * prop_count() + 1, sizeof(*recs));
 	if (!recs)
 		return usage_error("validate: out of memory");
 	r = run_setup(&run);
 	if (r < 0)
 		return usage_error("validate: cannot set up the run: %s",
 				   strerror(-r));
-	run.timeout_s = a.timeout;
-	if (a.crun_v1_view && run.have_cg)
-		run.hide_v2 = cg_hybrid_v2_mount(&run.cgl);
-	run.agent_err =
-		find_agent(a.agent, run.self, run.agent, sizeof(run.agent));
 	fill_meta(&m, cmd, sizeof(cmd), argc + 1, argv - 1);
-	r = geteuid() == 0 ? validate_fence(run.pr) : 0;
-	if (r < 0) {
-		run_teardown(&run);
-		json_decref(m.host);
-		return usage_error("validate: cannot fence the run in "
-				   "namespaces of its own: %s",
-				   strerror(-r));
-	}
-	n = validate_run(&run, a.sel, a.n, recs);
+	r = run_all(a, &run, &m, recs, &n);
+	validate_props_teardown(&run);
 	run_teardown(&run);
+	if (r != EXIT_OK) {
+		json_decref(m.host);
+		return r;
+	}
 	m.duration_s = mono() - t0;
-	r = write_outputs(&a, &m, recs, n);
+	r = write_outputs(a, &m, recs, n);
 	json_decref(m.host);
-	bad = validate_exit_status(a.sel, a.n, recs, n);
+	bad = validate_exit_status(a->sel, a->n, recs, n);
+	if (stopped)
+		return 128 + stopped;
 	return r ?: bad;
 }

@@ -7,7 +7,7 @@ DEPS_CHECK  += runtimes
 DEPS_RUN    += runtimes
 
 VALIDATE_OUT := $(BUILD)/check/validate
-VALIDATE_RUNTIMES := ref,host,runc,crun,bwrap,nspawn,lxc,podman
+VALIDATE_RUNTIMES := ref,host,runc,crun,bwrap,nspawn,lxc,podman,docker
 
 .PHONY: validate-check validate-diagonal
 validate-check: $(BIN) $(BUILD)/boxcheck-static $(BUILD)/tests/json-valid

@@ -11,10 +11,8 @@
  * The child runs the steps of child_steps[] in order, then execve. Its
  * cgroup namespace is made by a step, once it sits in its cgroup.
  */
-#include "container.h"
+#include "container_int.h"
 #include "ns.h"
-#include "overlay.h"
-#include "rootfs.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -22,275 +20,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-struct child {
-	const struct container_spec *s;
-	char root[PATH_MAX]; /* the new root as seen before pivot_root */
-};
-
-static int step_become_root(struct child *c)
-{
-	return c->s->ns & NS_BIT(NS_USER) ? userns_become_root() : 0;
-}
-
-static int step_hostname(struct child *c)
-{
-	const char *h = c->s->hostname;
-
-	if (!h || !(c->s->ns & NS_BIT(NS_UTS)))
-		return 0;
-	return sethostname(h, strlen(h)) < 0 ? neg_errno() : 0;
-}
-
-/*
- * The cgroup namespace is made here, not at clone: the parent has joined us
- * to our cgroup by now, so that cgroup becomes the namespace's root.
- */
-static int step_cgroupns(struct child *c)
-{
-	if (!(c->s->ns & NS_BIT(NS_CGROUP)))
-		return 0;
-	return unshare(CLONE_NEWCGROUP) < 0 ? neg_errno() : 0;
-}
-
-static bool has_root(const struct container_spec *s)
-{
-	return s->root || s->n_lowers;
-}
-
-/*
- * Every mount private: nothing mounted here reaches the launcher's
- * namespace or the host's, and pivot_root accepts the tree. Never in
- * init's mount namespace (rootfs_private_mntns() is the guard).
- */
-static int step_private(struct child *c)
-{
-	int r;
-
-	if (!(c->s->ns & NS_BIT(NS_MNT)) || c->s->keep_propagation)
-		return 0;
-	r = rootfs_private_mntns();
-	if (r < 0)
-		return r;
-	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
-		       ? neg_errno()
-		       : 0;
-}
-
-static int step_overlay(struct child *c)
-{
-	const struct container_spec *s = c->s;
-	char upper[PATH_MAX], work[PATH_MAX];
-	struct overlay_spec o = { s->lowers, s->n_lowers, upper, work, NULL };
-
-	if (!s->n_lowers) {
-		snprintf(c->root, sizeof(c->root), "%s",
-			 s->root ? s->root : "");
-		return 0;
-	}
-	snprintf(upper, sizeof(upper), "%s/upper", s->scratch);
-	snprintf(work, sizeof(work), "%s/work", s->scratch);
-	snprintf(c->root, sizeof(c->root), "%s/merged", s->scratch);
-	/* In a user namespace the overlay keeps its xattrs in user.* */
-	if (s->ns & NS_BIT(NS_USER))
-		o.extra = "userxattr";
-	return overlay_mount(&o, c->root);
-}
-
-static int in_root(struct child *c, const char *sub, char *buf, size_t len)
-{
-	if (snprintf(buf, len, "%s/%s", c->root, sub) >= (int)len)
-		return -ENAMETOOLONG;
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return neg_errno();
-	return 0;
-}
-
-/*
- * Before pivot_root: a user namespace may mount proc only while the host's
- * /proc is still visible, and /dev binds host nodes. Without a new PID
- * namespace a user namespace may not mount a proc of the launcher's: the
- * launcher's /proc is bound instead (as runtimes do), with its submounts.
- */
-static int step_proc(struct child *c)
-{
-	char p[PATH_MAX + 8];
-	int r;
-
-	if (!c->root[0])
-		return 0;
-	r = in_root(c, "proc", p, sizeof(p));
-	if (r == 0 && !(c->s->ns & NS_BIT(NS_PID)))
-		return mount("/proc", p, NULL, MS_BIND | MS_REC, NULL) < 0
-			       ? neg_errno()
-			       : 0;
-	return r ?: rootfs_mount_proc(p);
-}
-
-static int step_dev(struct child *c)
-{
-	char p[PATH_MAX + 8];
-	int r;
-
-	if (!c->root[0])
-		return 0;
-	r = in_root(c, "dev", p, sizeof(p));
-	return r ?: rootfs_mount_dev(p);
-}
-
-/* The name runtimes give a hierarchy's dir: "cpu,cpuacct", "unified". */
-static void hier_name(const struct cg_layout *l, int i, char *buf, size_t len)
-{
-	size_t at = 0;
-
-	buf[0] = '\0';
-	if (i == l->unified) {
-		snprintf(buf, len, "unified");
-		return;
-	}
-	for (int k = 0; k < CG__COUNT; k++)
-		if ((l->hier[i].ctrls & CG_BIT(k)) && cg_ctrl_table[k].v1_name)
-			at += snprintf(buf + at, at < len ? len - at : 0,
-				       "%s%s", at ? "," : "",
-				       cg_ctrl_table[k].v1_name);
-}
-
-static int bind(const char *src, const char *dst)
-{
-	return mount(src, dst, NULL, MS_BIND, NULL) < 0 ? neg_errno() : 0;
-}
-
-/* cgdir and the binds on it read-only: in one call, or one by one. */
-static int cgroups_ro(const struct cg_group *g, const char *cgdir)
-{
-	const struct cg_layout *l = g->layout;
-	char dst[PATH_MAX + 64], name[128];
-	int r = rootfs_remount_ro_tree(cgdir);
-
-	if (r != -ENOSYS)
-		return r;
-	r = rootfs_remount_ro(cgdir);
-	for (int i = 0; r == 0 && i < CG_MAX_HIER; i++) {
-		if (!(g->hiers & (1u << i)))
-			continue;
-		hier_name(l, i, name, sizeof(name));
-		snprintf(dst, sizeof(dst), "%s/%s", cgdir, name);
-		r = rootfs_remount_ro(dst);
-	}
-	return r;
-}
-
-/*
- * Our own cgroup, read-only, where runtimes show it: /sys/fs/cgroup itself
- * on a unified host, else a tmpfs there with one dir per hierarchy.
- */
-static int mount_cgroups(const struct cg_group *g, const char *cgdir)
-{
-	const struct cg_layout *l = g->layout;
-	char dst[PATH_MAX + 64], name[128];
-	int r;
-
-	if (l->mode == CG_MODE_UNIFIED && cg_group_unified(g)) {
-		r = bind(cg_group_unified(g), cgdir);
-		return r ?: rootfs_remount_ro(cgdir);
-	}
-	r = rootfs_mount_tmpfs(cgdir, "mode=0755");
-	for (int i = 0; r == 0 && i < CG_MAX_HIER; i++) {
-		if (!(g->hiers & (1u << i)))
-			continue;
-		hier_name(l, i, name, sizeof(name));
-		snprintf(dst, sizeof(dst), "%s/%s", cgdir, name);
-		if (mkdir(dst, 0755) < 0)
-			return neg_errno();
-		r = bind(g->dir[i], dst);
-	}
-	return r ?: cgroups_ro(g, cgdir);
-}
-
-/* See container.h: sysfs, then our cgroup below it. */
-int container_mount_sys(const char *sys, const struct cg_group *cg)
-{
-	char cgdir[PATH_MAX + 16];
-
-	if (mount("sysfs", sys, "sysfs",
-		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return neg_errno();
-	snprintf(cgdir, sizeof(cgdir), "%s/fs/cgroup", sys);
-	return cg && path_exists(cgdir) ? mount_cgroups(cg, cgdir) : 0;
-}
-
-static int step_sys(struct child *c)
-{
-	char p[PATH_MAX + 8];
-	int r;
-
-	if (!c->root[0] || !(c->s->ns & NS_BIT(NS_NET)))
-		return 0;
-	r = in_root(c, "sys", p, sizeof(p));
-	if (r == -EACCES || r == -EROFS)
-		return 0; /* optional: a root without sys/ we may not add */
-	return r ?: container_mount_sys(p, c->s->cg);
-}
-
-/*
- * The new root, bound onto itself so that it is a mount point, becomes "/":
- * pivot_root(".", ".") puts the old root on top of it, and the old root is
- * detached. With no_pivot: chroot, and the old root stays reachable.
- */
-static int step_pivot(struct child *c)
-{
-	int r;
-
-	if (!c->root[0])
-		return 0;
-	r = rootfs_private_mntns();
-	if (r < 0)
-		return r;
-	if (mount(c->root, c->root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-	    chdir(c->root) < 0)
-		return neg_errno();
-	if (c->s->no_pivot)
-		return chroot(".") < 0 || chdir("/") < 0 ? neg_errno() : 0;
-	r = sys_pivot_root(".", ".");
-	if (r < 0)
-		return r;
-	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
-		return neg_errno();
-	return 0;
-}
-
-static int step_mask(struct child *c)
-{
-	for (const char *const *m = c->s->masked; m && *m; m++) {
-		int r = rootfs_mask(*m);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int step_readonly(struct child *c)
-{
-	return c->s->readonly_root ? rootfs_remount_ro("/") : 0;
-}
-
-static int step_caps(struct child *c)
-{
-	const struct container_spec *s = c->s;
-
-	return s->set_caps ? caps_keep(s->caps,
-				       s->inheritable_caps | s->ambient_caps,
-				       s->ambient_caps)
-			   : 0;
-}
-
-static int step_no_new_privs(struct child *c)
-{
-	return c->s->no_new_privs ? caps_set_no_new_privs() : 0;
-}
-
 static const struct {
 	const char *name;
-	int (*run)(struct child *c);
+	child_step *run;
 } child_steps[] = {
 	{ "become root in the user namespace", step_become_root },
 	{ "set the hostname", step_hostname },
@@ -300,9 +32,19 @@ static const struct {
 	{ "mount /proc", step_proc },
 	{ "mount /dev", step_dev },
 	{ "mount /sys and our cgroup", step_sys },
+	{ "bind the host directory", step_bind_in },
+	{ "open the hold fifo", step_hold_open },
 	{ "pivot_root", step_pivot },
 	{ "mask paths", step_mask },
+	{ "make paths read-only", step_ro_paths },
 	{ "remount the root read-only", step_readonly },
+	{ "set the ids and groups", step_ids },
+	{ "set the rlimits", step_rlimits },
+	{ "set the umask", step_umask },
+	{ "join a new session keyring", step_keyring },
+	{ "set the LSM label", step_lsm },
+	{ "enter the working directory", step_cwd },
+	{ "install the seccomp filter", step_seccomp },
 	{ "set capabilities", step_caps },
 	{ "set no_new_privs", step_no_new_privs },
 };
@@ -348,7 +90,7 @@ static void use_path_of(char *const *envp)
 static _Noreturn void child_main(const struct container_spec *s,
 				 struct chan *go, struct chan *err)
 {
-	struct child c = { .s = s };
+	struct child c = { .s = s, .hold_fd = -1 };
 	char b;
 	int r;
 
@@ -364,6 +106,12 @@ static _Noreturn void child_main(const struct container_spec *s,
 	r = pass_fds(s);
 	if (r < 0)
 		child_fail(err, "pass fds", r);
+	r = child_close_fds(&c);
+	if (r < 0)
+		child_fail(err, "close the inherited fds", r);
+	/* after "ready" nobody reads err: a failure only ends the child */
+	if (child_hold(&c, err) < 0)
+		_exit(126);
 	use_path_of(s->envp);
 	execvpe(s->argv[0], s->argv, s->envp);
 	child_fail(err, "execve", neg_errno());
@@ -391,10 +139,14 @@ int container_check(const struct container_spec *s, struct container_error *e)
 	if ((s->ambient_caps | s->inheritable_caps) & ~s->caps)
 		return fail(e, "ambient or inheritable capabilities not kept",
 			    -EINVAL);
+	for (int t = 0; t < NS__COUNT; t++)
+		if (s->join[t] && (s->ns & NS_BIT(t)))
+			return fail(e, "a namespace both new and joined",
+				    -EINVAL);
 	if (s->n_lowers && !s->scratch)
 		return fail(e, "an overlay needs a scratch dir", -EINVAL);
-	if ((has_root(s) || s->readonly_root || s->masked || s->no_pivot ||
-	     s->keep_propagation) &&
+	if ((has_root(s) || s->readonly_root || s->masked || s->weak.no_pivot ||
+	     s->weak.keep_propagation) &&
 	    !mnt)
 		return fail(e, "a new root needs a mount namespace", -EINVAL);
 	return 0;
@@ -421,18 +173,50 @@ static int prepare_scratch(const struct container_spec *s)
 	return 0;
 }
 
-/* clone3 straight into the v2 cgroup where possible, else a plain clone. */
+/*
+ * clone3 straight into the v2 cgroup where possible, else a plain clone.
+ * The cgroup namespace comes later (step_cgroupns), unless the weaker
+ * variant makes it here, before the child joins its cgroup.
+ */
 static pid_t spawn(const struct container_spec *s)
 {
+	bool early = s->weak.cgroupns_early && (s->ns & NS_BIT(NS_CGROUP));
 	unsigned long flags = ns_flags(s->ns & ~NS_BIT(NS_CGROUP));
 	pid_t pid = -EOPNOTSUPP;
 
-	if (s->cg && cg_group_unified(s->cg))
+	if (early)
+		flags |= CLONE_NEWCGROUP;
+	else if (s->cg && cg_group_unified(s->cg))
 		pid = cg_clone_into_flags(s->cg, flags);
 	if (pid == -EOPNOTSUPP || pid == -ENOSYS || pid == -E2BIG ||
 	    pid == -EINVAL)
 		pid = ns_fork(flags);
 	return pid;
+}
+
+static int write_fmt_pid(pid_t pid, int adj)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+	return write_fmt(path, "%d", adj);
+}
+
+/*
+ * The namespaces given by path, joined by the launcher itself before the
+ * clone (as root, before any new user namespace): the child inherits them.
+ */
+static int join_paths(const struct container_spec *s)
+{
+	for (int t = 0; t < NS__COUNT; t++) {
+		_cleanup_close_ int fd = -1;
+		if (!s->join[t])
+			continue;
+		fd = open(s->join[t], O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, ns_flags(NS_BIT(t))) < 0)
+			return neg_errno();
+	}
+	return 0;
 }
 
 /* Steps 3 and 4, then release the child. */
@@ -447,6 +231,8 @@ static int release(const struct container_spec *s, pid_t pid, struct chan *go,
 		return fail(e, "write the id maps", r);
 	if (s->cg && (r = cg_group_attach(s->cg, pid)) < 0)
 		return fail(e, "join the cgroup", r);
+	if (s->set_oom && (r = write_fmt_pid(pid, s->oom_score_adj)) < 0)
+		return fail(e, "set oom_score_adj", r);
 	return chan_send(go, "g", 1);
 }
 
@@ -462,6 +248,8 @@ int container_start(const struct container_spec *s, pid_t *pid_out,
 		return fail(e, "prepare the overlay dirs", r);
 	if (r < 0 || (r = chan_open(&go)) < 0 || (r = chan_open(&err)) < 0)
 		return r;
+	if ((r = join_paths(s)) < 0)
+		return fail(e, "join a namespace by path", r);
 	pid = spawn(s);
 	if (pid < 0)
 		return fail(e, "clone", pid);
@@ -473,7 +261,8 @@ int container_start(const struct container_spec *s, pid_t *pid_out,
 	err.wr = -1;
 	r = release(s, pid, &go, e);
 	chan_close(&go); /* a child still waiting sees EOF and leaves */
-	if (r == 0 && chan_recv(&err, &ce, sizeof(ce)) == 0)
+	if (r == 0 && chan_recv(&err, &ce, sizeof(ce)) == 0 &&
+	    !(s->hold_fifo && ce.err == 0 && !strcmp(ce.step, "ready")))
 		r = fail(e, ce.step, ce.err);
 	if (r < 0) {
 		kill(pid, SIGKILL);

@@ -100,7 +100,8 @@ done < <(sort -u "$tmp/tables")
 
 # ---- 3. what the scripts, recipes and C sources run -------------------------
 scripts=(Makefile mk/*.mk ci/*.sh ci/vm/*.sh ci/lava/*.sh tests/*.sh tests/fixtures/*.sh)
-csrc=(primitives/*.c scenarios/*.c bench/*.c harness/*.c reports/*.c
+csrc=(primitives/*.c scenarios/*.c bench/*.c harness/*.c harness/validate/*.c
+	reports/*.c
 	ci/vm/*.c tests/*.c)
 {
 	awk -f tests/deps-words.awk "${scripts[@]}"

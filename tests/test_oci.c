@@ -4,20 +4,18 @@
  * it (runs it, as root, on a minimal root, when runc is installed).
  */
 #include "testlib.h"
-#include "../harness/oci.h"
-#include "../harness/targets.h"
+#include "../harness/validate/oci.h"
+#include "../harness/validate/targets.h"
 #include "../primitives/cgroup.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <sys/stat.h>
-
-static const char *const args[] = { "/bin/boxcheck", "inspect", NULL };
 
 static json_t *config(unsigned ns, const char *cg)
 {
 	struct oci_opts o = { .rootfs = "/tmp/r",
 			      .cgroups_path = cg,
-			      .args = args,
 			      .ns = ns,
 			      .cgroup_mount = true };
 
@@ -40,6 +38,8 @@ static bool has_ns(json_t *cfg, const char *type)
 static void test_profile_in_config(void **state)
 {
 	json_t *c = config(NS_ALL & ~NS_BIT(NS_TIME), "boxcheck-x/runc");
+	json_t *sc = json_object_get(json_object_get(c, "linux"), "seccomp");
+	json_t *user = json_object_get(json_object_get(c, "process"), "user");
 	json_t *l = json_object_get(c, "linux");
 	json_t *res = json_object_get(l, "resources");
 	json_t *proc = json_object_get(c, "process");
@@ -71,7 +71,61 @@ static void test_profile_in_config(void **state)
 		assert_true(has_ns(c, *t));
 	assert_false(has_ns(c, "time"));
 	assert_non_null(json_object_get(l, "uidMappings"));
+	/* the process as asked: ids, groups, umask, cwd, rlimits, oom */
+	assert_int_equal(json_integer_value(json_array_get(
+				 json_object_get(user, "additionalGids"), 0)),
+			 4242);
+	assert_int_equal(json_integer_value(json_object_get(user, "umask")),
+			 027);
+	assert_string_equal(json_string_value(json_object_get(proc, "cwd")),
+			    "/etc");
+	assert_int_equal(json_array_size(json_object_get(proc, "rlimits")), 3);
+	assert_int_equal(
+		json_integer_value(json_object_get(proc, "oomScoreAdj")), 500);
+	assert_int_equal(
+		json_array_size(json_object_get(
+			json_object_get(proc, "capabilities"), "inheritable")),
+		0);
+	/* the seccomp deny list, with its own errno */
+	assert_string_equal(
+		json_string_value(json_object_get(sc, "defaultAction")),
+		"SCMP_ACT_ALLOW");
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_array_get(json_object_get(sc, "syscalls"), 0),
+			"errnoRet")),
+		EHWPOISON);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(res, "cpu"), "quota")),
+			 5000);
+	assert_string_equal(json_string_value(json_object_get(c, "ociVersion")),
+			    "1.0.2");
 	json_decref(c);
+	/* the time namespace: runtime-spec 1.2 */
+	c = config(NS_ALL, NULL);
+	assert_true(has_ns(c, "time"));
+	assert_string_equal(json_string_value(json_object_get(c, "ociVersion")),
+			    "1.2.0");
+	json_decref(c);
+	/* joined by path, and no sysfs for a net namespace not its own */
+	{
+		struct oci_opts o = { .rootfs = "/tmp/r",
+				      .ns = NS_ALL & ~NS_BIT(NS_NET) &
+					    ~NS_BIT(NS_IPC) };
+		json_t *m;
+		size_t i;
+		o.join[NS_NET] = "/run/x/net";
+		c = oci_config(&profile_standard, &o);
+		assert_true(has_ns(c, "network"));
+		assert_false(has_ns(c, "ipc"));
+		json_array_foreach(json_object_get(c, "mounts"), i, m) {
+			const char *d = json_string_value(
+				json_object_get(m, "destination"));
+			assert_string_not_equal(d, "/sys");
+			assert_string_not_equal(d, "/dev/mqueue");
+		}
+		json_decref(c);
+	}
 
 	c = config(NS_BIT(NS_PID), NULL);
 	l = json_object_get(c, "linux");
@@ -136,7 +190,7 @@ static void test_runc_accepts_config(void **state)
 	}
 	chmod(dir, 0711); /* the user-namespaced root must reach rootfs */
 	snprintf(root, sizeof(root), "%s/rootfs", dir);
-	assert_int_equal(rootfs_make(root, prog), 0);
+	assert_int_equal(rootfs_make(root, prog, "test-token"), 0);
 	snprintf(name, sizeof(name), "boxcheck-test-oci-%d", getpid());
 	snprintf(cg, sizeof(cg), "%s/runc", name);
 	c = oci_config(&profile_standard, &o);

@@ -8,7 +8,7 @@
  */
 #include "../bench/external.h"
 #include "../harness/registry.h"
-#include "../harness/targets.h"
+#include "../harness/validate/targets.h"
 #include "../harness/tools.h"
 #include "../scenarios/scenario.h"
 

@@ -4,7 +4,7 @@
  * mounts propagate (shared or slave). Read from /proc/self/mountinfo.
  */
 #include "agent.h"
-#include "../primitives/rootfs.h"
+#include "../../primitives/rootfs.h"
 
 #include <string.h>
 
@@ -118,6 +118,46 @@ json_t *agent_cg_json(const char *ctrl, const char *file)
 	return r < 0 ? agent_error(r) : json_string(val);
 }
 
+/* v1 "quota period" from the cpu controller, or v2's cpu.max. */
+static json_t *cpu_max_json(void)
+{
+	char q[64], p[64], both[140];
+	int r = agent_cg_read("cpu", "cpu.cfs_quota_us", q, sizeof(q));
+
+	if (r == -ENOENT)
+		return agent_cg_json("", "cpu.max");
+	if (r == 0)
+		r = agent_cg_read("cpu", "cpu.cfs_period_us", p, sizeof(p));
+	if (r < 0)
+		return agent_error(r);
+	snprintf(both, sizeof(both), "%s %s", q, p);
+	return json_string(both);
+}
+
+/* Every cgroup filesystem mounted inside: where, read-only, its root. */
+static int cg_mount_one(const struct mnt_entry *m, void *arg)
+{
+	if (strcmp(m->fstype, "cgroup") && strcmp(m->fstype, "cgroup2"))
+		return 0;
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:b, s:s}", "point",
+					     m->point, "fstype", m->fstype,
+					     "ro", opts_have(m->opts, "ro"),
+					     "root", m->root));
+	return 0;
+}
+
+static json_t *cg_mounts_json(void)
+{
+	json_t *a = json_array();
+	int r = mountinfo_each(cg_mount_one, a);
+
+	if (r < 0) {
+		json_decref(a);
+		return agent_error(r);
+	}
+	return a;
+}
+
 json_t *agent_cgroup(void)
 {
 	char buf[4096];
@@ -131,6 +171,8 @@ json_t *agent_cgroup(void)
 			    r < 0 ? agent_error(r) : json_string(chomp(buf)));
 	json_object_set_new(o, "pids_max", agent_cg_json("pids", "pids.max"));
 	json_object_set_new(o, "memory_max", mem);
+	json_object_set_new(o, "cpu_max", cpu_max_json());
+	json_object_set_new(o, "mounts", cg_mounts_json());
 	return o;
 }
 
