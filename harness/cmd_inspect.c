@@ -40,7 +40,7 @@ const char usage_inspect[] =
 	"Meant to run inside a container; `boxcheck validate` and\n"
 	"`boxcheck judge` judge it.\n";
 
-static int take(struct agent_opts *o, int c, const char *arg)
+static int take(struct agent_opts *o, int c, const char *arg, const char *opt)
 {
 	switch (c) {
 	case 'F':
@@ -76,7 +76,8 @@ static int take(struct agent_opts *o, int c, const char *arg)
 	case 't':
 		return 0;
 	}
-	return usage_error("inspect: unknown option or missing value");
+	return usage_error("inspect: unknown option or missing value '%s'",
+			   opt);
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -102,7 +103,7 @@ int cmd_inspect(int argc, char **argv)
 	o.argv = argv - 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1)
-		if ((r = take(&o, c, optarg)) != 0)
+		if ((r = take(&o, c, optarg, argv[optind - 1])) != 0)
 			return r;
 	if (optind < argc)
 		return usage_error("inspect: unexpected argument '%s'",
