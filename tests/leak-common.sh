@@ -153,15 +153,17 @@ leak_compare() {
 	return $status
 }
 
-# Wait (up to 30 s) until run PID has made the directory of job JOB.
+# Wait (up to 120 s: the whole suite at -j 2 on a loaded host) until run
+# PID has made the directory of job JOB.
 leak_wait_job() {
 	local i
-	for i in $(seq 300); do
+	for i in $(seq 1200); do
 		compgen -G "$rundir/boxcheck-$1-*/$2" >/dev/null && return 0
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.1
 	done
 	echo "leak: run $1 never started $2" >&2
+	kill -TERM "$1" 2>/dev/null # it cleans up after itself on SIGTERM
 	return 1
 }
 

@@ -7,8 +7,11 @@ leak_init "$1"
 
 for sig in INT TERM; do
 	n=$(kill -l $sig)
+	# -j 1 through 41 scenarios, then the hang: serially, the whole
+	# suite would take most of a minute to reach it.
 	"$bin" run -j 1 --timeout 60 --json "$out/$sig.json" --tap "$out/$sig.tap" \
-		--junit "$out/$sig.xml" '*' selftest/hang >"$out/$sig.log" 2>&1 &
+		--junit "$out/$sig.xml" 'pidns/*' 'utsns/*' 'ipcns/*' selftest/hang \
+		>"$out/$sig.log" 2>&1 &
 	pid=$!
 	leak_wait_job $pid selftest_hang.iso
 	sleep 0.3
