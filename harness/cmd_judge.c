@@ -226,11 +226,12 @@ int cmd_judge(int argc, char **argv)
 	int r = parse(argc, argv, &a), bad = EXIT_OK;
 
 	if (r != EXIT_OK)
-		return r;
+		return profile_unload(&a.pr), r;
 	docs = calloc(a.n, sizeof(*docs));
 	recs = calloc((size_t)a.n * prop_count() + 1, sizeof(*recs));
 	if (!docs || !recs || !ctl)
-		return usage_error("judge: out of memory");
+		return profile_unload(&a.pr),
+		       usage_error("judge: out of memory");
 	for (int i = 0; r == EXIT_OK && i < a.n; i++)
 		if ((r = load(a.facts[i], &docs[i])) == EXIT_OK &&
 		    is_control(docs[i]) && !host_doc)
@@ -247,5 +248,6 @@ int cmd_judge(int argc, char **argv)
 	for (int i = 0; i < a.n; i++)
 		json_decref(docs[i]);
 	json_decref(host_doc);
+	profile_unload(&a.pr);
 	return r ?: bad;
 }

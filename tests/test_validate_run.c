@@ -318,6 +318,7 @@ static void test_profile_load(void **state)
 	assert_int_equal(pr.caps, 1ull << 5);
 	assert_int_equal(pr.rlimits[0].hard, 9);
 	assert_int_equal(pr.memory_max, profile_standard.memory_max);
+	profile_unload(&pr);
 	assert_int_equal(write_text_creat(path, "{\"nope\": 1}"), 0);
 	assert_int_equal(profile_load(path, &pr, why, sizeof(why)), -EINVAL);
 	assert_non_null(strstr(why, "nope"));

@@ -73,6 +73,8 @@ struct profile {
 	unsigned life_ns_omit, life_ns_join;
 	/* The name of the variable the launcher leaks on purpose. */
 	const char *env_canary;
+	/* profile_load's document: the given strings point into it. */
+	void *loaded;
 };
 extern const struct profile profile_standard;
 /*
@@ -80,6 +82,8 @@ extern const struct profile profile_standard;
  * (profile_load.c). 0, or -EINVAL and why.
  */
 int profile_load(const char *path, struct profile *pr, char *why, size_t len);
+/* Let go of what profile_load kept (nothing for the standard one). */
+void profile_unload(struct profile *pr);
 
 /* Count of a NULL-ended list. */
 size_t prof_count(const char *const *list);

@@ -22,7 +22,7 @@ static bool uint_of(const json_t *v, unsigned long long max,
 	return true;
 }
 
-/* A NULL-ended list of strings kept for the program's life. */
+/* A NULL-ended list of strings, pointing into the loaded document. */
 static bool strings_of(const json_t *v, const char **out, size_t max)
 {
 	size_t i, n = json_array_size(v);
@@ -33,7 +33,7 @@ static bool strings_of(const json_t *v, const char **out, size_t max)
 	json_array_foreach(v, i, s) {
 		if (!json_is_string(s))
 			return false;
-		out[i] = strdup(json_string_value(s));
+		out[i] = json_string_value(s);
 	}
 	out[n] = NULL;
 	return true;
@@ -105,8 +105,7 @@ static bool take(struct profile *pr, const char *k, const json_t *v)
 		const char **f = !strcmp(k, "hostname") ? &pr->hostname
 				 : !strcmp(k, "cwd")	? &pr->cwd
 							: &pr->lsm_label;
-		return json_is_string(v) &&
-		       (*f = strdup(json_string_value(v))) != NULL;
+		return json_is_string(v) && (*f = json_string_value(v));
 	}
 	if (!strcmp(k, "oom_score_adj"))
 		return json_is_integer(v) &&
@@ -157,8 +156,15 @@ int profile_load(const char *path, struct profile *pr, char *why, size_t len)
 			snprintf(why, len, "%s: bad or unknown key '%s'", path,
 				 k);
 			json_decref(doc);
+			*pr = profile_standard;
 			return -EINVAL;
 		}
-	json_decref(doc);
+	pr->loaded = doc;
 	return 0;
+}
+
+void profile_unload(struct profile *pr)
+{
+	json_decref(pr->loaded);
+	pr->loaded = NULL;
 }
