@@ -37,6 +37,7 @@ static int freeze(struct ctx *c, const struct cg_group *g, uint64_t *frozen)
 /* ---- a frozen process dies of a fatal signal --------------------------- */
 
 struct ended_seen {
+	uint64_t thawed; /* cgroup.events frozen before the freeze: 0 */
 	uint64_t frozen;
 	int ended, status;
 };
@@ -81,6 +82,7 @@ static int observe_killable(struct ctx *c, struct ended_seen *o)
 	close(TAKE_FD(ready.wr));
 	/* Frozen only once its handler is in place. */
 	TRY(c, chan_recv_int(&ready, &up), "wait for its handler");
+	TRY_OBS(cgs_get(c, &f, CGK_FROZEN, &o->thawed));
 	TRY_OBS(freeze(c, &f, &o->frozen));
 	/* 1. A fatal signal (isolated), or one its handler would act on. */
 	TRY(c,
@@ -95,9 +97,13 @@ static enum obs judge_killable(struct judge *j, const struct ended_seen *o)
 {
 	char how[64];
 
-	judge_kv(j, "frozen", "%llu", (unsigned long long)o->frozen);
+	judge_kv(j, "frozen", "%llu, before the freeze %llu",
+		 (unsigned long long)o->frozen, (unsigned long long)o->thawed);
 	judge_kv(j, "ended", "%s",
 		 o->ended ? cgs_status(o->status, how, sizeof(how)) : "no");
+	if (o->thawed != 0)
+		return judge_unknown(j, "the cgroup read frozen before the "
+					"freeze");
 	if (o->frozen != 1)
 		return judge_unknown(j, "the cgroup never read frozen");
 	return judge_holds(j, o->ended, "in the frozen cgroup the process %s",
