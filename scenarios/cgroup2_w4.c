@@ -4,9 +4,11 @@
  * "cgroup.stat" nr_subsys_<ss> and nr_dying_subsys_<ss>; "Organize Once
  * and Control", "Memory Ownership"): a cgroup's controller states are
  * counted at and below it, live and dying; memory stays charged to the
- * cgroup that instantiated it when its process moves on.
+ * cgroup that instantiated it when its process moves on; ("Weights")
+ * cpu.weight starts at 100 and takes only [1, 10000].
  */
 #include "cgcore.h"
+#include "cgctl_util.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -175,6 +177,55 @@ static enum obs judge_charge(struct judge *j, const struct charge_seen *o)
 }
 CHECK(charge_stays, struct charge_seen, observe_charge, judge_charge);
 
+/* ---- weights: [1, 10000], default 100 --------------------------------- */
+
+struct range_seen {
+	uint64_t dflt; /* a new cgroup's cpu.weight */
+	int low, high; /* the writes below and above (or at) the bounds */
+};
+
+static int observe_range(struct ctx *c, struct range_seen *o)
+{
+	_cleanup_cg_group_ struct cg_group g = { 0 };
+	const char *dir;
+
+	TRY_OBS(cgs_need_group(c));
+	TRY_OBS(cgx_group(c, c->cg, "w", CG_BIT(CG_CPU), 0, &g));
+	dir = cg_group_unified(&g);
+	TRY_OBS(cgx_need(c, dir, "cpu.weight"));
+	TRY_OBS(cgx_get(c, dir, "cpu.weight", NULL, CGX_PLAIN, &o->dflt));
+	/* Just outside the range (isolated), or its bounds. */
+	if (c->isolate) {
+		o->low = -cgs_write_probe(dir, "cpu.weight", "0");
+		o->high = -cgs_write_probe(dir, "cpu.weight", "10001");
+	} else {
+		o->low = -cgs_write_probe(dir, "cpu.weight", "1");
+		o->high = -cgs_write_probe(dir, "cpu.weight", "10000");
+	}
+	return 0;
+}
+
+static bool range_err(int e)
+{
+	return e == ERANGE || e == EINVAL;
+}
+
+static enum obs judge_range(struct judge *j, const struct range_seen *o)
+{
+	judge_kv(j, "new cgroup's cpu.weight", "%llu",
+		 (unsigned long long)o->dflt);
+	judge_kv(j, "writes", "low %s, high %s", cgc_err(o->low),
+		 cgc_err(o->high));
+	if ((o->low && !range_err(o->low)) || (o->high && !range_err(o->high)))
+		return judge_unknown(j, "a write failed with %s",
+				     cgc_err(o->low ?: o->high));
+	return judge_holds(j, o->dflt == 100 && o->low && o->high,
+			   "cpu.weight %llu at first; writes: low %s, high %s",
+			   (unsigned long long)o->dflt, cgc_err(o->low),
+			   cgc_err(o->high));
+}
+CHECK(weight_range, struct range_seen, observe_range, judge_range);
+
 static const struct scenario cgroup2_w4[] = {
 	{
 		.id = "cgroup2/stat-nr-subsys",
@@ -198,6 +249,19 @@ static const struct scenario cgroup2_w4[] = {
 		.req = { .root = true, .ctrls = CG_BIT(CG_MEMORY) },
 		.tags = { "cgroup" },
 		.check = &charge_stays,
+	},
+	{
+		.id = "cgroup2/cpu-weight-range",
+		.title = "cpu.weight starts at 100 and takes [1, 10000]",
+		.property = "a new cgroup's cpu.weight reads 100, and writing "
+			    "0 or 10001 to it is refused (ERANGE), where 1 "
+			    "and 10000 are taken",
+		.expect = "100; 0 and 10001 refused",
+		.req = { .root = true,
+			 .cgroup_version = 2,
+			 .ctrls = CG_BIT(CG_CPU) },
+		.tags = { "cgroup", "v2" },
+		.check = &weight_range,
 	},
 };
 
