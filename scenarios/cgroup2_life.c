@@ -27,6 +27,14 @@ static int freezable(struct ctx *c, const char *name, struct cg_group *g)
 
 static int freeze(struct ctx *c, const struct cg_group *g, uint64_t *frozen)
 {
+	uint64_t before = 0;
+
+	/* A new cgroup reads thawed: anything else is no state to trust. */
+	TRY_OBS(cgs_get(c, g, CGK_FROZEN, &before));
+	if (before != 0)
+		return ctx_error(c, 0,
+				 "the cgroup read frozen before the "
+				 "freeze");
 	TRY_OBS(cgs_set(c, g, CGK_FREEZE, 1));
 	int r = cgs_wait(g, CGK_FROZEN, 1, STATE_MS);
 	if (r < 0 && r != -ETIMEDOUT)
@@ -46,25 +54,41 @@ static void usr1(int sig)
 	_exit(sig);
 }
 
-/* fn for cgs_fork_in: SIGUSR1 would end it, if it could run. */
-static int usr1_ends(void *hold)
-{
-	struct chan *h = hold;
+struct usr1_job {
+	struct chan hold, ready;
+};
 
-	cgc_keep_only(h->rd, h->rd);
+/* fn for cgs_fork_in: SIGUSR1 would end it, if it could run; it says
+ * so once its handler is in place. */
+static int usr1_ends(void *job)
+{
+	struct usr1_job *u = job;
+
 	signal(SIGUSR1, usr1);
-	return cgs_hold(h);
+	cgc_keep_only(u->hold.rd, u->ready.wr);
+	chan_send_int(&u->ready, 0);
+	close(u->ready.wr);
+	return cgs_hold(&u->hold);
 }
 
 static int observe_killable(struct ctx *c, struct ended_seen *o)
 {
 	_cleanup_proc_ struct cgc_proc x = CGC_PROC_INIT;
 	_cleanup_cg_group_ struct cg_group f = { 0 };
+	_cleanup_chan_ struct chan ready = CHAN_INIT;
+	int up = 0;
 
 	TRY_OBS(freezable(c, "f", &f));
 	TRY(c, chan_open(&x.hold), "pipe");
-	x.pid = TRY(c, cgs_fork_in(&f, usr1_ends, &x.hold), "start it");
+	TRY(c, chan_open(&ready), "pipe");
+	x.pid = TRY(
+		c,
+		cgs_fork_in(&f, usr1_ends, &(struct usr1_job){ x.hold, ready }),
+		"start it");
 	close(TAKE_FD(x.hold.rd));
+	close(TAKE_FD(ready.wr));
+	/* Frozen only once its handler is in place. */
+	TRY(c, chan_recv_int(&ready, &up), "wait for its handler");
 	TRY_OBS(freeze(c, &f, &o->frozen));
 	/* 1. A fatal signal (isolated), or one its handler would act on. */
 	TRY(c,

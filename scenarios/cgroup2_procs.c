@@ -269,9 +269,24 @@ static void zrmdir_kv(struct judge *j, const struct zombie_seen *o)
 		 (unsigned long long)o->dying_gone);
 }
 
+/*
+ * What every zombie judge needs first: the zombie read in a (or a, deleted),
+ * and the removed cgroup freed once the zombie was reaped. NULL when so.
+ */
+static const char *zombie_odd(const struct zombie_seen *o)
+{
+	if (!cgc_ends(o->where, "/a") && !cgc_ends(o->where, "/a (deleted)"))
+		return "the zombie's path names no cgroup a";
+	if (o->dying_gone)
+		return "a removed cgroup was never freed after the reap";
+	return NULL;
+}
+
 static enum obs judge_zrmdir(struct judge *j, const struct zombie_seen *o)
 {
 	zrmdir_kv(j, o);
+	if (zombie_odd(o))
+		return judge_unknown(j, "%s", zombie_odd(o));
 	if (o->rmdir_err && o->rmdir_err != EBUSY)
 		return judge_unknown(j, "rmdir failed with %s",
 				     cgc_err(o->rmdir_err));
@@ -285,6 +300,8 @@ static enum obs judge_deleted(struct judge *j, const struct zombie_seen *o)
 	bool del = cgc_ends(o->where, " (deleted)");
 
 	zrmdir_kv(j, o);
+	if (o->dying_gone)
+		return judge_unknown(j, "%s", zombie_odd(o));
 	if (del && o->rmdir_err)
 		return judge_unknown(j, "\"(deleted)\" though rmdir failed");
 	return judge_holds(j, del, "its path reads \"%s\"", o->where);
@@ -294,6 +311,8 @@ CHECK(zombie_deleted, struct zombie_seen, observe_zrmdir, judge_deleted);
 static enum obs judge_dying(struct judge *j, const struct zombie_seen *o)
 {
 	zrmdir_kv(j, o);
+	if (!cgc_ends(o->where, "/a") && !cgc_ends(o->where, "/a (deleted)"))
+		return judge_unknown(j, "%s", zombie_odd(o));
 	if (o->dying > 1)
 		return judge_unknown(j,
 				     "%llu dying cgroups below a parent "

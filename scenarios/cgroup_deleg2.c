@@ -277,17 +277,21 @@ CHECK(no_ancestor, struct deleg_seen, observe_noancestor, judge_noancestor);
 /* ---- v1: the mover's euid must own the process ------------------------ */
 
 struct owned {
-	struct chan hold;
+	struct chan hold, ready;
 	uid_t uid;
 };
 
-/* fn for cgs_fork_in: take uid, then wait to be let go. */
+/* fn for cgs_fork_in: take uid, say so, then wait to be let go. */
 static int owned_by(void *arg)
 {
 	struct owned *w = arg;
+	int r;
 
-	cgc_keep_only(w->hold.rd, w->hold.rd);
-	if (cgc_become(w->uid) < 0)
+	cgc_keep_only(w->hold.rd, w->ready.wr);
+	r = cgc_become(w->uid);
+	chan_send_int(&w->ready, r);
+	close(w->ready.wr);
+	if (r < 0)
 		return 3;
 	return cgs_hold(&w->hold);
 }
@@ -296,19 +300,25 @@ static int observe_euid(struct ctx *c, struct deleg_seen *o)
 {
 	_cleanup_proc_ struct cgc_proc x = CGC_PROC_INIT;
 	_cleanup_(trio_destroy) struct trio t = { 0 };
+	_cleanup_chan_ struct chan ready = CHAN_INIT;
 	struct deleg_job d = { 0 };
 	struct owned w;
+	int became = 0;
 
 	TRY_OBS(need_v1_pids(c, false));
 	TRY_OBS(trio_make(c, &t));
 	TRY_OBS(give_all(c, &t.a));
 	TRY_OBS(give_all(c, &t.b));
 	/* 1. A process in a owned by another uid (isolated), or by the
-	 *    delegatee. */
+	 *    delegatee; the move waits until it has taken that uid. */
 	TRY(c, chan_open(&x.hold), "pipe");
-	w = (struct owned){ x.hold, c->isolate ? OTHER_UID : CGC_UID };
+	TRY(c, chan_open(&ready), "pipe");
+	w = (struct owned){ x.hold, ready, c->isolate ? OTHER_UID : CGC_UID };
 	x.pid = TRY(c, cgs_fork_in(&t.a, owned_by, &w), "start it");
 	close(TAKE_FD(x.hold.rd));
+	close(TAKE_FD(ready.wr));
+	TRY(c, chan_recv_int(&ready, &became), "wait for it to take its uid");
+	TRY(c, became, "take its uid");
 	/* 2. The delegatee moves it to b. */
 	d = (struct deleg_job){ .to = cg_group_dir(&t.b, CG_PIDS),
 				.target = x.pid };

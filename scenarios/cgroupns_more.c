@@ -119,7 +119,10 @@ static int observe_stays(struct ctx *c, struct view_seen *o)
 	TRY(c, cgc_put(cgc_dir(&p.s), "cgroup.procs", pid), "move it");
 	TRY(c, chan_send(&go, "g", 1), "let it go on");
 	TRY(c, chan_recv(&rep, o, sizeof(*o)), "its path");
-	return cgs_reap(c, TAKE_PID(pid), "the mover", &sig);
+	TRY_OBS(cgs_reap(c, TAKE_PID(pid), "the mover", &sig));
+	return sig ? ctx_error(c, 0, "the mover died of SIG%s",
+			       sigabbrev_np(sig) ?: "?")
+		   : 0;
 }
 
 static enum obs judge_stays(struct judge *j, const struct view_seen *o)
@@ -197,6 +200,11 @@ static enum obs judge_roam(struct judge *j, const struct roam_seen *o)
 	if (o->out && o->out != EACCES)
 		return judge_unknown(j, "the move out failed with %s",
 				     cgc_err(o->out));
+	if (o->out && strcmp(o->there, "/") != 0)
+		return judge_unknown(j,
+				     "the move out was refused, yet it "
+				     "reads \"%s\"",
+				     o->there);
 	return judge_holds(j,
 			   !o->out && strcmp(o->there, "/../s") == 0 &&
 				   !o->back && strcmp(o->home, "/") == 0,

@@ -21,11 +21,13 @@ struct joiner {
 	enum lack what;
 	const char *s;	   /* the joiner's own cgroup */
 	const char *asked; /* the view looked for */
+	const char *k;	   /* the namespace root, when s is set */
 };
 
 struct join_seen {
 	int err;	     /* setns */
 	int listed;	     /* afterwards, still listed in its cgroup */
+	int in_root;	     /* afterwards, listed in the namespace root */
 	char view[PATH_MAX]; /* its own path afterwards */
 };
 
@@ -51,6 +53,8 @@ static int join_fn(void *arg, void *out, size_t len)
 		return child_fail("read /proc/self/cgroup", e);
 	if (jn->s && (o->listed = cg_dir_has_pid(jn->s, getpid())) < 0)
 		return child_fail("read cgroup.procs", o->listed);
+	if (jn->k && (o->in_root = cg_dir_has_pid(jn->k, getpid())) < 0)
+		return child_fail("read cgroup.procs", o->in_root);
 	return 0;
 }
 
@@ -100,7 +104,7 @@ static int observe_setns(struct ctx *c, struct join_seen *o, enum lack what)
 	TRY_OBS(cgc_pair_make(c, &p, NULL));
 	TRY_OBS(start_holder(c, &p.k, &x, ns, sizeof(ns)));
 	/* 1. The joiner lacks the capability (isolated); 2. setns. */
-	jn = (struct joiner){ ns, c->isolate, what, NULL, "/" };
+	jn = (struct joiner){ ns, c->isolate, what, NULL, "/", NULL };
 	return run_in_child(c, "the joiner", 0, join_fn, &jn, o, sizeof(*o));
 }
 
@@ -117,9 +121,14 @@ static int observe_owner(struct ctx *c, struct join_seen *o)
 static enum obs judge_setns(struct judge *j, const struct join_seen *o)
 {
 	judge_kv(j, "setns(CLONE_NEWCGROUP)", "%s", cgc_err(o->err));
+	judge_kv(j, "its own view", "%s", o->view);
 	if (o->err && o->err != EPERM)
 		return judge_unknown(j, "setns failed with %s",
 				     cgc_err(o->err));
+	/* Joined or not, it is in no namespace root: our run's cgroup. */
+	if (strcmp(o->view, "/") == 0)
+		return judge_unknown(j, "the joiner reads itself at a "
+					"namespace root");
 	return judge_holds(j, o->err == EPERM, "setns into the namespace: %s",
 			   cgc_err(o->err));
 }
@@ -141,7 +150,8 @@ static int observe_nomove(struct ctx *c, struct join_seen *o)
 	 *    (isolated); the control joins its own namespace again. */
 	if (!c->isolate)
 		snprintf(ns, sizeof(ns), "/proc/self/ns/cgroup");
-	jn = (struct joiner){ ns, false, L_CAP, cgc_dir(&p.s), "/../s" };
+	jn = (struct joiner){ ns,      false,	     L_CAP, cgc_dir(&p.s),
+			      "/../s", cgc_dir(&p.k) };
 	/* 2. Is it still in d/s, and how does it see that? */
 	return run_in_child(c, "the joiner", 0, join_fn, &jn, o, sizeof(*o));
 }
@@ -154,6 +164,8 @@ static enum obs judge_nomove(struct judge *j, const struct join_seen *o)
 	judge_kv(j, "its own view", "%s", o->view);
 	if (o->err)
 		return judge_unknown(j, "setns failed: %s", cgc_err(o->err));
+	if (o->in_root)
+		return judge_unknown(j, "listed in d/s and in d/k at once");
 	return judge_holds(j, o->listed && strcmp(o->view, "/../s") == 0,
 			   "after setns it is %s in d/s and reads \"%s\"",
 			   o->listed ? "still" : "no longer", o->view);
