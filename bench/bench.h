@@ -44,6 +44,8 @@ struct bench_variant {
 	struct series stop;  /* teardown latency (ladder only) */
 	struct counter_set counters;
 	bool have_counters;
+	/* The exact counters (counter_info.exact): each sample's count. */
+	struct series count[CNT__COUNT];
 };
 
 struct conc_level {
@@ -67,6 +69,19 @@ struct bench_result {
 
 struct bench_variant *bench_add(struct bench_result *r, const char *name,
 				enum bench_group g);
+
+/* One sample's counter deltas as the sampling process read them. */
+struct sample_counters {
+	bool have;
+	double delta[CNT__COUNT];
+	int err[CNT__COUNT]; /* 0, or -errno: that counter is unavailable */
+};
+/* The deltas from before to after, read on k. */
+void sample_counters_of(const struct counters *k, const uint64_t *before,
+			const uint64_t *after, struct sample_counters *d);
+/* Add one sample's counters to v: totals, and each exact one's sample. */
+void bench_add_counters(struct bench_variant *v,
+			const struct sample_counters *k);
 struct bench_variant *bench_find(struct bench_result *r, const char *name);
 /* Compute every series' statistics. */
 void bench_finish(struct bench_result *r);

@@ -62,7 +62,9 @@ struct ladder_ctx {
 	unsigned seq;			  /* makes per-sample names unique */
 	int delay_step;			  /* test hook: step to slow, or -1 */
 	double delay_s;			  /* ... by this much (busy wait) */
-	bool have_into;			  /* CLONE_INTO_CGROUP usable */
+	int syscalls_step;   /* test hook: step to make more syscalls, or -1 */
+	unsigned syscalls_n; /* ... this many more (getppid), in its window */
+	bool have_into;	     /* CLONE_INTO_CGROUP usable */
 };
 
 struct ladder_sample {
@@ -113,6 +115,9 @@ pid_t bench_clone3(uint64_t flags, int cgroup_fd);
 
 /* Monotonic clock in seconds. */
 double bench_now(void);
+
+/* The test hooks (--delay, --syscalls) of step s, inside its window. */
+void ladder_hook(const struct ladder_ctx *c, enum ladder_step s);
 
 /* The full reference container (bench/ladder_container.c). */
 struct container_spec;

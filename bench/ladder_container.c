@@ -75,9 +75,7 @@ int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
 	spec.pass_fds = &report.wr;
 	spec.n_pass_fds = 1;
 	t0 = bench_now();
-	/* the test hook, inside the window (ladder.c's hook_delay for others) */
-	while (c->delay_step == (int)s && bench_now() - t0 < c->delay_s)
-		;
+	ladder_hook(c, s); /* the test hooks, inside the window */
 	r = make_cg(c, &g);
 	if (r == 0) {
 		spec.cg = g.layout ? &g : NULL;

@@ -2,7 +2,9 @@
 /* The ladder loop: warm-up, then round-robin samples with counters. */
 #include "run.h"
 
+#include <malloc.h>
 #include <string.h>
+#include <sys/personality.h>
 
 volatile sig_atomic_t bench_interrupted;
 
@@ -74,6 +76,7 @@ static void one(struct ladder_ctx *c, struct slot *s, const struct counters *k,
 {
 	struct ladder_sample out;
 	uint64_t before[CNT__COUNT], after[CNT__COUNT];
+	struct sample_counters d;
 	int r;
 
 	c->seq++;
@@ -88,8 +91,61 @@ static void one(struct ladder_ctx *c, struct slot *s, const struct counters *k,
 		series_push(&s->v->start, out.start_s);
 	if (out.stop_s >= 0)
 		series_push(&s->v->stop, out.stop_s);
-	counter_set_add(&s->v->counters, k, before, after);
-	s->v->have_counters = true;
+	sample_counters_of(k, before, after, &d);
+	bench_add_counters(s->v, &d);
+}
+
+/*
+ * The allocator's system calls out of the sampling windows: glibc gives
+ * memory back at a free (brk down) and takes it again at a later malloc
+ * (brk up), wherever the heap's top happens to be, so a window that
+ * mallocs (opendir, a path) made 3 to 5 system calls more in some samples
+ * than in others. A heap that never shrinks and grows 64 MiB at a time
+ * does not.
+ */
+void bench_steady_heap(void)
+{
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+	mallopt(M_TOP_PAD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 1 << 30);
+}
+
+#define ASLR_MARK "BOXCHECK_BENCH_ASLR_WAS_ON"
+
+int bench_aslr_off(char **argv, bool *restore)
+{
+	int p = personality(0xffffffff);
+
+	*restore = false;
+	if (p < 0)
+		return neg_errno();
+	if (p & ADDR_NO_RANDOMIZE) {
+		*restore = getenv(ASLR_MARK) != NULL;
+		unsetenv(ASLR_MARK);
+		return 0;
+	}
+	if (personality(p | ADDR_NO_RANDOMIZE) < 0 ||
+	    setenv(ASLR_MARK, "1", 1) < 0)
+		return neg_errno();
+	execv("/proc/self/exe", argv);
+	personality(p);
+	unsetenv(ASLR_MARK);
+	return neg_errno();
+}
+
+void bench_aslr_restore(bool restore)
+{
+	int p = personality(0xffffffff);
+
+	if (restore && p >= 0 && (p & ADDR_NO_RANDOMIZE))
+		personality(p & ~ADDR_NO_RANDOMIZE);
+}
+
+bool bench_aslr_is_off(void)
+{
+	int p = personality(0xffffffff);
+
+	return p >= 0 && (p & ADDR_NO_RANDOMIZE);
 }
 
 int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
@@ -100,6 +156,7 @@ int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
 	struct counters k;
 	size_t n = make_slots(o, c0, r, slots);
 
+	bench_steady_heap();
 	counters_open(&k);
 	for (unsigned round = 0; round < o->warmup + o->runs; round++) {
 		for (size_t i = 0; i < n && !bench_interrupted; i++)

@@ -20,18 +20,6 @@ int bench_serve_fds(int *in, int *out)
 	return 0;
 }
 
-/* The counters' deltas around the sample, as run.c's one() reads them. */
-static void deltas(const struct counters *k, const uint64_t *before,
-		   const uint64_t *after, struct sample_counters *d)
-{
-	d->have = true;
-	for (int i = 0; i < CNT__COUNT; i++) {
-		d->err[i] = k->err[i];
-		d->delta[i] =
-			k->fd[i] >= 0 ? (double)(after[i] - before[i]) : 0;
-	}
-}
-
 static void sample(struct ladder_ctx *c, const struct counters *k,
 		   enum ladder_step s, struct ab_reply *a)
 {
@@ -55,7 +43,7 @@ static void sample(struct ladder_ctx *c, const struct counters *k,
 		return;
 	}
 	a->kind = AB_OK;
-	deltas(k, before, after, &a->k);
+	sample_counters_of(k, before, after, &a->k);
 }
 
 /* The reply to one request line, into buf. Its length or -errno. */
@@ -112,6 +100,7 @@ int bench_serve(int in, int out, struct ladder_ctx *c)
 	struct counters k;
 	int r;
 
+	bench_steady_heap();
 	counters_open(&k);
 	r = loop(in, out, c, &k);
 	counters_close(&k);
