@@ -28,6 +28,8 @@ struct series {
 	struct stats st; /* filled by bench_finish() */
 };
 int series_push(struct series *s, double v);
+/* Room for n samples. 0 or -ENOMEM. */
+int series_reserve(struct series *s, size_t n);
 void series_free(struct series *s);
 
 enum bench_status { BS_OK, BS_SKIPPED, BS_FAILED };
@@ -69,6 +71,13 @@ struct bench_result {
 
 struct bench_variant *bench_add(struct bench_result *r, const char *name,
 				enum bench_group g);
+
+/*
+ * Room for n samples in every series of v, taken before the run: a series
+ * that grows during it moves the heap under the windows' own allocations,
+ * and with them the counts by a page fault.
+ */
+void bench_variant_reserve(struct bench_variant *v, size_t n);
 
 /* One sample's counter deltas as the sampling process read them. */
 struct sample_counters {

@@ -399,7 +399,7 @@ static int make_cgroup(struct spawn *sp)
 	const char *u;
 	int r;
 
-	snprintf(name, sizeof(name), "s%u", sp->c->seq);
+	snprintf(name, sizeof(name), "s%010u", sp->c->seq);
 	r = cg_group_child(sp->c->cg_parent, name, &sp->cg);
 	if (r < 0)
 		return r;

@@ -59,7 +59,12 @@ struct ladder_ctx {
 	const char *rootfs;  /* fixture (bench/fixture.h) */
 	const char *scratch; /* an empty dir the child may mount over */
 	const struct cg_group *cg_parent; /* our bench cgroup, or NULL */
-	unsigned seq;			  /* makes per-sample names unique */
+	/*
+	 * Makes per-sample names unique, printed with a fixed width (%010u):
+	 * a name one digit longer moved a string across a page boundary and
+	 * the counts by a page fault.
+	 */
+	unsigned seq;
 	int delay_step;			  /* test hook: step to slow, or -1 */
 	double delay_s;			  /* ... by this much (busy wait) */
 	int syscalls_step;   /* test hook: step to make more syscalls, or -1 */

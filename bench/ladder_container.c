@@ -43,7 +43,7 @@ static int make_cg(const struct ladder_ctx *c, struct cg_group *g)
 
 	if (!c->cg_parent)
 		return 0;
-	snprintf(name, sizeof(name), "c%u", c->seq);
+	snprintf(name, sizeof(name), "c%010u", c->seq);
 	r = cg_group_child(c->cg_parent, name, g);
 	return r ?: cg_set(g, CGK_PIDS_MAX, 64);
 }
@@ -62,7 +62,7 @@ int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
 	pid_t pid = -1;
 	int r, st;
 
-	snprintf(scratch, sizeof(scratch), "%s.c%u", c->scratch, c->seq);
+	snprintf(scratch, sizeof(scratch), "%s.c%010u", c->scratch, c->seq);
 	bench_container_base(&spec, &m);
 	spec.lowers = lowers;
 	spec.n_lowers = 1;

@@ -32,6 +32,29 @@ int series_push(struct series *s, double v)
 	return 0;
 }
 
+int series_reserve(struct series *s, size_t n)
+{
+	double *nv;
+
+	if (n <= s->cap)
+		return 0;
+	nv = realloc(s->v, n * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	s->v = nv;
+	s->cap = n;
+	return 0;
+}
+
+void bench_variant_reserve(struct bench_variant *v, size_t n)
+{
+	series_reserve(&v->start, n);
+	series_reserve(&v->stop, n);
+	for (int i = 0; i < CNT__COUNT; i++)
+		if (counter_table[i].exact)
+			series_reserve(&v->count[i], n);
+}
+
 void series_free(struct series *s)
 {
 	free(s->v);

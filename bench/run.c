@@ -2,6 +2,7 @@
 /* The ladder loop: warm-up, then round-robin samples with counters. */
 #include "run.h"
 
+#include <alloca.h>
 #include <malloc.h>
 #include <string.h>
 #include <sys/personality.h>
@@ -66,6 +67,7 @@ static size_t make_slots(const struct bench_opts *o, const struct ladder_ctx *c,
 			v->status = BS_SKIPPED;
 			snprintf(v->reason, sizeof(v->reason), "%s", why);
 		}
+		bench_variant_reserve(v, o->runs);
 		slots[n++] = (struct slot){ s, v, !why };
 	}
 	return n;
@@ -80,6 +82,7 @@ static void one(struct ladder_ctx *c, struct slot *s, const struct counters *k,
 	int r;
 
 	c->seq++;
+	bench_settle();
 	counters_read(k, before);
 	r = ladder_sample(c, s->step, &out);
 	counters_read(k, after);
@@ -108,6 +111,17 @@ void bench_steady_heap(void)
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 	mallopt(M_TOP_PAD, 64 << 20);
 	mallopt(M_MMAP_THRESHOLD, 1 << 30);
+}
+
+void bench_settle(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 }
 
 #define ASLR_MARK "BOXCHECK_BENCH_ASLR_WAS_ON"
@@ -148,15 +162,30 @@ bool bench_aslr_is_off(void)
 	return p >= 0 && (p & ADDR_NO_RANDOMIZE);
 }
 
-int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
-		     struct bench_result *r)
+int bench_steady_stack(int (*fn)(void *), void *arg)
 {
-	struct slot slots[LS__COUNT];
-	struct ladder_ctx c = *c0;
-	struct counters k;
-	size_t n = make_slots(o, c0, r, slots);
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	volatile char *pad = alloca((sp & 4095) + 64);
 
-	bench_steady_heap();
+	pad[0] = 0;
+	return fn(arg);
+}
+
+struct ladder_args {
+	const struct bench_opts *o;
+	const struct ladder_ctx *c0;
+	struct bench_result *r;
+};
+
+static int ladder_loop(void *arg)
+{
+	const struct ladder_args *a = arg;
+	const struct bench_opts *o = a->o;
+	struct slot slots[LS__COUNT];
+	struct ladder_ctx c = *a->c0;
+	struct counters k;
+	size_t n = make_slots(o, a->c0, a->r, slots);
+
 	counters_open(&k);
 	for (unsigned round = 0; round < o->warmup + o->runs; round++) {
 		for (size_t i = 0; i < n && !bench_interrupted; i++)
@@ -172,4 +201,13 @@ int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
 		memcpy(slots[i].v->counters.err, k.err, sizeof(k.err));
 	counters_close(&k);
 	return bench_interrupted ? -EINTR : 0;
+}
+
+int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
+		     struct bench_result *r)
+{
+	struct ladder_args a = { o, c0, r };
+
+	bench_steady_heap();
+	return bench_steady_stack(ladder_loop, &a);
 }

@@ -50,6 +50,23 @@ int bench_aslr_off(char **argv, bool *restore);
 void bench_aslr_restore(bool restore);
 bool bench_aslr_is_off(void);
 
+/*
+ * Before a sample, outside its window: every page of ours write-protected
+ * again, as a fork leaves them, whatever ran since the last one. A page
+ * the window writes then faults in every sample, not only in those where
+ * nothing between two samples (a series growing, a line printed) wrote it
+ * first: 1 or 2 minor faults that came and went otherwise.
+ */
+void bench_settle(void);
+
+/*
+ * fn(arg) with the stack pointer at the same place within its page in
+ * every run: how much the environment and arguments take above it (3 KB
+ * more of environment moved the counts by up to 3 page faults) no longer
+ * decides which of fn's frames share a page. fn's value.
+ */
+int bench_steady_stack(int (*fn)(void *), void *arg);
+
 /* Keep the allocator's brk and mmap calls out of the windows (run.c). */
 void bench_steady_heap(void);
 

@@ -33,6 +33,7 @@ static void sample(struct ladder_ctx *c, const struct counters *k,
 		return;
 	}
 	c->seq++;
+	bench_settle();
 	counters_read(k, before);
 	r = ladder_sample(c, s, &a->s);
 	counters_read(k, after);
@@ -95,14 +96,27 @@ static int loop(int in, int out, struct ladder_ctx *c, const struct counters *k)
  * (without them here, the master's fork/exec rows came out 4-12% slower in
  * A/A runs).
  */
-int bench_serve(int in, int out, struct ladder_ctx *c)
+struct serve_args {
+	int in, out;
+	struct ladder_ctx *c;
+};
+
+static int serve_loop(void *arg)
 {
+	struct serve_args *a = arg;
 	struct counters k;
 	int r;
 
-	bench_steady_heap();
 	counters_open(&k);
-	r = loop(in, out, c, &k);
+	r = loop(a->in, a->out, a->c, &k);
 	counters_close(&k);
 	return r;
+}
+
+int bench_serve(int in, int out, struct ladder_ctx *c)
+{
+	struct serve_args a = { in, out, c };
+
+	bench_steady_heap();
+	return bench_steady_stack(serve_loop, &a);
 }
