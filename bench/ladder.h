@@ -65,8 +65,8 @@ struct ladder_ctx {
 	 * the counts by a page fault.
 	 */
 	unsigned seq;
-	int delay_step;			  /* test hook: step to slow, or -1 */
-	double delay_s;			  /* ... by this much (busy wait) */
+	int delay_step;	     /* test hook: step to slow, or -1 */
+	double delay_s;	     /* ... by this much (busy wait) */
 	int syscalls_step;   /* test hook: step to make more syscalls, or -1 */
 	unsigned syscalls_n; /* ... this many more (getppid), in its window */
 	bool have_into;	     /* CLONE_INTO_CGROUP usable */

@@ -12,6 +12,7 @@
 const char usage_compare[] =
 	"usage: boxcheck compare BASE.json NEW.json [--threshold PCT] "
 	"[--alpha A]\n"
+	"                        [--gate time|counts|all]\n"
 	"\n"
 	"Compares two 'boxcheck bench --json' results variant by variant: a\n"
 	"Mann-Whitney U test on the raw samples (normal approximation with\n"
@@ -22,6 +23,15 @@ const char usage_compare[] =
 	"  --threshold PCT  minimum effect, percent of the base median "
 	"(default 5)\n"
 	"  --alpha A        significance level (default 0.01)\n"
+	"  --gate WHAT      what fails the gate: time (the test above), "
+	"counts\n"
+	"                   (below) or all (default)\n"
+	"\n"
+	"Counts: the system calls and minor and major page faults of each\n"
+	"start, counted by the kernel (bench --json keeps every sample). A\n"
+	"count that is the same in every sample of both runs and grew by\n"
+	"even one regressed, whatever the clock says; one that varied within\n"
+	"a run (bench --aslr on) is shown and not judged.\n"
 	"\n"
 	"A series measured in BASE that NEW skipped, failed or lacks fails\n"
 	"the gate too (SKIPPED, FAILED, MISSING). From a median of 0 there is\n"
@@ -38,6 +48,14 @@ static int parse_double(const char *s, double lo, double hi, double *v)
 	errno = 0;
 	*v = strtod(s, &end);
 	return errno || end == s || *end || *v < lo || *v > hi ? -EINVAL : 0;
+}
+
+/* --gate time|counts|all. */
+static int parse_gate(const char *s, struct compare_opts *o)
+{
+	o->time = !strcmp(s, "time") || !strcmp(s, "all");
+	o->counts = !strcmp(s, "counts") || !strcmp(s, "all");
+	return o->time || o->counts ? 0 : -EINVAL;
 }
 
 /* The verdicts stand; say what else differed between the two runs. */
@@ -91,9 +109,12 @@ int cmd_compare(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "threshold", required_argument, NULL, 't' },
 		{ "alpha", required_argument, NULL, 'a' },
+		{ "gate", required_argument, NULL, 'g' },
 		{ 0 },
 	};
-	struct compare_opts o = { .threshold = 0.05, .alpha = 0.01 };
+	struct compare_opts o = {
+		.threshold = 0.05, .alpha = 0.01, .time = true, .counts = true
+	};
 	struct bench_result base, cur;
 	struct compare_tally t;
 	char err[PATH_MAX + 256];
@@ -107,7 +128,9 @@ int cmd_compare(int argc, char **argv)
 		else if (c == 'a' &&
 			 parse_double(optarg, 1e-12, 1, &o.alpha) == 0)
 			;
-		else if (c == 't' || c == 'a')
+		else if (c == 'g' && parse_gate(optarg, &o) == 0)
+			;
+		else if (c == 't' || c == 'a' || c == 'g')
 			return usage_error("compare: bad value '%s' for %s",
 					   optarg, argv[optind - 1]);
 		else
@@ -136,6 +159,11 @@ int cmd_compare(int argc, char **argv)
 	       "measured in BASE only; %u unmatched\n",
 	       t.compared, t.regressed, t.improved, t.same, t.lost,
 	       t.unmatched);
+	printf("%u exact counts compared: %u grew, %u shrank, %u the same; "
+	       "%u varied within a run (not judged)\n",
+	       t.counts_compared, t.counts_regressed, t.counts_improved,
+	       t.counts_compared - t.counts_regressed - t.counts_improved,
+	       t.counts_unsteady);
 	if (t.host_moved)
 		warn_host(&t);
 	return compare_gate_failed(&t) ? EXIT_FAILED : EXIT_OK;

@@ -39,7 +39,7 @@ static void round_trip(struct bench_result *r, struct bench_result *out)
 static int cmp(const struct bench_result *a, const struct bench_result *b,
 	       double threshold, struct compare_tally *t)
 {
-	struct compare_opts o = { threshold, 0.01 };
+	struct compare_opts o = { threshold, 0.01, true, true };
 	char err[256] = "";
 	FILE *out = tmpfile();
 	int r;
@@ -54,7 +54,7 @@ static int cmp(const struct bench_result *a, const struct bench_result *b,
 static int cmp_text(const struct bench_result *a, const struct bench_result *b,
 		    struct compare_tally *t, char **text)
 {
-	struct compare_opts o = { 0.05, 0.01 };
+	struct compare_opts o = { 0.05, 0.01, true, true };
 	char err[256] = "";
 	FILE *out = tmpfile();
 	int r;
