@@ -178,7 +178,7 @@ static int prepare_scratch(const struct container_spec *s)
  * The cgroup namespace comes later (step_cgroupns), unless the weaker
  * variant makes it here, before the child joins its cgroup.
  */
-static pid_t spawn(const struct container_spec *s)
+static pid_t spawn(const struct container_spec *s, bool *into)
 {
 	bool early = s->weak.cgroupns_early && (s->ns & NS_BIT(NS_CGROUP));
 	unsigned long flags = ns_flags(s->ns & ~NS_BIT(NS_CGROUP));
@@ -188,10 +188,32 @@ static pid_t spawn(const struct container_spec *s)
 		flags |= CLONE_NEWCGROUP;
 	else if (s->cg && cg_group_unified(s->cg))
 		pid = cg_clone_into_flags(s->cg, flags);
+	*into = pid >= 0;
 	if (pid == -EOPNOTSUPP || pid == -ENOSYS || pid == -E2BIG ||
 	    pid == -EINVAL)
 		pid = ns_fork(flags);
 	return pid;
+}
+
+/*
+ * Step 4: the child into the cgroup on every hierarchy but the one clone3
+ * put it in already (into): the v1 ones of a hybrid host, or all of them.
+ */
+static int join_cgroup(const struct cg_group *g, pid_t pid, bool into)
+{
+	int skip = into ? g->layout->unified : -1;
+	char path[PATH_MAX + 32];
+
+	for (int i = 0; i < CG_MAX_HIER; i++) {
+		int r;
+		if (!(g->hiers & (1u << i)) || i == skip)
+			continue;
+		snprintf(path, sizeof(path), "%s/cgroup.procs", g->dir[i]);
+		r = write_fmt(path, "%d", pid);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int write_fmt_pid(pid_t pid, int adj)
@@ -220,8 +242,8 @@ static int join_paths(const struct container_spec *s)
 }
 
 /* Steps 3 and 4, then release the child. */
-static int release(const struct container_spec *s, pid_t pid, struct chan *go,
-		   struct container_error *e)
+static int release(const struct container_spec *s, pid_t pid, bool into,
+		   struct chan *go, struct container_error *e)
 {
 	int r = 0;
 
@@ -229,7 +251,7 @@ static int release(const struct container_spec *s, pid_t pid, struct chan *go,
 		r = userns_write_maps(pid, s->uid_map, s->gid_map, false);
 	if (r < 0)
 		return fail(e, "write the id maps", r);
-	if (s->cg && (r = cg_group_attach(s->cg, pid)) < 0)
+	if (s->cg && (r = join_cgroup(s->cg, pid, into)) < 0)
 		return fail(e, "join the cgroup", r);
 	if (s->set_oom && (r = write_fmt_pid(pid, s->oom_score_adj)) < 0)
 		return fail(e, "set oom_score_adj", r);
@@ -241,6 +263,7 @@ int container_start(const struct container_spec *s, pid_t *pid_out,
 {
 	_cleanup_chan_ struct chan go = CHAN_INIT, err = CHAN_INIT;
 	struct container_error ce;
+	bool into;
 	pid_t pid;
 	int r = container_check(s, e);
 
@@ -250,7 +273,7 @@ int container_start(const struct container_spec *s, pid_t *pid_out,
 		return r;
 	if ((r = join_paths(s)) < 0)
 		return fail(e, "join a namespace by path", r);
-	pid = spawn(s);
+	pid = spawn(s, &into);
 	if (pid < 0)
 		return fail(e, "clone", pid);
 	if (pid == 0)
@@ -259,7 +282,7 @@ int container_start(const struct container_spec *s, pid_t *pid_out,
 	go.rd = -1;
 	closep(&err.wr);
 	err.wr = -1;
-	r = release(s, pid, &go, e);
+	r = release(s, pid, into, &go, e);
 	chan_close(&go); /* a child still waiting sees EOF and leaves */
 	if (r == 0 && chan_recv(&err, &ce, sizeof(ce)) == 0 &&
 	    !(s->hold_fifo && ce.err == 0 && !strcmp(ce.step, "ready")))
