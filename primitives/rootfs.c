@@ -341,9 +341,20 @@ bool opts_have(const char *opts, const char *opt)
  * answer is kept: after pivot_root there may be no /proc to ask, and a
  * process does not get back into init's mount namespace by itself.
  */
+static int verdict = -EPERM; /* rootfs_private_mntns's answer, kept */
+
+int rootfs_guard_save(void)
+{
+	return verdict;
+}
+
+void rootfs_guard_restore(int saved)
+{
+	verdict = saved;
+}
+
 int rootfs_private_mntns(void)
 {
-	static int verdict = -EPERM;
 	struct stat self, init;
 
 	/*
