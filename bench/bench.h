@@ -52,6 +52,7 @@ struct bench_variant {
 
 struct conc_level {
 	unsigned k;
+	unsigned spawners; /* processes starting them, each its share */
 	unsigned rounds;
 	struct series lat;	 /* clone called -> reported, every start */
 	double starts_per_s;	 /* median over rounds */

@@ -100,14 +100,15 @@ static void text_conc(FILE *f, const struct bench_result *r)
 		return;
 	fprintf(f,
 		"\nconcurrency (%s; burst start -> each child's report):\n"
-		"%6s %6s %10s %10s %12s %14s %14s\n",
-		r->conc_variant, "K", "rounds", "p50 us", "p99 us", "starts/s",
-		"memcg B/idle", "MemAvail B/idle");
+		"%6s %6s %8s %10s %10s %12s %14s %14s\n",
+		r->conc_variant, "K", "rounds", "spawners", "p50 us", "p99 us",
+		"starts/s", "memcg B/idle", "MemAvail B/idle");
 	for (size_t i = 0; i < r->n_conc; i++) {
 		const struct conc_level *l = &r->conc[i];
-		fprintf(f, "%6u %6u %10.1f %10.1f %12.0f %14.0f %14.0f %s\n",
-			l->k, l->rounds, us(l->lat.st.p50), us(l->lat.st.p99),
-			l->starts_per_s, l->mem_cgroup_bytes,
+		fprintf(f,
+			"%6u %6u %8u %10.1f %10.1f %12.0f %14.0f %14.0f %s\n",
+			l->k, l->rounds, l->spawners, us(l->lat.st.p50),
+			us(l->lat.st.p99), l->starts_per_s, l->mem_cgroup_bytes,
 			l->mem_avail_bytes, l->error);
 	}
 }
@@ -264,17 +265,18 @@ int bench_write_markdown(FILE *f, const struct bench_result *r)
 	if (r->n_conc) {
 		fprintf(f,
 			"\nConcurrency (%s): burst start → each child's "
-			"report.\n\n| K | p50 µs | p99 µs | starts/s | "
-			"memcg B per idle | MemAvailable B per idle |\n"
-			"|---:|---:|---:|---:|---:|---:|\n",
+			"report.\n\n| K | spawners | p50 µs | p99 µs | "
+			"starts/s | memcg B per idle | MemAvailable B per "
+			"idle |\n|---:|---:|---:|---:|---:|---:|---:|\n",
 			r->conc_variant);
 		for (size_t i = 0; i < r->n_conc; i++) {
 			const struct conc_level *l = &r->conc[i];
 			fprintf(f,
-				"| %u | %.1f | %.1f | %.0f | %.0f | %.0f |\n",
-				l->k, us(l->lat.st.p50), us(l->lat.st.p99),
-				l->starts_per_s, l->mem_cgroup_bytes,
-				l->mem_avail_bytes);
+				"| %u | %u | %.1f | %.1f | %.0f | %.0f | %.0f "
+				"|\n",
+				l->k, l->spawners, us(l->lat.st.p50),
+				us(l->lat.st.p99), l->starts_per_s,
+				l->mem_cgroup_bytes, l->mem_avail_bytes);
 		}
 	}
 	return ferror(f) ? -EIO : 0;
@@ -379,13 +381,14 @@ static json_t *conc_json(const struct bench_result *r)
 		const struct conc_level *l = &r->conc[i];
 		json_array_append_new(
 			levels,
-			json_pack("{s:i, s:i, s:o, s:f, s:{s:f, s:f}, s:s}",
-				  "k", l->k, "rounds", l->rounds, "latency",
-				  series_json(&l->lat), "starts_per_s",
-				  l->starts_per_s, "memory_per_idle",
-				  "cgroup_bytes", l->mem_cgroup_bytes,
-				  "mem_available_bytes", l->mem_avail_bytes,
-				  "error", l->error));
+			json_pack(
+				"{s:i, s:i, s:i, s:o, s:f, s:{s:f, s:f}, s:s}",
+				"k", l->k, "rounds", l->rounds, "spawners",
+				l->spawners, "latency", series_json(&l->lat),
+				"starts_per_s", l->starts_per_s,
+				"memory_per_idle", "cgroup_bytes",
+				l->mem_cgroup_bytes, "mem_available_bytes",
+				l->mem_avail_bytes, "error", l->error));
 	}
 	return json_pack("{s:s, s:s, s:o}", "variant", r->conc_variant,
 			 "latency", "burst start -> each child's report",

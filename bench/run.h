@@ -19,6 +19,7 @@ struct bench_opts {
 	bool steps[LS__COUNT]; /* selected ladder steps */
 	unsigned conc[BENCH_MAX_CONC];
 	size_t n_conc;
+	unsigned spawners; /* concurrency: 0 one per CPU we may use */
 	const char *ext[BENCH_MAX_EXT]; /* external commands to compare */
 	size_t n_ext;
 	unsigned ext_runs, ext_warmup;

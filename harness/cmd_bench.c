@@ -23,6 +23,7 @@
 const char usage_bench[] =
 	"usage: boxcheck bench [--quick] [--runs N] [--warmup N] [--pin CPU]\n"
 	"                      [--variants LIST] [--concurrency LIST]\n"
+	"                      [--spawners N] [--aslr off|on]\n"
 	"                      [--compare LIST] [--ext-runs N] [--vm-runs N]\n"
 	"                      [--vm-arch LIST] [--crun-v1-view auto|off]\n"
 	"                      [--json FILE] [--markdown FILE]\n"
@@ -49,6 +50,10 @@ const char usage_bench[] =
 	"  --concurrency L   K values to start at once (default "
 	"1,2,8,32,128,512;\n"
 	"                    'none' to skip)\n"
+	"  --spawners N      concurrency: processes starting the K "
+	"containers,\n"
+	"                    each its share back to back (default: one per\n"
+	"                    CPU we may use)\n"
 	"  --compare LIST    external tools (default and 'all': every one;\n"
 	"                    'none'): true exec ref ref-nocg unshare bwrap\n"
 	"                    runc crun nspawn lxc podman. One not installed\n"
@@ -265,6 +270,8 @@ static int parse_opt(int c, struct bench_args *a)
 	case 'w':
 		a->warmup_set = true;
 		return parse_num("--warmup", 100000, &a->o.warmup);
+	case 'P':
+		return parse_num("--spawners", 4096, &a->o.spawners);
 	case 'e':
 		a->ext_set = true;
 		return parse_num("--ext-runs", 100000, &a->o.ext_runs);
@@ -351,6 +358,7 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		{ "runs", required_argument, NULL, 'r' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "ext-runs", required_argument, NULL, 'e' },
+		{ "spawners", required_argument, NULL, 'P' },
 		{ "vm-runs", required_argument, NULL, 'v' },
 		{ "vm-arch", required_argument, NULL, 'a' },
 		{ "aslr", required_argument, NULL, 'R' },
