@@ -104,6 +104,40 @@ static void warn_pin(const struct bench_result *base,
 			a, b);
 }
 
+/* The ladder variants of r, in order, comma-separated. */
+static void ladder_list(const struct bench_result *r, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->n && at < len; i++)
+		if (r->v[i].group == BG_LADDER ||
+		    r->v[i].group == BG_CALIBRATION)
+			at += snprintf(buf + at, len - at, "%s%s",
+				       at ? "," : "", r->v[i].name);
+}
+
+/*
+ * A rung's counts depend on the rungs sampled beside it (what one leaves in
+ * the sampling process's memory, the next one's fork copies or not: exec
+ * took 56 faults alone and 41 beside the container): say when the lists
+ * differ.
+ */
+static void warn_variants(const struct bench_result *base,
+			  const struct bench_result *cur,
+			  const struct compare_tally *t)
+{
+	char a[1024], b[1024];
+
+	ladder_list(base, a, sizeof(a));
+	ladder_list(cur, b, sizeof(b));
+	if (t->counts_compared && strcmp(a, b) != 0)
+		fprintf(stderr,
+			"compare: warning: BASE and NEW sampled different "
+			"ladder variants: a rung's counts depend on the rungs "
+			"run beside it. Bench both with the same --variants\n");
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -149,8 +183,10 @@ int cmd_compare(int argc, char **argv)
 	       "median and 1 us\n",
 	       o.alpha, o.threshold * 100);
 	r = bench_compare(stdout, &base, &cur, &o, &t, err, sizeof(err));
-	if (r == 0)
+	if (r == 0) {
 		warn_pin(&base, &cur);
+		warn_variants(&base, &cur, &t);
+	}
 	bench_free(&base);
 	bench_free(&cur);
 	if (r < 0)
