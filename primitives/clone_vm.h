@@ -20,8 +20,8 @@
 
 /*
  * The child's pid, or -errno; -ENOSYS where this architecture has no
- * entry written for it (x86_64 and aarch64 have) or the kernel no clone3:
- * then fork instead. cgroup_fd: CLONE_INTO_CGROUP that directory, or -1.
+ * entry written for it (x86_64 and aarch64 have), the build is
+ * AddressSanitizer's or the kernel has no clone3: then fork instead. cgroup_fd: CLONE_INTO_CGROUP that directory, or -1.
  */
 pid_t clone_vm(uint64_t flags, int cgroup_fd, void *stack, size_t size,
 	       int (*fn)(void *), void *arg);
