@@ -330,9 +330,10 @@ int step_bind_in(struct child *c)
 }
 
 /*
- * The new root, bound onto itself so that it is a mount point, becomes "/":
- * pivot_root(".", ".") puts the old root on top of it, and the old root is
- * detached. With no_pivot: chroot, and the old root stays reachable.
+ * The new root, a mount point (an overlay is one; a directory is bound onto
+ * itself), becomes "/": pivot_root(".", ".") puts the old root on top of
+ * it, and the old root is detached. With no_pivot: chroot, and the old
+ * root stays reachable.
  */
 int step_pivot(struct child *c)
 {
@@ -343,7 +344,8 @@ int step_pivot(struct child *c)
 	r = rootfs_private_mntns();
 	if (r < 0)
 		return r;
-	if (mount(c->root, c->root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	if ((!c->s->n_lowers &&
+	     mount(c->root, c->root, NULL, MS_BIND | MS_REC, NULL) < 0) ||
 	    chdir(c->root) < 0)
 		return neg_errno();
 	if (c->s->weak.no_pivot)
