@@ -24,12 +24,14 @@ struct compare_tally {
 	 */
 	unsigned lost;
 	/*
-	 * Exact counts (counter_info.exact) of variants measured in both:
-	 * compared, grown (a gate failure, whatever the clock says), shrunk,
-	 * and those that varied within a run, shown but not judged.
+	 * Exact counts (counter_info.exact) of variants measured in both,
+	 * judged by their floor (compare.c): compared, of those judged on a
+	 * floor some sample rose above (the host's doing), grown (a gate
+	 * failure, whatever the clock says), shrunk; and those not judged
+	 * (ASLR on in a run, a rung that counts retries), shown only.
 	 */
-	unsigned counts_compared, counts_regressed, counts_improved,
-		counts_unsteady;
+	unsigned counts_compared, counts_floor, counts_regressed,
+		counts_improved, counts_unsteady;
 	/*
 	 * Host probes (ladder_is_host_probe) found in both results, and the
 	 * one whose median moved most: its name, its relative change, and

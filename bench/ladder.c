@@ -259,6 +259,11 @@ bool ladder_is_host_probe(const char *name)
 	       !strcmp(name, ladder_steps[LS_FAULTS].name);
 }
 
+bool ladder_counts_timed(const char *name)
+{
+	return !strcmp(name, ladder_steps[LS_NET_CLEANUP].name);
+}
+
 int ladder_step_by_name(const char *name)
 {
 	for (int s = 0; s < LS__COUNT; s++)

@@ -105,6 +105,11 @@ bool ladder_step_is_calibration(enum ladder_step s);
  * a VM). compare reports a shift in them as the host's, never a verdict.
  */
 bool ladder_is_host_probe(const char *name);
+/*
+ * Rungs whose counts include a retry loop that waits on the kernel
+ * (net-cleanup): shown, never judged by compare.
+ */
+bool ladder_counts_timed(const char *name);
 /* A child's exit status e comes back as -(LADDER_ECHILD + e). */
 #define LADDER_ECHILD 4096
 const char *ladder_strerror(int err, char *buf, size_t len);

@@ -28,10 +28,12 @@ const char usage_compare[] =
 	"                   (below) or all (default)\n"
 	"\n"
 	"Counts: the system calls and minor and major page faults of each\n"
-	"start, counted by the kernel (bench --json keeps every sample). A\n"
-	"count that is the same in every sample of both runs and grew by\n"
-	"even one regressed, whatever the clock says; one that varied within\n"
-	"a run (bench --aslr on) is shown and not judged.\n"
+	"start, counted by the kernel (bench --json keeps every sample),\n"
+	"judged by their floor, the least any sample counted: one that grew\n"
+	"by even one regressed, whatever the clock says. The host adds a\n"
+	"page fault to a sample now and then, never takes one away: the\n"
+	"floor does not move with that. Not judged (shown): runs with\n"
+	"bench --aslr on, and net-cleanup, whose count includes retries.\n"
 	"\n"
 	"A series measured in BASE that NEW skipped, failed or lacks fails\n"
 	"the gate too (SKIPPED, FAILED, MISSING). From a median of 0 there is\n"
@@ -195,9 +197,10 @@ int cmd_compare(int argc, char **argv)
 	       "measured in BASE only; %u unmatched\n",
 	       t.compared, t.regressed, t.improved, t.same, t.lost,
 	       t.unmatched);
-	printf("%u exact counts compared: %u grew, %u shrank, %u the same; "
-	       "%u varied within a run (not judged)\n",
-	       t.counts_compared, t.counts_regressed, t.counts_improved,
+	printf("%u exact counts compared (%u by a floor some sample rose "
+	       "above): %u grew, %u shrank, %u the same; %u not judged\n",
+	       t.counts_compared, t.counts_floor, t.counts_regressed,
+	       t.counts_improved,
 	       t.counts_compared - t.counts_regressed - t.counts_improved,
 	       t.counts_unsteady);
 	if (t.host_moved)
