@@ -459,12 +459,14 @@ static int finish(struct spawn *sp, pid_t pid, double t0,
 static int sample_spawn(const struct ladder_ctx *c, enum ladder_step s,
 			struct ladder_sample *out)
 {
-	struct spawn sp = { .c = c,
-			    .s = s,
-			    .info = &ladder_steps[s],
-			    .report = CHAN_INIT,
-			    .go = CHAN_INIT,
-			    .cg_fd = -1 };
+	struct spawn sp; /* field by field: not 64 KB of cgroup paths zeroed */
+	sp.c = c;
+	sp.s = s;
+	sp.info = &ladder_steps[s];
+	sp.report = (struct chan)CHAN_INIT;
+	sp.go = (struct chan)CHAN_INIT;
+	sp.have_cg = false;
+	sp.cg_fd = -1;
 	bool need_go = sp.info->adds & (ADD_IDMAP | ADD_CGROUP);
 	double t0;
 	pid_t pid;
