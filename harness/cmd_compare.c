@@ -122,7 +122,7 @@ static void ladder_list(const struct bench_result *r, char *buf, size_t len)
 /*
  * A rung's counts depend on the rungs sampled beside it (what one leaves in
  * the sampling process's memory, the next one's fork copies or not: exec
- * took 56 faults alone and 41 beside the container): say when the lists
+ * took 41 faults alone and 26 beside the container): say when the lists
  * differ.
  */
 static void warn_variants(const struct bench_result *base,
