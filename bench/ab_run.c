@@ -47,18 +47,6 @@ static size_t make_pairs(const struct bench_opts *o, struct bench_arm *arm[2],
 	return n;
 }
 
-static void add_counters(struct bench_variant *v,
-			 const struct sample_counters *k)
-{
-	for (int i = 0; i < CNT__COUNT; i++) {
-		v->counters.err[i] = k->err[i];
-		if (!k->err[i])
-			v->counters.total[i] += k->delta[i];
-	}
-	v->counters.n++;
-	v->have_counters = true;
-}
-
 /* Arm i's sample of pair p's step. */
 static void one(struct bench_arm *a, struct pair *p, int i, bool keep)
 {
@@ -82,7 +70,7 @@ static void one(struct bench_arm *a, struct pair *p, int i, bool keep)
 	if (keep && out.stop_s >= 0)
 		series_push(&v->stop, out.stop_s);
 	if (keep && k.have)
-		add_counters(v, &k);
+		bench_add_counters(v, &k);
 }
 
 static bool stop(struct bench_arm *arm[2])

@@ -28,6 +28,8 @@ struct series {
 	struct stats st; /* filled by bench_finish() */
 };
 int series_push(struct series *s, double v);
+/* Room for n samples. 0 or -ENOMEM. */
+int series_reserve(struct series *s, size_t n);
 void series_free(struct series *s);
 
 enum bench_status { BS_OK, BS_SKIPPED, BS_FAILED };
@@ -44,10 +46,13 @@ struct bench_variant {
 	struct series stop;  /* teardown latency (ladder only) */
 	struct counter_set counters;
 	bool have_counters;
+	/* The exact counters (counter_info.exact): each sample's count. */
+	struct series count[CNT__COUNT];
 };
 
 struct conc_level {
 	unsigned k;
+	unsigned spawners; /* processes starting them, each its share */
 	unsigned rounds;
 	struct series lat;	 /* clone called -> reported, every start */
 	double starts_per_s;	 /* median over rounds */
@@ -67,6 +72,26 @@ struct bench_result {
 
 struct bench_variant *bench_add(struct bench_result *r, const char *name,
 				enum bench_group g);
+
+/*
+ * Room for n samples in every series of v, taken before the run: a series
+ * that grows during it moves the heap under the windows' own allocations,
+ * and with them the counts by a page fault.
+ */
+void bench_variant_reserve(struct bench_variant *v, size_t n);
+
+/* One sample's counter deltas as the sampling process read them. */
+struct sample_counters {
+	bool have;
+	double delta[CNT__COUNT];
+	int err[CNT__COUNT]; /* 0, or -errno: that counter is unavailable */
+};
+/* The deltas from before to after, read on k. */
+void sample_counters_of(const struct counters *k, const uint64_t *before,
+			const uint64_t *after, struct sample_counters *d);
+/* Add one sample's counters to v: totals, and each exact one's sample. */
+void bench_add_counters(struct bench_variant *v,
+			const struct sample_counters *k);
 struct bench_variant *bench_find(struct bench_result *r, const char *name);
 /* Compute every series' statistics. */
 void bench_finish(struct bench_result *r);

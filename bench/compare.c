@@ -39,6 +39,28 @@ static int enum_of(const char *s, const char *const *names, int n)
 	return -1;
 }
 
+/* The exact counters' samples (counters.<name>.samples), where given. */
+static int read_counts(json_t *o, struct bench_variant *v)
+{
+	json_t *cs = json_object_get(o, "counters"), *x;
+	size_t k;
+
+	for (int i = 0; json_is_object(cs) && i < CNT__COUNT; i++) {
+		json_t *c = json_object_get(cs, counter_table[i].name);
+		json_t *samples = json_object_get(c, "samples");
+		if (!counter_table[i].exact || !json_is_array(samples))
+			continue;
+		json_array_foreach(samples, k, x) {
+			if (!json_is_integer(x) || json_integer_value(x) < 0)
+				return -EINVAL;
+			if (series_push(&v->count[i], json_integer_value(x)) <
+			    0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int read_variant(json_t *o, struct bench_result *r, char *err,
 			size_t len)
 {
@@ -64,6 +86,9 @@ static int read_variant(json_t *o, struct bench_result *r, char *err,
 	if (ret == 0)
 		ret = read_series(json_object_get(o, "teardown"), &v->stop, err,
 				  len);
+	if (ret == 0 && (ret = read_counts(o, v)) == -EINVAL)
+		snprintf(err, len, "%s: a count that is not a whole number",
+			 name);
 	return ret;
 }
 
@@ -244,6 +269,78 @@ static void unmeasured(FILE *f, const struct bench_variant *a,
 			      : bench_status_names[b->status]);
 }
 
+/* Whether a result's ladder ran with ASLR off (meta.options.aslr). */
+static bool aslr_off(const struct bench_result *r)
+{
+	json_t *o = json_object_get(r->meta, "options");
+	const char *v = json_string_value(json_object_get(o, "aslr"));
+
+	return v && !strcmp(v, "off");
+}
+
+/*
+ * One exact count of a variant both measured, judged by its floor: the
+ * least any sample counted. With ASLR off and the sampler steady
+ * (bench/run.h), every sample counts the same; what the host still adds
+ * now and then (a page migrated under us, a page-cache page another
+ * process held locked while ours was mapped around it) is one fault more
+ * in one sample, never one less, so the floor does not move with it, and
+ * one system call or fault more in every start moves it by one. Not
+ * judged: runs with ASLR on (it moves counts both ways) and rungs whose
+ * count includes a retry loop (ladder_counts_timed).
+ */
+static void compare_count(FILE *f, const char *name, int i,
+			  const struct series *a, const struct series *b,
+			  bool judged, struct compare_tally *t)
+{
+	const char *what = counter_table[i].name, *verdict = "same";
+	const struct stats *sa = &a->st, *sb = &b->st;
+	bool steady = sa->min == sa->max && sb->min == sb->max;
+	double d = sb->min - sa->min;
+	char how[96];
+
+	if (!judged) {
+		t->counts_unsteady++;
+		fprintf(f,
+			"%-10s %-14s %-12s %.0f..%.0f -> %.0f..%.0f  not "
+			"judged: %s\n",
+			"counted", name, what, sa->min, sa->max, sb->min,
+			sb->max,
+			ladder_counts_timed(name) ? "its count includes retries"
+						  : "ASLR on in a run");
+		return;
+	}
+	t->counts_compared++;
+	t->counts_floor += !steady;
+	if (d > 0) {
+		t->counts_regressed++;
+		verdict = "REGRESSED";
+	} else if (d < 0) {
+		t->counts_improved++;
+		verdict = "improved";
+	}
+	if (steady)
+		snprintf(how, sizeof(how), "exact");
+	else
+		snprintf(how, sizeof(how), "floor of %.0f..%.0f -> %.0f..%.0f",
+			 sa->min, sa->max, sb->min, sb->max);
+	fprintf(f,
+		"%-10s %-14s %-12s %10.0f -> %10.0f  %+.0f  (%s, n=%zu/%zu)\n",
+		verdict, name, what, sa->min, sb->min, d, how, a->n, b->n);
+}
+
+static void compare_counts(FILE *f, const struct bench_variant *a,
+			   const struct bench_variant *b, bool aslr_both_off,
+			   struct compare_tally *t)
+{
+	bool judged = aslr_both_off && !ladder_counts_timed(a->name);
+
+	for (int i = 0; i < CNT__COUNT; i++)
+		if (counter_table[i].exact && a->count[i].n && b->count[i].n)
+			compare_count(f, a->name, i, &a->count[i], &b->count[i],
+				      judged, t);
+}
+
 int bench_compare(FILE *f, const struct bench_result *base,
 		  const struct bench_result *cur, const struct compare_opts *o,
 		  struct compare_tally *t, char *err, size_t len)
@@ -258,12 +355,16 @@ int bench_compare(FILE *f, const struct bench_result *base,
 		else if (!b || b->status != BS_OK)
 			lost_variant(f, a, b, t);
 		else {
-			if (a->start.n)
+			if (a->start.n && o->time)
 				compare_series(f, a->name, "start", &a->start,
 					       &b->start, o, t);
-			if (a->stop.n)
+			if (a->stop.n && o->time)
 				compare_series(f, a->name, "teardown", &a->stop,
 					       &b->stop, o, t);
+			if (o->counts)
+				compare_counts(f, a, b,
+					       aslr_off(base) && aslr_off(cur),
+					       t);
 		}
 	}
 	for (size_t i = 0; i < cur->n; i++)
@@ -272,7 +373,7 @@ int bench_compare(FILE *f, const struct bench_result *base,
 			fprintf(f, "%-10s %-14s only in the new result\n",
 				"new", cur->v[i].name);
 		}
-	if (!t->compared) {
+	if (!t->compared && !t->counts_compared) {
 		snprintf(err, len,
 			 "the results have no series measured in both (%u "
 			 "measured in BASE only)",
@@ -284,5 +385,5 @@ int bench_compare(FILE *f, const struct bench_result *base,
 
 bool compare_gate_failed(const struct compare_tally *t)
 {
-	return t->regressed > 0 || t->lost > 0;
+	return t->regressed > 0 || t->lost > 0 || t->counts_regressed > 0;
 }

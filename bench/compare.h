@@ -11,6 +11,8 @@
 struct compare_opts {
 	double threshold; /* minimum effect, fraction of the base median */
 	double alpha;	  /* significance level */
+	bool time;	  /* judge the timed series (Mann-Whitney) */
+	bool counts;	  /* judge the exact counts (syscalls, faults) */
 };
 
 struct compare_tally {
@@ -21,6 +23,15 @@ struct compare_tally {
 	 * failure with its own line.
 	 */
 	unsigned lost;
+	/*
+	 * Exact counts (counter_info.exact) of variants measured in both,
+	 * judged by their floor (compare.c): compared, of those judged on a
+	 * floor some sample rose above (the host's doing), grown (a gate
+	 * failure, whatever the clock says), shrunk; and those not judged
+	 * (ASLR on in a run, a rung that counts retries), shown only.
+	 */
+	unsigned counts_compared, counts_floor, counts_regressed,
+		counts_improved, counts_unsteady;
 	/*
 	 * Host probes (ladder_is_host_probe) found in both results, and the
 	 * one whose median moved most: its name, its relative change, and
@@ -55,7 +66,7 @@ int bench_compare(FILE *f, const struct bench_result *base,
 		  const struct bench_result *cur, const struct compare_opts *o,
 		  struct compare_tally *t, char *err, size_t len);
 
-/* The gate's answer: true when NEW must not pass. */
+/* The gate's answer: true when NEW must not pass (a time or a count). */
 bool compare_gate_failed(const struct compare_tally *t);
 
 #endif

@@ -2,8 +2,9 @@
 /*
  * Concurrency: K reference containers (primitives/container.c: every
  * namespace, id maps, a read-only pivot_root into the fixture, default
- * capabilities, no_new_privs) started back to back by one launcher in a
- * cgroup of its own, which all of them stay in. Latency of each: the burst's first clone call -> that child's
+ * capabilities, no_new_privs) started by a launcher in a cgroup of its
+ * own, which all of them stay in: one spawner per CPU, each starting its
+ * share back to back. Latency of each: the burst's first clone call -> that child's
  * report. Throughput: K / (last report - first clone call). Memory per idle
  * container: the cgroup's memory usage and the host's MemAvailable, before
  * the burst and with all K idle, divided by K.
@@ -14,6 +15,7 @@
 #include "run.h"
 
 #include <limits.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -23,7 +25,7 @@
 struct burst {
 	struct chan report, idle, go, back;
 	const struct ladder_ctx *c;
-	unsigned k;
+	unsigned k, spawners;
 };
 
 static double mem_available(void)
@@ -62,32 +64,83 @@ static void conc_spec(struct burst *b, struct idmap *m, int fds[2],
 	s->n_pass_fds = 2;
 }
 
-/* The launcher: wait for go, start K, send the burst start, reap all. */
-static void launcher(struct burst *b)
+/* How many spawners: as asked, else one per CPU we may use; <= K. */
+static unsigned spawners(unsigned asked, unsigned k)
+{
+	cpu_set_t set;
+	unsigned n = asked ? asked : 1;
+
+	if (!asked && sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = (unsigned)CPU_COUNT(&set);
+	return n < 1 ? 1 : n > k ? k : n;
+}
+
+/* Start n back to back; how many started. */
+static unsigned start_n(struct burst *b, unsigned n)
 {
 	struct container_spec spec;
 	struct idmap m;
 	unsigned started = 0;
 	int fds[2];
+
+	conc_spec(b, &m, fds, &spec);
+	for (; started < n; started++) {
+		pid_t pid;
+		if (container_start(&spec, &pid, NULL) < 0)
+			break;
+	}
+	return started;
+}
+
+static void reap_all(void)
+{
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+}
+
+/*
+ * The launcher: wait for go, then start K with one spawner per CPU (this
+ * process and forks of it, each starting its share back to back: one
+ * spawner alone is one CPU's worth), send the burst start and how many
+ * started, reap all. A spawner reaps its own containers.
+ */
+static void launcher(struct burst *b)
+{
+	_cleanup_chan_ struct chan cnt = CHAN_INIT;
+	unsigned p = b->spawners, forked = 0, own, started, n;
 	double t0;
 	char g;
 
 	/* Only the harness may hold the idle pipe's write end. */
 	closep(&b->idle.wr);
 	closep(&b->report.rd);
-	conc_spec(b, &m, fds, &spec);
-	if (chan_recv(&b->go, &g, 1) < 0)
+	if (chan_open(&cnt) < 0 || chan_recv(&b->go, &g, 1) < 0)
 		_exit(1);
 	t0 = bench_now();
-	for (; started < b->k; started++) {
-		pid_t pid;
-		if (container_start(&spec, &pid, NULL) < 0)
-			break;
+	own = b->k / p + (b->k % p > 0);
+	for (unsigned i = 1; i < p; i++) {
+		unsigned share = b->k / p + (i < b->k % p);
+		pid_t pid = fork();
+		if (pid == 0) {
+			n = start_n(b, share);
+			chan_send(&cnt, &n, sizeof(n));
+			reap_all();
+			_exit(0);
+		}
+		if (pid < 0)
+			own += share; /* no spawner: this one starts them */
+		else
+			forked++;
 	}
+	closep(&cnt.wr);
+	cnt.wr = -1;
+	started = start_n(b, own);
+	for (unsigned i = 0; i < forked && chan_recv(&cnt, &n, sizeof(n)) == 0;
+	     i++)
+		started += n;
 	chan_send(&b->back, &t0, sizeof(t0));
 	chan_send(&b->back, &started, sizeof(started));
-	while (wait(NULL) > 0 || errno == EINTR)
-		;
+	reap_all();
 	_exit(0);
 }
 
@@ -133,9 +186,8 @@ static double collect(struct burst *b, double t0, unsigned n,
 static int one_round(const struct ladder_ctx *c, const struct cg_group *g,
 		     struct conc_level *lv, double *tput)
 {
-	struct burst b = {
-		CHAN_INIT, CHAN_INIT, CHAN_INIT, CHAN_INIT, c, lv->k
-	};
+	struct burst b = { CHAN_INIT, CHAN_INIT, CHAN_INIT,   CHAN_INIT,
+			   c,	      lv->k,	 lv->spawners };
 	double mem0, avail0, t0 = 0, last;
 	unsigned started = 0;
 	pid_t pid;
@@ -226,6 +278,7 @@ int bench_run_concurrency(const struct bench_opts *o,
 		unsigned rounds = 512 / o->conc[i];
 
 		lv->k = o->conc[i];
+		lv->spawners = spawners(o->spawners, lv->k);
 		if (!c->cg_parent) {
 			snprintf(lv->error, sizeof(lv->error),
 				 "no cgroup to measure in");

@@ -59,10 +59,17 @@ struct ladder_ctx {
 	const char *rootfs;  /* fixture (bench/fixture.h) */
 	const char *scratch; /* an empty dir the child may mount over */
 	const struct cg_group *cg_parent; /* our bench cgroup, or NULL */
-	unsigned seq;			  /* makes per-sample names unique */
-	int delay_step;			  /* test hook: step to slow, or -1 */
-	double delay_s;			  /* ... by this much (busy wait) */
-	bool have_into;			  /* CLONE_INTO_CGROUP usable */
+	/*
+	 * Makes per-sample names unique, printed with a fixed width (%010u):
+	 * a name one digit longer moved a string across a page boundary and
+	 * the counts by a page fault.
+	 */
+	unsigned seq;
+	int delay_step;	     /* test hook: step to slow, or -1 */
+	double delay_s;	     /* ... by this much (busy wait) */
+	int syscalls_step;   /* test hook: step to make more syscalls, or -1 */
+	unsigned syscalls_n; /* ... this many more (getppid), in its window */
+	bool have_into;	     /* CLONE_INTO_CGROUP usable */
 };
 
 struct ladder_sample {
@@ -98,6 +105,11 @@ bool ladder_step_is_calibration(enum ladder_step s);
  * a VM). compare reports a shift in them as the host's, never a verdict.
  */
 bool ladder_is_host_probe(const char *name);
+/*
+ * Rungs whose counts include a retry loop that waits on the kernel
+ * (net-cleanup): shown, never judged by compare.
+ */
+bool ladder_counts_timed(const char *name);
 /* A child's exit status e comes back as -(LADDER_ECHILD + e). */
 #define LADDER_ECHILD 4096
 const char *ladder_strerror(int err, char *buf, size_t len);
@@ -113,6 +125,9 @@ pid_t bench_clone3(uint64_t flags, int cgroup_fd);
 
 /* Monotonic clock in seconds. */
 double bench_now(void);
+
+/* The test hooks (--delay, --syscalls) of step s, inside its window. */
+void ladder_hook(const struct ladder_ctx *c, enum ladder_step s);
 
 /* The full reference container (bench/ladder_container.c). */
 struct container_spec;

@@ -43,7 +43,7 @@ static int make_cg(const struct ladder_ctx *c, struct cg_group *g)
 
 	if (!c->cg_parent)
 		return 0;
-	snprintf(name, sizeof(name), "c%u", c->seq);
+	snprintf(name, sizeof(name), "c%010u", c->seq);
 	r = cg_group_child(c->cg_parent, name, g);
 	return r ?: cg_set(g, CGK_PIDS_MAX, 64);
 }
@@ -53,7 +53,7 @@ int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
 {
 	_cleanup_chan_ struct chan report = CHAN_INIT;
 	const char *lowers[] = { c->rootfs };
-	struct cg_group g = { 0 };
+	struct cg_group g; /* g.layout set: made (make_cg); not 64 KB zeroed */
 	struct container_spec spec;
 	struct idmap m;
 	struct timespec ts;
@@ -62,7 +62,8 @@ int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
 	pid_t pid = -1;
 	int r, st;
 
-	snprintf(scratch, sizeof(scratch), "%s.c%u", c->scratch, c->seq);
+	g.layout = NULL;
+	snprintf(scratch, sizeof(scratch), "%s.c%010u", c->scratch, c->seq);
 	bench_container_base(&spec, &m);
 	spec.lowers = lowers;
 	spec.n_lowers = 1;
@@ -75,9 +76,7 @@ int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
 	spec.pass_fds = &report.wr;
 	spec.n_pass_fds = 1;
 	t0 = bench_now();
-	/* the test hook, inside the window (ladder.c's hook_delay for others) */
-	while (c->delay_step == (int)s && bench_now() - t0 < c->delay_s)
-		;
+	ladder_hook(c, s); /* the test hooks, inside the window */
 	r = make_cg(c, &g);
 	if (r == 0) {
 		spec.cg = g.layout ? &g : NULL;

@@ -20,19 +20,23 @@ static double us(double s)
 static void counter_cell(const struct bench_variant *v, int i, char *buf,
 			 size_t len)
 {
-	const struct counter_info *ci = &counter_table[i];
-	char why[96];
+	char why[160];
 
 	if (!v->have_counters || !v->counters.n)
 		snprintf(buf, len, "-");
 	else if (v->counters.err[i])
 		snprintf(buf, len, "%s",
-			 counter_unavailable_reason(v->counters.err[i],
-						    ci->hardware, why,
+			 counter_unavailable_reason(i, v->counters.err[i], why,
 						    sizeof(why)));
 	else if (i == CNT_TASK_CLOCK)
 		snprintf(buf, len, "%.1f",
 			 v->counters.total[i] / v->counters.n / 1e3);
+	else if (counter_table[i].exact && v->count[i].n &&
+		 v->count[i].st.min == v->count[i].st.max)
+		snprintf(buf, len, "%.0f", v->count[i].st.min);
+	else if (counter_table[i].exact && v->count[i].n)
+		snprintf(buf, len, "%.0f..%.0f", v->count[i].st.min,
+			 v->count[i].st.max);
 	else
 		snprintf(buf, len, "%.1f",
 			 v->counters.total[i] / v->counters.n);
@@ -47,10 +51,23 @@ static void ci_cell(const struct stats *s, char *buf, size_t len)
 		snprintf(buf, len, "[%.1f, %.1f]", us(s->ci_lo), us(s->ci_hi));
 }
 
+/* The exact counts: syscalls, minor and major faults per start. */
+static const enum counter_id exact_shown[3] = { CNT_SYSCALLS, CNT_MINOR_FAULTS,
+						CNT_MAJOR_FAULTS };
+
+static void exact_cells(const struct bench_variant *v, char ex[3][96])
+{
+	for (int i = 0; i < 3; i++) {
+		counter_cell(v, exact_shown[i], ex[i], sizeof(ex[i]));
+		if (!strncmp(ex[i], "unavailable", 11))
+			snprintf(ex[i], sizeof(ex[i]), "n/a");
+	}
+}
+
 static void text_row(FILE *f, const struct bench_variant *v)
 {
 	const struct stats *s = &v->start.st, *t = &v->stop.st;
-	char tc[96], pf[96], cs[96], td[32] = "-", ci[48];
+	char tc[96], pf[96], cs[96], td[32] = "-", ci[48], ex[3][96];
 
 	if (v->status != BS_OK) {
 		fprintf(f, "%-12s %s: %s\n", v->name,
@@ -60,6 +77,7 @@ static void text_row(FILE *f, const struct bench_variant *v)
 	counter_cell(v, CNT_TASK_CLOCK, tc, sizeof(tc));
 	counter_cell(v, CNT_PAGE_FAULTS, pf, sizeof(pf));
 	counter_cell(v, CNT_CTX_SWITCHES, cs, sizeof(cs));
+	exact_cells(v, ex);
 	if (t->n)
 		snprintf(td, sizeof(td), "%.1f", us(t->p50));
 	if (!s->n) {
@@ -70,10 +88,10 @@ static void text_row(FILE *f, const struct bench_variant *v)
 	ci_cell(s, ci, sizeof(ci));
 	fprintf(f,
 		"%-12s %5zu %9.1f %9.1f %-17s %9.1f %9.1f %9.1f "
-		"%9.1f ±%.1f  %9s  %s %s %s\n",
+		"%9.1f ±%.1f  %9s  %s %s %s | %s %s %s\n",
 		v->name, s->n, us(s->min), us(s->p50), ci, us(s->p90),
 		us(s->p99), us(s->max), us(s->mean), us(s->stddev), td, tc, pf,
-		cs);
+		cs, ex[0], ex[1], ex[2]);
 }
 
 static void text_conc(FILE *f, const struct bench_result *r)
@@ -82,14 +100,15 @@ static void text_conc(FILE *f, const struct bench_result *r)
 		return;
 	fprintf(f,
 		"\nconcurrency (%s; burst start -> each child's report):\n"
-		"%6s %6s %10s %10s %12s %14s %14s\n",
-		r->conc_variant, "K", "rounds", "p50 us", "p99 us", "starts/s",
-		"memcg B/idle", "MemAvail B/idle");
+		"%6s %6s %8s %10s %10s %12s %14s %14s\n",
+		r->conc_variant, "K", "rounds", "spawners", "p50 us", "p99 us",
+		"starts/s", "memcg B/idle", "MemAvail B/idle");
 	for (size_t i = 0; i < r->n_conc; i++) {
 		const struct conc_level *l = &r->conc[i];
-		fprintf(f, "%6u %6u %10.1f %10.1f %12.0f %14.0f %14.0f %s\n",
-			l->k, l->rounds, us(l->lat.st.p50), us(l->lat.st.p99),
-			l->starts_per_s, l->mem_cgroup_bytes,
+		fprintf(f,
+			"%6u %6u %8u %10.1f %10.1f %12.0f %14.0f %14.0f %s\n",
+			l->k, l->rounds, l->spawners, us(l->lat.st.p50),
+			us(l->lat.st.p99), l->starts_per_s, l->mem_cgroup_bytes,
 			l->mem_avail_bytes, l->error);
 	}
 }
@@ -110,6 +129,19 @@ static void pin_note(const struct bench_result *r, char *buf, size_t len)
 	else
 		snprintf(buf, len, "the ladder ran on CPU %lld (--pin %lld)",
 			 (long long)cpu, (long long)cpu);
+}
+
+/* How the ladder's layout was chosen, from meta.options.aslr. */
+static const char *aslr_note(const struct bench_result *r)
+{
+	json_t *o = json_object_get(r->meta, "options");
+	const char *a = json_string_value(json_object_get(o, "aslr"));
+
+	if (a && !strcmp(a, "off"))
+		return "ASLR off in the ladder (--aslr off): syscall and fault "
+		       "counts are exact";
+	return "ASLR on in the ladder: fault counts vary by a few from one "
+	       "start to the next";
 }
 
 /* Whether the host moved within the run, one line per host probe. */
@@ -159,6 +191,7 @@ int bench_write_text(FILE *f, const struct bench_result *r)
 		   "counters: per start (task-clock in us)\n");
 	pin_note(r, pin, sizeof(pin));
 	fprintf(f, "%s\n", pin);
+	fprintf(f, "%s\n", aslr_note(r));
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->v[i].group != last) {
 			text_labels(f, r, last);
@@ -168,7 +201,9 @@ int bench_write_text(FILE *f, const struct bench_result *r)
 				"%9s %6s  %9s  %s\n",
 				bench_group_names[last], "variant", "n", "min",
 				"p50", "[95% CI]", "p90", "p99", "max", "mean",
-				"±sd", "teardown", "task-clock faults ctxsw");
+				"±sd", "teardown",
+				"task-clock faults ctxsw | syscalls "
+				"minor major");
 		}
 		text_row(f, &r->v[i]);
 	}
@@ -181,17 +216,17 @@ int bench_write_text(FILE *f, const struct bench_result *r)
 static void md_row(FILE *f, const struct bench_variant *v)
 {
 	const struct stats *s = &v->start.st;
-	char tc[96], pf[96], cs[96], td[32] = "–", ci[48];
+	char tc[96], pf[96], cs[96], td[32] = "–", ci[48], ex[3][96];
 
 	if (v->status != BS_OK || !s->n) {
-		fprintf(f, "| %s | %s | | | | | | | %s |\n", v->name,
+		fprintf(f, "| %s | %s | | | | | | | %s | |\n", v->name,
 			v->status != BS_OK ? bench_status_names[v->status]
 					   : "teardown only",
 			v->status != BS_OK ? v->reason : v->desc);
 		if (v->status == BS_OK && v->stop.st.n)
 			fprintf(f,
 				"| %s (teardown) | %zu | | %.1f | | %.1f | "
-				"| | |\n",
+				"| | | |\n",
 				v->name, v->stop.st.n, us(v->stop.st.p50),
 				us(v->stop.st.p99));
 		return;
@@ -199,14 +234,16 @@ static void md_row(FILE *f, const struct bench_variant *v)
 	counter_cell(v, CNT_TASK_CLOCK, tc, sizeof(tc));
 	counter_cell(v, CNT_PAGE_FAULTS, pf, sizeof(pf));
 	counter_cell(v, CNT_CTX_SWITCHES, cs, sizeof(cs));
+	exact_cells(v, ex);
 	if (v->stop.st.n)
 		snprintf(td, sizeof(td), "%.1f", us(v->stop.st.p50));
 	ci_cell(s, ci, sizeof(ci));
 	fprintf(f,
 		"| %s | %zu | %.1f | %.1f %s | %.1f | %.1f | %.1f "
-		"± %.1f | %s | %s / %s / %s |\n",
+		"± %.1f | %s | %s / %s / %s | %s / %s / %s |\n",
 		v->name, s->n, us(s->min), us(s->p50), ci, us(s->p90),
-		us(s->p99), us(s->mean), us(s->stddev), td, tc, pf, cs);
+		us(s->p99), us(s->mean), us(s->stddev), td, tc, pf, cs, ex[0],
+		ex[1], ex[2]);
 }
 
 int bench_write_markdown(FILE *f, const struct bench_result *r)
@@ -218,8 +255,9 @@ int bench_write_markdown(FILE *f, const struct bench_result *r)
 		"Times in µs. Start: clone called → first instruction after "
 		"execve; teardown: report → reaped; %s.\n\n"
 		"| variant | n | min | p50 [95%% CI] | p90 | p99 | mean ± sd "
-		"| teardown p50 | task-clock µs / faults / ctxsw |\n"
-		"|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+		"| teardown p50 | task-clock µs / faults / ctxsw "
+		"| syscalls / minor / major faults |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
 		pin);
 	for (size_t i = 0; i < r->n; i++)
 		md_row(f, &r->v[i]);
@@ -227,17 +265,18 @@ int bench_write_markdown(FILE *f, const struct bench_result *r)
 	if (r->n_conc) {
 		fprintf(f,
 			"\nConcurrency (%s): burst start → each child's "
-			"report.\n\n| K | p50 µs | p99 µs | starts/s | "
-			"memcg B per idle | MemAvailable B per idle |\n"
-			"|---:|---:|---:|---:|---:|---:|\n",
+			"report.\n\n| K | spawners | p50 µs | p99 µs | "
+			"starts/s | memcg B per idle | MemAvailable B per "
+			"idle |\n|---:|---:|---:|---:|---:|---:|---:|\n",
 			r->conc_variant);
 		for (size_t i = 0; i < r->n_conc; i++) {
 			const struct conc_level *l = &r->conc[i];
 			fprintf(f,
-				"| %u | %.1f | %.1f | %.0f | %.0f | %.0f |\n",
-				l->k, us(l->lat.st.p50), us(l->lat.st.p99),
-				l->starts_per_s, l->mem_cgroup_bytes,
-				l->mem_avail_bytes);
+				"| %u | %u | %.1f | %.1f | %.0f | %.0f | %.0f "
+				"|\n",
+				l->k, l->spawners, us(l->lat.st.p50),
+				us(l->lat.st.p99), l->starts_per_s,
+				l->mem_cgroup_bytes, l->mem_avail_bytes);
 		}
 	}
 	return ferror(f) ? -EIO : 0;
@@ -267,10 +306,24 @@ static json_t *series_json(const struct series *s)
 			 "median_ci", ci, "samples", samples);
 }
 
+/* An exact counter: also its floor, its ceiling and every sample. */
+static json_t *exact_json(json_t *c, const struct series *s)
+{
+	json_t *samples = json_array();
+
+	for (size_t i = 0; i < s->n; i++)
+		json_array_append_new(samples,
+				      json_integer((json_int_t)s->v[i]));
+	json_object_set_new(c, "min", json_integer((json_int_t)s->st.min));
+	json_object_set_new(c, "max", json_integer((json_int_t)s->st.max));
+	json_object_set_new(c, "samples", samples);
+	return c;
+}
+
 static json_t *counters_json(const struct bench_variant *v)
 {
 	json_t *o;
-	char why[96];
+	char why[160];
 
 	if (!v->have_counters)
 		return json_null();
@@ -280,14 +333,15 @@ static json_t *counters_json(const struct bench_variant *v)
 		json_t *c = v->counters.err[i]
 				    ? json_pack("{s:s}", "unavailable",
 						counter_unavailable_reason(
-							v->counters.err[i],
-							ci->hardware, why,
-							sizeof(why)))
+							i, v->counters.err[i],
+							why, sizeof(why)))
 				    : json_pack("{s:f, s:s, s:I}", "per_start",
 						v->counters.total[i] /
 							v->counters.n,
 						"unit", ci->unit, "starts",
 						(json_int_t)v->counters.n);
+		if (!v->counters.err[i] && ci->exact && v->count[i].n)
+			c = exact_json(c, &v->count[i]);
 		json_object_set_new(o, ci->name, c);
 	}
 	return o;
@@ -327,13 +381,14 @@ static json_t *conc_json(const struct bench_result *r)
 		const struct conc_level *l = &r->conc[i];
 		json_array_append_new(
 			levels,
-			json_pack("{s:i, s:i, s:o, s:f, s:{s:f, s:f}, s:s}",
-				  "k", l->k, "rounds", l->rounds, "latency",
-				  series_json(&l->lat), "starts_per_s",
-				  l->starts_per_s, "memory_per_idle",
-				  "cgroup_bytes", l->mem_cgroup_bytes,
-				  "mem_available_bytes", l->mem_avail_bytes,
-				  "error", l->error));
+			json_pack(
+				"{s:i, s:i, s:i, s:o, s:f, s:{s:f, s:f}, s:s}",
+				"k", l->k, "rounds", l->rounds, "spawners",
+				l->spawners, "latency", series_json(&l->lat),
+				"starts_per_s", l->starts_per_s,
+				"memory_per_idle", "cgroup_bytes",
+				l->mem_cgroup_bytes, "mem_available_bytes",
+				l->mem_avail_bytes, "error", l->error));
 	}
 	return json_pack("{s:s, s:s, s:o}", "variant", r->conc_variant,
 			 "latency", "burst start -> each child's report",

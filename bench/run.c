@@ -2,7 +2,10 @@
 /* The ladder loop: warm-up, then round-robin samples with counters. */
 #include "run.h"
 
+#include <alloca.h>
+#include <malloc.h>
 #include <string.h>
+#include <sys/personality.h>
 
 volatile sig_atomic_t bench_interrupted;
 
@@ -64,6 +67,7 @@ static size_t make_slots(const struct bench_opts *o, const struct ladder_ctx *c,
 			v->status = BS_SKIPPED;
 			snprintf(v->reason, sizeof(v->reason), "%s", why);
 		}
+		bench_variant_reserve(v, o->runs);
 		slots[n++] = (struct slot){ s, v, !why };
 	}
 	return n;
@@ -74,9 +78,11 @@ static void one(struct ladder_ctx *c, struct slot *s, const struct counters *k,
 {
 	struct ladder_sample out;
 	uint64_t before[CNT__COUNT], after[CNT__COUNT];
+	struct sample_counters d;
 	int r;
 
 	c->seq++;
+	bench_settle();
 	counters_read(k, before);
 	r = ladder_sample(c, s->step, &out);
 	counters_read(k, after);
@@ -88,17 +94,97 @@ static void one(struct ladder_ctx *c, struct slot *s, const struct counters *k,
 		series_push(&s->v->start, out.start_s);
 	if (out.stop_s >= 0)
 		series_push(&s->v->stop, out.stop_s);
-	counter_set_add(&s->v->counters, k, before, after);
-	s->v->have_counters = true;
+	sample_counters_of(k, before, after, &d);
+	bench_add_counters(s->v, &d);
 }
 
-int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
-		     struct bench_result *r)
+/*
+ * The allocator's system calls out of the sampling windows: glibc gives
+ * memory back at a free (brk down) and takes it again at a later malloc
+ * (brk up), wherever the heap's top happens to be, so a window that
+ * mallocs (opendir, a path) made 3 to 5 system calls more in some samples
+ * than in others. A heap that never shrinks and grows 64 MiB at a time
+ * does not.
+ */
+void bench_steady_heap(void)
 {
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+	mallopt(M_TOP_PAD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 1 << 30);
+}
+
+void bench_settle(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
+#define ASLR_MARK "BOXCHECK_BENCH_ASLR_WAS_ON"
+
+int bench_aslr_off(char **argv, bool *restore)
+{
+	int p = personality(0xffffffff);
+
+	*restore = false;
+	if (p < 0)
+		return neg_errno();
+	if (p & ADDR_NO_RANDOMIZE) {
+		*restore = getenv(ASLR_MARK) != NULL;
+		unsetenv(ASLR_MARK);
+		return 0;
+	}
+	if (personality(p | ADDR_NO_RANDOMIZE) < 0 ||
+	    setenv(ASLR_MARK, "1", 1) < 0)
+		return neg_errno();
+	execv("/proc/self/exe", argv);
+	personality(p);
+	unsetenv(ASLR_MARK);
+	return neg_errno();
+}
+
+void bench_aslr_restore(bool restore)
+{
+	int p = personality(0xffffffff);
+
+	if (restore && p >= 0 && (p & ADDR_NO_RANDOMIZE))
+		personality(p & ~ADDR_NO_RANDOMIZE);
+}
+
+bool bench_aslr_is_off(void)
+{
+	int p = personality(0xffffffff);
+
+	return p >= 0 && (p & ADDR_NO_RANDOMIZE);
+}
+
+int bench_steady_stack(int (*fn)(void *), void *arg)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	volatile char *pad = alloca((sp & 4095) + 64);
+
+	pad[0] = 0;
+	return fn(arg);
+}
+
+struct ladder_args {
+	const struct bench_opts *o;
+	const struct ladder_ctx *c0;
+	struct bench_result *r;
+};
+
+static int ladder_loop(void *arg)
+{
+	const struct ladder_args *a = arg;
+	const struct bench_opts *o = a->o;
 	struct slot slots[LS__COUNT];
-	struct ladder_ctx c = *c0;
+	struct ladder_ctx c = *a->c0;
 	struct counters k;
-	size_t n = make_slots(o, c0, r, slots);
+	size_t n = make_slots(o, a->c0, a->r, slots);
 
 	counters_open(&k);
 	for (unsigned round = 0; round < o->warmup + o->runs; round++) {
@@ -115,4 +201,13 @@ int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
 		memcpy(slots[i].v->counters.err, k.err, sizeof(k.err));
 	counters_close(&k);
 	return bench_interrupted ? -EINTR : 0;
+}
+
+int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c0,
+		     struct bench_result *r)
+{
+	struct ladder_args a = { o, c0, r };
+
+	bench_steady_heap();
+	return bench_steady_stack(ladder_loop, &a);
 }

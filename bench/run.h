@@ -19,6 +19,7 @@ struct bench_opts {
 	bool steps[LS__COUNT]; /* selected ladder steps */
 	unsigned conc[BENCH_MAX_CONC];
 	size_t n_conc;
+	unsigned spawners; /* concurrency: 0 one per CPU we may use */
 	const char *ext[BENCH_MAX_EXT]; /* external commands to compare */
 	size_t n_ext;
 	unsigned ext_runs, ext_warmup;
@@ -34,6 +35,42 @@ extern volatile sig_atomic_t bench_interrupted;
 const char *bench_step_unavailable(const struct ladder_ctx *c,
 				   enum ladder_step s);
 
+/*
+ * The ladder without address space layout randomization, so that its
+ * counts are exact: where a program's stack, heap and mappings start
+ * within a page moves the number of pages it touches, by 0 to 3 page
+ * faults from one start to the next with ASLR (and a sampling process's
+ * own layout by as many between runs). bench_aslr_off re-executes us
+ * (argv, from the program name on) with ADDR_NO_RANDOMIZE, which children
+ * and their execve inherit, unless it is set already: then 0. -errno when
+ * that failed; *restore says whether we set it (in the process before the
+ * execve). bench_aslr_restore(restore) then gives ASLR back to what runs
+ * after the ladder (concurrency, external runtimes, VMs).
+ */
+int bench_aslr_off(char **argv, bool *restore);
+void bench_aslr_restore(bool restore);
+bool bench_aslr_is_off(void);
+
+/*
+ * Before a sample, outside its window: every page of ours write-protected
+ * again, as a fork leaves them, whatever ran since the last one. A page
+ * the window writes then faults in every sample, not only in those where
+ * nothing between two samples (a series growing, a line printed) wrote it
+ * first: 1 or 2 minor faults that came and went otherwise.
+ */
+void bench_settle(void);
+
+/*
+ * fn(arg) with the stack pointer at the same place within its page in
+ * every run: how much the environment and arguments take above it (3 KB
+ * more of environment moved the counts by up to 3 page faults) no longer
+ * decides which of fn's frames share a page. fn's value.
+ */
+int bench_steady_stack(int (*fn)(void *), void *arg);
+
+/* Keep the allocator's brk and mmap calls out of the windows (run.c). */
+void bench_steady_heap(void);
+
 /* Warm-up, then o->runs rounds over the selected steps, round-robin. */
 int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c,
 		     struct bench_result *r);
@@ -41,13 +78,6 @@ int bench_run_ladder(const struct bench_opts *o, const struct ladder_ctx *c,
 /* A variant of step s in r, with its group and description. */
 struct bench_variant *bench_ladder_variant(struct bench_result *r,
 					   enum ladder_step s);
-
-/* One sample's counter deltas as the sampling process read them. */
-struct sample_counters {
-	bool have;
-	double delta[CNT__COUNT];
-	int err[CNT__COUNT]; /* 0, or -errno: that counter is unavailable */
-};
 
 /*
  * One arm of an interleaved A/B run: a process sampling the ladder for us

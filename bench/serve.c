@@ -20,18 +20,6 @@ int bench_serve_fds(int *in, int *out)
 	return 0;
 }
 
-/* The counters' deltas around the sample, as run.c's one() reads them. */
-static void deltas(const struct counters *k, const uint64_t *before,
-		   const uint64_t *after, struct sample_counters *d)
-{
-	d->have = true;
-	for (int i = 0; i < CNT__COUNT; i++) {
-		d->err[i] = k->err[i];
-		d->delta[i] =
-			k->fd[i] >= 0 ? (double)(after[i] - before[i]) : 0;
-	}
-}
-
 static void sample(struct ladder_ctx *c, const struct counters *k,
 		   enum ladder_step s, struct ab_reply *a)
 {
@@ -45,6 +33,7 @@ static void sample(struct ladder_ctx *c, const struct counters *k,
 		return;
 	}
 	c->seq++;
+	bench_settle();
 	counters_read(k, before);
 	r = ladder_sample(c, s, &a->s);
 	counters_read(k, after);
@@ -55,7 +44,7 @@ static void sample(struct ladder_ctx *c, const struct counters *k,
 		return;
 	}
 	a->kind = AB_OK;
-	deltas(k, before, after, &a->k);
+	sample_counters_of(k, before, after, &a->k);
 }
 
 /* The reply to one request line, into buf. Its length or -errno. */
@@ -107,13 +96,27 @@ static int loop(int in, int out, struct ladder_ctx *c, const struct counters *k)
  * (without them here, the master's fork/exec rows came out 4-12% slower in
  * A/A runs).
  */
-int bench_serve(int in, int out, struct ladder_ctx *c)
+struct serve_args {
+	int in, out;
+	struct ladder_ctx *c;
+};
+
+static int serve_loop(void *arg)
 {
+	struct serve_args *a = arg;
 	struct counters k;
 	int r;
 
 	counters_open(&k);
-	r = loop(in, out, c, &k);
+	r = loop(a->in, a->out, a->c, &k);
 	counters_close(&k);
 	return r;
+}
+
+int bench_serve(int in, int out, struct ladder_ctx *c)
+{
+	struct serve_args a = { in, out, c };
+
+	bench_steady_heap();
+	return bench_steady_stack(serve_loop, &a);
 }

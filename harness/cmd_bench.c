@@ -23,6 +23,7 @@
 const char usage_bench[] =
 	"usage: boxcheck bench [--quick] [--runs N] [--warmup N] [--pin CPU]\n"
 	"                      [--variants LIST] [--concurrency LIST]\n"
+	"                      [--spawners N] [--aslr off|on]\n"
 	"                      [--compare LIST] [--ext-runs N] [--vm-runs N]\n"
 	"                      [--vm-arch LIST] [--crun-v1-view auto|off]\n"
 	"                      [--json FILE] [--markdown FILE]\n"
@@ -49,6 +50,10 @@ const char usage_bench[] =
 	"  --concurrency L   K values to start at once (default "
 	"1,2,8,32,128,512;\n"
 	"                    'none' to skip)\n"
+	"  --spawners N      concurrency: processes starting the K "
+	"containers,\n"
+	"                    each its share back to back (default: one per\n"
+	"                    CPU we may use)\n"
 	"  --compare LIST    external tools (default and 'all': every one;\n"
 	"                    'none'): true exec ref ref-nocg unshare bwrap\n"
 	"                    runc crun nspawn lxc podman. One not installed\n"
@@ -67,6 +72,11 @@ const char usage_bench[] =
 	"                    crun runs in a private mount namespace where\n"
 	"                    that mount is detached (it sees cgroup v1 only;\n"
 	"                    its row says so); off: crun as it is\n"
+	"  --aslr off|on     the ladder without address space layout\n"
+	"                    randomization (default off: bench re-executes\n"
+	"                    itself so; its syscall and page-fault counts are\n"
+	"                    then exact) or with it (counts vary by a fault\n"
+	"                    or so). Concurrency and tools always run with it\n"
 	"  --quick           60 samples, 5 warm-up, no concurrency, no tools\n"
 	"                    unless --compare is given\n"
 	"  --json FILE       the result with raw samples (reports/SCHEMA.md)\n"
@@ -87,6 +97,9 @@ const char usage_bench[] =
 	"busy-waits USEC inside STEP's timed window, to make a regression on\n"
 	"purpose for 'boxcheck compare' (with --against: in this build's\n"
 	"arm only).\n"
+	"Test hook: --syscalls STEP:N (or BOXCHECK_BENCH_SYSCALLS=STEP:N)\n"
+	"makes N more system calls (getppid) inside STEP's window, to make a\n"
+	"regression in the exact counts on purpose (not with --against).\n"
 	"\n"
 	"Exit status: 0 done (external tools that fail are findings), 1 a\n"
 	"ladder step failed, 2 bad usage, 128+N interrupted by signal N.\n";
@@ -96,10 +109,10 @@ static const unsigned default_conc[] = { 1, 2, 8, 32, 128, 512 };
 struct bench_args {
 	struct bench_opts o;
 	const char *json, *markdown, *variants, *conc, *compare;
-	const char *delay;
+	const char *delay, *syscalls;
 	const char *against, *against_json; /* A/B: bench/ab.h */
-	const char *crun_view, *vm_arch;
-	bool crun_v1_view;
+	const char *crun_view, *vm_arch, *aslr;
+	bool crun_v1_view, aslr_on, aslr_restore;
 	unsigned vm_runs;
 	bool runs_set, warmup_set, ext_set, vm_set;
 	bool serve; /* hidden: the other arm of an A/B run */
@@ -179,23 +192,31 @@ static int parse_list_ext(struct bench_args *a, char *buf, size_t len)
 	return 0;
 }
 
-static int parse_delay(const char *spec, struct ladder_ctx *c)
+/* A test hook's STEP:N into *step and *n; no spec: step -1. */
+static int parse_hook(const char *spec, int *step, unsigned *n)
 {
 	char name[64];
-	unsigned usec;
 	const char *colon = spec ? strchr(spec, ':') : NULL;
 
-	c->delay_step = -1;
+	*step = -1;
 	if (!spec)
 		return 0;
 	if (!colon || colon - spec >= (long)sizeof(name))
 		return -EINVAL;
 	snprintf(name, sizeof(name), "%.*s", (int)(colon - spec), spec);
-	c->delay_step = ladder_step_by_name(name);
-	if (c->delay_step < 0 || parse_uint(colon + 1, 0, 10000000, &usec))
+	*step = ladder_step_by_name(name);
+	if (*step < 0 || parse_uint(colon + 1, 0, 10000000, n))
 		return -EINVAL;
-	c->delay_s = usec / 1e6;
 	return 0;
+}
+
+static int parse_delay(const char *spec, struct ladder_ctx *c)
+{
+	unsigned usec = 0;
+	int r = parse_hook(spec, &c->delay_step, &usec);
+
+	c->delay_s = usec / 1e6;
+	return r;
 }
 
 static int parse_num(const char *opt, unsigned max, unsigned *v)
@@ -217,10 +238,12 @@ static const struct {
 	{ 'J', offsetof(struct bench_args, json) },
 	{ 'M', offsetof(struct bench_args, markdown) },
 	{ 'D', offsetof(struct bench_args, delay) },
+	{ 'Y', offsetof(struct bench_args, syscalls) },
 	{ 'A', offsetof(struct bench_args, against) },
 	{ 'B', offsetof(struct bench_args, against_json) },
 	{ 'c', offsetof(struct bench_args, crun_view) },
 	{ 'a', offsetof(struct bench_args, vm_arch) },
+	{ 'R', offsetof(struct bench_args, aslr) },
 };
 
 static bool value_opt(int c, struct bench_args *a)
@@ -247,6 +270,8 @@ static int parse_opt(int c, struct bench_args *a)
 	case 'w':
 		a->warmup_set = true;
 		return parse_num("--warmup", 100000, &a->o.warmup);
+	case 'P':
+		return parse_num("--spawners", 4096, &a->o.spawners);
 	case 'e':
 		a->ext_set = true;
 		return parse_num("--ext-runs", 100000, &a->o.ext_runs);
@@ -311,6 +336,10 @@ static int parse_rows(struct bench_args *a)
 	char bad[64];
 
 	a->crun_v1_view = true;
+	if (a->aslr && strcmp(a->aslr, "on") && strcmp(a->aslr, "off"))
+		return usage_error("bench: --aslr wants on or off, not '%s'",
+				   a->aslr);
+	a->aslr_on = a->aslr && !strcmp(a->aslr, "on");
 	if (a->crun_view && parse_crun_v1_view(a->crun_view, &a->crun_v1_view))
 		return usage_error("bench: --crun-v1-view wants auto or off, "
 				   "not '%s'",
@@ -329,8 +358,10 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		{ "runs", required_argument, NULL, 'r' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "ext-runs", required_argument, NULL, 'e' },
+		{ "spawners", required_argument, NULL, 'P' },
 		{ "vm-runs", required_argument, NULL, 'v' },
 		{ "vm-arch", required_argument, NULL, 'a' },
+		{ "aslr", required_argument, NULL, 'R' },
 		{ "crun-v1-view", required_argument, NULL, 'c' },
 		{ "pin", required_argument, NULL, 'p' },
 		{ "quick", no_argument, NULL, 'q' },
@@ -340,6 +371,7 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 		{ "json", required_argument, NULL, 'J' },
 		{ "markdown", required_argument, NULL, 'M' },
 		{ "delay", required_argument, NULL, 'D' },
+		{ "syscalls", required_argument, NULL, 'Y' },
 		{ "against", required_argument, NULL, 'A' },
 		{ "against-json", required_argument, NULL, 'B' },
 		/* `bench --serve`, for another build's --against (bench/ab.h) */
@@ -359,6 +391,10 @@ static int parse(int argc, char **argv, struct bench_args *a, char *ext_buf,
 				   argv[optind]);
 	if (!a->delay && !a->serve) /* a server takes --delay only */
 		a->delay = getenv("BOXCHECK_BENCH_DELAY");
+	if (!a->syscalls && !a->serve)
+		a->syscalls = getenv("BOXCHECK_BENCH_SYSCALLS");
+	if (a->syscalls && a->against)
+		return usage_error("bench: --syscalls is not for --against");
 	if (!a->runs_set)
 		a->o.runs = a->o.quick ? 60 : 200;
 	if (!a->warmup_set)
@@ -386,7 +422,8 @@ static void on_signal(int sig)
 	bench_interrupted = sig;
 }
 
-static json_t *options_json(const struct bench_opts *o, const char *delay)
+static json_t *options_json(const struct bench_opts *o, const char *delay,
+			    const char *syscalls)
 {
 	json_t *conc = json_array(), *ext = json_array();
 
@@ -394,12 +431,14 @@ static json_t *options_json(const struct bench_opts *o, const char *delay)
 		json_array_append_new(conc, json_integer(o->conc[i]));
 	for (size_t i = 0; i < o->n_ext; i++)
 		json_array_append_new(ext, json_string(o->ext[i]));
-	return json_pack("{s:i, s:i, s:i, s:s, s:b, s:o, s:o, s:i, s:s?}",
+	return json_pack("{s:i, s:i, s:i, s:s, s:b, s:o, s:o, s:i, s:s?, "
+			 "s:s?, s:s}",
 			 "runs", o->runs, "warmup", o->warmup, "pin",
 			 o->pin_cpu < 0 ? -1 : o->pin_cpu, "pin_mode",
 			 bench_pin_mode_name(o->pin_mode), "quick", o->quick,
 			 "concurrency", conc, "compare", ext, "ext_runs",
-			 o->ext_runs, "test_delay", delay);
+			 o->ext_runs, "test_delay", delay, "test_syscalls",
+			 syscalls, "aslr", bench_aslr_is_off() ? "off" : "on");
 }
 
 static json_t *make_meta(int argc, char **argv, const struct bench_args *a)
@@ -418,8 +457,8 @@ static json_t *make_meta(int argc, char **argv, const struct bench_args *a)
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "tool",
 			 "boxcheck", "version", BOXCHECK_VERSION, "git_rev",
 			 BOXCHECK_GIT_REV, "command", cmd, "started", started,
-			 "options", options_json(&a->o, a->delay), "host", host,
-			 "tools", tools_json());
+			 "options", options_json(&a->o, a->delay, a->syscalls),
+			 "host", host, "tools", tools_json());
 }
 
 /* r to path through a temp file. 0 or EXIT_USAGE (said why). */
@@ -521,6 +560,7 @@ static int measure(const struct bench_args *a, int argc, char **argv,
 	bench_env_ladder(&e, c);
 	r->meta = make_meta(argc + 1, argv - 1, a);
 	ret = ladder_pinned(a, c, r, other);
+	bench_aslr_restore(a->aslr_restore);
 	if (ret == 0) {
 		bench_run_concurrency(&a->o, c, r);
 		struct bench_rows x = { .o = &a->o,
@@ -551,11 +591,19 @@ int cmd_bench(int argc, char **argv)
 	if (parse_delay(a.delay, &c) < 0)
 		return usage_error("bench: --delay wants STEP:USEC, not '%s'",
 				   a.delay);
+	if (parse_hook(a.syscalls, &c.syscalls_step, &c.syscalls_n) < 0)
+		return usage_error("bench: --syscalls wants STEP:N, not '%s'",
+				   a.syscalls);
 	if (a.serve)
 		return bench_serve_main(&c);
 	if (geteuid() != 0)
 		return usage_error("bench: needs root (namespaces, cgroups, "
 				   "mounts)");
+	if (!a.aslr_on && (ret = bench_aslr_off(argv - 1, &a.aslr_restore)))
+		fprintf(stderr,
+			"boxcheck: bench: cannot turn ASLR off (%s): counts "
+			"may vary by a page fault or so\n",
+			strerror(-ret));
 	catch_stop_signals(on_signal);
 	ret = measure(&a, argc, argv, &c, &r, &other);
 	if (!ret)

@@ -100,7 +100,7 @@ const char usage_exec[] =
 int cmd_exec(int argc, char **argv)
 {
 	struct exec_args a = { 0 };
-	struct exec_env e = { 0 };
+	struct exec_env e;
 	const char *what = "";
 	pid_t pid;
 	int r = exec_parse(argc, argv, &a), code;
@@ -109,6 +109,7 @@ int cmd_exec(int argc, char **argv)
 		return r;
 	if (a.op != OP_NONE)
 		return exec_life(&a);
+	exec_env_init(&e);
 	what = "a mount namespace of our own";
 	r = exec_fence(&a);
 	if (r == 0)

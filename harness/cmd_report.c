@@ -104,8 +104,8 @@ static int parse(int argc, char **argv, struct report_args *a)
 static int mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 			struct cmp_result *out)
 {
-	static const struct compare_opts o = { COMPARE_THRESHOLD,
-					       COMPARE_ALPHA };
+	static const struct compare_opts o = { COMPARE_THRESHOLD, COMPARE_ALPHA,
+					       true, false };
 	struct compare_test ct;
 	int r = compare_test(a, na, b, nb, &o, &ct);
 

@@ -115,12 +115,13 @@ static int make_fifo(const struct exec_args *a, char *fifo, size_t len)
 
 static int create(struct exec_args *a)
 {
-	struct exec_env e = { 0 };
+	struct exec_env e;
 	char dir[PATH_MAX], fifo[PATH_MAX];
 	const char *what = "the state dir";
 	pid_t pid;
 	int r = mkdir_p(a->state_root, 0711), code;
 
+	exec_env_init(&e);
 	path_of(a, NULL, dir, sizeof(dir));
 	if (r == 0 && mkdir(dir, 0711) < 0)
 		r = neg_errno();

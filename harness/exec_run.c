@@ -96,6 +96,16 @@ static bool wants_cgroup(const struct exec_args *a)
 	return a->pids || a->mem || a->cpu || a->cgroup;
 }
 
+void exec_env_init(struct exec_env *e)
+{
+	e->l.mode = CG_MODE_NONE;
+	e->l.n = 0;
+	e->cg.layout = NULL;
+	e->cg.hiers = 0;
+	e->name[0] = e->scratch[0] = '\0';
+	e->n_made = 0;
+}
+
 int exec_setup(struct exec_args *a, struct exec_env *e, const char **what)
 {
 	int r = instance_name(e->name, sizeof(e->name));

@@ -3,8 +3,10 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 
 const capmask_t caps_default =
 	CAPMASK(CAP_CHOWN) | CAPMASK(CAP_DAC_OVERRIDE) | CAPMASK(CAP_FSETID) |
@@ -126,28 +128,25 @@ int caps_read_self(struct cap_sets *s)
 	return 0;
 }
 
-/* Effective and permitted: keep; inheritable: inh (a subset of keep). */
+/*
+ * Effective and permitted: keep; inheritable: inh (a subset of keep). One
+ * capset(2), version 3 (two 32-bit words a set), not libcap's cap_t: that
+ * is a malloc and a free, and the reference container's child runs this
+ * on our heap (clone_vm.h), where glibc's per-thread cache of freed
+ * chunks then moved our own page faults for its first seven starts.
+ */
 static int set_sets(capmask_t keep, capmask_t inh)
 {
-	cap_t c = cap_init();
-	int r = 0;
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
 
-	if (!c)
-		return neg_errno();
-	for (int i = 0; i < cap_max_bits() && i < 64 && r == 0; i++) {
-		cap_value_t v = i;
-		if (!(keep & CAPMASK(i)))
-			continue;
-		if (cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0 ||
-		    cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
-		    ((inh & CAPMASK(i)) &&
-		     cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET) < 0))
-			r = neg_errno();
-	}
-	if (r == 0 && cap_set_proc(c) < 0)
-		r = neg_errno();
-	cap_free(c);
-	return r;
+	for (int w = 0; w < 2; w++)
+		d[w] = (struct __user_cap_data_struct){
+			.effective = (uint32_t)(keep >> (32 * w)),
+			.permitted = (uint32_t)(keep >> (32 * w)),
+			.inheritable = (uint32_t)(inh >> (32 * w)),
+		};
+	return syscall(SYS_capset, &h, d) < 0 ? neg_errno() : 0;
 }
 
 int caps_keep(capmask_t keep, capmask_t inheritable, capmask_t ambient)

@@ -296,7 +296,17 @@ int cg_layout_detect_at(const char *root, struct cg_layout *l)
 {
 	int r;
 
-	memset(l, 0, sizeof(*l));
+	/*
+	 * The header only: an entry is written whole when its hierarchy is
+	 * found, and none past n is read. Zeroing all CG_MAX_HIER entries
+	 * (200 KB of path buffers) was 20 page faults more in every
+	 * `boxcheck exec`.
+	 */
+	l->mode = CG_MODE_NONE;
+	l->n = 0;
+	l->unified = -1;
+	for (int c = 0; c < CG__COUNT; c++)
+		l->by_ctrl[c] = -1;
 	r = read_mounts(root, l);
 	if (r < 0)
 		return r;
@@ -398,11 +408,23 @@ static bool group_wants(const struct cg_layout *l, int i, unsigned ctrls)
 	return (l->hier[i].ctrls & ctrls) || i == l->unified;
 }
 
+/*
+ * An empty group of l: no dir ours, each hierarchy's dir "". Entries past
+ * l->n are never indexed; not zeroing them (a page of path each) spares
+ * the page faults of a 64 KB memset.
+ */
+static void group_init(struct cg_group *g, const struct cg_layout *l)
+{
+	g->layout = l;
+	g->hiers = 0;
+	for (int i = 0; i < l->n && i < CG_MAX_HIER; i++)
+		g->dir[i][0] = '\0';
+}
+
 int cg_group_create(const struct cg_layout *l, const char *name, unsigned ctrls,
 		    struct cg_group *g)
 {
-	memset(g, 0, sizeof(*g));
-	g->layout = l;
+	group_init(g, l);
 	for (int i = 0; i < l->n; i++) {
 		char own[PATH_MAX];
 		int r;
@@ -429,8 +451,7 @@ int cg_group_child_on(const struct cg_group *g, const char *name,
 {
 	const struct cg_layout *l = g->layout;
 
-	memset(child, 0, sizeof(*child));
-	child->layout = l;
+	group_init(child, l);
 	for (int i = 0; i < CG_MAX_HIER; i++) {
 		int r = 0;
 

@@ -10,9 +10,18 @@
  *      error pipe is close-on-exec) or the step that failed.
  * The child runs the steps of child_steps[] in order, then execve. Its
  * cgroup namespace is made by a step, once it sits in its cgroup.
+ *
+ * The child shares our memory until its execve (clone_vm.h), on a stack
+ * of its own: no page table copied, no page copied on write. While it
+ * runs, we only write its maps and cgroup files and wait on a pipe: no
+ * allocation, nothing it reads changes. With a hold fifo, container_start
+ * returns while the child still waits: then it is forked, as it is where
+ * clone_vm has no entry for the architecture.
  */
+#include "clone_vm.h"
 #include "container_int.h"
 #include "ns.h"
+#include "rootfs.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -79,12 +88,37 @@ static int pass_fds(const struct container_spec *s)
 	return 0;
 }
 
-/* execvpe searches the caller's PATH: take the container's. */
-static void use_path_of(char *const *envp)
+/*
+ * execve of argv[0], searched in the container's PATH as execvpe would (it
+ * searches ours, and setenv would change ours: the child shares our
+ * memory). The errno of the last attempt that found something, else
+ * ENOENT's.
+ */
+static int exec_in_path(char *const *argv, char *const *envp)
 {
-	for (; envp && *envp; envp++)
-		if (strncmp(*envp, "PATH=", 5) == 0)
-			setenv("PATH", *envp + 5, 1);
+	const char *path = "/usr/local/bin:/usr/bin:/bin", *p;
+	char file[PATH_MAX];
+	int err = ENOENT;
+
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, envp);
+		return errno;
+	}
+	for (char *const *e = envp; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	for (p = path;; p++) {
+		size_t n = strcspn(p, ":");
+		if (snprintf(file, sizeof(file), "%.*s%s%s", (int)n, p,
+			     n ? "/" : "", argv[0]) < (int)sizeof(file)) {
+			execve(file, argv, envp);
+			if (errno != ENOENT && errno != ENOTDIR)
+				err = errno;
+		}
+		p += n;
+		if (!*p)
+			return err;
+	}
 }
 
 static _Noreturn void child_main(const struct container_spec *s,
@@ -112,10 +146,28 @@ static _Noreturn void child_main(const struct container_spec *s,
 	/* after "ready" nobody reads err: a failure only ends the child */
 	if (child_hold(&c, err) < 0)
 		_exit(126);
-	use_path_of(s->envp);
-	execvpe(s->argv[0], s->argv, s->envp);
-	child_fail(err, "execve", neg_errno());
+	child_fail(err, "execve", -exec_in_path(s->argv, s->envp));
 }
+
+/*
+ * What the child starts from: copies, which we do not touch after the
+ * clone (we close our ends of the pipes and mark them closed in ours).
+ */
+struct start {
+	const struct container_spec *s;
+	struct chan go, err;
+};
+
+static int child_entry(void *arg)
+{
+	struct start *st = arg;
+
+	child_main(st->s, &st->go, &st->err);
+}
+
+/* The child's stack while it shares our memory; one child at a time. */
+static char child_stack[256 << 10] __attribute__((aligned(64)));
+static bool child_stack_busy;
 
 static int fail(struct container_error *e, const char *what, int err)
 {
@@ -178,20 +230,80 @@ static int prepare_scratch(const struct container_spec *s)
  * The cgroup namespace comes later (step_cgroupns), unless the weaker
  * variant makes it here, before the child joins its cgroup.
  */
-static pid_t spawn(const struct container_spec *s)
+static bool clone_fell_back(pid_t pid)
+{
+	return pid == -EOPNOTSUPP || pid == -ENOSYS || pid == -E2BIG ||
+	       pid == -EINVAL;
+}
+
+/* Sharing our memory (see the top): into the v2 cgroup when there is one. */
+static pid_t spawn_vm(const struct container_spec *s, unsigned long flags,
+		      bool cg_into, struct start *st, bool *into)
+{
+	_cleanup_close_ int fd = -1;
+	pid_t pid;
+
+	if (cg_into) {
+		fd = open(cg_group_unified(s->cg),
+			  O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return neg_errno();
+	}
+	pid = clone_vm(flags, fd, child_stack, sizeof(child_stack), child_entry,
+		       st);
+	if (pid == -EBADF || (fd >= 0 && clone_fell_back(pid)))
+		pid = clone_vm(flags, -1, child_stack, sizeof(child_stack),
+			       child_entry, st);
+	else
+		*into = fd >= 0 && pid > 0;
+	child_stack_busy = pid > 0;
+	return pid;
+}
+
+static pid_t spawn(const struct container_spec *s, struct start *st, bool *into)
 {
 	bool early = s->weak.cgroupns_early && (s->ns & NS_BIT(NS_CGROUP));
+	bool cg_into = !early && s->cg && cg_group_unified(s->cg);
 	unsigned long flags = ns_flags(s->ns & ~NS_BIT(NS_CGROUP));
 	pid_t pid = -EOPNOTSUPP;
 
+	*into = false;
 	if (early)
 		flags |= CLONE_NEWCGROUP;
-	else if (s->cg && cg_group_unified(s->cg))
+	if (!s->hold_fifo && !child_stack_busy) {
+		pid = spawn_vm(s, flags, cg_into, st, into);
+		if (!clone_fell_back(pid))
+			return pid;
+	}
+	if (cg_into)
 		pid = cg_clone_into_flags(s->cg, flags);
-	if (pid == -EOPNOTSUPP || pid == -ENOSYS || pid == -E2BIG ||
-	    pid == -EINVAL)
+	*into = pid >= 0;
+	if (clone_fell_back(pid))
 		pid = ns_fork(flags);
+	if (pid == 0)
+		child_main(s, &st->go, &st->err);
 	return pid;
+}
+
+/*
+ * Step 4: the child into the cgroup on every hierarchy but the one clone3
+ * put it in already (into): the v1 ones of a hybrid host, or all of them.
+ */
+static int join_cgroup(const struct cg_group *g, pid_t pid, bool into)
+{
+	int skip = into ? g->layout->unified : -1;
+	char path[PATH_MAX + 32];
+
+	for (int i = 0; i < CG_MAX_HIER; i++) {
+		int r;
+		if (!(g->hiers & (1u << i)) || i == skip)
+			continue;
+		snprintf(path, sizeof(path), "%s/cgroup.procs", g->dir[i]);
+		r = write_fmt(path, "%d", pid);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int write_fmt_pid(pid_t pid, int adj)
@@ -220,8 +332,8 @@ static int join_paths(const struct container_spec *s)
 }
 
 /* Steps 3 and 4, then release the child. */
-static int release(const struct container_spec *s, pid_t pid, struct chan *go,
-		   struct container_error *e)
+static int release(const struct container_spec *s, pid_t pid, bool into,
+		   struct chan *go, struct container_error *e)
 {
 	int r = 0;
 
@@ -229,7 +341,7 @@ static int release(const struct container_spec *s, pid_t pid, struct chan *go,
 		r = userns_write_maps(pid, s->uid_map, s->gid_map, false);
 	if (r < 0)
 		return fail(e, "write the id maps", r);
-	if (s->cg && (r = cg_group_attach(s->cg, pid)) < 0)
+	if (s->cg && (r = join_cgroup(s->cg, pid, into)) < 0)
 		return fail(e, "join the cgroup", r);
 	if (s->set_oom && (r = write_fmt_pid(pid, s->oom_score_adj)) < 0)
 		return fail(e, "set oom_score_adj", r);
@@ -240,9 +352,11 @@ int container_start(const struct container_spec *s, pid_t *pid_out,
 		    struct container_error *e)
 {
 	_cleanup_chan_ struct chan go = CHAN_INIT, err = CHAN_INIT;
+	struct start st = { .s = s };
 	struct container_error ce;
+	int r = container_check(s, e), guard = rootfs_guard_save();
+	bool into;
 	pid_t pid;
-	int r = container_check(s, e);
 
 	if (r == 0 && s->n_lowers && (r = prepare_scratch(s)) < 0)
 		return fail(e, "prepare the overlay dirs", r);
@@ -250,16 +364,16 @@ int container_start(const struct container_spec *s, pid_t *pid_out,
 		return r;
 	if ((r = join_paths(s)) < 0)
 		return fail(e, "join a namespace by path", r);
-	pid = spawn(s);
+	st.go = go;
+	st.err = err;
+	pid = spawn(s, &st, &into);
 	if (pid < 0)
 		return fail(e, "clone", pid);
-	if (pid == 0)
-		child_main(s, &go, &err);
 	closep(&go.rd);
 	go.rd = -1;
 	closep(&err.wr);
 	err.wr = -1;
-	r = release(s, pid, &go, e);
+	r = release(s, pid, into, &go, e);
 	chan_close(&go); /* a child still waiting sees EOF and leaves */
 	if (r == 0 && chan_recv(&err, &ce, sizeof(ce)) == 0 &&
 	    !(s->hold_fifo && ce.err == 0 && !strcmp(ce.step, "ready")))
@@ -267,8 +381,12 @@ int container_start(const struct container_spec *s, pid_t *pid_out,
 	if (r < 0) {
 		kill(pid, SIGKILL);
 		wait_status(pid, NULL);
-		return r;
 	}
+	/* The child exec'd or is gone: its stack and our statics are ours. */
+	child_stack_busy = false;
+	rootfs_guard_restore(guard);
+	if (r < 0)
+		return r;
 	*pid_out = pid;
 	return 0;
 }

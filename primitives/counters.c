@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "counters.h"
+#include "rootfs.h"
 
 #include <linux/perf_event.h>
+#include <sched.h>
 #include <perfmon/pfmlib_perf_event.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 /*
  * libpfm4 is loaded on first use. Linked into a PIE binary, its tables
@@ -42,18 +46,81 @@ static int pfm_load(void)
 
 const struct counter_info counter_table[CNT__COUNT] = {
 	[CNT_TASK_CLOCK] = { "task-clock", "perf::PERF_COUNT_SW_TASK_CLOCK",
-			     "ns", false },
+			     "ns" },
 	[CNT_PAGE_FAULTS] = { "page-faults", "perf::PERF_COUNT_SW_PAGE_FAULTS",
-			      "count", false },
+			      "count" },
 	[CNT_CTX_SWITCHES] = { "context-switches",
-			       "perf::PERF_COUNT_SW_CONTEXT_SWITCHES", "count",
-			       false },
+			       "perf::PERF_COUNT_SW_CONTEXT_SWITCHES",
+			       "count" },
 	[CNT_CYCLES] = { "cycles", "perf::PERF_COUNT_HW_CPU_CYCLES", "count",
-			 true },
+			 .hardware = true },
 	[CNT_INSTRUCTIONS] = { "instructions",
 			       "perf::PERF_COUNT_HW_INSTRUCTIONS", "count",
-			       true },
+			       .hardware = true },
+	[CNT_SYSCALLS] = { "syscalls", NULL, "count", .exact = true },
+	[CNT_MINOR_FAULTS] = { "minor-faults",
+			       "perf::PERF_COUNT_SW_PAGE_FAULTS_MIN", "count",
+			       .exact = true },
+	[CNT_MAJOR_FAULTS] = { "major-faults",
+			       "perf::PERF_COUNT_SW_PAGE_FAULTS_MAJ", "count",
+			       .exact = true },
 };
+
+#define SYS_ENTER_ID "events/raw_syscalls/sys_enter/id"
+#define TRACEFS "/sys/kernel/tracing"
+
+static int read_tracepoint_id(const char *tracefs)
+{
+	char path[128];
+	uint64_t id;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, SYS_ENTER_ID);
+	r = read_u64(path, &id);
+	return r < 0 ? r : id > INT32_MAX ? -ERANGE : (int)id;
+}
+
+/*
+ * The child's side: 1. a mount namespace of its own (the guard refuses
+ * init's), 2. every mount in it private, 3. tracefs at its usual place,
+ * 4. the id read. The namespace, and the mount, go with the child.
+ */
+static int tracepoint_id_child(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return neg_errno();
+	if (rootfs_private_mntns() < 0)
+		return -EPERM;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tracefs", TRACEFS, "tracefs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return neg_errno();
+	return read_tracepoint_id(TRACEFS);
+}
+
+int counters_syscall_tracepoint(void)
+{
+	_cleanup_chan_ struct chan ch = CHAN_INIT;
+	int r = read_tracepoint_id(TRACEFS), id = -ENOSYS, st;
+	pid_t pid;
+
+	if (r != -ENOENT)
+		return r;
+	r = chan_open(&ch);
+	if (r < 0)
+		return r;
+	pid = fork();
+	if (pid < 0)
+		return neg_errno();
+	if (pid == 0)
+		_exit(chan_send_int(&ch, tracepoint_id_child()) < 0);
+	closep(&ch.wr);
+	ch.wr = -1;
+	r = chan_recv_int(&ch, &id);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return r < 0 ? r : id;
+}
 
 /* libpfm4 errors are negative PFM_ERR_* codes; map the common ones. */
 static int pfm_to_errno(int r)
@@ -83,12 +150,29 @@ static int encode(const char *event, struct perf_event_attr *a)
 	return r == PFM_SUCCESS ? 0 : pfm_to_errno(r);
 }
 
-static int open_one(const char *event)
+/* The tracepoint's attributes: its id, looked up once per process. */
+static int encode_tracepoint(struct perf_event_attr *a)
+{
+	static int id = -ENODATA;
+
+	if (id == -ENODATA)
+		id = counters_syscall_tracepoint();
+	if (id < 0)
+		return id;
+	memset(a, 0, sizeof(*a));
+	a->type = PERF_TYPE_TRACEPOINT;
+	a->config = (uint64_t)id;
+	return 0;
+}
+
+static int open_one(const struct counter_info *ci, int pfm)
 {
 	struct perf_event_attr a;
-	int r = encode(event, &a);
+	int r = ci->event ? pfm : encode_tracepoint(&a);
 	long fd;
 
+	if (r == 0 && ci->event)
+		r = encode(ci->event, &a);
 	if (r < 0)
 		return r;
 	a.size = sizeof(a);
@@ -109,7 +193,7 @@ int counters_open(struct counters *c)
 			       ? 0
 			       : -ENOSYS;
 	for (int i = 0; i < CNT__COUNT; i++) {
-		int fd = init < 0 ? init : open_one(counter_table[i].event);
+		int fd = open_one(&counter_table[i], init);
 		c->fd[i] = fd >= 0 ? fd : -1;
 		c->err[i] = fd >= 0 ? 0 : fd;
 		opened += fd >= 0;
@@ -137,24 +221,18 @@ void counters_close(struct counters *c)
 	}
 }
 
-void counter_set_add(struct counter_set *s, const struct counters *c,
-		     const uint64_t before[CNT__COUNT],
-		     const uint64_t after[CNT__COUNT])
+const char *counter_unavailable_reason(int i, int err, char *buf, size_t len)
 {
-	for (int i = 0; i < CNT__COUNT; i++) {
-		s->err[i] = c->err[i];
-		if (c->fd[i] >= 0)
-			s->total[i] += (double)(after[i] - before[i]);
-	}
-	s->n++;
-}
+	const struct counter_info *ci = &counter_table[i];
 
-const char *counter_unavailable_reason(int err, bool hardware, char *buf,
-				       size_t len)
-{
-	if (hardware && (err == -ENOENT || err == -EOPNOTSUPP ||
-			 err == -ENODEV || err == -EINVAL))
+	if (ci->hardware && (err == -ENOENT || err == -EOPNOTSUPP ||
+			     err == -ENODEV || err == -EINVAL))
 		snprintf(buf, len, "unavailable: no hardware PMU");
+	else if (!ci->event)
+		snprintf(buf, len,
+			 "unavailable: no raw_syscalls:sys_enter tracepoint "
+			 "(tracefs, even in a mount namespace of our own: %s)",
+			 strerror(-err));
 	else
 		snprintf(buf, len, "unavailable: %s", strerror(-err));
 	return buf;

@@ -16,14 +16,23 @@ enum counter_id {
 	CNT_CTX_SWITCHES,
 	CNT_CYCLES,
 	CNT_INSTRUCTIONS,
+	CNT_SYSCALLS,	  /* raw_syscalls:sys_enter, a tracepoint */
+	CNT_MINOR_FAULTS, /* page faults served without I/O */
+	CNT_MAJOR_FAULTS, /* page faults that waited for I/O */
 	CNT__COUNT,
 };
 
 struct counter_info {
 	const char *name;  /* perf(1)'s name, also the JSON key */
-	const char *event; /* libpfm4 event string */
+	const char *event; /* libpfm4 event string; NULL: the tracepoint */
 	const char *unit;  /* "ns" or "count" */
 	bool hardware;	   /* needs a PMU */
+	/*
+	 * A count of work done, the same in every run of the same code on
+	 * the same kernel (no clock, no scheduler in it): bench keeps every
+	 * sample and compare gates on it exactly (bench/compare.h).
+	 */
+	bool exact;
 };
 extern const struct counter_info counter_table[CNT__COUNT];
 
@@ -44,11 +53,14 @@ struct counter_set {
 	uint64_t n;
 	int err[CNT__COUNT]; /* copied from struct counters */
 };
-void counter_set_add(struct counter_set *s, const struct counters *c,
-		     const uint64_t before[CNT__COUNT],
-		     const uint64_t after[CNT__COUNT]);
-/* Why a counter is missing: "unavailable: no hardware PMU" and the like. */
-const char *counter_unavailable_reason(int err, bool hardware, char *buf,
-				       size_t len);
+/* Why counter i is missing: "unavailable: no hardware PMU" and the like. */
+const char *counter_unavailable_reason(int i, int err, char *buf, size_t len);
+
+/*
+ * The id of the raw_syscalls:sys_enter tracepoint, read from tracefs. Where
+ * tracefs is not mounted, a child mounts it in a mount namespace of its
+ * own (nothing changes outside) and reads it there. The id, or -errno.
+ */
+int counters_syscall_tracepoint(void);
 
 #endif

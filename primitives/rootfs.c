@@ -341,9 +341,20 @@ bool opts_have(const char *opts, const char *opt)
  * answer is kept: after pivot_root there may be no /proc to ask, and a
  * process does not get back into init's mount namespace by itself.
  */
+static int verdict = -EPERM; /* rootfs_private_mntns's answer, kept */
+
+int rootfs_guard_save(void)
+{
+	return verdict;
+}
+
+void rootfs_guard_restore(int saved)
+{
+	verdict = saved;
+}
+
 int rootfs_private_mntns(void)
 {
-	static int verdict = -EPERM;
 	struct stat self, init;
 
 	/*
@@ -525,15 +536,19 @@ int rootfs_mount_dev(const char *path)
 	if (r == 0 && mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC,
 			    "mode=755,size=64k") < 0)
 		r = neg_errno();
-	/* Bind, not mknod: it also works in a user namespace. */
+	/*
+	 * Bind, not mknod of a device: it also works in a user namespace.
+	 * The file to bind onto is a regular one, which mknod makes in one
+	 * call; a node the host lacks fails the bind with ENOENT, and its
+	 * file goes again.
+	 */
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dev_nodes); i++) {
 		snprintf(node, sizeof(node), "%s/%s", path, dev_nodes[i]);
 		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
-		if (!path_exists(host))
-			continue;
-		r = write_text_creat(node, "");
-		if (r == 0 && mount(host, node, NULL, MS_BIND, NULL) < 0)
+		if (mknod(node, S_IFREG | 0644, 0) < 0)
 			r = neg_errno();
+		else if (mount(host, node, NULL, MS_BIND, NULL) < 0)
+			r = errno == ENOENT ? (unlink(node), 0) : neg_errno();
 	}
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dev_links); i++) {
 		snprintf(node, sizeof(node), "%s/%s", path, dev_links[i].name);

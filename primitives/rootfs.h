@@ -45,6 +45,13 @@ const char *rootfs_busybox_path(void);
 
 /* 0 in a mount namespace other than init's, -EPERM in init's own. */
 int rootfs_private_mntns(void);
+/*
+ * The answer above is kept in a static. A child that shares our memory
+ * (clone_vm.h) and enters a namespace of its own writes its answer there:
+ * save ours before it starts, give it back once it left.
+ */
+int rootfs_guard_save(void);
+void rootfs_guard_restore(int saved);
 
 struct mnt_entry {
 	int id, parent;

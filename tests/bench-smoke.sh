@@ -86,6 +86,45 @@ set -e
 [ "$rc" -le 1 ] && [ "$same" -eq 0 ] && [ "$bad" -eq 2 ] && [ "$unknown" -eq 2 ]
 echo "bench-smoke: ok (compare of two runs exited $rc)"
 
+# The gate on work: exact counts of system calls and page faults per start.
+# With ASLR off and a steady sampler (bench/run.h) every sample of a rung
+# counts the same; the host may add a page fault to a sample now and then
+# (a page migrated, a page-cache page held by another process), never take
+# one away, and compare judges each count by its floor. System calls the
+# host cannot add: each rung's must be the same in every sample of every
+# run. 10 A/A pairs must all pass `compare --gate counts`, and one getppid()
+# more in one step (the test hook --syscalls container:1) must be flagged
+# by count, that step alone.
+CV=$V,idmap,overlay,pseudo-fs,caps,container
+cnt() { "$BIN" bench --quick --runs 8 --warmup 1 --variants $CV "$@" >/dev/null; }
+cnt --json "$OUT/k0.json"
+jq -e '.meta.options.aslr == "off" and ([.variants[] | select(.status == "ok")
+	| .counters.syscalls.min, .counters["minor-faults"].min | type] | unique == ["number"])
+	and ([.variants[] | select(.name == "container") | .counters.syscalls
+		| (.samples | length == 8)] == [true])' \
+	"$OUT/k0.json" >/dev/null ||
+	{ echo "bench-smoke: no exact counts in the JSON" >&2; exit 1; }
+floors=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	cnt --json "$OUT/k$i.json"
+	"$BIN" compare --gate counts "$OUT/k0.json" "$OUT/k$i.json" >"$OUT/kc$i.txt" &&
+		grep -q ' 0 not judged$' "$OUT/kc$i.txt" ||
+		{ cat "$OUT/kc$i.txt"; echo "bench-smoke: A/A pair $i flagged by count" >&2; exit 1; }
+	floors=$((floors + $(sed -n 's/.*(\([0-9]*\) by a floor.*/\1/p' "$OUT/kc$i.txt")))
+done
+bad=$(jq -r '.variants[] | select(.counters.syscalls.min != .counters.syscalls.max)
+	| "\(input_filename): \(.name)"' "$OUT"/k[0-9]*.json)
+[ -z "$bad" ] || { echo "bench-smoke: system calls varied within a run: $bad" >&2; exit 1; }
+cnt --syscalls container:1 --json "$OUT/km.json"
+set +e
+"$BIN" compare --gate counts "$OUT/k0.json" "$OUT/km.json" >"$OUT/km.txt"; more=$?
+set -e
+[ "$more" -eq 1 ] && grep -q '^REGRESSED  container  *syscalls .* +1 ' "$OUT/km.txt" &&
+	[ "$(grep -c '^REGRESSED' "$OUT/km.txt")" -eq 1 ] ||
+	{ cat "$OUT/km.txt"; echo "bench-smoke: one syscall more not flagged: exit $more" >&2; exit 1; }
+echo "bench-smoke: counts: 10 A/A pairs the same ($floors fault counts judged on a floor" \
+	"a sample rose above), one syscall more in container flagged"
+
 # A slower host (the hook slows the host-speed variant by 300 us): spin is
 # printed as 'host', never a verdict, and compare warns; with the same host,
 # no warning.

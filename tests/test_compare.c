@@ -39,7 +39,7 @@ static void round_trip(struct bench_result *r, struct bench_result *out)
 static int cmp(const struct bench_result *a, const struct bench_result *b,
 	       double threshold, struct compare_tally *t)
 {
-	struct compare_opts o = { threshold, 0.01 };
+	struct compare_opts o = { threshold, 0.01, true, true };
 	char err[256] = "";
 	FILE *out = tmpfile();
 	int r;
@@ -54,7 +54,7 @@ static int cmp(const struct bench_result *a, const struct bench_result *b,
 static int cmp_text(const struct bench_result *a, const struct bench_result *b,
 		    struct compare_tally *t, char **text)
 {
-	struct compare_opts o = { 0.05, 0.01 };
+	struct compare_opts o = { 0.05, 0.01, true, true };
 	char err[256] = "";
 	FILE *out = tmpfile();
 	int r;
@@ -95,6 +95,61 @@ static struct bench_variant *with_status(struct bench_result *r,
 	v->status = st;
 	snprintf(v->reason, sizeof(v->reason), "%s", reason);
 	return v;
+}
+
+/* A result whose variant has these syscall counts, through JSON. */
+static void counted(struct bench_result *out, const char *aslr,
+		    const char *name, const double *n, size_t len)
+{
+	struct bench_result r = { 0 };
+	struct bench_variant *v;
+	struct sample_counters k = { .have = true };
+
+	fill(&r, name, 100e-6, 1e-6, len);
+	v = &r.v[0];
+	for (size_t i = 0; i < len; i++) {
+		k.delta[CNT_SYSCALLS] = n[i];
+		bench_add_counters(v, &k);
+	}
+	r.meta = json_pack("{s:{s:s}}", "options", "aslr", aslr);
+	round_trip(&r, out);
+	bench_free(&r);
+}
+
+/*
+ * Counts are judged by their floor: one more in every sample regressed,
+ * one more in some samples (the host's doing) did not; with ASLR on in a
+ * run, or for net-cleanup, nothing is judged.
+ */
+static void counts_judged_by_floor(void **state)
+{
+	static const double base[] = { 10, 10, 10, 10, 10, 10 },
+			    more[] = { 11, 11, 11, 11, 11, 11 },
+			    some[] = { 10, 11, 10, 10, 12, 10 };
+	struct bench_result a, b, c, d, e, f;
+	struct compare_tally t;
+
+	counted(&a, "off", "exec", base, 6);
+	counted(&b, "off", "exec", more, 6);
+	counted(&c, "off", "exec", some, 6);
+	counted(&d, "on", "exec", more, 6);
+	counted(&e, "off", "net-cleanup", base, 6);
+	counted(&f, "off", "net-cleanup", more, 6);
+	assert_int_equal(a.v[0].count[CNT_SYSCALLS].n, 6);
+	assert_int_equal(cmp(&a, &b, 0.05, &t), 0);
+	assert_int_equal(t.counts_regressed, 1);
+	assert_true(compare_gate_failed(&t));
+	assert_int_equal(cmp(&a, &c, 0.05, &t), 0);
+	assert_int_equal(t.counts_regressed, 0);
+	assert_int_equal(t.counts_floor, 1);
+	assert_int_equal(cmp(&a, &d, 0.05, &t), 0);
+	assert_int_equal(t.counts_regressed + t.counts_compared, 0);
+	assert_int_equal(t.counts_unsteady, 3); /* syscalls, minor, major */
+	assert_int_equal(cmp(&e, &f, 0.05, &t), 0);
+	assert_int_equal(t.counts_compared, 0);
+	bench_free(&a), bench_free(&b), bench_free(&c);
+	bench_free(&d), bench_free(&e), bench_free(&f);
+	(void)state;
 }
 
 static void identical_passes(void **state)
@@ -464,6 +519,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(identical_passes),
+		cmocka_unit_test(counts_judged_by_floor),
 		cmocka_unit_test(slower_regresses),
 		cmocka_unit_test(sub_microsecond_shift_is_same),
 		cmocka_unit_test(host_speed_is_no_verdict),
