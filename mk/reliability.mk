@@ -77,7 +77,7 @@ check-valgrind: $(TESTS) $(BIN)
 			echo "== valgrind $$t: SKIPPED (gnuplot timeouts, VALGRIND_SKIP)"; \
 			continue; fi; \
 		echo "== valgrind $$t"; \
-		BOXCHECK=$(abspath $(BIN)) $(VALGRIND) $$t >$(BUILD)/valgrind.log 2>&1 \
+		BOXCHECK=$(abspath $(BIN)) BOXCHECK_VALGRIND=1 $(VALGRIND) $$t >$(BUILD)/valgrind.log 2>&1 \
 		|| { cat $(BUILD)/valgrind.log; exit 1; }; done
 	@echo "check-valgrind: unit tests clean under memcheck"
 

@@ -187,7 +187,9 @@ static void start_clears_inheritable_and_binds_proc(void **state)
  * The OCI-style steps: the OCI /dev (devpts with its ptmx, shm, mqueue,
  * the links), ids and groups, umask, cwd, rlimits, oom_score_adj, no fd
  * >= 3, a seccomp filter refusing a call with its own errno; and a start
- * held before execve until its fifo is opened (create/start).
+ * held before execve until its fifo is opened (create/start). Under
+ * valgrind (BOXCHECK_VALGRIND, set by make check-valgrind) no RLIMIT_NOFILE:
+ * valgrind keeps descriptors of its own and refuses to lower it.
  */
 static void start_with_the_oci_steps_held(void **state)
 {
@@ -217,6 +219,8 @@ static void start_with_the_oci_steps_held(void **state)
 				    .uid_map = &m,
 				    .gid_map = &m };
 	struct container_error e;
+	bool vg = getenv("BOXCHECK_VALGRIND");
+	static char cmd[1024];
 	pid_t pid;
 	int st, fd;
 
@@ -227,20 +231,27 @@ static void start_with_the_oci_steps_held(void **state)
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	assert_int_equal(chown(fifo, 100000, 100000), 0);
 	s.hold_fifo = fifo;
-	sh_argv[2] = "test -c /dev/pts/ptmx && test -L /dev/ptmx && "
-		     "grep -q ' /dev/shm tmpfs' /proc/self/mounts && "
-		     "grep -q ' /dev/mqueue mqueue' /proc/self/mounts && "
-		     "test -L /dev/stdin && test \"$(id -G)\" = \"0 4242\" && "
-		     "test \"$(umask)\" = 0027 && test \"$(pwd)\" = /bin && "
-		     "test \"$(ulimit -n)\" = 64 && "
-		     "test $(cat /proc/self/oom_score_adj) = 321 && "
-		     "test ! -e /proc/self/fd/9 && "
-		     "grep -q '^Seccomp:.2' /proc/self/status";
+	if (vg)
+		s.n_rlimits = 0;
+	snprintf(cmd, sizeof(cmd),
+		 "test -c /dev/pts/ptmx && test -L /dev/ptmx && "
+		 "grep -q ' /dev/shm tmpfs' /proc/self/mounts && "
+		 "grep -q ' /dev/mqueue mqueue' /proc/self/mounts && "
+		 "test -L /dev/stdin && test \"$(id -G)\" = \"0 4242\" && "
+		 "test \"$(umask)\" = 0027 && test \"$(pwd)\" = /bin && "
+		 "%s"
+		 "test $(cat /proc/self/oom_score_adj) = 321 && "
+		 "test ! -e /proc/self/fd/9 && "
+		 "grep -q '^Seccomp:.2' /proc/self/status",
+		 vg ? "" : "test \"$(ulimit -n)\" = 64 && ");
+	sh_argv[2] = cmd;
 	fd = open("/dev/null", O_RDONLY); /* no O_CLOEXEC: must not pass */
 	assert_true(fd >= 0);
 	if (fd != 9)
 		assert_int_equal(dup2(fd, 9), 9);
-	assert_int_equal(container_start(&s, &pid, &e), 0);
+	if (container_start(&s, &pid, &e) != 0)
+		fail_msg("container_start: step %s: %s", e.step,
+			 strerror(e.err));
 	close(9);
 	/* held: it has not run; opening the fifo lets it go */
 	assert_int_equal(waitpid(pid, &st, WNOHANG), 0);
