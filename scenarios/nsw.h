@@ -48,15 +48,17 @@ enum obs judge_err_is(struct judge *j, int err, int want, int absent,
 /*
  * Execute the boxcheck copy open on fd (capbin_setup() in caps_util.h) as
  * "boxcheck-status" from a forked child with our credentials, and read
- * what it printed of itself: its CapEff (mutation point M_CAPEFF_NONE),
- * CapBnd and euid (mutation point M_SETID_EXEC: 1). 0, or -errno (-ECHILD:
- * it did not exit 0).
+ * what it printed of itself, only the facts asked for (the others stay 0):
+ * EXEC_CAPS its CapEff (mutation point M_CAPEFF_NONE) and CapBnd,
+ * EXEC_EUID its euid (mutation point M_SETID_EXEC: 1). 0, or -errno
+ * (-ECHILD: it did not exit 0).
  */
 struct exec_view {
 	uint64_t eff, bnd;
 	uint32_t euid;
 };
-int exec_view(int fd, struct exec_view *v);
+enum { EXEC_CAPS = 1, EXEC_EUID = 2 };
+int exec_view(int fd, unsigned what, struct exec_view *v);
 
 /* Our user namespace is the initial one: its uid_map is the full range. */
 int in_initial_userns(bool *initial);

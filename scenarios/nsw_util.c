@@ -96,7 +96,7 @@ int in_initial_userns(bool *initial)
 	return 0;
 }
 
-int exec_view(int fd, struct exec_view *v)
+int exec_view(int fd, unsigned what, struct exec_view *v)
 {
 	_cleanup_chan_ struct chan out = CHAN_INIT;
 	_cleanup_reap_ pid_t pid = -1;
@@ -124,10 +124,14 @@ int exec_view(int fd, struct exec_view *v)
 		return r;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return -ECHILD;
-	if ((r = capstat_parse_raw(buf, &st)) < 0 ||
-	    (r = cap_eff_of(buf, &v->eff)) < 0)
+	if ((r = capstat_parse_raw(buf, &st)) < 0)
 		return r;
-	v->bnd = st.bnd;
-	v->euid = mutant_on(M_SETID_EXEC) ? 1 : st.euid;
+	*v = (struct exec_view){ 0 };
+	if ((what & EXEC_CAPS) && (r = cap_eff_of(buf, &v->eff)) < 0)
+		return r;
+	if (what & EXEC_CAPS)
+		v->bnd = st.bnd;
+	if (what & EXEC_EUID)
+		v->euid = mutant_on(M_SETID_EXEC) ? 1 : st.euid;
 	return 0;
 }

@@ -143,24 +143,30 @@ static void *idle_thread(void *arg)
 	return NULL;
 }
 
-/* setns with a second thread running when asked: its errno. */
+/*
+ * setns, with a second thread running when asked: its errno. The control
+ * (no second thread) goes through the same probe, so a probe that reads
+ * EINVAL whatever happened reads it there too.
+ */
 static int setns_threaded(const struct join_arg *a)
 {
 	_cleanup_chan_ struct chan hold = CHAN_INIT;
 	pthread_t t;
 	int r, e;
 
-	if (!a->act)
-		return -ns_setns(a->fd, NS_USER);
-	if ((r = chan_open(&hold)) < 0)
-		return r;
-	if ((e = pthread_create(&t, NULL, idle_thread, &hold.rd)))
-		return -e;
+	if (a->act) {
+		if ((r = chan_open(&hold)) < 0)
+			return r;
+		if ((e = pthread_create(&t, NULL, idle_thread, &hold.rd)))
+			return -e;
+	}
 	r = setns(a->fd, CLONE_NEWUSER);
 	e = probe_errno(M_PERM_REFUSED, r, EINVAL);
-	closep(&hold.wr);
-	hold.wr = -1;
-	pthread_join(t, NULL);
+	if (a->act) {
+		closep(&hold.wr);
+		hold.wr = -1;
+		pthread_join(t, NULL);
+	}
 	return e;
 }
 
@@ -175,6 +181,7 @@ static int join_child(void *arg, void *out, size_t len)
 {
 	const struct join_arg *a = arg;
 	struct join_seen *o = out;
+	bool bits = a->how == J_BITS_SETNS || a->how == J_BITS_UNSHARE;
 	int r = 0;
 
 	(void)len;
@@ -182,23 +189,32 @@ static int join_child(void *arg, void *out, size_t len)
 	if (a->how == J_CAPS)
 		NSW_TRY("drop every capability",
 			cap_flags_set(o->all, CAP_EFFECTIVE, false));
-	if (a->how == J_BITS_SETNS || a->how == J_BITS_UNSHARE)
+	if (bits)
 		NSW_TRY("set securebits",
 			sysr(prctl(PR_SET_SECUREBITS,
 				   SECBIT_NOROOT | SECBIT_NO_SETUID_FIXUP)));
-	NSW_TRY("read CapEff", cap_eff_self(&o->before));
-	o->bits_before = bits_read();
+	/* Only what the check judges: CapEff for J_CAPS, securebits for
+	 * J_BITS_*, the errno alone for J_THREAD. */
+	if (a->how == J_CAPS)
+		NSW_TRY("read CapEff", cap_eff_self(&o->before));
+	if (bits)
+		o->bits_before = bits_read();
 	if (a->how == J_THREAD)
 		r = setns_threaded(a);
 	else if (a->act && a->how == J_BITS_UNSHARE)
 		r = unshare(CLONE_NEWUSER) < 0 ? neg_errno() : 0;
 	else if (a->act)
 		r = ns_setns(a->fd, NS_USER);
-	if (a->how != J_THREAD && r < 0)
-		return child_fail("join the user namespace", r);
+	if (r < 0)
+		return child_fail(a->how == J_THREAD
+					  ? "start a second thread"
+					  : "join the user namespace",
+				  r);
 	o->err = a->how == J_THREAD ? r : 0;
-	NSW_TRY("read CapEff", cap_eff_self(&o->after));
-	o->bits_after = bits_read();
+	if (a->how == J_CAPS)
+		NSW_TRY("read CapEff", cap_eff_self(&o->after));
+	if (bits)
+		o->bits_after = bits_read();
 	return 0;
 }
 

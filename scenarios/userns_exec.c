@@ -15,14 +15,15 @@ struct exec_row {
 	gid_t owner_gid;
 	mode_t mode;
 	bool root_inside; /* the caller is root inside (control: uid 100000) */
+	unsigned view;	  /* what the program's view is read for: EXEC_* */
 };
 
 enum { E_CAPS, E_SETUID, E_UID_UNMAPPED, E_GID_UNMAPPED };
 static const struct exec_row exec_rows[] = {
-	[E_CAPS] = { 0, 0, 0755, true },
-	[E_SETUID] = { UNPRIV_ID + 1, UNPRIV_ID + 1, 04755, false },
-	[E_UID_UNMAPPED] = { 200000, UNPRIV_ID, 04755, false },
-	[E_GID_UNMAPPED] = { UNPRIV_ID + 1, 200000, 04755, false },
+	[E_CAPS] = { 0, 0, 0755, true, EXEC_CAPS },
+	[E_SETUID] = { UNPRIV_ID + 1, UNPRIV_ID + 1, 04755, false, EXEC_EUID },
+	[E_UID_UNMAPPED] = { 200000, UNPRIV_ID, 04755, false, EXEC_EUID },
+	[E_GID_UNMAPPED] = { UNPRIV_ID + 1, 200000, 04755, false, EXEC_EUID },
 };
 
 struct uexec_seen {
@@ -47,7 +48,7 @@ static int uexec_child(void *arg, void *out, size_t len)
 	else if (a->row->root_inside)
 		NSW_TRY("become uid 100000", become_uid(UNPRIV_ID));
 	o->uid = getuid();
-	NSW_TRY("execute the copy", exec_view(a->fd, &o->new));
+	NSW_TRY("execute the copy", exec_view(a->fd, a->row->view, &o->new));
 	return 0;
 }
 
