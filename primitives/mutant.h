@@ -113,7 +113,7 @@ enum mutant {
 	M_OVL_STATFS_SAME,    /* ovl_statfs_same(): any two paths agree */
 	M_OVL_MOUNT_REFUSED,  /* ovl_mount_attempt(): refused, EINVAL */
 	M_OVL_FD_STALE,	    /* an early fd or mapping rereads its first read */
-	M_OVL_HANDLE_OPENS, /* a file handle decodes (reads the path) */
+	M_OVL_HANDLE_OPENS, /* a handle encodes, decodes (reads the path) */
 	M_OVL_VIEW_TOP,	    /* ovl_view(): merged read from the top layer */
 	M_OVL_DIR_LIVE,	    /* ovl_dir_lists(): an offset read is fresh */
 	M_OVL_ACCESS,	    /* overlay access probes read allowed */

@@ -64,7 +64,7 @@ CHECK(umount_propagates, struct still, observe_umount, judge_umount);
 struct both {
 	bool b1, c1; /* a/s1 shows at b and c */
 	bool b2, a2; /* c/s2 shows at b and at a */
-	struct prop pb;
+	struct prop pa, pb, pc;
 };
 
 static int observe_slave_shared(struct ctx *c, struct both *o)
@@ -77,7 +77,10 @@ static int observe_slave_shared(struct ctx *c, struct both *o)
 	if (c->isolate)
 		TRY(c, set_propagation("b", MS_SHARED), "make b shared too");
 	TRY(c, mnt_bind("b", "c", false), "bind b on c");
-	TRY(c, mnt_prop("b", &o->pb), "read b's propagation");
+	TRY(c,
+	    mnt_prop("a", &o->pa) ?: mnt_prop("b", &o->pb)
+		    ?: mnt_prop("c", &o->pc),
+	    "read a's, b's and c's propagation");
 	TRY(c, tmpfs_at("a/s1"), "mount tmpfs on a/s1");
 	TRY(c, tmpfs_at("c/s2"), "mount tmpfs on c/s2");
 	TRY_OBS(seen(c, "b/s1", &o->b1));
@@ -88,15 +91,24 @@ static int observe_slave_shared(struct ctx *c, struct both *o)
 
 static enum obs judge_slave_shared(struct judge *j, const struct both *o)
 {
-	char t[64];
+	char a[64], b[64], t[64];
+	/* b a slave of a's group and shared; c a peer of b (mountinfo). */
+	bool tags = prop_type(&o->pb) == PT_SLAVE_SHARED && o->pa.shared &&
+		    o->pb.master == o->pa.shared &&
+		    o->pc.shared == o->pb.shared;
 
-	prop_str(&o->pb, t, sizeof(t));
-	judge_kv(j, "b", "%s", t);
-	return judge_holds(j, o->b1 && o->c1 && o->b2 && !o->a2,
+	prop_str(&o->pa, a, sizeof(a));
+	prop_str(&o->pb, b, sizeof(b));
+	prop_str(&o->pc, t, sizeof(t));
+	judge_kv(j, "a", "%s", a);
+	judge_kv(j, "b", "%s", b);
+	judge_kv(j, "c", "%s", t);
+	return judge_holds(j, tags && o->b1 && o->c1 && o->b2 && !o->a2,
 			   "a's mount reaches b: %s, c: %s; c's mount "
-			   "reaches its peer b: %s, the master a: %s",
+			   "reaches its peer b: %s, the master a: %s; "
+			   "mountinfo: b a slave of a, shared with c: %s",
 			   yes_no(o->b1), yes_no(o->c1), yes_no(o->b2),
-			   yes_no(o->a2));
+			   yes_no(o->a2), yes_no(tags));
 }
 CHECK(slave_and_shared, struct both, observe_slave_shared, judge_slave_shared);
 
@@ -180,15 +192,16 @@ static int observe_bind_peer(struct ctx *c, struct bound *o)
 static enum obs judge_bind_peer(struct judge *j, const struct bound *o)
 {
 	char m[64], n[64];
+	bool peers = o->pm.shared && o->pn.shared == o->pm.shared;
 
 	prop_str(&o->pm, m, sizeof(m));
 	prop_str(&o->pn, n, sizeof(n));
 	judge_kv(j, "m", "%s", m);
 	judge_kv(j, "n", "%s", n);
-	return judge_holds(j, o->nx && o->my,
+	return judge_holds(j, peers && o->nx && o->my,
 			   "m's mount reaches its bind n: %s; n's reaches m: "
-			   "%s",
-			   yes_no(o->nx), yes_no(o->my));
+			   "%s; mountinfo: n in m's peer group: %s",
+			   yes_no(o->nx), yes_no(o->my), yes_no(peers));
 }
 CHECK(bind_joins_peers, struct bound, observe_bind_peer, judge_bind_peer);
 
@@ -336,7 +349,8 @@ static const struct scenario mntns_prop[] = {
 	     "a slave made shared receives its master's mounts and shares "
 	     "its own with its peers, never with the master",
 	     "a's mount reaches b: yes, c: yes; c's mount reaches its peer b: "
-	     "yes, the master a: no",
+	     "yes, the master a: no; mountinfo: b a slave of a, shared with "
+	     "c: yes",
 	     slave_and_shared),
 	PROP("type-governs-one-level",
 	     "a propagation type governs the level under it",
@@ -349,7 +363,8 @@ static const struct scenario mntns_prop[] = {
 	PROP("bind-joins-peer-group", "a bind of a shared mount is its peer",
 	     "a bind mount of a shared mount joins its peer group: mounts "
 	     "under either show under the other",
-	     "m's mount reaches its bind n: yes; n's reaches m: yes",
+	     "m's mount reaches its bind n: yes; n's reaches m: yes; "
+	     "mountinfo: n in m's peer group: yes",
 	     bind_joins_peers),
 	PROP("new-mount-new-peer-group",
 	     "a mount under a shared mount is shared with its copies",

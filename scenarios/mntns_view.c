@@ -189,8 +189,9 @@ static int peer_mp_mounted(void)
 static const peer_step mp_steps[] = { peer_mount_mp, peer_mp_mounted };
 
 struct gone {
-	int err;  /* our operation on mp */
-	int kept; /* mp still a mount point in the peer */
+	int err;    /* our operation on mp */
+	int before; /* mp a mount point in the peer before the operation */
+	int kept;   /* mp still a mount point in the peer */
 };
 
 static int observe_gone(struct ctx *c, struct gone *o,
@@ -210,6 +211,7 @@ static int observe_gone(struct ctx *c, struct gone *o,
 	TRY(c, peer_start(&p, c->isolate ? CLONE_NEWNS : 0, false, mp_steps, 2),
 	    "start the peer");
 	TRY_OBS(peer_call(c, &p, 0, &x, "mount on mp in the peer"));
+	TRY_OBS(peer_call(c, &p, 1, &o->before, "look at mp in the peer"));
 	o->err = k->act() < 0 ? errno : 0;
 	TRY_OBS(peer_call(c, &p, 1, &o->kept, "look at mp in the peer"));
 	return peer_stop(c, &p);
@@ -218,8 +220,16 @@ static int observe_gone(struct ctx *c, struct gone *o,
 static enum obs judge_gone(struct judge *j, const struct gone *o,
 			   const struct gone_case *k)
 {
+	judge_kv(j, "the peer's mount before", "%s",
+		 o->before ? "mounted" : "not mounted");
 	judge_kv(j, k->op, "%s", errname(o->err));
 	judge_kv(j, "the peer's mount", "%s", o->kept ? "kept" : "gone");
+	/* "Gone" says something only of a mount that read mounted first. */
+	if (!o->before)
+		return judge_unknown(j,
+				     "the peer's mount on mp did not read "
+				     "mounted before %s",
+				     k->op);
 	if (o->err && o->err != EBUSY)
 		return judge_unknown(j, "%s failed with %s", k->op,
 				     errname(o->err));

@@ -58,7 +58,10 @@ struct ovl_handle {
 	struct file_handle fh;
 	unsigned char bytes[MAX_HANDLE_SZ];
 };
-/* name_to_handle_at(path): 0, or the errno (positive) when refused. */
+/*
+ * name_to_handle_at(path): 0, or the errno (positive) when refused.
+ * Mutation point M_OVL_HANDLE_OPENS, where refused: encoded (0).
+ */
 int ovl_handle_of(const char *path, struct ovl_handle *h);
 /*
  * open_by_handle_at(on the mount of mnt_dir) and read what it opens into
