@@ -159,19 +159,19 @@ int cmd_compare(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 't' && parse_double(optarg, 0, 1000, &pct) == 0)
-			o.threshold = pct / 100;
-		else if (c == 'a' &&
-			 parse_double(optarg, 1e-12, 1, &o.alpha) == 0)
-			;
-		else if (c == 'g' && parse_gate(optarg, &o) == 0)
-			;
-		else if (c == 't' || c == 'a' || c == 'g')
+		bool good =
+			(c == 't' && parse_double(optarg, 0, 1000, &pct) == 0 &&
+			 (o.threshold = pct / 100, true)) ||
+			(c == 'a' &&
+			 parse_double(optarg, 1e-12, 1, &o.alpha) == 0) ||
+			(c == 'g' && parse_gate(optarg, &o) == 0);
+		if (good)
+			continue;
+		if (c == 't' || c == 'a' || c == 'g')
 			return usage_error("compare: bad value '%s' for %s",
 					   optarg, argv[optind - 1]);
-		else
-			return usage_error("compare: unknown option '%s'",
-					   argv[optind - 1]);
+		return usage_error("compare: unknown option '%s'",
+				   argv[optind - 1]);
 	}
 	if (argc - optind != 2)
 		return usage_error("compare: wants BASE.json NEW.json");

@@ -227,7 +227,7 @@ int cmd_judge(int argc, char **argv)
 
 	if (r != EXIT_OK)
 		return profile_unload(&a.pr), r;
-	docs = calloc(a.n, sizeof(*docs));
+	docs = calloc(a.n ? a.n : 1, sizeof(*docs)); /* parse wants n >= 1 */
 	recs = calloc((size_t)a.n * prop_count() + 1, sizeof(*recs));
 	if (!docs || !recs || !ctl)
 		return profile_unload(&a.pr),

@@ -65,7 +65,7 @@ static enum obs judge_round(struct judge *j, const struct round_seen *o)
 			   "%d of 4 amounts read back as %d bytes to a page "
 			   "(%llu or %llu)",
 			   ok, UNALIGNED, (unsigned long long)down,
-			   (unsigned long long)(down + p));
+			   (unsigned long long)down + p);
 }
 CHECK(memory_bytes, struct round_seen, observe_round, judge_round);
 

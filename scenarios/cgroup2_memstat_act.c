@@ -215,7 +215,7 @@ static int thp(const struct ms_where *w _unused_)
 
 	if (p == MAP_FAILED)
 		return neg_errno();
-	a = (char *)(((uintptr_t)p + HPAGE - 1) & ~(HPAGE - 1));
+	a = p + ((HPAGE - (uintptr_t)p % HPAGE) % HPAGE); /* aligned */
 	if (madvise(a, 2 * HPAGE, MADV_HUGEPAGE) < 0)
 		return neg_errno();
 	a[0] = a[HPAGE] = 1;
@@ -270,7 +270,7 @@ static int lazy(const char *reclaim_dir)
  */
 static void nudge(void)
 {
-	char *p;
+	char *p = NULL;
 
 	if (anon(MIB, MADV_NOHUGEPAGE, &p) == 0)
 		munmap(p, MIB);

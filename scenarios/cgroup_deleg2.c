@@ -39,7 +39,7 @@ struct deleg_seen {
 
 static void forks(const struct deleg_job *d, struct deleg_seen *o)
 {
-	pid_t kids[16];
+	pid_t kids[16] = { 0 };
 
 	for (int i = 0; i < d->forks && i < 16 && !o->fork_err; i++) {
 		pid_t p = cgs_fork_probe();

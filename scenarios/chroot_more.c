@@ -275,9 +275,11 @@ static int observe_err(struct ctx *c, struct err_seen *o, int kind)
 {
 	struct err_plan p = { &kinds[kind], c->isolate };
 
-	for (size_t i = 0; i + 2 < PATH_MAX; i += 2)
-		memcpy(long_path + i, "./", 2);
-	memcpy(long_path + PATH_MAX - 2, "root", 5);
+	for (size_t i = 0; i + 2 < PATH_MAX; i += 2) {
+		long_path[i] = '.';
+		long_path[i + 1] = '/';
+	}
+	strcpy(long_path + PATH_MAX - 2, "root"); /* fits: 8 more bytes */
 	TRY(c, mkdir_p("locked/root", 0755), "mkdir locked/root");
 	TRY(c, write_text_creat("file", "f\n"), "write file");
 	TRY(c, sysr(symlink("loop2", "loop1")), "symlink loop1");

@@ -296,7 +296,7 @@ static int thread_fn(void *arg)
 	return write(*(const int *)arg, "t", 1) == 1 ? 0 : 1;
 }
 
-#define THREAD_STACK (64 * 1024)
+#define THREAD_STACK (64 * 1024ul)
 
 static int clone_thread(void *arg, void *out, size_t len)
 {

@@ -41,9 +41,10 @@ int sc_arm_rule(const void *arg)
 }
 
 /* The supervisor: answers one notification with SC_NOTIF_VAL. */
+static int notify_fd = -1;
 static void *supervise(void *arg)
 {
-	int fd = (int)(long)arg;
+	int fd = *(int *)arg;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 
@@ -80,7 +81,8 @@ int sc_arm_notify(const void *arg)
 		return r;
 	if (fd < 0)
 		return fd == -1 ? -EBADF : fd;
-	if (pthread_create(&th, NULL, supervise, (void *)(long)fd))
+	notify_fd = fd; /* one supervisor per process: a static is enough */
+	if (pthread_create(&th, NULL, supervise, &notify_fd))
 		return -EAGAIN;
 	return -pthread_detach(th);
 }

@@ -245,7 +245,7 @@ static bool audit_drain(int fd, pid_t pid, long nr)
 static int fence_once(struct ctx *c, int fd, int ms, pid_t pid, long nr,
 		      bool *logged, bool *fenced)
 {
-	struct scx_end fence;
+	struct scx_end fence = { 0 };
 	struct timespec until;
 	char rec[2048];
 
@@ -282,7 +282,7 @@ static int fence_once(struct ctx *c, int fd, int ms, pid_t pid, long nr,
 #define WINDOW_FENCE_MS 100
 static int wait_window(struct ctx *c, int fd, bool *open)
 {
-	bool unused;
+	bool unused = false;
 
 	*open = false;
 	for (int i = 0; i < WINDOW_FENCES && !*open; i++)

@@ -391,7 +391,7 @@ static int observe_scm(struct ctx *c, struct scm_seen *o, unsigned long ns)
 	_cleanup_close_ int a = -1, b = -1;
 	struct nsrun r = userns_run(c);
 	int sv[2], on = 1;
-	struct ucred got;
+	struct ucred got = { 0 };
 
 	r.flags = c->isolate ? ns : 0;
 	TRY(c, sysr(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)),
