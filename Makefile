@@ -139,8 +139,11 @@ format-check:
 
 check: deps-check
 	$(MAKE) all
-	@set -e; for step in $(CHECK_STEPS); do \
-		echo "== make $$step"; $(MAKE) --no-print-directory $$step; done
+	@set -e; t=$$(date +%s); for step in $(CHECK_STEPS); do \
+		echo "== make $$step"; s=$$(date +%s); \
+		$(MAKE) --no-print-directory $$step; \
+		echo "== make $$step: $$(($$(date +%s) - s)) s"; done; \
+		echo "== make check: $$(($$(date +%s) - t)) s after the build"
 
 # `make run`: mk/run.mk.
 
