@@ -37,7 +37,8 @@ static int need_disk(struct ctx *c)
 
 	if (statfs(".", &fs) < 0)
 		return ctx_error(c, neg_errno(), "statfs of the run directory");
-	if (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC)
+	if ((unsigned long)fs.f_type == TMPFS_MAGIC ||
+	    (unsigned long)fs.f_type == RAMFS_MAGIC)
 		return ctx_skip(c, "the run directory is on tmpfs: its page "
 				   "cache is not reclaimable without swap");
 	return 0;

@@ -66,13 +66,17 @@ static int arm_high_bits(const void *arg)
 /* The filter in both runs; the action: the high bits in the register. */
 static int observe_args(struct ctx *c, struct sc_outcome *o)
 {
+	unsigned long long high = 1ull << 32;
 	struct sc_plan p = {
 		.arm = arm_high_bits,
 		.where = SC_SELF,
 		.call = { { SYS_getpriority, PRIO_PROCESS,
-			    c->isolate ? 1l << 32 : 0 } },
+			    c->isolate ? (long)high : 0 } },
 	};
 
+	if (sizeof(long) < sizeof(high))
+		return ctx_skip(c, "a 32-bit ABI: a system call argument has "
+				   "no high half to set");
 	return sc_probe(c, &p, o);
 }
 

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #if defined(__aarch64__)
 #include <asm/ptrace.h>
-#include <linux/elf.h>
+#include <elf.h> /* NT_PRSTATUS; linux/elf.h clashes with it on arm64 */
 #endif
 
 #define TRACE_DATA 0x123
