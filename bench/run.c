@@ -2,7 +2,6 @@
 /* The ladder loop: warm-up, then round-robin samples with counters. */
 #include "run.h"
 
-#include <alloca.h>
 #include <malloc.h>
 #include <string.h>
 #include <sys/personality.h>
@@ -165,9 +164,10 @@ bool bench_aslr_is_off(void)
 int bench_steady_stack(int (*fn)(void *), void *arg)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-	volatile char *pad = alloca((sp & 4095) + 64);
+	volatile char pad[(sp & 4095) + 64];
 
 	pad[0] = 0;
+	__asm__ volatile("" : : "r"(pad) : "memory"); /* kept: it is the pad */
 	return fn(arg);
 }
 

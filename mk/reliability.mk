@@ -83,17 +83,20 @@ check-valgrind: $(TESTS) $(BIN)
 
 # ---- static analysis ------------------------------------------------------
 LINT_SRC = $(wildcard $(addsuffix /*.c,$(DIRS)))
+LINT_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CPPCHECK := cppcheck --quiet --error-exitcode=1 --inline-suppr \
             --enable=warning,portability --std=c11 -D_GNU_SOURCE \
+            -D__$(shell uname -m)__ \
             --suppressions-list=ci/cppcheck.supp -I$(BUILD)/gen --library=posix \
             --library=ci/jansson.cfg
 
 lint: $(VERSION_H) $(AREAS_H)
-	@clang-tidy --quiet $(LINT_SRC) -- -std=gnu17 -D_GNU_SOURCE -I$(BUILD)/gen \
-		>$(BUILD)/tidy.log 2>&1 || true
-	@if grep -q -E '(warning|error):' $(BUILD)/tidy.log; then \
+	@printf '%s\n' $(LINT_SRC) | xargs -P $(LINT_JOBS) -n 16 sh -c \
+		'clang-tidy --quiet "$$@" -- -std=gnu17 -D_GNU_SOURCE \
+		-I$(BUILD)/gen' clang-tidy >$(BUILD)/tidy.log 2>&1 || true
+	@if grep -q -E '(warning|error|Error):' $(BUILD)/tidy.log; then \
 		cat $(BUILD)/tidy.log; echo "lint: clang-tidy findings above"; exit 1; fi
-	$(CPPCHECK) $(LINT_SRC)
+	$(CPPCHECK) -j $(LINT_JOBS) $(LINT_SRC)
 	@echo "lint: clang-tidy and cppcheck clean"
 
 # ---- fuzzing --------------------------------------------------------------

@@ -20,6 +20,12 @@
 #else
 #error "seccomp.c: add this architecture's AUDIT_ARCH"
 #endif
+/* The x32 check is one more instruction to jump over. */
+#ifdef X32_BIT
+#define X32_JUMPS 1
+#else
+#define X32_JUMPS 0
+#endif
 
 #define NR(n)                                                                  \
 	{                                                                      \
@@ -84,11 +90,7 @@ int seccomp_build(const char *const *names, int err, struct sock_filter *prog,
 	prog[at++] = STMT(BPF_LD | BPF_W | BPF_ABS,
 			  offsetof(struct seccomp_data, arch));
 	prog[at++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0,
-			  (unsigned char)(k + 2
-#ifdef X32_BIT
-					  + 1
-#endif
-					  ));
+			  (unsigned char)(k + 2 + X32_JUMPS));
 	prog[at++] = STMT(BPF_LD | BPF_W | BPF_ABS,
 			  offsetof(struct seccomp_data, nr));
 #ifdef X32_BIT

@@ -39,6 +39,7 @@ static int has_pm_sleep(struct ctx *c)
 static int fdinfo_events(int epfd, long *val)
 {
 	char path[64], buf[1024];
+	unsigned long mask;
 	const char *l;
 	int r;
 
@@ -46,8 +47,9 @@ static int fdinfo_events(int epfd, long *val)
 	if ((r = read_text(path, buf, sizeof(buf))) < 0)
 		return r;
 	l = strstr(buf, "events:");
-	if (!strstr(buf, "tfd:") || !l || sscanf(l + 7, "%lx", val) != 1)
+	if (!strstr(buf, "tfd:") || !l || sscanf(l + 7, "%lx", &mask) != 1)
 		return -ENOENT;
+	*val = (long)mask;
 	return 0;
 }
 
@@ -181,12 +183,14 @@ static int do_map_zero(struct gate_call *g)
 	void *p =
 		mmap(NULL, sz, PROT_READ,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	uintptr_t at;
 
 	(void)g;
 	if (p == MAP_FAILED)
 		return errno;
-	munmap(p, sz);
-	return p == NULL ? 0 : -EFAULT;
+	at = (uintptr_t)p; /* page 0 when mapped: an address, not a pointer */
+	syscall(SYS_munmap, at, sz);
+	return at == 0 ? 0 : -EFAULT;
 }
 
 enum {

@@ -193,13 +193,14 @@ static bool line_has_point(const char *file, const char *line,
 	char a[PATH_MAX], b[PATH_MAX], c[PATH_MAX], d[PATH_MAX], e[PATH_MAX];
 
 	if (strcmp(file, "mounts") == 0)
-		return sscanf(line, "%s %s", a, b) == 2 &&
+		return sscanf(line, "%4095s %4095s", a, b) == 2 &&
 		       strcmp(b, point) == 0;
 	if (strcmp(file, "mountinfo") == 0)
-		return sscanf(line, "%s %s %s %s %s", a, b, c, d, e) == 5 &&
+		return sscanf(line, "%4095s %4095s %4095s %4095s %4095s", a, b,
+			      c, d, e) == 5 &&
 		       strcmp(e, point) == 0;
 	/* mountstats: "device D mounted on P with fstype T" */
-	return sscanf(line, "device %s mounted on %s", a, b) == 2 &&
+	return sscanf(line, "device %4095s mounted on %4095s", a, b) == 2 &&
 	       strcmp(b, point) == 0;
 }
 

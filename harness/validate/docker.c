@@ -262,7 +262,8 @@ static void run_flags(const struct tctx *c, const char *sc, struct argvb *a)
 				 p->rlimits[i].soft, p->rlimits[i].hard);
 	argv_add(a, "--oom-score-adj=%d", p->oom_score_adj);
 	argv_add(a, "--cap-drop=ALL");
-	for (char *tok = strtok(caps, ","); tok; tok = strtok(NULL, ","))
+	for (char *save = NULL, *tok = strtok_r(caps, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
 		argv_add(a, "--cap-add=%s", tok);
 	if (p->no_new_privs)
 		argv_add(a, "--security-opt=no-new-privileges");
