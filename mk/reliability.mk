@@ -95,9 +95,8 @@ CPPCHECK := cppcheck --quiet --error-exitcode=1 --inline-suppr \
             --library=ci/jansson.cfg
 
 lint: $(VERSION_H) $(AREAS_H)
-	@printf '%s\n' $(LINT_SRC) | xargs -P $(LINT_JOBS) -n 16 sh -c \
-		'clang-tidy --quiet "$$@" -- -std=gnu17 -D_GNU_SOURCE \
-		-I$(BUILD)/gen' clang-tidy >$(BUILD)/tidy.log 2>&1 || true
+	@tests/lint-tidy.sh $(BUILD)/gen $(LINT_JOBS) $(LINT_SRC) \
+		>$(BUILD)/tidy.log 2>&1 || true
 	@if grep -q -E '(warning|error|Error):' $(BUILD)/tidy.log; then \
 		cat $(BUILD)/tidy.log; echo "lint: clang-tidy findings above"; exit 1; fi
 	$(CPPCHECK) -j $(LINT_JOBS) $(LINT_SRC)
