@@ -139,7 +139,7 @@ int tmpfs_at(const char *path)
 {
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return neg_errno();
-	if (mount("boxcheck", path, "tmpfs", 0, "size=16m,mode=0755") < 0)
+	if (mount("boxcheck", path, "tmpfs", 0, "size=64m,mode=0755") < 0)
 		return neg_errno();
 	return 0;
 }
