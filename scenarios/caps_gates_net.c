@@ -67,8 +67,22 @@ static int has_bpf(struct ctx *c)
 
 static int has_perf(struct ctx *c)
 {
-	return gate_need_path(c, "/proc/sys/kernel/perf_event_paranoid",
-			      "kernel without perf events");
+	char v[16];
+	int r = gate_need_path(c, "/proc/sys/kernel/perf_event_paranoid",
+			       "kernel without perf events");
+
+	if (r != 0)
+		return r;
+	TRY(c, read_text("/proc/sys/kernel/perf_event_paranoid", v, sizeof(v)),
+	    "read perf_event_paranoid");
+	/* Debian's kernels add level 3: perf_event_open needs CAP_SYS_ADMIN */
+	if (atoi(v) > 2)
+		return ctx_skip(c,
+				"perf_event_paranoid is %d (a distribution "
+				"patch's level: perf_event_open needs "
+				"CAP_SYS_ADMIN, CAP_PERFMON alone cannot show)",
+				atoi(v));
+	return 0;
 }
 
 /* A queue map: bpf_capable() map types need CAP_BPF (or CAP_SYS_ADMIN). */
