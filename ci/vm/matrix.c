@@ -3,6 +3,7 @@
  * matrix: scenario x {host, VM columns} from `boxcheck run --json` files.
  *
  *   matrix [--text FILE] [--markdown FILE] [--list LIST.json]
+ *          [--strict PREFIX]
  *          LABEL=RESULTS.json...
  *
  * A VM column's file carries meta.vm (ci/vm/run-suite.sh): its arch, the
@@ -17,7 +18,11 @@
  * arch, plain boot) anywhere but in skips that name the command line (and
  * has at least one such skip), or (with --list, `boxcheck list --format
  * json`) a scenario that requires a controller the command line disabled
- * does anything but skip for that reason. 0 otherwise, 2 on bad usage.
+ * does anything but skip for that reason. With --strict PREFIX, a fail
+ * counts only in the columns whose label starts with PREFIX (the reference
+ * kernel's); in the others it is the kernel's difference from the
+ * documents, listed ("matrix: differs: ...") and not judged. 0 otherwise,
+ * 2 on bad usage.
  */
 #include "../../primitives/base.h"
 
@@ -52,9 +57,10 @@ struct matrix {
 	int n_cols;
 	struct row row[MAX_ROWS];
 	int n_rows;
-	int bad;      /* cells and columns that make the matrix fail */
-	FILE *why;    /* stderr: each bad thing, said once */
-	json_t *list; /* `boxcheck list --format json`, or NULL */
+	int bad;	    /* cells and columns that make the matrix fail */
+	FILE *why;	    /* stderr: each bad thing, said once */
+	json_t *list;	    /* `boxcheck list --format json`, or NULL */
+	const char *strict; /* --strict: fails count only in these columns */
 };
 
 static const char *str(json_t *o, const char *path)
@@ -200,7 +206,13 @@ static void judge_cell(struct matrix *m, struct row *r, int k)
 		v = r->verdict[k] = "error";
 	else if (!v)
 		v = r->verdict[k] = "absent";
-	if (is(v, "fail") || (is(v, "error") && m->col[k].doc))
+	if (is(v, "fail") && m->strict &&
+	    strncmp(m->col[k].label, m->strict, strlen(m->strict)) != 0)
+		fprintf(m->why,
+			"matrix: differs: %s: %s is fail (not judged "
+			"outside the %s columns)\n",
+			m->col[k].label, r->id, m->strict);
+	else if (is(v, "fail") || (is(v, "error") && m->col[k].doc))
 		bad(m, "%s: %s is %s", m->col[k].label, r->id, v);
 	if (is(v, "skip") && !*(r->reason[k] ?: ""))
 		bad(m, "%s: %s skips without a reason%s", m->col[k].label,
@@ -569,6 +581,8 @@ int main(int argc, char **argv)
 			text = argv[++i];
 		} else if (!strcmp(argv[i], "--markdown") && i + 1 < argc) {
 			md = argv[++i];
+		} else if (!strcmp(argv[i], "--strict") && i + 1 < argc) {
+			m.strict = argv[++i];
 		} else if (!strcmp(argv[i], "--list") && i + 1 < argc) {
 			json_error_t e;
 			m.list = json_load_file(argv[++i], 0, &e);
@@ -586,7 +600,8 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr,
 				"usage: matrix [--text F] [--markdown F] "
-				"[--list F] LABEL=RESULTS.json... (at most "
+				"[--list F] [--strict PREFIX] "
+				"LABEL=RESULTS.json... (at most "
 				"%d)\n",
 				MAX_COLS);
 			return 2;
