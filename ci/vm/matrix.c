@@ -230,10 +230,20 @@ static bool requires_ctrl(const char *req, const char *name, size_t n)
 	return false;
 }
 
+/* The plain twin skips it too, for the same reason (v1 on a v2 kernel). */
+static bool skips_as_twin(const struct matrix *m, const struct row *r, int k)
+{
+	int t = m->col[k].twin;
+
+	return t >= 0 && is(r->verdict[t], "skip") && r->reason[t] &&
+	       r->reason[k] && !strcmp(r->reason[t], r->reason[k]);
+}
+
 /*
  * With the scenario list (`boxcheck list --format json`): in a column
  * booted with cgroup_disable=X,Y, every scenario that requires cgroup:X
- * or cgroup:Y must skip, naming the command line.
+ * or cgroup:Y must skip, naming the command line, or skip as its plain
+ * twin does (for a reason that is not the command line's).
  */
 static void judge_disabled(struct matrix *m, json_t *list, int k)
 {
@@ -251,7 +261,8 @@ static void judge_disabled(struct matrix *m, json_t *list, int k)
 			size_t n = strcspn(p, ", ");
 			if (requires_ctrl(req, p, n) &&
 			    !(is(r->verdict[k], "skip") &&
-			      strstr(r->reason[k] ?: "", "cgroup_disable=")))
+			      (strstr(r->reason[k] ?: "", "cgroup_disable=") ||
+			       skips_as_twin(m, r, k))))
 				bad(m,
 				    "%s: %s needs a controller the command "
 				    "line disabled, yet is %s",
