@@ -186,6 +186,9 @@ static int observe_gone(struct ctx *c, struct gone_seen *o)
 		TRY(c, kill(x.pid, SIGKILL) < 0 ? neg_errno() : 0, "kill it");
 		if (TRY(c, cgc_ended(&x, STATE_MS, &st), "wait for it") != 1)
 			return ctx_error(c, 0, "a killed process lived on");
+		/* reaped, so the cgroup is empty before its rmdir */
+		if (x.pid != -1)
+			return ctx_error(c, 0, "the killed process not reaped");
 	}
 	o->rm = -cgs_rmdir_probe(cgc_dir(&f));
 	return 0;
