@@ -18,26 +18,6 @@
 #define MIN_MS 50	 /* unthrottled they take a few ms */
 #define BACKING (1 << 20)
 
-struct timed {
-	double s;
-	int err;
-};
-
-struct reader {
-	const char *dev;
-	struct chan rep;
-};
-
-static int reader_fn(void *arg)
-{
-	struct reader *r = arg;
-	struct timed t;
-
-	closep(&r->rep.rd);
-	t.s = cgs_timed_reads(r->dev, N_READS, &t.err);
-	return chan_send(&r->rep, &t, sizeof(t)) < 0;
-}
-
 /* "MAJ:MIN Read N" of dir's blkio.throttle.io_serviced: N, 0 if none. */
 static int serviced_reads(const char *dir, dev_t dev, long *n)
 {
@@ -69,30 +49,6 @@ struct blkio_seen {
 	long reads; /* blkio.throttle.io_serviced Read of the device */
 };
 
-/* A process of g reads dev N_READS times with O_DIRECT: how long. */
-static int timed_in(struct ctx *c, const struct cg_group *g, const char *dev,
-		    double *s)
-{
-	_cleanup_reap_ pid_t pid = -1;
-	_cleanup_chan_ struct chan rep = CHAN_INIT;
-	struct reader rd;
-	struct timed t;
-	int sig;
-
-	TRY(c, chan_open(&rep), "pipe");
-	rd = (struct reader){ dev, rep };
-	pid = TRY(c, cgs_fork_in(g, reader_fn, &rd), "start the reader");
-	close(TAKE_FD(rep.wr));
-	TRY(c, chan_recv(&rep, &t, sizeof(t)), "the reader's time");
-	TRY_OBS(cgs_reap(c, TAKE_PID(pid), "the reader", &sig));
-	if (sig)
-		return ctx_error(c, 0, "the reader died of SIG%s",
-				 sigabbrev_np(sig) ?: "?");
-	TRY(c, t.err, "O_DIRECT reads of the loop device");
-	*s = t.s;
-	return 0;
-}
-
 static int observe_blkio(struct ctx *c, struct blkio_seen *o)
 {
 	_cleanup_cg_group_ struct cg_group g = { 0 };
@@ -119,7 +75,7 @@ static int observe_blkio(struct ctx *c, struct blkio_seen *o)
 	TRY(c, cgs_write_probe(dir, "blkio.throttle.read_iops_device", lim),
 	    "write blkio.throttle.read_iops_device");
 	/* 2. A process of the cgroup reads it with O_DIRECT. */
-	TRY_OBS(timed_in(c, &g, l.path, &s));
+	TRY_OBS(cgs_timed_in(c, &g, l.path, N_READS, &s));
 	o->ms = s * 1000;
 	TRY(c, serviced_reads(dir, l.rdev, &o->reads),
 	    "read blkio.throttle.io_serviced");

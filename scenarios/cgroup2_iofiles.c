@@ -21,22 +21,6 @@
 #define DIRTY (1 * MIB) /* written by the cgroup's process */
 #define MNT "wbmnt"
 
-struct reader {
-	const char *dev;
-	struct chan rep;
-};
-
-static int reader_fn(void *arg)
-{
-	struct reader *r = arg;
-	int err;
-	double s;
-
-	closep(&r->rep.rd);
-	s = cgs_timed_reads(r->dev, N_READS, &err);
-	return chan_send_int(&r->rep, err ?: (int)(s * 1000)) < 0;
-}
-
 struct stall_seen {
 	uint64_t some[2]; /* io.pressure some total, us */
 	int ms;		  /* the reads took */
@@ -46,12 +30,9 @@ static int observe_stall(struct ctx *c, struct stall_seen *o)
 {
 	_cleanup_cg_group_ struct cg_group g = { 0 };
 	_cleanup_loop_ struct cgx_loop l = CGX_LOOP_INIT;
-	_cleanup_chan_ struct chan rep = CHAN_INIT;
-	struct reader rd;
 	char lim[64];
 	const char *dir;
-	pid_t pid;
-	int sig;
+	double secs;
 
 	TRY_OBS(cgs_need_group(c));
 	TRY_OBS(cgs_need_psi(c));
@@ -73,16 +54,8 @@ static int observe_stall(struct ctx *c, struct stall_seen *o)
 		TRY_OBS(cgx_set(c, dir, "io.max", lim));
 	/* 2. A process of the cgroup reads it with O_DIRECT. */
 	TRY_OBS(cgx_get(c, dir, "io.pressure", "some", CGX_PSI, &o->some[0]));
-	TRY(c, chan_open(&rep), "pipe");
-	rd = (struct reader){ l.path, rep };
-	pid = TRY(c, cgs_fork_in(&g, reader_fn, &rd), "start the reader");
-	close(TAKE_FD(rep.wr));
-	TRY(c, chan_recv_int(&rep, &o->ms), "the reader's time");
-	TRY_OBS(cgs_reap(c, pid, "the reader", &sig));
-	TRY(c, o->ms, "O_DIRECT reads of the loop device");
-	if (sig)
-		return ctx_error(c, 0, "the reader died of SIG%s",
-				 sigabbrev_np(sig) ?: "?");
+	TRY_OBS(cgs_timed_in(c, &g, l.path, N_READS, &secs));
+	o->ms = (int)(secs * 1000);
 	return cgx_get(c, dir, "io.pressure", "some", CGX_PSI, &o->some[1]);
 }
 

@@ -64,26 +64,6 @@ static int loop_attach(struct loopdev *l, int backing)
 	return 0;
 }
 
-struct timed {
-	double s;
-	int err;
-};
-
-struct reader {
-	const char *dev;
-	struct chan rep;
-};
-
-static int reader_fn(void *arg)
-{
-	struct reader *r = arg;
-	struct timed t;
-
-	closep(&r->rep.rd);
-	t.s = cgs_timed_reads(r->dev, N_READS, &t.err);
-	return chan_send(&r->rep, &t, sizeof(t)) < 0;
-}
-
 /* rios of dev in dir's io.stat: n, or 0 when no line names it. */
 static long io_rios(const char *dir, dev_t dev)
 {
@@ -110,15 +90,11 @@ struct io_seen {
 
 static int observe_io(struct ctx *c, struct io_seen *o)
 {
-	_cleanup_reap_ pid_t pid = -1;
 	_cleanup_cg_group_ struct cg_group g = { 0 };
 	_cleanup_(loop_close) struct loopdev l = { .fd = -1 };
 	_cleanup_close_ int back = -1;
-	_cleanup_chan_ struct chan rep = CHAN_INIT;
-	struct reader rd;
-	struct timed t;
 	char lim[64];
-	int sig;
+	double secs;
 
 	TRY_OBS(cgs_need_group(c));
 	if (!path_exists("/dev/loop-control"))
@@ -142,17 +118,8 @@ static int observe_io(struct ctx *c, struct io_seen *o)
 		TRY(c, cgs_write_probe(cg_group_dir(&g, CG_IO), "io.max", lim),
 		    "write io.max");
 	/* 2. A process of the cgroup reads it with O_DIRECT. */
-	TRY(c, chan_open(&rep), "pipe");
-	rd = (struct reader){ l.path, rep };
-	pid = TRY(c, cgs_fork_in(&g, reader_fn, &rd), "start the reader");
-	close(TAKE_FD(rep.wr));
-	TRY(c, chan_recv(&rep, &t, sizeof(t)), "the reader's time");
-	TRY_OBS(cgs_reap(c, TAKE_PID(pid), "the reader", &sig));
-	if (sig)
-		return ctx_error(c, 0, "the reader died of SIG%s",
-				 sigabbrev_np(sig) ?: "?");
-	TRY(c, t.err, "O_DIRECT reads of the loop device");
-	o->ms = t.s * 1000;
+	TRY_OBS(cgs_timed_in(c, &g, l.path, N_READS, &secs));
+	o->ms = secs * 1000;
 	o->rios = io_rios(cg_group_dir(&g, CG_IO), l.rdev);
 	return o->rios < 0 ? ctx_error(c, 0, "read io.stat") : 0;
 }

@@ -359,6 +359,50 @@ double cgs_timed_reads(const char *dev, int n, int *err)
 	return cgs_now() - t0;
 }
 
+struct timed_reader {
+	const char *dev;
+	int n;
+	struct chan rep;
+};
+
+struct timed {
+	double s;
+	int err;
+};
+
+static int timed_reader(void *arg)
+{
+	struct timed_reader *r = arg;
+	struct timed t;
+
+	closep(&r->rep.rd);
+	t.s = cgs_timed_reads(r->dev, r->n, &t.err);
+	return chan_send(&r->rep, &t, sizeof(t)) < 0;
+}
+
+int cgs_timed_in(struct ctx *c, const struct cg_group *g, const char *dev,
+		 int n, double *s)
+{
+	_cleanup_reap_ pid_t pid = -1;
+	_cleanup_chan_ struct chan rep = CHAN_INIT;
+	struct timed_reader rd;
+	struct timed t;
+	int sig;
+
+	TRY(c, chan_open(&rep), "pipe");
+	rd = (struct timed_reader){ dev, n, rep };
+	pid = TRY(c, cgs_fork_in(g, timed_reader, &rd), "start the reader");
+	close(TAKE_FD(rep.wr));
+	TRY(c, chan_recv(&rep, &t, sizeof(t)), "the reader's time");
+	TRY_OBS(cgs_reap(c, TAKE_PID(pid), "the reader", &sig));
+	if (sig)
+		return ctx_error(c, 0, "the reader died of SIG%s",
+				 sigabbrev_np(sig) ?: "?");
+	TRY(c, t.err, "O_DIRECT reads of the loop device");
+	*s = t.s;
+	return 0;
+}
+
 int cgs_percpu(const struct cg_group *g, uint64_t *v, int n)
 {
 	const char *dir = cg_group_dir(g, CG_CPUACCT);

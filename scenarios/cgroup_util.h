@@ -116,6 +116,12 @@ long cgs_pages_intact(const volatile char *p, size_t len, char mark);
 
 /* Read n blocks with O_DIRECT from dev: seconds taken, -errno. */
 double cgs_timed_reads(const char *dev, int n, int *err);
+/*
+ * A process of g reads n blocks of dev with O_DIRECT: *s the seconds it
+ * took. 0, or an error verdict (the reads failed, the reader died).
+ */
+int cgs_timed_in(struct ctx *c, const struct cg_group *g, const char *dev,
+		 int n, double *s);
 
 /*
  * v1 cpuacct.usage_percpu of g: up to n values (ns) into v; how many, or
