@@ -3,8 +3,11 @@
 #include "rootfs.h"
 #include "mutant.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -635,4 +638,23 @@ int rootfs_mask(const char *path)
 			  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			  "mode=000,size=4k");
 	return r < 0 ? neg_errno() : 0;
+}
+
+int rootfs_listing(const char *dir, char *buf, size_t len)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	size_t at = 0;
+
+	if (n < 0)
+		return neg_errno();
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.' && at < len)
+			at += snprintf(buf + at, len - at, "%s%s",
+				       at ? " " : "", names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	return at < len ? 0 : -ENAMETOOLONG;
 }

@@ -130,4 +130,10 @@ int rootfs_mask_kind(const char *path);
  */
 int rootfs_mask(const char *path);
 
+/*
+ * dir's entries but the dot ones, sorted as `ls` sorts them in the C
+ * locale, space separated into buf: 0, -errno, -ENAMETOOLONG.
+ */
+int rootfs_listing(const char *dir, char *buf, size_t len);
+
 #endif

@@ -15,26 +15,6 @@ enum confine { UNCONFINED, BY_CHROOT, BY_PIVOT };
 
 static const char *const programs[] = { "/bin/sh", "/bin/ls" };
 
-/* The root's entries, sorted and space separated, as `ls -1` gives them. */
-static int listing_of(const char *dir, char *buf, size_t len)
-{
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
-	size_t at = 0;
-
-	if (n < 0)
-		return neg_errno();
-	buf[0] = '\0';
-	for (int i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.' && at < len)
-			at += snprintf(buf + at, len - at, "%s%s",
-				       at ? " " : "", names[i]->d_name);
-		free(names[i]);
-	}
-	free(names);
-	return at < len ? 0 : -ENAMETOOLONG;
-}
-
 /* How the child failed before its command ran: sent on a CLOEXEC pipe. */
 struct exec_fail {
 	int err;
@@ -124,7 +104,7 @@ static int run_cmd(struct ctx *c, enum confine how, char *const argv[],
 static int observe_listing(struct ctx *c, struct listing *o, enum confine how,
 			   char *const argv[])
 {
-	TRY(c, listing_of("root", o->built, sizeof(o->built)),
+	TRY(c, rootfs_listing("root", o->built, sizeof(o->built)),
 	    "list the rootfs");
 	ctx_kv(c, "built", "%s", o->built);
 	TRY_OBS(run_cmd(c, c->isolate ? how : UNCONFINED, argv, o));

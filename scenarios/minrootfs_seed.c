@@ -34,26 +34,6 @@ struct seed {
 	int code;	 /* its exit code */
 };
 
-/* The image's top entries, space separated, as `ls` sorts them (C). */
-static int top_entries(const char *dir, char *buf, size_t len)
-{
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
-	size_t at = 0;
-
-	if (n < 0)
-		return neg_errno();
-	buf[0] = '\0';
-	for (int i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.' && at < len)
-			at += snprintf(buf + at, len - at, "%s%s",
-				       at ? " " : "", names[i]->d_name);
-		free(names[i]);
-	}
-	free(names);
-	return at < len ? 0 : -ENAMETOOLONG;
-}
-
 /*
  * Copy prog's closure into dir; skip (the control's missing library) is a
  * path not to copy, or NULL. Evidence: the loader and the library paths.
@@ -193,7 +173,7 @@ static int observe_seed(struct ctx *c, struct seed *o)
 	    "copy bash and its libraries");
 	TRY(c, add_closure(c, "image", ls, c->isolate ? NULL : lib),
 	    "copy ls and its libraries");
-	TRY(c, top_entries("image", o->built, sizeof(o->built)),
+	TRY(c, rootfs_listing("image", o->built, sizeof(o->built)),
 	    "list the image");
 	ctx_kv(c, "image", "%s", o->built);
 	TRY_OBS(run_chrooted(c, bash, o));
