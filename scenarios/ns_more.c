@@ -197,8 +197,11 @@ static int try_as(uid_t uid, unsigned long flags, bool hold, pid_t *held)
 	closep(&res.wr);
 	res.wr = -1;
 	r = chan_recv_int(&res, &err);
-	if (!hold || r < 0 || err)
+	if (!hold || r < 0 || err) { /* a holder that holds nothing ends */
+		if (hold)
+			kill(pid, SIGKILL);
 		wait_status(pid, NULL), pid = -1;
+	}
 	*held = pid;
 	return r < 0 ? r : err;
 }
