@@ -49,7 +49,10 @@ closed_stdout() {
 	leak_compare "$(cat "$out/$name.pid")"
 	echo "leak-sigint: $name, closed stdout: finished (exit $rc), host unchanged"
 }
-closed_stdout run 1 run -j 2 '*' selftest/crash
+# 120 scenarios print well past the first byte (the whole suite only
+# added time).
+closed_stdout run 1 run -j 2 'pidns/*' 'mntns/*' 'cgroup/*' 'netns/*' \
+	'utsns/*' selftest/crash
 # bench's ladder makes cgroups, mounts and a run dir
 closed_stdout bench 0 bench --quick --variants fork,container \
 	--concurrency none --compare none --vm-runs 0

@@ -5,8 +5,12 @@
 . "$(dirname "$0")/leak-common.sh"
 leak_init "$1"
 
+# Areas that leave cgroups, mounts and network namespaces in flight, then
+# the hang (the whole suite first added 20 s and nothing more in flight:
+# by the time the hang starts, what ran before it has finished).
 "$bin" run -j 2 --timeout 60 --json "$out/k.json" --tap "$out/k.tap" \
-	--junit "$out/k.xml" '*' selftest/hang >"$out/run.log" 2>&1 &
+	--junit "$out/k.xml" 'cgroup/*' 'mntns/*' 'netns/*' selftest/hang \
+	>"$out/run.log" 2>&1 &
 pid=$!
 leak_wait_job $pid selftest_hang.iso
 sleep 0.3
