@@ -21,6 +21,9 @@ OBJ      := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libboxcheck.a
 BIN      := $(BUILD)/boxcheck
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+# Builds started by recipes use every core unless make was given -j.
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+PAR       = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 AREAS_H  := $(BUILD)/gen/areas.h
 VERSION_H := $(BUILD)/gen/version.h
 
@@ -140,7 +143,8 @@ format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRC)
 
 check: deps-check
-	$(MAKE) all
+	$(MAKE) $(PAR) all $(TESTS) $(BUILD)/tests/json-valid \
+		$(BUILD)/tests/ktap-valid
 	@set -e; t=$$(date +%s); for step in $(CHECK_STEPS); do \
 		echo "== make $$step"; s=$$(date +%s); \
 		$(MAKE) --no-print-directory $$step; \

@@ -48,7 +48,8 @@ unit-bins: $(TESTS) $(BIN)
 
 check-asan: $(BUILD)/boxcheck-static
 	$(SAN_ENV) CC=clang CFLAGS="$(SAN_CFLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-		$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) WERROR= CI= unit-bins
+		$(MAKE) --no-print-directory $(PAR) BUILD=$(ASAN_BUILD) WERROR= CI= \
+		unit-bins $(ASAN_BUILD)/tests/json-valid $(ASAN_BUILD)/tests/ktap-valid
 	cp $(BUILD)/boxcheck-static $(ASAN_BUILD)/boxcheck-static
 	@set -e; for t in $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(TESTS)); do \
 		echo "== $$t"; \
@@ -116,7 +117,7 @@ FUZZ_RUN = $(FUZZ_BUILD)/$$t -timeout=5 -rss_limit_mb=1024 -max_len=4096 \
 
 $(FUZZ_BUILD)/libboxcheck.a: FORCE
 	@CC=clang CFLAGS="$(SAN_CFLAGS)" \
-		$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) WERROR= CI= $@
+		$(MAKE) --no-print-directory $(PAR) BUILD=$(FUZZ_BUILD) WERROR= CI= $@
 
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_BUILD)/libboxcheck.a
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=gnu17 -D_GNU_SOURCE \

@@ -16,13 +16,11 @@
 
 DEPS_RUN += runtimes vm
 RUN_OUT  := reports/out
-RUN_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: run
 run:
 	@t0=$$(date +%s); mkdir -p $(RUN_OUT)/logs && \
 	echo "[1/6] install: ci/install-deps.sh $(sort $(DEPS_RUN))" && \
 	ci/install-deps.sh $(sort $(DEPS_RUN)) && \
-	RUN_BUILD="$(MAKE) --no-print-directory \
-		$(if $(filter -j%,$(MAKEFLAGS)),,-j$(RUN_JOBS))" \
+	RUN_BUILD="$(MAKE) --no-print-directory $(PAR)" \
 	RUN_VM_HOST=$(VM_HOST) RUN_T0=$$t0 ci/run.sh $(BIN) $(RUN_OUT) 2 6

@@ -16,7 +16,7 @@ lint-truth:
 	tests/lint-truth.sh $(CC)
 
 mutant:
-	@CFLAGS="-O2 -g -DBOXCHECK_MUTANTS" $(MAKE) --no-print-directory \
+	@CFLAGS="-O2 -g -DBOXCHECK_MUTANTS" $(MAKE) --no-print-directory $(PAR) \
 		BUILD=$(MUTANT_BUILD) $(MUTANT_BUILD)/boxcheck
 
 check-mutants: mutant
