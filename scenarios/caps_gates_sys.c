@@ -176,21 +176,38 @@ static int low_mmap(struct ctx *c)
 						  "address may be mapped");
 }
 
-/* Page 0 of the child's own address space, read-only, unmapped again. */
+/* vm.mmap_min_addr into g->arg, before the drop. */
+static int min_addr(struct gate_call *g, const char **step)
+{
+	char v[32];
+	int r = read_text("/proc/sys/vm/mmap_min_addr", v, sizeof(v));
+
+	*step = "read vm.mmap_min_addr";
+	if (r < 0)
+		return r;
+	g->arg = (long)strtoul(v, NULL, 10);
+	return 0;
+}
+
+/*
+ * The last page below vm.mmap_min_addr of the child's own address space,
+ * read-only, unmapped again. Not page 0: arm refuses a fixed mapping
+ * below FIRST_USER_ADDRESS (two pages) with EINVAL before any capability
+ * check (arch_mmap_check, arch/arm/include/uapi/asm/mman.h).
+ */
 static int do_map_zero(struct gate_call *g)
 {
 	long sz = sysconf(_SC_PAGESIZE);
+	uintptr_t want = ((uintptr_t)g->arg - 1) & ~(uintptr_t)(sz - 1), at;
 	void *p =
-		mmap(NULL, sz, PROT_READ,
+		mmap((void *)want, sz, PROT_READ,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	uintptr_t at;
 
-	(void)g;
 	if (p == MAP_FAILED)
 		return errno;
-	at = (uintptr_t)p; /* page 0 when mapped: an address, not a pointer */
+	at = (uintptr_t)p; /* an address, not a pointer to read */
 	syscall(SYS_munmap, at, sz);
-	return at == 0 ? 0 : -EFAULT;
+	return at == want ? 0 : -EFAULT;
 }
 
 enum {
@@ -250,9 +267,10 @@ static const struct gate rows[] = {
 		      .want = EPERM,
 		      .call = do_alarm_timer },
 	[S_MAP_ZERO] = { .cap = CAP_SYS_RAWIO,
-			 .what = "mmap of page 0, below vm.mmap_min_addr",
+			 .what = "mmap of the page below vm.mmap_min_addr",
 			 .want = EPERM,
 			 .probe = low_mmap,
+			 .setup = min_addr,
 			 .call = do_map_zero },
 };
 
@@ -305,8 +323,8 @@ static const struct scenario caps_gates_sys[] = {
 	     "EPERM", CAP_BIT(CAP_WAKE_ALARM), g_alarm),
 	GATE("map-zero-needs-rawio",
 	     "a mapping below mmap_min_addr needs CAP_SYS_RAWIO",
-	     "root without CAP_SYS_RAWIO gets EPERM mapping page 0 of its "
-	     "own address space",
+	     "root without CAP_SYS_RAWIO gets EPERM mapping the last page "
+	     "below vm.mmap_min_addr of its own address space",
 	     "EPERM", CAP_BIT(CAP_SYS_RAWIO), g_map_zero),
 };
 
