@@ -164,50 +164,82 @@ static int do_alarm_timer(struct gate_call *g)
 		timerfd_create(CLOCK_BOOTTIME_ALARM, TFD_CLOEXEC));
 }
 
-static int low_mmap(struct ctx *c)
+/*
+ * The last page below vm.mmap_min_addr: 0 and *at, -ENOENT when the
+ * sysctl is 0, or -errno. Not page 0: arm refuses a fixed mapping below
+ * FIRST_USER_ADDRESS (two pages) with EINVAL before any capability check
+ * (arch_mmap_check, arch/arm/include/uapi/asm/mman.h).
+ */
+static int low_page(uintptr_t *at, unsigned long *min)
 {
+	uintptr_t sz = (uintptr_t)sysconf(_SC_PAGESIZE);
 	char v[32];
 	int r = read_text("/proc/sys/vm/mmap_min_addr", v, sizeof(v));
 
-	if (r < 0)
-		return ctx_error(c, r, "read vm.mmap_min_addr");
-	return strtoul(v, NULL, 10) ? 0
-				    : ctx_skip(c, "vm.mmap_min_addr is 0: any "
-						  "address may be mapped");
-}
-
-/* vm.mmap_min_addr into g->arg, before the drop. */
-static int min_addr(struct gate_call *g, const char **step)
-{
-	char v[32];
-	int r = read_text("/proc/sys/vm/mmap_min_addr", v, sizeof(v));
-
-	*step = "read vm.mmap_min_addr";
 	if (r < 0)
 		return r;
-	g->arg = (long)strtoul(v, NULL, 10);
-	return 0;
+	*min = strtoul(v, NULL, 10);
+	*at = (*min - 1) & ~(sz - 1);
+	return *min ? 0 : -ENOENT;
 }
 
-/*
- * The last page below vm.mmap_min_addr of the child's own address space,
- * read-only, unmapped again. Not page 0: arm refuses a fixed mapping
- * below FIRST_USER_ADDRESS (two pages) with EINVAL before any capability
- * check (arch_mmap_check, arch/arm/include/uapi/asm/mman.h).
- */
-static int do_map_zero(struct gate_call *g)
+/* Map one read-only page at exactly `at` and unmap it: its errno or 0. */
+static int map_at(uintptr_t at)
 {
 	long sz = sysconf(_SC_PAGESIZE);
-	uintptr_t want = ((uintptr_t)g->arg - 1) & ~(uintptr_t)(sz - 1), at;
 	void *p =
-		mmap((void *)want, sz, PROT_READ,
+		mmap((void *)at, sz, PROT_READ,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
 	if (p == MAP_FAILED)
 		return errno;
-	at = (uintptr_t)p; /* an address, not a pointer to read */
-	syscall(SYS_munmap, at, sz);
-	return at == want ? 0 : -EFAULT;
+	syscall(SYS_munmap, (uintptr_t)p, sz);
+	return (uintptr_t)p == at ? 0 : EFAULT;
+}
+
+/*
+ * Skip where no page below vm.mmap_min_addr can be mapped at all: the
+ * worker, with CAP_SYS_RAWIO, tries the page the row maps.
+ */
+static int low_mmap(struct ctx *c)
+{
+	unsigned long min;
+	uintptr_t at;
+	int r = low_page(&at, &min);
+
+	if (r == -ENOENT)
+		return ctx_skip(c, "vm.mmap_min_addr is 0: any address may be "
+				   "mapped");
+	if (r < 0)
+		return ctx_error(c, r, "read vm.mmap_min_addr");
+	ctx_kv(c, "vm.mmap_min_addr", "%lu, the page mapped %#lx", min,
+	       (unsigned long)at);
+	if (map_at(at) == EINVAL)
+		return ctx_skip(c,
+				"no page below vm.mmap_min_addr (%lu) takes a "
+				"fixed mapping here, even with CAP_SYS_RAWIO "
+				"(mmap at %#lx: EINVAL)",
+				min, (unsigned long)at);
+	return 0;
+}
+
+/* The page into g->arg, before the drop. */
+static int min_addr(struct gate_call *g, const char **step)
+{
+	unsigned long min;
+	uintptr_t at;
+	int r = low_page(&at, &min);
+
+	*step = "read vm.mmap_min_addr";
+	g->arg = (long)at;
+	return r;
+}
+
+static int do_map_zero(struct gate_call *g)
+{
+	int err = map_at((uintptr_t)g->arg);
+
+	return err == EFAULT ? -EFAULT : err;
 }
 
 enum {
