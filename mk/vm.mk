@@ -38,8 +38,7 @@ VM_PI_COL  := $(VM_KERNEL)-$(VM_PI_ARCH)-pi
 # everywhere.
 # make check: every arch on the default kernel, the host's arch on every
 # kernel, and the Pi column. make check-matrix: every kernel x every arch.
-# armhf: in check-matrix only until its new failures are triaged (README).
-VM_COLS_DEFAULT := $(foreach a,$(filter-out armhf,$(VM_ARCHES)),$(VM_KERNEL)-$(a)) \
+VM_COLS_DEFAULT := $(foreach a,$(VM_ARCHES),$(VM_KERNEL)-$(a)) \
 	$(foreach k,$(filter-out $(VM_KERNEL),$(VM_KERNELS)),$(k)-$(VM_HOST)) \
 	$(VM_PI_COL)
 VM_COLS_MATRIX  := $(foreach k,$(VM_KERNELS),$(foreach a,$(VM_ARCHES),$(k)-$(a))) \
