@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <string.h>
+#include <sys/fsuid.h>
 
 /* ---- CAP_SYS_ADMIN for every type but user -------------------------- */
 
@@ -119,17 +120,29 @@ static enum obs judge_pfc(struct judge *j, const struct pfc_seen *o)
 CHECK(pfc_empty, struct pfc_seen, observe_pfc, judge_pfc);
 
 struct link_seen {
-	int err; /* readlink /proc/T/ns/uts as uid 100000 */
+	int err;	/* readlink /proc/T/ns/uts as uid 100000 */
+	uint32_t t_uid; /* /proc/T's owner, as the reader sees it */
+	uint64_t eff;	/* the reader's CapEff */
+	uint32_t fsuid; /* and its fsuid */
 };
 
 static int read_link_as(void *arg, void *out, size_t len)
 {
+	struct link_seen *o = out;
+	struct capstat cs;
+	struct stat st;
 	char path[64];
 
 	(void)len;
 	NSW_TRY("become uid 100000", become_dumpable(UNPRIV_ID));
+	snprintf(path, sizeof(path), "/proc/%d", *(const pid_t *)arg);
+	NSW_TRY("stat /proc/T", stat(path, &st) < 0 ? neg_errno() : 0);
+	NSW_TRY("read the reader's sets", capstat_self(&cs));
+	o->t_uid = st.st_uid;
+	o->eff = cs.eff;
+	o->fsuid = (uint32_t)setfsuid((uid_t)-1);
 	snprintf(path, sizeof(path), "/proc/%d/ns/uts", *(const pid_t *)arg);
-	*(int *)out = link_err(path, EACCES);
+	o->err = link_err(path, EACCES);
 	return 0;
 }
 
@@ -160,6 +173,8 @@ static int observe_link(struct ctx *c, struct link_seen *o)
 
 static enum obs judge_link(struct judge *j, const struct link_seen *o)
 {
+	judge_kv(j, "reader", "fsuid %u, CapEff %#llx; /proc/T owned by %u",
+		 o->fsuid, (unsigned long long)o->eff, o->t_uid);
 	return judge_errno(j, o->err, EACCES, "readlink /proc/T/ns/uts",
 			   "readlink of root's ns link by uid 100000");
 }
