@@ -202,6 +202,9 @@ static void judge_twin(struct matrix *m, struct row *r, int k)
 	    c->label, r->id, v);
 }
 
+static void note_text(FILE *f, const struct matrix *m, const struct row *r,
+		      int k, const char *lead);
+
 static void judge_cell(struct matrix *m, struct row *r, int k)
 {
 	const char *v = r->verdict[k];
@@ -211,12 +214,14 @@ static void judge_cell(struct matrix *m, struct row *r, int k)
 	else if (!v)
 		v = r->verdict[k] = "absent";
 	if (is(v, "fail") && m->strict &&
-	    strncmp(m->col[k].label, m->strict, strlen(m->strict)) != 0)
+	    strncmp(m->col[k].label, m->strict, strlen(m->strict)) != 0) {
 		fprintf(m->why,
 			"matrix: differs: %s: %s is fail (not judged "
-			"outside the %s columns)\n",
+			"outside the %s columns)",
 			m->col[k].label, r->id, m->strict);
-	else if (is(v, "fail") || (is(v, "error") && m->col[k].doc))
+		note_text(m->why, m, r, k, "\n  ");
+		fprintf(m->why, "\n");
+	} else if (is(v, "fail") || (is(v, "error") && m->col[k].doc))
 		bad(m, "%s: %s is %s", m->col[k].label, r->id, v);
 	if (is(v, "skip") && !*(r->reason[k] ?: ""))
 		bad(m, "%s: %s skips without a reason%s", m->col[k].label,
