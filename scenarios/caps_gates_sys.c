@@ -183,17 +183,27 @@ static int low_page(uintptr_t *at, unsigned long *min)
 	return *min ? 0 : -ENOENT;
 }
 
-/* Map one read-only page at exactly `at` and unmap it: its errno or 0. */
+/* 32-bit ABIs map by mmap2 (the offset in pages; 0 here). */
+#ifdef SYS_mmap2
+#define SYS_MMAP SYS_mmap2
+#else
+#define SYS_MMAP SYS_mmap
+#endif
+
+/*
+ * Map one read-only page at exactly `at` and unmap it: its errno or 0.
+ * By number: the address is a number here, never a pointer to use.
+ */
 static int map_at(uintptr_t at)
 {
 	long sz = sysconf(_SC_PAGESIZE);
-	void *p =
-		mmap((void *)at, sz, PROT_READ,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	long p = syscall(SYS_MMAP, at, sz, PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+			 0);
 
-	if (p == MAP_FAILED)
+	if (p == -1)
 		return errno;
-	syscall(SYS_munmap, (uintptr_t)p, sz);
+	syscall(SYS_munmap, p, sz);
 	return (uintptr_t)p == at ? 0 : EFAULT;
 }
 
@@ -226,8 +236,8 @@ static int low_mmap(struct ctx *c)
 /* The page into g->arg, before the drop. */
 static int min_addr(struct gate_call *g, const char **step)
 {
-	unsigned long min;
-	uintptr_t at;
+	unsigned long min = 0;
+	uintptr_t at = 0;
 	int r = low_page(&at, &min);
 
 	*step = "read vm.mmap_min_addr";
