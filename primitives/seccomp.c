@@ -27,6 +27,11 @@
 #define X32_JUMPS 0
 #endif
 
+uint32_t seccomp_audit_arch(void)
+{
+	return NATIVE_ARCH;
+}
+
 #define NR(n)                                                                  \
 	{                                                                      \
 #n, SYS_##n                                                    \

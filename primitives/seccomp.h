@@ -16,6 +16,8 @@
 
 #define SECCOMP_MAX_INSNS 128
 
+/* This build's AUDIT_ARCH_* (seccomp_data.arch of its native calls). */
+uint32_t seccomp_audit_arch(void);
 /* This architecture's number of a system call, or -ENOENT. */
 long seccomp_nr(const char *name);
 /* The calls this file knows, NULL-ended (what a profile may name). */

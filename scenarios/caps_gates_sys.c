@@ -164,33 +164,92 @@ static int do_alarm_timer(struct gate_call *g)
 		timerfd_create(CLOCK_BOOTTIME_ALARM, TFD_CLOEXEC));
 }
 
-static int low_mmap(struct ctx *c)
+/*
+ * The last page below vm.mmap_min_addr: 0 and *at, -ENOENT when the
+ * sysctl is 0, or -errno. Not page 0: arm refuses a fixed mapping below
+ * FIRST_USER_ADDRESS (two pages) with EINVAL before any capability check
+ * (arch_mmap_check, arch/arm/include/uapi/asm/mman.h).
+ */
+static int low_page(uintptr_t *at, unsigned long *min)
 {
+	uintptr_t sz = (uintptr_t)sysconf(_SC_PAGESIZE);
 	char v[32];
 	int r = read_text("/proc/sys/vm/mmap_min_addr", v, sizeof(v));
 
 	if (r < 0)
-		return ctx_error(c, r, "read vm.mmap_min_addr");
-	return strtoul(v, NULL, 10) ? 0
-				    : ctx_skip(c, "vm.mmap_min_addr is 0: any "
-						  "address may be mapped");
+		return r;
+	*min = strtoul(v, NULL, 10);
+	*at = (*min - 1) & ~(sz - 1);
+	return *min ? 0 : -ENOENT;
 }
 
-/* Page 0 of the child's own address space, read-only, unmapped again. */
-static int do_map_zero(struct gate_call *g)
+/* 32-bit ABIs map by mmap2 (the offset in pages; 0 here). */
+#ifdef SYS_mmap2
+#define SYS_MMAP SYS_mmap2
+#else
+#define SYS_MMAP SYS_mmap
+#endif
+
+/*
+ * Map one read-only page at exactly `at` and unmap it: its errno or 0.
+ * By number: the address is a number here, never a pointer to use.
+ */
+static int map_at(uintptr_t at)
 {
 	long sz = sysconf(_SC_PAGESIZE);
-	void *p =
-		mmap(NULL, sz, PROT_READ,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	uintptr_t at;
+	long p = syscall(SYS_MMAP, at, sz, PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+			 0);
 
-	(void)g;
-	if (p == MAP_FAILED)
+	if (p == -1)
 		return errno;
-	at = (uintptr_t)p; /* page 0 when mapped: an address, not a pointer */
-	syscall(SYS_munmap, at, sz);
-	return at == 0 ? 0 : -EFAULT;
+	syscall(SYS_munmap, p, sz);
+	return (uintptr_t)p == at ? 0 : EFAULT;
+}
+
+/*
+ * Skip where no page below vm.mmap_min_addr can be mapped at all: the
+ * worker, with CAP_SYS_RAWIO, tries the page the row maps.
+ */
+static int low_mmap(struct ctx *c)
+{
+	unsigned long min;
+	uintptr_t at;
+	int r = low_page(&at, &min);
+
+	if (r == -ENOENT)
+		return ctx_skip(c, "vm.mmap_min_addr is 0: any address may be "
+				   "mapped");
+	if (r < 0)
+		return ctx_error(c, r, "read vm.mmap_min_addr");
+	ctx_kv(c, "vm.mmap_min_addr", "%lu, the page mapped %#lx", min,
+	       (unsigned long)at);
+	if (map_at(at) == EINVAL)
+		return ctx_skip(c,
+				"no page below vm.mmap_min_addr (%lu) takes a "
+				"fixed mapping here, even with CAP_SYS_RAWIO "
+				"(mmap at %#lx: EINVAL)",
+				min, (unsigned long)at);
+	return 0;
+}
+
+/* The page into g->arg, before the drop. */
+static int min_addr(struct gate_call *g, const char **step)
+{
+	unsigned long min = 0;
+	uintptr_t at = 0;
+	int r = low_page(&at, &min);
+
+	*step = "read vm.mmap_min_addr";
+	g->arg = (long)at;
+	return r;
+}
+
+static int do_map_zero(struct gate_call *g)
+{
+	int err = map_at((uintptr_t)g->arg);
+
+	return err == EFAULT ? -EFAULT : err;
 }
 
 enum {
@@ -250,9 +309,10 @@ static const struct gate rows[] = {
 		      .want = EPERM,
 		      .call = do_alarm_timer },
 	[S_MAP_ZERO] = { .cap = CAP_SYS_RAWIO,
-			 .what = "mmap of page 0, below vm.mmap_min_addr",
+			 .what = "mmap of the page below vm.mmap_min_addr",
 			 .want = EPERM,
 			 .probe = low_mmap,
+			 .setup = min_addr,
 			 .call = do_map_zero },
 };
 
@@ -305,8 +365,8 @@ static const struct scenario caps_gates_sys[] = {
 	     "EPERM", CAP_BIT(CAP_WAKE_ALARM), g_alarm),
 	GATE("map-zero-needs-rawio",
 	     "a mapping below mmap_min_addr needs CAP_SYS_RAWIO",
-	     "root without CAP_SYS_RAWIO gets EPERM mapping page 0 of its "
-	     "own address space",
+	     "root without CAP_SYS_RAWIO gets EPERM mapping the last page "
+	     "below vm.mmap_min_addr of its own address space",
 	     "EPERM", CAP_BIT(CAP_SYS_RAWIO), g_map_zero),
 };
 

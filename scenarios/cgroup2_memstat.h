@@ -14,7 +14,7 @@ enum ms_act {
 	ACT_ANON,      /* touch 4 MiB of anonymous memory */
 	ACT_THREADS,   /* start 16 threads that wait */
 	ACT_PGTABLES,  /* touch a page every 2 MiB of 512 MiB */
-	ACT_PERCPU,    /* make 8 memory cgroups in percpu_dir */
+	ACT_PERCPU,    /* make MS_PERCPU_GROUPS memory cgroups in percpu_dir */
 	ACT_SOCK,      /* fill a TCP connection over lo nobody reads */
 	ACT_FILES,     /* create 2000 empty files */
 	ACT_BPFMAP,    /* create a 1 MiB BPF array map */
@@ -24,13 +24,16 @@ enum ms_act {
 	ACT_READ,      /* buffered read of 2 MiB of it */
 	ACT_REREAD,    /* the same, three times */
 	ACT_MAJFAULT,  /* fault 1 MiB of it in through a mapping */
-	ACT_THP,       /* touch two MADV_HUGEPAGE 2 MiB ranges */
+	ACT_THP,       /* touch MS_THP_RANGES MADV_HUGEPAGE 2 MiB ranges */
 	ACT_SHMEM_THP, /* write 4 MiB to a tmpfs huge=always file */
 	ACT_MLOCK,     /* mlock 2 MiB */
 	ACT_LAZYFREE,  /* touch 4 MiB, then MADV_FREE it */
 	ACT_RECLAIM,   /* the same, then memory.reclaim 4M of its cgroup */
 	ACT__COUNT,
 };
+
+#define MS_PERCPU_GROUPS 64
+#define MS_THP_RANGES 40
 
 /* Where the action happens: paths made by the scenario. */
 struct ms_where {

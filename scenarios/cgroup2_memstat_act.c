@@ -68,12 +68,16 @@ static int page_tables(const struct ms_where *w _unused_)
 	return 0;
 }
 
-/* Memory cgroups made by this process: their per-CPU data is its. */
+/*
+ * Memory cgroups made by this process: their per-CPU data is its. 64 of
+ * them (about 5 KiB each) so the growth passes the per-CPU batch a kernel
+ * may hold back from memory.stat (5.10: MEMCG_CHARGE_BATCH pages, 128 KiB).
+ */
 static int percpu(const struct ms_where *w)
 {
 	char path[PATH_MAX + 16];
 
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < MS_PERCPU_GROUPS; i++) {
 		snprintf(path, sizeof(path), "%s/m%d", w->percpu_dir, i);
 		if (mkdir(path, 0755) < 0)
 			return neg_errno();
@@ -207,18 +211,26 @@ static int major_faults(const struct ms_where *w)
 	return (int)(sum & 0);
 }
 
+/*
+ * MS_THP_RANGES aligned MADV_HUGEPAGE ranges, one byte touched in each:
+ * more than the 32 a kernel may hold back per CPU (5.10 counted anon_thp
+ * and thp_fault_alloc in huge pages and events, batched per CPU by
+ * MEMCG_CHARGE_BATCH before memory.stat showed them).
+ */
 static int thp(const struct ms_where *w _unused_)
 {
-	char *p = mmap(NULL, 3 * HPAGE, PROT_READ | PROT_WRITE,
+	size_t len = (MS_THP_RANGES + 1) * HPAGE;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char *a;
 
 	if (p == MAP_FAILED)
 		return neg_errno();
 	a = p + ((HPAGE - (uintptr_t)p % HPAGE) % HPAGE); /* aligned */
-	if (madvise(a, 2 * HPAGE, MADV_HUGEPAGE) < 0)
+	if (madvise(a, MS_THP_RANGES * HPAGE, MADV_HUGEPAGE) < 0)
 		return neg_errno();
-	a[0] = a[HPAGE] = 1;
+	for (size_t i = 0; i < MS_THP_RANGES; i++)
+		a[i * HPAGE] = 1;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <string.h>
+#include <sys/fsuid.h>
 
 /* ---- CAP_SYS_ADMIN for every type but user -------------------------- */
 
@@ -119,17 +120,47 @@ static enum obs judge_pfc(struct judge *j, const struct pfc_seen *o)
 CHECK(pfc_empty, struct pfc_seen, observe_pfc, judge_pfc);
 
 struct link_seen {
-	int err; /* readlink /proc/T/ns/uts as uid 100000 */
+	int err;	/* readlink /proc/T/ns/uts as uid 100000 */
+	int len;	/* what that readlink returned (bytes, or -1) */
+	int exe_err;	/* readlink /proc/T/exe: the same ptrace check */
+	uint32_t t_uid; /* /proc/T's owner, as the reader sees it */
+	uint64_t eff;	/* the reader's CapEff */
+	uint32_t fsuid; /* and its fsuid */
 };
+
+/* readlink /proc/PID/NAME: its errno, 0 if it read; *len what it returned. */
+static int read_proc_link(pid_t pid, const char *name, int *len)
+{
+	char path[64], buf[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	n = readlink(path, buf, sizeof(buf));
+	*len = (int)n;
+	return n < 0 ? errno : 0;
+}
 
 static int read_link_as(void *arg, void *out, size_t len)
 {
+	pid_t t = *(const pid_t *)arg;
+	struct link_seen *o = out;
+	struct capstat cs;
+	struct stat st;
 	char path[64];
+	int n;
 
 	(void)len;
 	NSW_TRY("become uid 100000", become_dumpable(UNPRIV_ID));
-	snprintf(path, sizeof(path), "/proc/%d/ns/uts", *(const pid_t *)arg);
-	*(int *)out = link_err(path, EACCES);
+	snprintf(path, sizeof(path), "/proc/%d", t);
+	NSW_TRY("stat /proc/T", stat(path, &st) < 0 ? neg_errno() : 0);
+	NSW_TRY("read the reader's sets", capstat_self(&cs));
+	o->t_uid = st.st_uid;
+	o->eff = cs.eff;
+	o->fsuid = (uint32_t)setfsuid((uid_t)-1);
+	o->exe_err = read_proc_link(t, "exe", &n);
+	o->err = read_proc_link(t, "ns/uts", &o->len);
+	if (mutant_on(M_NS_LINK)) /* the mutation point of link_err() */
+		o->err = EACCES;
 	return 0;
 }
 
@@ -160,6 +191,10 @@ static int observe_link(struct ctx *c, struct link_seen *o)
 
 static enum obs judge_link(struct judge *j, const struct link_seen *o)
 {
+	judge_kv(j, "readlink returned", "%d", o->len);
+	judge_kv(j, "readlink /proc/T/exe", "%s", errname(o->exe_err));
+	judge_kv(j, "reader", "fsuid %u, CapEff %#llx; /proc/T owned by %u",
+		 o->fsuid, (unsigned long long)o->eff, o->t_uid);
 	return judge_errno(j, o->err, EACCES, "readlink /proc/T/ns/uts",
 			   "readlink of root's ns link by uid 100000");
 }

@@ -12,8 +12,7 @@
  * index=on, statfs), the control binds lower on merged as in
  * overlay_layers.c.
  */
-#include "overlay_case.h"
-#include "../primitives/mutant.h"
+#include "overlay_more.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -209,6 +208,7 @@ static int observe_xino(struct ctx *c, struct xino *o)
 	struct ovl_id f, g;
 
 	TRY_OBS(ovl_need_option(c, OVL_XINO));
+	TRY_OBS(ovl_need_xino(c));
 	TRY(c, xino_layers(), "make layers on two tmpfs");
 	TRY(c, ovl_stat_id("L/lower/f", &f), "stat L/lower/f");
 	TRY(c, ovl_stat_id("U/upper/g", &g), "stat U/upper/g");

@@ -117,6 +117,8 @@ static int observe_nox(struct ctx *c, struct nox *o)
 {
 	bool on = !c->isolate;
 
+	/* The control needs xino: without it nothing tells the runs apart. */
+	TRY_OBS(ovl_need_xino(c));
 	TRY(c, layers(false, "tmpfs"), "make the layers on two tmpfs");
 	TRY_OBS(stat_round(c, on, true, o, 0));
 	return stat_round(c, on, false, o, 1);
@@ -153,6 +155,7 @@ static int observe_big(struct ctx *c, struct big *o)
 	static const char *const dirs[] = { "mid", "V/upper", "V/work" };
 	struct ovl_id id;
 
+	TRY_OBS(ovl_need_xino(c));
 	TRY(c, layers(false, "tmpfs"), "make the layers on two tmpfs");
 	TRY(c, ovl_fs_at("V", "tmpfs") ?: ovl_mkdirs(dirs, ARRAY_SIZE(dirs)),
 	    "mount a third tmpfs on V");
@@ -191,6 +194,7 @@ CHECK(xino_overflow, struct big, observe_big, judge_big);
 
 static int observe_auto(struct ctx *c, struct devs *o)
 {
+	TRY_OBS(ovl_need_xino(c));
 	TRY(c, layers(false, c->isolate ? "tmpfs" : "ramfs"),
 	    "make the layers on two filesystems");
 	TRY(c, ovl_mount_opts(LAYERS ",xino=auto", "merged"), "mount overlay");
@@ -224,6 +228,8 @@ static int observe_dino(struct ctx *c, struct dino *o, bool one_fs_iso)
 {
 	bool one = one_fs_iso && c->isolate, on = !one_fs_iso && c->isolate;
 
+	if (!one_fs_iso)
+		TRY_OBS(ovl_need_xino(c));
 	TRY(c, layers(one, "tmpfs"), "make the layers");
 	TRY(c, ovl_mount_opts(xino(on), "merged"), "mount overlay");
 	/* A copy-up into merged, as an overlay in use has had. */

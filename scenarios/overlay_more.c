@@ -59,6 +59,50 @@ int ovl_need_opts(struct ctx *c, const char *opts, const char *since)
 	return 0;
 }
 
+/* The xino= word of superblock options, or "no xino option". */
+static void xino_word(const char *super, char *buf, size_t len)
+{
+	const char *x = strstr(super, "xino=");
+
+	if (!x)
+		snprintf(buf, len, "no xino option");
+	else
+		snprintf(buf, len, "%.*s", (int)strcspn(x, ","), x);
+}
+
+int ovl_need_xino(struct ctx *c)
+{
+	static const char *const dirs[] = { "xprobe/l/lower", "xprobe/u/upper",
+					    "xprobe/u/work", "xprobe/m" };
+	char real[PATH_MAX], word[32];
+	struct mnt_entry e;
+
+	TRY(c,
+	    ovl_sys(mkdir("xprobe", 0755)) ?: ovl_fs_at("xprobe/l", "tmpfs")
+		    ?: ovl_fs_at("xprobe/u", "tmpfs")
+		    ?: ovl_mkdirs(dirs, ARRAY_SIZE(dirs)),
+	    "make the xino probe's layers on two tmpfs");
+	TRY(c,
+	    ovl_mount_opts("lowerdir=xprobe/l/lower,upperdir=xprobe/u/upper,"
+			   "workdir=xprobe/u/work,xino=on",
+			   "xprobe/m"),
+	    "mount the xino probe");
+	TRY(c, realpath("xprobe/m", real) ? 0 : neg_errno(),
+	    "resolve the xino probe");
+	TRY(c, mountinfo_find(real, &e), "find the xino probe in mountinfo");
+	TRY(c, ovl_sys(umount2("xprobe/m", MNT_DETACH)),
+	    "unmount the xino probe");
+	xino_word(e.super, word, sizeof(word));
+	ctx_kv(c, "xino probe", "xino=on read back as %s", word);
+	if (!opts_have(e.super, "xino=on"))
+		return ctx_skip(c,
+				"overlay has no xino here: a mount over two "
+				"filesystems with xino=on reads back %s "
+				"(xino needs a 64-bit kernel)",
+				word);
+	return 0;
+}
+
 const char *ovl_err(int e)
 {
 	return e ? strerrorname_np(e) ?: "?" : "ok";

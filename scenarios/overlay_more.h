@@ -33,6 +33,14 @@ int ovl_mkdirs(const char *const *dirs, size_t n);
  */
 int ovl_need_opts(struct ctx *c, const char *opts, const char *since);
 
+/*
+ * Skip unless overlay keeps xino: a scratch overlay over two tmpfs with
+ * xino=on shows xino=on in its superblock options (32-bit kernels fall
+ * back to xino=off, overlayfs.rst "Inode properties"). Evidence: what it
+ * read back.
+ */
+int ovl_need_xino(struct ctx *c);
+
 /* "ok", or the errno's name. */
 const char *ovl_err(int e);
 

@@ -2,6 +2,7 @@
 /* Filters for the seccomp scenarios, built with libseccomp (no scenarios). */
 #include "seccomp_util.h"
 #include "../primitives/mutant.h"
+#include "../primitives/seccomp.h"
 
 #include <linux/audit.h>
 #include <pthread.h>
@@ -101,15 +102,10 @@ int sc_load_rule(uint32_t action, int nr, unsigned flags)
 	return sc_load(ctx, flags);
 }
 
+/* One definition for every arch (armhf's AUDIT_ARCH_ARM was missing). */
 uint32_t sc_native_arch(void)
 {
-#if defined(__x86_64__)
-	return AUDIT_ARCH_X86_64;
-#elif defined(__aarch64__)
-	return AUDIT_ARCH_AARCH64;
-#else
-	return 0;
-#endif
+	return seccomp_audit_arch();
 }
 
 uint32_t sc_foreign_arch(void)

@@ -197,7 +197,7 @@ static int observe_arch(struct ctx *c, struct sc_outcome *o)
 {
 	if (!sc_foreign_arch())
 		return ctx_skip(c, "no second seccomp architecture known for "
-				   "this build's");
+				   "this build's own");
 	return probe_self(c, arm_arch, o);
 }
 

@@ -30,7 +30,7 @@
 		.features = FEAT_BIT(FEAT_SECCOMP)                             \
 	}
 
-#if defined(__x86_64__) || defined(__aarch64__)
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__arm__)
 #define CAN_EDIT 1
 #else
 #define CAN_EDIT 0
@@ -66,6 +66,20 @@ static int edit_call(pid_t pid, enum edit e)
 	return ptrace(PTRACE_SETREGSET, pid, NT_ARM_SYSTEM_CALL, &ion) < 0
 		       ? neg_errno()
 		       : 0;
+#elif defined(__arm__)
+	/* r0 is the answer of a skipped call; the number, PTRACE_SET_SYSCALL. */
+	struct user_regs regs;
+	long nr = e == EDIT_SKIP ? -1 : SYS_getpid;
+
+	if (e == EDIT_SKIP) {
+		if (ptrace(PTRACE_GETREGS, pid, 0, &regs) < 0)
+			return neg_errno();
+		regs.uregs[0] = SCX_SKIP_VAL;
+		if (ptrace(PTRACE_SETREGS, pid, 0, &regs) < 0)
+			return neg_errno();
+	}
+	return ptrace(PTRACE_SET_SYSCALL, pid, 0, (void *)nr) < 0 ? neg_errno()
+								  : 0;
 #else
 	(void)pid;
 	(void)e;

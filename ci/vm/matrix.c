@@ -3,7 +3,7 @@
  * matrix: scenario x {host, VM columns} from `boxcheck run --json` files.
  *
  *   matrix [--text FILE] [--markdown FILE] [--list LIST.json]
- *          [--strict PREFIX]
+ *          [--strict PREFIX] [--known TSV]
  *          LABEL=RESULTS.json...
  *
  * A VM column's file carries meta.vm (ci/vm/run-suite.sh): its arch, the
@@ -22,9 +22,12 @@
  * counts only in the columns whose label starts with PREFIX (the reference
  * kernel's); in the others it is the kernel's difference from the
  * documents, listed ("matrix: differs: ...") and not judged. 0 otherwise,
- * 2 on bad usage.
+ * 2 on bad usage. With --known (ci/vm/kernel-differences.tsv), a
+ * failing cell whose scenario and kernel an entry names gets that entry's
+ * explanation and source printed beside it (it is judged all the same).
  */
 #include "../../primitives/base.h"
+#include "known.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -61,6 +64,7 @@ struct matrix {
 	FILE *why;	    /* stderr: each bad thing, said once */
 	json_t *list;	    /* `boxcheck list --format json`, or NULL */
 	const char *strict; /* --strict: fails count only in these columns */
+	struct known_table known; /* --known: explanations of cells */
 };
 
 static const char *str(json_t *o, const char *path)
@@ -198,6 +202,9 @@ static void judge_twin(struct matrix *m, struct row *r, int k)
 	    c->label, r->id, v);
 }
 
+static void note_text(FILE *f, const struct matrix *m, const struct row *r,
+		      int k, const char *lead);
+
 static void judge_cell(struct matrix *m, struct row *r, int k)
 {
 	const char *v = r->verdict[k];
@@ -207,12 +214,14 @@ static void judge_cell(struct matrix *m, struct row *r, int k)
 	else if (!v)
 		v = r->verdict[k] = "absent";
 	if (is(v, "fail") && m->strict &&
-	    strncmp(m->col[k].label, m->strict, strlen(m->strict)) != 0)
+	    strncmp(m->col[k].label, m->strict, strlen(m->strict)) != 0) {
 		fprintf(m->why,
 			"matrix: differs: %s: %s is fail (not judged "
-			"outside the %s columns)\n",
+			"outside the %s columns)",
 			m->col[k].label, r->id, m->strict);
-	else if (is(v, "fail") || (is(v, "error") && m->col[k].doc))
+		note_text(m->why, m, r, k, "\n  ");
+		fprintf(m->why, "\n");
+	} else if (is(v, "fail") || (is(v, "error") && m->col[k].doc))
 		bad(m, "%s: %s is %s", m->col[k].label, r->id, v);
 	if (is(v, "skip") && !*(r->reason[k] ?: ""))
 		bad(m, "%s: %s skips without a reason%s", m->col[k].label,
@@ -391,6 +400,43 @@ static int first_pass(const struct row *r, const int *idx, int n)
 	return -1;
 }
 
+static void md_escape(FILE *f, const char *s);
+
+/* The known difference that explains a failing cell (a skip says why). */
+static const struct known *note_of(const struct matrix *m, const struct row *r,
+				   int k)
+{
+	if (!is(r->verdict[k], "fail"))
+		return NULL;
+	return known_find(&m->known, r->id, m->col[k].kernel);
+}
+
+static void note_text(FILE *f, const struct matrix *m, const struct row *r,
+		      int k, const char *lead)
+{
+	const struct known *n = note_of(m, r, k);
+
+	if (n)
+		fprintf(f, "%sknown (%s%d.%d): %s [%s]", lead, n->op,
+			n->version / 1000, n->version % 1000, n->what,
+			n->source);
+}
+
+static void note_md(FILE *f, const struct matrix *m, const struct row *r, int k,
+		    const char *lead)
+{
+	const struct known *n = note_of(m, r, k);
+
+	if (!n)
+		return;
+	fprintf(f, "%s*known (%s%d.%d):* ", lead, n->op, n->version / 1000,
+		n->version % 1000);
+	md_escape(f, n->what);
+	fprintf(f, " (");
+	md_escape(f, n->source);
+	fprintf(f, ")");
+}
+
 static void change_text(FILE *f, const struct matrix *m, const char *arch,
 			const struct row *r, const int *idx, int n)
 {
@@ -402,9 +448,11 @@ static void change_text(FILE *f, const struct matrix *m, const char *arch,
 	else
 		fprintf(f, "  %s: %s never passes", r->id, arch);
 	for (int j = 0; j < n; j++)
-		if (p < 0 || j < p || !is(r->verdict[idx[j]], "pass"))
+		if (p < 0 || j < p || !is(r->verdict[idx[j]], "pass")) {
 			fprintf(f, "; %s: %s (%s)", m->col[idx[j]].kernel,
 				r->verdict[idx[j]], r->reason[idx[j]]);
+			note_text(f, m, r, idx[j], " ");
+		}
 	fprintf(f, "\n");
 }
 
@@ -429,6 +477,7 @@ static void change_md(FILE *f, const struct matrix *m, const char *arch,
 			fprintf(f, "%s: %s, ", m->col[idx[j]].kernel,
 				r->verdict[idx[j]]);
 			md_escape(f, r->reason[idx[j]]);
+			note_md(f, m, r, idx[j], "<br>");
 			fprintf(f, "<br>");
 		}
 	fprintf(f, " |\n");
@@ -490,10 +539,12 @@ static void emit_text(FILE *f, const struct matrix *m)
 			continue;
 		fprintf(f, "  %s (usually %s)\n", r->id, u);
 		for (int k = 0; k < m->n_cols; k++)
-			if (strcmp(r->verdict[k], u))
-				fprintf(f, "    %-15s %s: %s\n",
-					m->col[k].label, r->verdict[k],
-					r->reason[k] ?: "");
+			if (strcmp(r->verdict[k], u)) {
+				fprintf(f, "    %-15s %s: %s", m->col[k].label,
+					r->verdict[k], r->reason[k] ?: "");
+				note_text(f, m, r, k, "\n                    ");
+				fprintf(f, "\n");
+			}
 		lines++;
 	}
 	if (!lines)
@@ -558,6 +609,7 @@ static void emit_markdown(FILE *f, const struct matrix *m)
 			fprintf(f, "  - %s: %s, ", m->col[k].label,
 				r->verdict[k]);
 			md_escape(f, r->reason[k]);
+			note_md(f, m, r, k, "<br>");
 			fprintf(f, "\n");
 		}
 		n++;
@@ -594,6 +646,12 @@ int main(int argc, char **argv)
 			md = argv[++i];
 		} else if (!strcmp(argv[i], "--strict") && i + 1 < argc) {
 			m.strict = argv[++i];
+		} else if (!strcmp(argv[i], "--known") && i + 1 < argc) {
+			if ((r = known_load(argv[++i], &m.known)) < 0) {
+				fprintf(stderr, "matrix: %s: %s\n", argv[i],
+					strerror(-r));
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--list") && i + 1 < argc) {
 			json_error_t e;
 			m.list = json_load_file(argv[++i], 0, &e);
@@ -611,7 +669,7 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr,
 				"usage: matrix [--text F] [--markdown F] "
-				"[--list F] [--strict PREFIX] "
+				"[--list F] [--strict PREFIX] [--known F] "
 				"LABEL=RESULTS.json... (at most "
 				"%d)\n",
 				MAX_COLS);
@@ -633,6 +691,7 @@ int main(int argc, char **argv)
 	for (int k = 0; k < m.n_cols; k++)
 		json_decref(m.col[k].doc);
 	json_decref(m.list);
+	known_free(&m.known);
 	if (m.bad)
 		fprintf(stderr, "matrix: %d problem(s): not clean\n", m.bad);
 	return r < 0 ? 2 : m.bad ? 1 : 0;
