@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The ladder's last step: the full reference container (primitives/
- * container.c) with every namespace, id maps, a cgroup with a pids limit,
- * an overlay of the fixture rootfs, /proc, /dev, /sys, pivot_root, a
+ * container.c) with every namespace, id maps, a cgroup with a pids limit
+ * (on the pids hierarchy and cgroup2: no other limit is set, as with
+ * `boxcheck exec --pids-max`), an overlay of the fixture rootfs, /proc, /dev, /sys, pivot_root, a
  * read-only root, the default capabilities and no_new_privs. Same start
  * and end points as the other steps: tiny reports its first instruction's
  * CLOCK_MONOTONIC on fd 3.
@@ -44,7 +45,8 @@ static int make_cg(const struct ladder_ctx *c, struct cg_group *g)
 	if (!c->cg_parent)
 		return 0;
 	snprintf(name, sizeof(name), "c%010u", c->seq);
-	r = cg_group_child(c->cg_parent, name, g);
+	/* pids (its one limit) and cgroup2, as `boxcheck exec --pids-max` */
+	r = cg_group_child_on(c->cg_parent, name, CG_BIT(CG_PIDS), g);
 	return r ?: cg_set(g, CGK_PIDS_MAX, 64);
 }
 
