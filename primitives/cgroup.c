@@ -101,8 +101,10 @@ static int parse_mount_line(char *line, const char *root, struct cg_hier *h)
 		return -ENOENT;
 	unescape(mpoint);
 	unescape(mroot);
-	snprintf(h->mount, sizeof(h->mount), "%s%s", root, mpoint);
-	snprintf(h->mroot, sizeof(h->mroot), "%s", mroot);
+	/* Cut at CG_PATH_MAX, they make the hierarchy unusable (check_statfs) */
+	if (snprintf(h->mount, sizeof(h->mount), "%s%s", root, mpoint) < 0 ||
+	    snprintf(h->mroot, sizeof(h->mroot), "%s", mroot) < 0)
+		return -EINVAL;
 	snprintf(h->opts, sizeof(h->opts), "%s", super);
 	if (h->version == 1)
 		h->ctrls = ctrls_of_list(super, h->name, sizeof(h->name));
@@ -173,14 +175,15 @@ static int own_below_mount(struct cg_hier *h, const char *cgpath)
 	/* Outside our cgroup namespace: "/../.." */
 	if (strstr(cgpath, "/..") || cgpath[0] != '/')
 		return -ENOENT;
-	if (strcmp(h->mroot, "/") == 0) {
-		snprintf(h->own, sizeof(h->own), "%s", cgpath);
-		return 0;
+	if (strcmp(h->mroot, "/") != 0) {
+		if (strncmp(cgpath, h->mroot, n) != 0 ||
+		    (cgpath[n] != '/' && cgpath[n] != '\0'))
+			return -ENOENT;
+		cgpath = cgpath[n] ? cgpath + n : "/";
 	}
-	if (strncmp(cgpath, h->mroot, n) != 0 ||
-	    (cgpath[n] != '/' && cgpath[n] != '\0'))
-		return -ENOENT;
-	snprintf(h->own, sizeof(h->own), "%s", cgpath[n] ? cgpath + n : "/");
+	if (snprintf(h->own, sizeof(h->own), "%s", cgpath) >=
+	    (int)sizeof(h->own))
+		return -ENAMETOOLONG;
 	return 0;
 }
 
@@ -222,12 +225,18 @@ static int read_own(const char *root, struct cg_layout *l)
  * Cross-check each mount with statfs: mountinfo can list a mount that is
  * hidden under a later one, and only the filesystem magic says what a path
  * really shows. A fake tree (root != "") is plain directories: accepted.
+ * A mount point or mounted root cut at CG_PATH_MAX is unusable.
  */
 static void check_statfs(const char *root, struct cg_hier *h)
 {
 	struct statfs sf;
 	int v = 0;
 
+	if (strlen(h->mount) >= sizeof(h->mount) - 1 ||
+	    strlen(h->mroot) >= sizeof(h->mroot) - 1) {
+		h->err = -ENAMETOOLONG;
+		return;
+	}
 	if (statfs(h->mount, &sf) < 0) {
 		h->err = h->err ?: neg_errno();
 		return;
@@ -409,16 +418,14 @@ static bool group_wants(const struct cg_layout *l, int i, unsigned ctrls)
 }
 
 /*
- * An empty group of l: no dir ours, each hierarchy's dir "". Entries past
- * l->n are never indexed; not zeroing them (a page of path each) spares
- * the page faults of a 64 KB memset.
+ * An empty group of l: no dir ours. The dirs are left as they are (see
+ * struct cg_group): each is a page of its own, and writing them all
+ * cost a page fault per hierarchy of the layout in every start.
  */
 static void group_init(struct cg_group *g, const struct cg_layout *l)
 {
 	g->layout = l;
 	g->hiers = 0;
-	for (int i = 0; i < l->n && i < CG_MAX_HIER; i++)
-		g->dir[i][0] = '\0';
 }
 
 int cg_group_create(const struct cg_layout *l, const char *name, unsigned ctrls,
