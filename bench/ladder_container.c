@@ -17,6 +17,16 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* The kernel's namespace types: the same for every sample, asked once. */
+static unsigned bench_ns(void)
+{
+	static unsigned ns;
+
+	if (!ns)
+		ns = ns_available();
+	return ns;
+}
+
 void bench_container_base(struct container_spec *s, struct idmap *m)
 {
 	static char *const argv[] = { FIXTURE_TINY, NULL };
@@ -24,7 +34,7 @@ void bench_container_base(struct container_spec *s, struct idmap *m)
 
 	idmap_single(m, 0, 100000, 65536);
 	*s = (struct container_spec){
-		.ns = ns_available(),
+		.ns = bench_ns(),
 		.uid_map = m,
 		.gid_map = m,
 		.hostname = "bench",
@@ -93,7 +103,7 @@ int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
 	if (g.layout)
 		cg_group_destroy(&g);
 	t1 = bench_now();
-	rm_rf(scratch); /* after the window: not part of the teardown */
+	container_scratch_remove(scratch); /* after the time window */
 	if (r < 0)
 		return r;
 	out->start_s = ts.tv_sec + ts.tv_nsec / 1e9 - t0;

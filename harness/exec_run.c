@@ -133,7 +133,11 @@ void exec_env_init(struct exec_env *e)
 
 int exec_setup(struct exec_args *a, struct exec_env *e, const char **what)
 {
-	int r = instance_name(e->name, sizeof(e->name));
+	int r = 0;
+
+	/* Our name (a read of /proc/self/stat), only for what it names. */
+	if (a->s.n_lowers || wants_cgroup(a))
+		r = instance_name(e->name, sizeof(e->name));
 
 	/* --bind-in's mount point, made as ourselves (root inside may not) */
 	if (r == 0 && a->s.bind_in && a->s.root) {
@@ -166,7 +170,7 @@ void exec_teardown(struct exec_env *e)
 	while (e->n_made-- > 0) /* deepest last made, removed first */
 		rmdir(e->made[e->n_made]);
 	if (e->scratch[0])
-		rm_rf(e->scratch); /* never crosses a mount */
+		container_scratch_remove(e->scratch); /* never across a mount */
 }
 
 /*

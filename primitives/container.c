@@ -225,6 +225,34 @@ static int prepare_scratch(const struct container_spec *s)
 	return 0;
 }
 
+/* rmdir, else (not empty, or not a dir) rm_rf; gone already is fine. */
+static int remove_one(const char *path)
+{
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != ENOTEMPTY && errno != EEXIST && errno != ENOTDIR)
+		return neg_errno();
+	return rm_rf(path);
+}
+
+/* The reverse of prepare_scratch (see container.h): 5 calls, not 50. */
+int container_scratch_remove(const char *scratch)
+{
+	static const char *const sub[] = { "upper", "work/work", "work",
+					   "merged", "" };
+	int ret = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
+		char p[PATH_MAX];
+		int r;
+		snprintf(p, sizeof(p), "%s%s%s", scratch, *sub[i] ? "/" : "",
+			 sub[i]);
+		r = remove_one(p);
+		ret = ret ?: r;
+	}
+	return ret;
+}
+
 /*
  * clone3 straight into the v2 cgroup where possible, else a plain clone.
  * The cgroup namespace comes later (step_cgroupns), unless the weaker
