@@ -26,8 +26,16 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 static const struct {
 	const char *name;
@@ -165,9 +173,37 @@ static int child_entry(void *arg)
 	child_main(st->s, &st->go, &st->err);
 }
 
-/* The child's stack while it shares our memory; one child at a time. */
-static char child_stack[256 << 10] __attribute__((aligned(64)));
+/*
+ * The child's stack while it shares our memory; one child at a time.
+ * Mapped once per process, its top CHILD_STACK_HOT bytes (what the steps
+ * use) populated in one call: 8 page faults fewer per `boxcheck exec`,
+ * each a trap to the hypervisor on a VM. Wiped on fork: a forked process
+ * (a concurrency spawner) gets a stack of its own, not a copy of ours,
+ * and ours is never write-protected by a fork, so a launcher that starts
+ * many containers faults it in once, not again after each fork.
+ */
+#define CHILD_STACK (256 << 10)
+#define CHILD_STACK_HOT (32 << 10)
+static char *child_stack;
 static bool child_stack_busy;
+
+static char *child_stack_get(void)
+{
+	void *p;
+
+	if (child_stack)
+		return child_stack;
+	p = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* both are only savings: older kernels refuse them, harmlessly */
+	(void)madvise(p, CHILD_STACK, MADV_WIPEONFORK);
+	(void)madvise((char *)p + CHILD_STACK - CHILD_STACK_HOT,
+		      CHILD_STACK_HOT, MADV_POPULATE_WRITE);
+	child_stack = p;
+	return child_stack;
+}
 
 static int fail(struct container_error *e, const char *what, int err)
 {
@@ -269,6 +305,7 @@ static pid_t spawn_vm(const struct container_spec *s, unsigned long flags,
 		      bool cg_into, struct start *st, bool *into)
 {
 	_cleanup_close_ int fd = -1;
+	char *stack = child_stack_get();
 	pid_t pid;
 
 	if (cg_into) {
@@ -277,11 +314,11 @@ static pid_t spawn_vm(const struct container_spec *s, unsigned long flags,
 		if (fd < 0)
 			return neg_errno();
 	}
-	pid = clone_vm(flags, fd, child_stack, sizeof(child_stack), child_entry,
-		       st);
+	if (!stack)
+		return -EOPNOTSUPP; /* no memory for it: the caller forks */
+	pid = clone_vm(flags, fd, stack, CHILD_STACK, child_entry, st);
 	if (pid == -EBADF || (fd >= 0 && clone_fell_back(pid)))
-		pid = clone_vm(flags, -1, child_stack, sizeof(child_stack),
-			       child_entry, st);
+		pid = clone_vm(flags, -1, stack, CHILD_STACK, child_entry, st);
 	else
 		*into = fd >= 0 && pid > 0;
 	child_stack_busy = pid > 0;
