@@ -261,6 +261,11 @@ static int prepare_scratch(const struct container_spec *s)
 	return 0;
 }
 
+int container_prepare(void)
+{
+	return child_stack_get() ? 0 : -ENOMEM;
+}
+
 /* rmdir, else (not empty, or not a dir) rm_rf; gone already is fine. */
 static int remove_one(const char *path)
 {

@@ -129,6 +129,14 @@ int container_start(const struct container_spec *s, pid_t *pid,
 int container_mount_sys(const char *sys, const struct cg_group *cg);
 
 /*
+ * Map what container_start needs once per process (the stack its child
+ * runs on while it shares our memory), so that a launcher can do it
+ * before it measures its own memory. Optional: container_start does it
+ * on first use. 0, or -ENOMEM (container_start then forks).
+ */
+int container_prepare(void);
+
+/*
  * After the container is gone: remove its overlay scratch dir (upper, work
  * with the overlay's work/work, merged, then scratch itself) by one rmdir
  * each, and with rm_rf (never across a mount) what is not empty: the
