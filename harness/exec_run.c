@@ -89,7 +89,7 @@ static int cpu_weight(const struct cg_group *g, uint64_t shares)
 /* A cgroup below ours with the limits asked for. */
 static int setup_cgroup(struct exec_args *a, struct exec_env *e)
 {
-	int r = cg_layout_detect(&e->l);
+	int r = cg_layout_detect_for(&e->l, exec_ctrls(a));
 
 	if (r < 0 || e->l.mode == CG_MODE_NONE)
 		return r < 0 ? r : -EOPNOTSUPP;

@@ -301,7 +301,8 @@ static void classify(struct cg_layout *l)
 		l->mode = l->unified >= 0 ? CG_MODE_UNIFIED : CG_MODE_NONE;
 }
 
-int cg_layout_detect_at(const char *root, struct cg_layout *l)
+/* Only the hierarchies holding one of ctrls, and cgroup2, are checked. */
+static int detect(const char *root, struct cg_layout *l, unsigned ctrls)
 {
 	int r;
 
@@ -325,15 +326,30 @@ int cg_layout_detect_at(const char *root, struct cg_layout *l)
 	r = read_own(root, l);
 	if (r < 0)
 		return r;
-	for (int i = 0; i < l->n; i++)
-		check_statfs(root, &l->hier[i]);
+	for (int i = 0; i < l->n; i++) {
+		struct cg_hier *h = &l->hier[i];
+		if (h->version == 2 || (h->ctrls & ctrls))
+			check_statfs(root, h);
+		else
+			h->err = h->err ?: -ESRCH;
+	}
 	classify(l);
 	return 0;
 }
 
+int cg_layout_detect_at(const char *root, struct cg_layout *l)
+{
+	return detect(root, l, ~0u);
+}
+
 int cg_layout_detect(struct cg_layout *l)
 {
-	return cg_layout_detect_at("", l);
+	return detect("", l, ~0u);
+}
+
+int cg_layout_detect_for(struct cg_layout *l, unsigned ctrls)
+{
+	return detect("", l, ctrls);
 }
 
 unsigned cg_layout_ctrls(const struct cg_layout *l)

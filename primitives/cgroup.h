@@ -64,7 +64,8 @@ struct cg_hier {
 	 * 0, or why the hierarchy cannot be used: -ENOENT our cgroup is
 	 * not visible through the mount, -EMEDIUMTYPE statfs finds no
 	 * cgroup filesystem there (overmounted), -ENAMETOOLONG a path over
-	 * CG_PATH_MAX, or statfs's errno.
+	 * CG_PATH_MAX, -ESRCH not checked (cg_layout_detect_for), or
+	 * statfs's errno.
 	 */
 	int err;
 };
@@ -86,6 +87,13 @@ int cg_ctrl_by_name(const char *name); /* v1 or v2 name -> enum, -ENOENT */
  */
 int cg_layout_detect_at(const char *root, struct cg_layout *l);
 int cg_layout_detect(struct cg_layout *l);
+/*
+ * The same for a caller that will use only the hierarchies holding one of
+ * ctrls (and cgroup2): only those are checked with statfs, the others are
+ * unusable (err -ESRCH). `boxcheck exec --pids-max` on a hybrid host: one
+ * statfs of the pids hierarchy and one of cgroup2, not ten.
+ */
+int cg_layout_detect_for(struct cg_layout *l, unsigned ctrls);
 unsigned cg_layout_ctrls(const struct cg_layout *l);
 /*
  * One "ID:CONTROLLERS:PATH" line of /proc/PID/cgroup (modified): the index
