@@ -185,7 +185,15 @@ static int child_entry(void *arg)
 #define CHILD_STACK (256 << 10)
 #define CHILD_STACK_HOT (32 << 10)
 static char *child_stack;
+static pid_t child_stack_pid; /* who populated it (a fork has it wiped) */
 static bool child_stack_busy;
+
+/* Only a saving: an older kernel refuses it, harmlessly. */
+static void child_stack_populate(void)
+{
+	(void)madvise(child_stack + CHILD_STACK - CHILD_STACK_HOT,
+		      CHILD_STACK_HOT, MADV_POPULATE_WRITE);
+}
 
 static char *child_stack_get(void)
 {
@@ -197,11 +205,10 @@ static char *child_stack_get(void)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
-	/* both are only savings: older kernels refuse them, harmlessly */
-	(void)madvise(p, CHILD_STACK, MADV_WIPEONFORK);
-	(void)madvise((char *)p + CHILD_STACK - CHILD_STACK_HOT,
-		      CHILD_STACK_HOT, MADV_POPULATE_WRITE);
+	(void)madvise(p, CHILD_STACK, MADV_WIPEONFORK); /* a saving too */
 	child_stack = p;
+	child_stack_populate();
+	child_stack_pid = getpid();
 	return child_stack;
 }
 
@@ -263,6 +270,10 @@ static int prepare_scratch(const struct container_spec *s)
 
 int container_prepare(void)
 {
+	if (child_stack && child_stack_pid != getpid()) {
+		child_stack_populate(); /* a fork's, wiped */
+		child_stack_pid = getpid();
+	}
 	return child_stack_get() ? 0 : -ENOMEM;
 }
 

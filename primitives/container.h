@@ -130,9 +130,10 @@ int container_mount_sys(const char *sys, const struct cg_group *cg);
 
 /*
  * Map what container_start needs once per process (the stack its child
- * runs on while it shares our memory), so that a launcher can do it
- * before it measures its own memory. Optional: container_start does it
- * on first use. 0, or -ENOMEM (container_start then forks).
+ * runs on while it shares our memory; in a fork, where it is wiped, its
+ * pages again), so that a launcher can do it before it measures its own
+ * memory. Optional: container_start maps it on first use. 0, or -ENOMEM
+ * (container_start then forks).
  */
 int container_prepare(void);
 
