@@ -247,7 +247,10 @@ int container_check(const struct container_spec *s, struct container_error *e)
 	return 0;
 }
 
-/* upper, work and merged, owned by the id root maps to when in a userns. */
+/*
+ * upper and work, owned by the id root maps to when in a userns, and
+ * merged, the mount point (whose owner the overlay's root hides).
+ */
 static int prepare_scratch(const struct container_spec *s)
 {
 	static const char *const sub[] = { "upper", "work", "merged" };
@@ -262,7 +265,7 @@ static int prepare_scratch(const struct container_spec *s)
 		snprintf(p, sizeof(p), "%s/%s", s->scratch, sub[i]);
 		if (mkdir(p, 0755) < 0 && errno != EEXIST)
 			return neg_errno();
-		if (chown(p, uid, gid) < 0)
+		if (strcmp(sub[i], "merged") && chown(p, uid, gid) < 0)
 			return neg_errno();
 	}
 	return 0;
