@@ -83,14 +83,14 @@ static void unescape(char *s)
 /* One mountinfo line of a cgroup filesystem -> a hierarchy (without own). */
 static int parse_mount_line(char *line, const char *root, struct cg_hier *h)
 {
-	char mroot[PATH_MAX], mpoint[PATH_MAX], fstype[32], super[512];
+	char mroot[PATH_MAX], mpoint[PATH_MAX], fstype[32], super[256];
 	char *dash = strstr(line, " - ");
 
 	if (!dash)
 		return -EINVAL;
 	if (sscanf(line, "%*s %*s %*s %4095s %4095s", mroot, mpoint) != 2)
 		return -EINVAL;
-	if (sscanf(dash + 3, "%31s %*s %511s", fstype, super) != 2)
+	if (sscanf(dash + 3, "%31s %*s %255s", fstype, super) != 2)
 		return -EINVAL;
 	memset(h, 0, sizeof(*h));
 	if (strcmp(fstype, "cgroup2") == 0)

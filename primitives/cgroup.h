@@ -47,16 +47,17 @@ extern const char *const cg_mode_names[];
  * A hierarchy's paths are held to CG_PATH_MAX bytes, not PATH_MAX: a
  * layout is written in every `boxcheck exec`, and three PATH_MAX arrays
  * put each hierarchy on three or four pages of its own (31 page faults
- * for a hybrid host's ten). A longer path makes the hierarchy unusable
- * (err -ENAMETOOLONG); the paths of a group (dir) stay PATH_MAX.
+ * for a hybrid host's ten; 5 now). Cgroup paths run to a few hundred
+ * bytes (a Kubernetes pod's scope: about 200); a longer one makes its
+ * hierarchy unusable (err -ENAMETOOLONG). A group's dirs stay PATH_MAX.
  */
-#define CG_PATH_MAX 1024
+#define CG_PATH_MAX 512
 
 struct cg_hier {
 	int version;		 /* 1 or 2 */
 	unsigned ctrls;		 /* CG_BIT mask of controllers on it */
 	char name[64];		 /* v1 named hierarchy ("name=systemd") or "" */
-	char opts[512];		 /* super options ("rw,nsdelegate") */
+	char opts[256];		 /* super options ("rw,nsdelegate") */
 	char mount[CG_PATH_MAX]; /* mount point as seen by us */
 	char mroot[CG_PATH_MAX]; /* the cgroup mounted there ("/" usually) */
 	char own[CG_PATH_MAX];	 /* our cgroup below mount, "/" at its root */
