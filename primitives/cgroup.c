@@ -80,34 +80,49 @@ static void unescape(char *s)
 	*w = '\0';
 }
 
-/* One mountinfo line of a cgroup filesystem -> a hierarchy (without own). */
+/* s split at blanks, in place, into at most n fields: how many. */
+static int split_fields(char *s, char **f, int n)
+{
+	char *save = NULL;
+	int k = 0;
+
+	for (char *t = strtok_r(s, " \t\n", &save); t && k < n;
+	     t = strtok_r(NULL, " \t\n", &save))
+		f[k++] = t;
+	return k;
+}
+
+/*
+ * One mountinfo line of a cgroup filesystem -> a hierarchy (without own):
+ * "ID PARENT MAJ:MIN ROOT POINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER",
+ * split in place (sscanf wanted two PATH_MAX buffers and its own stack:
+ * pages faulted in every `boxcheck exec`).
+ */
 static int parse_mount_line(char *line, const char *root, struct cg_hier *h)
 {
-	char mroot[PATH_MAX], mpoint[PATH_MAX], fstype[32], super[256];
-	char *dash = strstr(line, " - ");
+	char *dash = strstr(line, " - "), *a[5], *b[3];
 
 	if (!dash)
 		return -EINVAL;
-	if (sscanf(line, "%*s %*s %*s %4095s %4095s", mroot, mpoint) != 2)
-		return -EINVAL;
-	if (sscanf(dash + 3, "%31s %*s %255s", fstype, super) != 2)
+	*dash = '\0';
+	if (split_fields(line, a, 5) != 5 || split_fields(dash + 3, b, 3) != 3)
 		return -EINVAL;
 	memset(h, 0, sizeof(*h));
-	if (strcmp(fstype, "cgroup2") == 0)
+	if (strcmp(b[0], "cgroup2") == 0)
 		h->version = 2;
-	else if (strcmp(fstype, "cgroup") == 0)
+	else if (strcmp(b[0], "cgroup") == 0)
 		h->version = 1;
 	else
 		return -ENOENT;
-	unescape(mpoint);
-	unescape(mroot);
+	unescape(a[4]);
+	unescape(a[3]);
 	/* Cut at CG_PATH_MAX, they make the hierarchy unusable (check_statfs) */
-	if (snprintf(h->mount, sizeof(h->mount), "%s%s", root, mpoint) < 0 ||
-	    snprintf(h->mroot, sizeof(h->mroot), "%s", mroot) < 0)
+	if (snprintf(h->mount, sizeof(h->mount), "%s%s", root, a[4]) < 0 ||
+	    snprintf(h->mroot, sizeof(h->mroot), "%s", a[3]) < 0 ||
+	    snprintf(h->opts, sizeof(h->opts), "%s", b[2]) < 0)
 		return -EINVAL;
-	snprintf(h->opts, sizeof(h->opts), "%s", super);
 	if (h->version == 1)
-		h->ctrls = ctrls_of_list(super, h->name, sizeof(h->name));
+		h->ctrls = ctrls_of_list(b[2], h->name, sizeof(h->name));
 	return 0;
 }
 
