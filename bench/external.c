@@ -257,7 +257,8 @@ const struct ext_runtime ext_table[] = {
 		  "boxcheck exec (boxcheck-static where built): all 8 "
 		  "namespaces, root mapped to 100000, read-only pivot_root "
 		  "into the rootfs with /proc /dev /sys, a cgroup below ours "
-		  "with pids.max, default capabilities, no_new_privs" },
+		  "with pids.max (pids hierarchy and cgroup2), default "
+		  "capabilities, no_new_privs" },
 	{ .name = "ref-nocg",
 	  .binary = NULL,
 	  .prepare = prep_ref_nocg,

@@ -21,6 +21,8 @@
 #define NS_EACH (NS_BIT(NS_PID) | NS_BIT(NS_MNT) | NS_BIT(NS_UTS))
 #define IDMAP_BASE 100000 /* container root -> this host uid/gid */
 #define IDMAP_SIZE 65536
+/* The cgroup rungs' group: as their text says, and cgroup2 (tracking). */
+#define LADDER_CG_CTRLS (CG_BIT(CG_CPU) | CG_BIT(CG_MEMORY) | CG_BIT(CG_PIDS))
 
 struct clone3_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
@@ -405,7 +407,7 @@ static int make_cgroup(struct spawn *sp)
 	int r;
 
 	snprintf(name, sizeof(name), "s%010u", sp->c->seq);
-	r = cg_group_child(sp->c->cg_parent, name, &sp->cg);
+	r = cg_group_child_on(sp->c->cg_parent, name, LADDER_CG_CTRLS, &sp->cg);
 	if (r < 0)
 		return r;
 	sp->have_cg = true;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The ladder's last step: the full reference container (primitives/
- * container.c) with every namespace, id maps, a cgroup with a pids limit,
- * an overlay of the fixture rootfs, /proc, /dev, /sys, pivot_root, a
+ * container.c) with every namespace, id maps, a cgroup with a pids limit
+ * (on the pids hierarchy and cgroup2: no other limit is set, as with
+ * `boxcheck exec --pids-max`), an overlay of the fixture rootfs, /proc, /dev, /sys, pivot_root, a
  * read-only root, the default capabilities and no_new_privs. Same start
  * and end points as the other steps: tiny reports its first instruction's
  * CLOCK_MONOTONIC on fd 3.
@@ -16,6 +17,16 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* The kernel's namespace types: the same for every sample, asked once. */
+static unsigned bench_ns(void)
+{
+	static unsigned ns;
+
+	if (!ns)
+		ns = ns_available();
+	return ns;
+}
+
 void bench_container_base(struct container_spec *s, struct idmap *m)
 {
 	static char *const argv[] = { FIXTURE_TINY, NULL };
@@ -23,7 +34,7 @@ void bench_container_base(struct container_spec *s, struct idmap *m)
 
 	idmap_single(m, 0, 100000, 65536);
 	*s = (struct container_spec){
-		.ns = ns_available(),
+		.ns = bench_ns(),
 		.uid_map = m,
 		.gid_map = m,
 		.hostname = "bench",
@@ -44,7 +55,8 @@ static int make_cg(const struct ladder_ctx *c, struct cg_group *g)
 	if (!c->cg_parent)
 		return 0;
 	snprintf(name, sizeof(name), "c%010u", c->seq);
-	r = cg_group_child(c->cg_parent, name, g);
+	/* pids (its one limit) and cgroup2, as `boxcheck exec --pids-max` */
+	r = cg_group_child_on(c->cg_parent, name, CG_BIT(CG_PIDS), g);
 	return r ?: cg_set(g, CGK_PIDS_MAX, 64);
 }
 
@@ -91,7 +103,7 @@ int ladder_sample_container(const struct ladder_ctx *c, enum ladder_step s,
 	if (g.layout)
 		cg_group_destroy(&g);
 	t1 = bench_now();
-	rm_rf(scratch); /* after the window: not part of the teardown */
+	container_scratch_remove(scratch); /* after the time window */
 	if (r < 0)
 		return r;
 	out->start_s = ts.tv_sec + ts.tv_nsec / 1e9 - t0;

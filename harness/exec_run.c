@@ -14,6 +14,31 @@
 #include <sys/stat.h>
 
 #define EXEC_CTRLS (CG_BIT(CG_PIDS) | CG_BIT(CG_MEMORY) | CG_BIT(CG_CPU))
+
+/*
+ * The hierarchies the group is made on: those of the limits asked for,
+ * and the cgroup2 one (it tracks every process; CLONE_INTO_CGROUP). A v1
+ * hierarchy with no limit of ours adds no isolation, only a mkdir, a
+ * cgroup.procs write and an rmdir per start (and a memcg or a cpu group
+ * in the kernel): without --memory-max the container's memory is charged
+ * to our memory cgroup, without --cpu-max or --cpu-shares its threads are
+ * not grouped for the CPU scheduler, as for any process of ours. A named
+ * group (--cgroup) is a placement: on all three, as before.
+ */
+static unsigned exec_ctrls(const struct exec_args *a)
+{
+	unsigned c = 0;
+
+	if (a->cgroup)
+		return EXEC_CTRLS;
+	if (a->pids)
+		c |= CG_BIT(CG_PIDS);
+	if (a->mem)
+		c |= CG_BIT(CG_MEMORY);
+	if (a->cpu || a->cpu_shares)
+		c |= CG_BIT(CG_CPU);
+	return c;
+}
 /*
  * --cgroup a/b: make the missing parents (as runc does) on each hierarchy
  * the group will use, and remember them for removal.
@@ -64,7 +89,7 @@ static int cpu_weight(const struct cg_group *g, uint64_t shares)
 /* A cgroup below ours with the limits asked for. */
 static int setup_cgroup(struct exec_args *a, struct exec_env *e)
 {
-	int r = cg_layout_detect(&e->l);
+	int r = cg_layout_detect_for(&e->l, exec_ctrls(a));
 
 	if (r < 0 || e->l.mode == CG_MODE_NONE)
 		return r < 0 ? r : -EOPNOTSUPP;
@@ -72,8 +97,8 @@ static int setup_cgroup(struct exec_args *a, struct exec_env *e)
 		return -EINVAL;
 	if (a->cgroup && (r = make_parents(e, a->cgroup)) < 0)
 		return r;
-	r = cg_group_create(&e->l, a->cgroup ? a->cgroup : e->name, EXEC_CTRLS,
-			    &e->cg);
+	r = cg_group_create(&e->l, a->cgroup ? a->cgroup : e->name,
+			    exec_ctrls(a), &e->cg);
 	if (r < 0)
 		return r;
 	if (a->pids && (r = cg_set(&e->cg, CGK_PIDS_MAX, a->pids)) < 0)
@@ -93,7 +118,7 @@ static int setup_cgroup(struct exec_args *a, struct exec_env *e)
 
 static bool wants_cgroup(const struct exec_args *a)
 {
-	return a->pids || a->mem || a->cpu || a->cgroup;
+	return a->pids || a->mem || a->cpu || a->cpu_shares || a->cgroup;
 }
 
 void exec_env_init(struct exec_env *e)
@@ -108,7 +133,11 @@ void exec_env_init(struct exec_env *e)
 
 int exec_setup(struct exec_args *a, struct exec_env *e, const char **what)
 {
-	int r = instance_name(e->name, sizeof(e->name));
+	int r = 0;
+
+	/* Our name (a read of /proc/self/stat), only for what it names. */
+	if (a->s.n_lowers || wants_cgroup(a))
+		r = instance_name(e->name, sizeof(e->name));
 
 	/* --bind-in's mount point, made as ourselves (root inside may not) */
 	if (r == 0 && a->s.bind_in && a->s.root) {
@@ -141,7 +170,7 @@ void exec_teardown(struct exec_env *e)
 	while (e->n_made-- > 0) /* deepest last made, removed first */
 		rmdir(e->made[e->n_made]);
 	if (e->scratch[0])
-		rm_rf(e->scratch); /* never crosses a mount */
+		container_scratch_remove(e->scratch); /* never across a mount */
 }
 
 /*

@@ -80,32 +80,49 @@ static void unescape(char *s)
 	*w = '\0';
 }
 
-/* One mountinfo line of a cgroup filesystem -> a hierarchy (without own). */
+/* s split at blanks, in place, into at most n fields: how many. */
+static int split_fields(char *s, char **f, int n)
+{
+	char *save = NULL;
+	int k = 0;
+
+	for (char *t = strtok_r(s, " \t\n", &save); t && k < n;
+	     t = strtok_r(NULL, " \t\n", &save))
+		f[k++] = t;
+	return k;
+}
+
+/*
+ * One mountinfo line of a cgroup filesystem -> a hierarchy (without own):
+ * "ID PARENT MAJ:MIN ROOT POINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER",
+ * split in place (sscanf wanted two PATH_MAX buffers and its own stack:
+ * pages faulted in every `boxcheck exec`).
+ */
 static int parse_mount_line(char *line, const char *root, struct cg_hier *h)
 {
-	char mroot[PATH_MAX], mpoint[PATH_MAX], fstype[32], super[512];
-	char *dash = strstr(line, " - ");
+	char *dash = strstr(line, " - "), *a[5], *b[3];
 
 	if (!dash)
 		return -EINVAL;
-	if (sscanf(line, "%*s %*s %*s %4095s %4095s", mroot, mpoint) != 2)
-		return -EINVAL;
-	if (sscanf(dash + 3, "%31s %*s %511s", fstype, super) != 2)
+	*dash = '\0';
+	if (split_fields(line, a, 5) != 5 || split_fields(dash + 3, b, 3) != 3)
 		return -EINVAL;
 	memset(h, 0, sizeof(*h));
-	if (strcmp(fstype, "cgroup2") == 0)
+	if (strcmp(b[0], "cgroup2") == 0)
 		h->version = 2;
-	else if (strcmp(fstype, "cgroup") == 0)
+	else if (strcmp(b[0], "cgroup") == 0)
 		h->version = 1;
 	else
 		return -ENOENT;
-	unescape(mpoint);
-	unescape(mroot);
-	snprintf(h->mount, sizeof(h->mount), "%s%s", root, mpoint);
-	snprintf(h->mroot, sizeof(h->mroot), "%s", mroot);
-	snprintf(h->opts, sizeof(h->opts), "%s", super);
+	unescape(a[4]);
+	unescape(a[3]);
+	/* Cut at CG_PATH_MAX, they make the hierarchy unusable (check_statfs) */
+	if (snprintf(h->mount, sizeof(h->mount), "%s%s", root, a[4]) < 0 ||
+	    snprintf(h->mroot, sizeof(h->mroot), "%s", a[3]) < 0 ||
+	    snprintf(h->opts, sizeof(h->opts), "%s", b[2]) < 0)
+		return -EINVAL;
 	if (h->version == 1)
-		h->ctrls = ctrls_of_list(super, h->name, sizeof(h->name));
+		h->ctrls = ctrls_of_list(b[2], h->name, sizeof(h->name));
 	return 0;
 }
 
@@ -173,14 +190,15 @@ static int own_below_mount(struct cg_hier *h, const char *cgpath)
 	/* Outside our cgroup namespace: "/../.." */
 	if (strstr(cgpath, "/..") || cgpath[0] != '/')
 		return -ENOENT;
-	if (strcmp(h->mroot, "/") == 0) {
-		snprintf(h->own, sizeof(h->own), "%s", cgpath);
-		return 0;
+	if (strcmp(h->mroot, "/") != 0) {
+		if (strncmp(cgpath, h->mroot, n) != 0 ||
+		    (cgpath[n] != '/' && cgpath[n] != '\0'))
+			return -ENOENT;
+		cgpath = cgpath[n] ? cgpath + n : "/";
 	}
-	if (strncmp(cgpath, h->mroot, n) != 0 ||
-	    (cgpath[n] != '/' && cgpath[n] != '\0'))
-		return -ENOENT;
-	snprintf(h->own, sizeof(h->own), "%s", cgpath[n] ? cgpath + n : "/");
+	if (snprintf(h->own, sizeof(h->own), "%s", cgpath) >=
+	    (int)sizeof(h->own))
+		return -ENAMETOOLONG;
 	return 0;
 }
 
@@ -222,12 +240,18 @@ static int read_own(const char *root, struct cg_layout *l)
  * Cross-check each mount with statfs: mountinfo can list a mount that is
  * hidden under a later one, and only the filesystem magic says what a path
  * really shows. A fake tree (root != "") is plain directories: accepted.
+ * A mount point or mounted root cut at CG_PATH_MAX is unusable.
  */
 static void check_statfs(const char *root, struct cg_hier *h)
 {
 	struct statfs sf;
 	int v = 0;
 
+	if (strlen(h->mount) >= sizeof(h->mount) - 1 ||
+	    strlen(h->mroot) >= sizeof(h->mroot) - 1) {
+		h->err = -ENAMETOOLONG;
+		return;
+	}
 	if (statfs(h->mount, &sf) < 0) {
 		h->err = h->err ?: neg_errno();
 		return;
@@ -292,7 +316,8 @@ static void classify(struct cg_layout *l)
 		l->mode = l->unified >= 0 ? CG_MODE_UNIFIED : CG_MODE_NONE;
 }
 
-int cg_layout_detect_at(const char *root, struct cg_layout *l)
+/* Only the hierarchies holding one of ctrls, and cgroup2, are checked. */
+static int detect(const char *root, struct cg_layout *l, unsigned ctrls)
 {
 	int r;
 
@@ -316,15 +341,30 @@ int cg_layout_detect_at(const char *root, struct cg_layout *l)
 	r = read_own(root, l);
 	if (r < 0)
 		return r;
-	for (int i = 0; i < l->n; i++)
-		check_statfs(root, &l->hier[i]);
+	for (int i = 0; i < l->n; i++) {
+		struct cg_hier *h = &l->hier[i];
+		if (h->version == 2 || (h->ctrls & ctrls))
+			check_statfs(root, h);
+		else
+			h->err = h->err ?: -ESRCH;
+	}
 	classify(l);
 	return 0;
 }
 
+int cg_layout_detect_at(const char *root, struct cg_layout *l)
+{
+	return detect(root, l, ~0u);
+}
+
 int cg_layout_detect(struct cg_layout *l)
 {
-	return cg_layout_detect_at("", l);
+	return detect("", l, ~0u);
+}
+
+int cg_layout_detect_for(struct cg_layout *l, unsigned ctrls)
+{
+	return detect("", l, ctrls);
 }
 
 unsigned cg_layout_ctrls(const struct cg_layout *l)
@@ -409,16 +449,14 @@ static bool group_wants(const struct cg_layout *l, int i, unsigned ctrls)
 }
 
 /*
- * An empty group of l: no dir ours, each hierarchy's dir "". Entries past
- * l->n are never indexed; not zeroing them (a page of path each) spares
- * the page faults of a 64 KB memset.
+ * An empty group of l: no dir ours. The dirs are left as they are (see
+ * struct cg_group): each is a page of its own, and writing them all
+ * cost a page fault per hierarchy of the layout in every start.
  */
 static void group_init(struct cg_group *g, const struct cg_layout *l)
 {
 	g->layout = l;
 	g->hiers = 0;
-	for (int i = 0; i < l->n && i < CG_MAX_HIER; i++)
-		g->dir[i][0] = '\0';
 }
 
 int cg_group_create(const struct cg_layout *l, const char *name, unsigned ctrls,

@@ -43,19 +43,30 @@ extern const struct cg_ctrl_info cg_ctrl_table[CG__COUNT];
 extern const char *const cg_mode_names[];
 
 #define CG_MAX_HIER 16
+/*
+ * A hierarchy's paths are held to CG_PATH_MAX bytes, not PATH_MAX: a
+ * layout is written in every `boxcheck exec`, and three PATH_MAX arrays
+ * put each hierarchy on three or four pages of its own (31 page faults
+ * for a hybrid host's ten; 5 now). Cgroup paths run to a few hundred
+ * bytes (a Kubernetes pod's scope: about 200); a longer one makes its
+ * hierarchy unusable (err -ENAMETOOLONG). A group's dirs stay PATH_MAX.
+ */
+#define CG_PATH_MAX 512
 
 struct cg_hier {
-	int version;	      /* 1 or 2 */
-	unsigned ctrls;	      /* CG_BIT mask of controllers on it */
-	char name[64];	      /* v1 named hierarchy ("name=systemd") or "" */
-	char opts[512];	      /* super options ("rw,nsdelegate") */
-	char mount[PATH_MAX]; /* mount point as seen by us */
-	char mroot[PATH_MAX]; /* the cgroup mounted there ("/" usually) */
-	char own[PATH_MAX];   /* our cgroup below mount, "/" at its root */
+	int version;		 /* 1 or 2 */
+	unsigned ctrls;		 /* CG_BIT mask of controllers on it */
+	char name[64];		 /* v1 named hierarchy ("name=systemd") or "" */
+	char opts[256];		 /* super options ("rw,nsdelegate") */
+	char mount[CG_PATH_MAX]; /* mount point as seen by us */
+	char mroot[CG_PATH_MAX]; /* the cgroup mounted there ("/" usually) */
+	char own[CG_PATH_MAX];	 /* our cgroup below mount, "/" at its root */
 	/*
 	 * 0, or why the hierarchy cannot be used: -ENOENT our cgroup is
 	 * not visible through the mount, -EMEDIUMTYPE statfs finds no
-	 * cgroup filesystem there (overmounted), or statfs's errno.
+	 * cgroup filesystem there (overmounted), -ENAMETOOLONG a path over
+	 * CG_PATH_MAX, -ESRCH not checked (cg_layout_detect_for), or
+	 * statfs's errno.
 	 */
 	int err;
 };
@@ -77,6 +88,13 @@ int cg_ctrl_by_name(const char *name); /* v1 or v2 name -> enum, -ENOENT */
  */
 int cg_layout_detect_at(const char *root, struct cg_layout *l);
 int cg_layout_detect(struct cg_layout *l);
+/*
+ * The same for a caller that will use only the hierarchies holding one of
+ * ctrls (and cgroup2): only those are checked with statfs, the others are
+ * unusable (err -ESRCH). `boxcheck exec --pids-max` on a hybrid host: one
+ * statfs of the pids hierarchy and one of cgroup2, not ten.
+ */
+int cg_layout_detect_for(struct cg_layout *l, unsigned ctrls);
 unsigned cg_layout_ctrls(const struct cg_layout *l);
 /*
  * One "ID:CONTROLLERS:PATH" line of /proc/PID/cgroup (modified): the index
@@ -86,7 +104,11 @@ int cg_line_hier(const struct cg_layout *l, char *line, const char **path);
 /* Absolute path of our own cgroup directory on hierarchy i; h->err if unusable. */
 int cg_own_dir(const struct cg_layout *l, int i, char *buf, size_t len);
 
-/* A cgroup made of one directory per hierarchy used. */
+/*
+ * A cgroup made of one directory per hierarchy used. dir[i] is defined
+ * only where bit i of hiers is set: a group is made on the stack of many
+ * starts, and writing the others (a page each) cost a page fault each.
+ */
 struct cg_group {
 	const struct cg_layout *layout;
 	unsigned hiers;			 /* bit i: dir[i] is ours */

@@ -128,6 +128,23 @@ int container_start(const struct container_spec *s, pid_t *pid,
  */
 int container_mount_sys(const char *sys, const struct cg_group *cg);
 
+/*
+ * Map what container_start needs once per process (the stack its child
+ * runs on while it shares our memory; in a fork, where it is wiped, its
+ * pages again), so that a launcher can do it before it measures its own
+ * memory. Optional: container_start maps it on first use. 0, or -ENOMEM
+ * (container_start then forks).
+ */
+int container_prepare(void);
+
+/*
+ * After the container is gone: remove its overlay scratch dir (upper, work
+ * with the overlay's work/work, merged, then scratch itself) by one rmdir
+ * each, and with rm_rf (never across a mount) what is not empty: the
+ * container's writes in upper. 0 or the first -errno.
+ */
+int container_scratch_remove(const char *scratch);
+
 /* Check a spec before starting: -EINVAL and the reason in e->step. */
 int container_check(const struct container_spec *s, struct container_error *e);
 

@@ -73,26 +73,55 @@ static int in_root(struct child *c, const char *sub, char *buf, size_t len)
 	return 0;
 }
 
+typedef int mount_at(struct child *c, const char *path);
+
+/*
+ * fn's mounts at sub of the new root, its dir made only if fn finds it
+ * missing (-ENOENT, and a mkdir then succeeds: nothing was mounted on a
+ * dir that was not there, so fn runs again). A root has its proc, dev
+ * and sys nearly always: a mkdir each first, failing with EEXIST, was 3
+ * system calls a start. optional: a dir we may not make (EACCES, EROFS)
+ * is no error, and nothing is mounted.
+ */
+static int at_root(struct child *c, const char *sub, mount_at *fn,
+		   bool optional)
+{
+	char p[PATH_MAX + 8];
+	int r;
+
+	if (snprintf(p, sizeof(p), "%s/%s", c->root, sub) >= (int)sizeof(p))
+		return -ENAMETOOLONG;
+	r = fn(c, p);
+	if (r != -ENOENT)
+		return r;
+	if (mkdir(p, 0755) == 0)
+		return fn(c, p);
+	if (errno == EEXIST)
+		return r;
+	return optional && (errno == EACCES || errno == EROFS) ? 0
+							       : neg_errno();
+}
+
 /*
  * Before pivot_root: a user namespace may mount proc only while the host's
  * /proc is still visible, and /dev binds host nodes. Without a new PID
  * namespace a user namespace may not mount a proc of the launcher's: the
  * launcher's /proc is bound instead (as runtimes do), with its submounts.
  */
-int step_proc(struct child *c)
+static int proc_at(struct child *c, const char *p)
 {
 	const struct container_weak *w = &c->s->weak;
-	char p[PATH_MAX + 8];
-	int r;
 
-	if (!c->root[0])
-		return 0;
-	r = in_root(c, "proc", p, sizeof(p));
-	if (r == 0 && (!(c->s->ns & NS_BIT(NS_PID)) || w->host_proc))
+	if (!(c->s->ns & NS_BIT(NS_PID)) || w->host_proc)
 		return bind("/proc", p, MS_REC);
-	if (r == 0 && w->proc_plain)
+	if (w->proc_plain)
 		return mount("proc", p, "proc", 0, NULL) < 0 ? neg_errno() : 0;
-	return r ?: rootfs_mount_proc(p);
+	return rootfs_mount_proc(p);
+}
+
+int step_proc(struct child *c)
+{
+	return c->root[0] ? at_root(c, "proc", proc_at, false) : 0;
 }
 
 static const char *const dev_nodes[] = { "null",   "zero",    "full",
@@ -184,17 +213,14 @@ static int oci_dev(struct child *c, const char *dev)
 	return r;
 }
 
+static int dev_at(struct child *c, const char *p)
+{
+	return c->s->oci_dev ? oci_dev(c, p) : rootfs_mount_dev(p);
+}
+
 int step_dev(struct child *c)
 {
-	char p[PATH_MAX + 8];
-	int r;
-
-	if (!c->root[0])
-		return 0;
-	r = in_root(c, "dev", p, sizeof(p));
-	if (r == 0 && c->s->oci_dev)
-		return oci_dev(c, p);
-	return r ?: rootfs_mount_dev(p);
+	return c->root[0] ? at_root(c, "dev", dev_at, false) : 0;
 }
 
 /* The name runtimes give a hierarchy's dir: "cpu,cpuacct", "unified". */
@@ -301,19 +327,21 @@ static int host_cgroups(struct child *c)
 	return r;
 }
 
+static int sys_at(struct child *c, const char *p)
+{
+	return mount_sys(p, c->s->cg, &c->s->weak);
+}
+
 int step_sys(struct child *c)
 {
-	char p[PATH_MAX + 8];
 	int r;
 
 	if (c->root[0] && c->s->weak.host_cgroups && (r = host_cgroups(c)) < 0)
 		return r;
 	if (!c->root[0] || !(c->s->ns & NS_BIT(NS_NET)))
 		return 0;
-	r = in_root(c, "sys", p, sizeof(p));
-	if (r == -EACCES || r == -EROFS)
-		return 0; /* optional: a root without sys/ we may not add */
-	return r ?: mount_sys(p, c->s->cg, &c->s->weak);
+	/* optional: a root without sys/ we may not add */
+	return at_root(c, "sys", sys_at, true);
 }
 
 /* A host directory bound at the same path inside (the root's copy). */

@@ -175,6 +175,9 @@ static int observe_proc(struct ctx *c, struct proc_seen *o)
 	TRY_OBS(cgs_need_group(c));
 	if (c->cgl->unified < 0)
 		return ctx_skip(c, "no cgroup v2 hierarchy beside v1");
+	if (!(c->cg->hiers & (1u << v.pids)) ||
+	    !(c->cg->hiers & (1u << c->cgl->unified)))
+		return ctx_skip(c, "no v1 and v2 directory for this run");
 	TRY_OBS(self_id(c, &o->id_self));
 	/* N_MADE cgroups on pids's hierarchy (isolated), or on v2. */
 	dir = c->cg->dir[c->isolate ? v.pids : c->cgl->unified];
