@@ -70,8 +70,11 @@ $(BUILD)/.deps-build: | $(BUILD)
 deps-check:
 	@$(INSTALL_DEPS) $(sort $(DEPS_CHECK))
 
-$(BUILD):
-	@mkdir -p $@/gen $@/obj $@/tests
+# Its subdirectories are made even when build/ exists already (a build/vm
+# copied in, or made by a VM target first).
+$(BUILD): | $(BUILD)/gen $(BUILD)/obj $(BUILD)/tests
+$(BUILD)/gen $(BUILD)/obj $(BUILD)/tests:
+	@mkdir -p $@
 
 # One X(symbol) per BOXCHECK_AREA in scenarios/; rewritten only on change.
 $(AREAS_H): $(wildcard scenarios/*.c) | $(BUILD)
