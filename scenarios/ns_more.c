@@ -124,7 +124,6 @@ struct link_seen {
 	int len;	/* what that readlink returned (bytes, or -1) */
 	int exe_err;	/* readlink /proc/T/exe: the same ptrace check */
 	uint32_t t_uid; /* /proc/T's owner, as the reader sees it */
-	uint64_t eff;	/* the reader's CapEff */
 	uint32_t fsuid; /* and its fsuid */
 };
 
@@ -144,7 +143,6 @@ static int read_link_as(void *arg, void *out, size_t len)
 {
 	pid_t t = *(const pid_t *)arg;
 	struct link_seen *o = out;
-	struct capstat cs;
 	struct stat st;
 	char path[64];
 	int n;
@@ -153,9 +151,7 @@ static int read_link_as(void *arg, void *out, size_t len)
 	NSW_TRY("become uid 100000", become_dumpable(UNPRIV_ID));
 	snprintf(path, sizeof(path), "/proc/%d", t);
 	NSW_TRY("stat /proc/T", stat(path, &st) < 0 ? neg_errno() : 0);
-	NSW_TRY("read the reader's sets", capstat_self(&cs));
 	o->t_uid = st.st_uid;
-	o->eff = cs.eff;
 	o->fsuid = (uint32_t)setfsuid((uid_t)-1);
 	o->exe_err = read_proc_link(t, "exe", &n);
 	o->err = read_proc_link(t, "ns/uts", &o->len);
@@ -193,8 +189,8 @@ static enum obs judge_link(struct judge *j, const struct link_seen *o)
 {
 	judge_kv(j, "readlink returned", "%d", o->len);
 	judge_kv(j, "readlink /proc/T/exe", "%s", errname(o->exe_err));
-	judge_kv(j, "reader", "fsuid %u, CapEff %#llx; /proc/T owned by %u",
-		 o->fsuid, (unsigned long long)o->eff, o->t_uid);
+	judge_kv(j, "reader", "fsuid %u; /proc/T owned by %u", o->fsuid,
+		 o->t_uid);
 	return judge_errno(j, o->err, EACCES, "readlink /proc/T/ns/uts",
 			   "readlink of root's ns link by uid 100000");
 }
