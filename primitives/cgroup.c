@@ -316,7 +316,10 @@ static void classify(struct cg_layout *l)
 		l->mode = l->unified >= 0 ? CG_MODE_UNIFIED : CG_MODE_NONE;
 }
 
-/* Only the hierarchies holding one of ctrls, and cgroup2, are checked. */
+/*
+ * Only the hierarchies holding one of ctrls, and cgroup2, are checked;
+ * all with CG_ALL (named ones, without a controller, too).
+ */
 static int detect(const char *root, struct cg_layout *l, unsigned ctrls)
 {
 	int r;
@@ -343,7 +346,7 @@ static int detect(const char *root, struct cg_layout *l, unsigned ctrls)
 		return r;
 	for (int i = 0; i < l->n; i++) {
 		struct cg_hier *h = &l->hier[i];
-		if (h->version == 2 || (h->ctrls & ctrls))
+		if (ctrls == CG_ALL || h->version == 2 || (h->ctrls & ctrls))
 			check_statfs(root, h);
 		else
 			h->err = h->err ?: -ESRCH;
@@ -354,12 +357,12 @@ static int detect(const char *root, struct cg_layout *l, unsigned ctrls)
 
 int cg_layout_detect_at(const char *root, struct cg_layout *l)
 {
-	return detect(root, l, ~0u);
+	return detect(root, l, CG_ALL);
 }
 
 int cg_layout_detect(struct cg_layout *l)
 {
-	return detect("", l, ~0u);
+	return detect("", l, CG_ALL);
 }
 
 int cg_layout_detect_for(struct cg_layout *l, unsigned ctrls)

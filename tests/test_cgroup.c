@@ -176,11 +176,13 @@ static void v1_layout(void **state)
 	own_dir_is(&l, CG_PIDS, "/sys/fs/cgroup/pids/user.slice/s.scope");
 	assert_int_equal(l.by_ctrl[CG_FREEZER], -1);
 	assert_int_equal(l.by_ctrl[CG_HUGETLB], -1);
-	/* the named hierarchy is found, with no controllers */
+	/* the named hierarchy is found, with no controllers, and usable */
 	for (int i = 0; i < l.n; i++)
-		if (strcmp(l.hier[i].name, "name=systemd") == 0)
+		if (strcmp(l.hier[i].name, "name=systemd") == 0) {
 			assert_string_equal(l.hier[i].own,
 					    "/user.slice/s.scope");
+			assert_int_equal(l.hier[i].err, 0);
+		}
 }
 
 static void hybrid_layout(void **state)
