@@ -37,9 +37,12 @@ DEPS_RUN   := build test
 # What `make check` runs after building, in order. Fragments in mk/*.mk add
 # their own steps (CHECK_STEPS += check-vm) and dependency groups.
 # suite runs through the host-state test (one run serves both).
-CHECK_STEPS := unit format-check suite
+# CHECK_PAR_STEPS time nothing and judge no timing: one step, check-par,
+# runs them JOBS at a time (make -O: each step's output whole).
+CHECK_STEPS := unit suite check-par
+CHECK_PAR_STEPS := format-check
 
-.PHONY: FORCE all deps deps-check static check unit suite host-state format \
+.PHONY: FORCE all deps deps-check static check check-par unit suite host-state format \
         format-check clean help
 
 all: $(BIN) $(BUILD)/boxcheck-static
@@ -79,8 +82,8 @@ $(BUILD)/gen $(BUILD)/obj $(BUILD)/tests:
 # One X(symbol) per BOXCHECK_AREA in scenarios/; rewritten only on change.
 $(AREAS_H): $(wildcard scenarios/*.c) | $(BUILD)
 	@grep -ho 'BOXCHECK_AREA([a-z0-9_]*' scenarios/*.c | sed 's/.*(/X(/; s/$$/)/' \
-		| sort > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+		| sort > $@.$$$$; \
+	cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-build $(VERSION_H) $(AREAS_H)
 	@mkdir -p $(dir $@)
@@ -91,8 +94,8 @@ $(BUILD)/obj/harness/registry.o: $(AREAS_H)
 # The version and git revision, rewritten only when they change.
 $(VERSION_H): FORCE | $(BUILD)
 	@printf '#define BOXCHECK_VERSION "%s"\n#define BOXCHECK_GIT_REV "%s"\n' \
-		"$(VERSION)" "$(GIT_REV)" > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+		"$(VERSION)" "$(GIT_REV)" > $@.$$$$; \
+	cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@
 FORCE:
 
 $(LIB): $(OBJ)
@@ -153,6 +156,16 @@ check: deps-check
 		$(MAKE) --no-print-directory $$step; \
 		echo "== make $$step: $$(($$(date +%s) - s)) s"; done; \
 		echo "== make check: $$(($$(date +%s) - t)) s after the build"
+
+# The longest first, so the two slots end together.
+CHECK_PAR_FIRST := vm-images lint check-package check-valgrind
+check-par:
+	@$(MAKE) --no-print-directory -j$(JOBS) -O $(addprefix timed-,\
+		$(foreach s,$(CHECK_PAR_FIRST),$(filter $(s),$(CHECK_PAR_STEPS))) \
+		$(filter-out $(CHECK_PAR_FIRST),$(CHECK_PAR_STEPS)))
+timed-%:
+	@s=$$(date +%s); $(MAKE) --no-print-directory $*; \
+		echo "== make $*: $$(($$(date +%s) - s)) s (in check-par)"
 
 # `make run`: mk/run.mk.
 

@@ -58,14 +58,14 @@ bench-gate: $(BIN) $(BUILD)/boxcheck-static
 		--json $(CI_OUT)/bench-new.json --against-json $(CI_OUT)/bench-base.json
 	$(BIN) compare $(CI_OUT)/bench-base.json $(CI_OUT)/bench-new.json
 
-CHECK_STEPS += check-ci-templates
+CHECK_PAR_STEPS += check-ci-templates
 check-ci-templates: $(BIN)
 	python3 tests/ci-templates.py $(BIN) ci/templates/github-actions.yml \
 		ci/templates/gitlab-ci.yml
 
 # Kubernetes (issue 22): ci/k8s's DaemonSet and Sonobuoy plugin parse and
 # carry what they need (tests/k8s.py; kubectl where installed).
-CHECK_STEPS += check-k8s
+CHECK_PAR_STEPS += check-k8s
 .PHONY: check-k8s
 check-k8s: $(BIN)
 	python3 tests/k8s.py $(BIN) ci/k8s/daemonset.yaml ci/k8s/sonobuoy-plugin.yaml

@@ -8,7 +8,7 @@
 #                 in an unmerged branch (BRANCH:area/name) fails too, unless
 #                 COVERAGE_FLAGS=--allow-planned.
 #   coverage-md   rewrites docs/coverage.md from the tables.
-CHECK_STEPS += coverage
+CHECK_PAR_STEPS += coverage
 
 COVERAGE_TABLES := $(sort $(wildcard docs/coverage/*.tsv))
 COVERAGE_FLAGS  ?=

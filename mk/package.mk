@@ -14,7 +14,7 @@ MANDIR    ?= $(PREFIX)/share/man
 MAN_PAGE  := $(BUILD)/boxcheck.1
 
 DEPS_CHECK  += package
-CHECK_STEPS += check-package
+CHECK_PAR_STEPS += check-package
 
 .PHONY: man install uninstall check-package
 all: $(MAN_PAGE)

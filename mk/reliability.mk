@@ -14,8 +14,8 @@
         fuzz-build fuzz-merge fuzz-replay check-all unit-bins
 
 # lint is clean (clang-tidy and cppcheck) and part of make check.
-CHECK_STEPS += check-selftest check-leaks check-asan check-valgrind fuzz-replay \
-               lint
+CHECK_STEPS += check-selftest check-leaks check-asan
+CHECK_PAR_STEPS += check-valgrind fuzz-replay lint
 DEPS_CHECK  += sanitize valgrind lint
 
 check-selftest: $(BIN)

@@ -3,7 +3,7 @@
 
 DEPS_CHECK += report
 DEPS_RUN   += report
-CHECK_STEPS += report-check
+CHECK_PAR_STEPS += report-check
 
 REPORT_CHECK_OUT := $(BUILD)/report-check
 
@@ -19,7 +19,7 @@ report-check: $(BIN)
 # One report from 50 machines (issue 22): 50 synthetic result files over 6
 # groups of arch and kernel; grouped columns, a summary row per machine,
 # only the differing rows, under 2 s of CPU (tests/report-fleet.sh).
-CHECK_STEPS += report-fleet
+CHECK_PAR_STEPS += report-fleet
 .PHONY: report-fleet
 report-fleet: $(BIN)
 	tests/report-fleet.sh $(BIN) $(BUILD)/check/report-fleet

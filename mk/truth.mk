@@ -6,7 +6,8 @@
 #   check-mutants   the suite once per built-in mutant (primitives/mutant.h):
 #                   every scenario whose run went through the mutation must
 #                   fail or error (tests/mutants.sh)
-CHECK_STEPS += lint-truth check-mutants
+CHECK_PAR_STEPS += lint-truth
+CHECK_STEPS += check-mutants
 
 MUTANT_BUILD := $(BUILD)/mutant
 MUTANT_OUT   := $(BUILD)/check/mutants
