@@ -33,10 +33,27 @@ struct life {
 	char out[PATH_MAX + 32]; /* the container's output (create's) */
 };
 
-/* The control's "create": the agent, started at once. */
+static double now_ms(void);
+
+/* Whether our child pid has exited, without reaping it. */
+static bool exited(pid_t pid)
+{
+	siginfo_t si = { 0 };
+
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	       si.si_pid != 0;
+}
+
+/*
+ * The control's "create": the agent, started at once. Returns once it has
+ * printed AGENT_STARTED (at most 3 s): the tmpfs prop_mount puts over /tmp
+ * next must not hide a binary under /tmp from it while it starts (it
+ * never printed a line, now and then, from a clone under /tmp).
+ */
 static pid_t host_agent(struct life *x, const char *tag)
 {
-	char out[PATH_MAX + 32];
+	char out[PATH_MAX + 32], buf[64];
+	double t0 = now_ms();
 	pid_t pid = fork();
 
 	snprintf(out, sizeof(out), "%s/%s.out", x->c->dir, tag);
@@ -49,6 +66,10 @@ static pid_t host_agent(struct life *x, const char *tag)
 		      "--wait", "5", "--no-side-effects", (char *)NULL);
 		_exit(127);
 	}
+	while (pid > 0 && now_ms() - t0 < 3000 && !exited(pid) &&
+	       !(read_text(out, buf, sizeof(buf)) >= 0 &&
+		 strstr(buf, AGENT_STARTED)))
+		usleep(2000);
 	return pid;
 }
 
@@ -86,8 +107,6 @@ static json_t *cmd(struct life *x, enum life_cmd k, const char *tag)
 	launch_result_free(&res);
 	return o;
 }
-
-static double now_ms(void);
 
 static void step(struct life *x, const char *key, enum life_cmd k,
 		 const char *tag)
