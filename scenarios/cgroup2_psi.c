@@ -143,7 +143,12 @@ static enum obs judge_full(struct judge *j, const struct stall_seen *o)
 	judge_kv(j, "window ms", "%.0f", o->window_ms);
 	judge_kv(j, "some ms", "%.1f", delta_ms(o->some));
 	judge_kv(j, "full ms", "%.1f", d);
-	if (d < 0 || d > delta_ms(o->some) + 1)
+	/*
+	 * full is a part of some: more is a broken reading. The slack (1 ms,
+	 * or a tenth of some) is a TCG guest's: its two totals, read from one
+	 * file, once moved 104.7 and 98.8 ms over the same window.
+	 */
+	if (d < 0 || d > delta_ms(o->some) * 1.1 + 1)
 		return judge_unknown(j, "full grew %.1f ms, some %.1f ms", d,
 				     delta_ms(o->some));
 	return judge_holds(j, d >= o->window_ms / 10,
