@@ -158,7 +158,7 @@ check: deps-check
 		echo "== make check: $$(($$(date +%s) - t)) s after the build"
 
 # The longest first, so the two slots end together.
-CHECK_PAR_FIRST := vm-images lint check-package check-valgrind
+CHECK_PAR_FIRST := vm-images lint check-asan-unit check-package check-valgrind
 check-par:
 	@$(MAKE) --no-print-directory -j$(JOBS) -O $(addprefix timed-,\
 		$(foreach s,$(CHECK_PAR_FIRST),$(filter $(s),$(CHECK_PAR_STEPS))) \

@@ -4,18 +4,21 @@
 #   check-selftest  hostile scenarios handled (tests/selftest.sh)
 #   check-leaks     SIGKILL + cleanup, SIGINT/SIGTERM, closed stdout, A/B
 #                   runs (bench --against) stopped on either side
-#   check-asan      ASan+UBSan build: unit tests, the suite, the selftests
+#   check-asan      ASan+UBSan build: the suite, the selftests
+#   check-asan-unit ASan+UBSan build: the unit tests
 #   check-valgrind  unit tests under memcheck, no errors or leaks
 #   lint            clang-tidy and cppcheck, checked-in configuration
 #   fuzz            every fuzz target for FUZZ_TIME seconds each
 #   check-all       check + fuzz (each target FUZZ_TIME seconds)
 
-.PHONY: check-selftest check-leaks check-asan check-valgrind lint fuzz \
+.PHONY: check-selftest check-leaks check-asan check-asan-unit check-valgrind lint fuzz \
         fuzz-build fuzz-merge fuzz-replay check-all unit-bins
 
 # lint is clean (clang-tidy and cppcheck) and part of make check.
 CHECK_STEPS += check-selftest check-leaks check-asan
-CHECK_PAR_STEPS += check-valgrind fuzz-replay lint
+CHECK_PAR_STEPS += check-valgrind check-asan-unit fuzz-replay lint
+# One sanitized tree: its two users in check-par build it one after the other.
+timed-fuzz-replay: timed-check-asan-unit
 DEPS_CHECK  += sanitize valgrind lint
 
 check-selftest: $(BIN)
@@ -46,14 +49,21 @@ SAN_ENV := LSAN_OPTIONS=suppressions=$(abspath ci/lsan.supp):print_suppressions=
 # ASan: the regular one is copied in.
 unit-bins: $(TESTS) $(BIN)
 
-check-asan: $(BUILD)/boxcheck-static
-	$(SAN_ENV) CC=clang CFLAGS="$(SAN_CFLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-		$(MAKE) --no-print-directory $(PAR) BUILD=$(ASAN_BUILD) WERROR= CI= \
-		unit-bins $(ASAN_BUILD)/tests/json-valid $(ASAN_BUILD)/tests/ktap-valid
+# The unit tests time nothing: check-asan-unit runs in check-par; the
+# suite and the selftests (timeouts, timing checks) in check-asan, alone.
+ASAN_MAKE = $(SAN_ENV) CC=clang CFLAGS="$(SAN_CFLAGS)" LDFLAGS="$(SAN_FLAGS)" \
+	$(MAKE) --no-print-directory $(PAR) BUILD=$(ASAN_BUILD) WERROR= CI=
+check-asan-unit: $(BUILD)/boxcheck-static
+	$(ASAN_MAKE) unit-bins
 	cp $(BUILD)/boxcheck-static $(ASAN_BUILD)/boxcheck-static
 	@set -e; for t in $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(TESTS)); do \
 		echo "== $$t"; \
 		$(SAN_ENV) BOXCHECK=$(abspath $(ASAN_BUILD))/boxcheck $$t; done
+	@echo "check-asan-unit: unit tests clean under ASan+UBSan"
+
+check-asan: $(BUILD)/boxcheck-static
+	$(ASAN_MAKE) $(ASAN_BUILD)/boxcheck $(ASAN_BUILD)/tests/json-valid \
+		$(ASAN_BUILD)/tests/ktap-valid
 	$(SAN_ENV) CC=clang CFLAGS="$(SAN_CFLAGS)" LDFLAGS="$(SAN_FLAGS)" \
 		$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) WERROR= CI= suite
 	@rm -f $(ASAN_BUILD)/san.*
@@ -61,7 +71,7 @@ check-asan: $(BUILD)/boxcheck-static
 		tests/selftest.sh $(ASAN_BUILD)/boxcheck
 	@if ls $(ASAN_BUILD)/san.* >/dev/null 2>&1; then cat $(ASAN_BUILD)/san.*; \
 		echo "check-asan: sanitizer reports above"; exit 1; fi
-	@echo "check-asan: unit tests, suite and selftests clean under ASan+UBSan"
+	@echo "check-asan: suite and selftests clean under ASan+UBSan"
 
 # ---- valgrind -------------------------------------------------------------
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
