@@ -9,6 +9,9 @@
  */
 #include "cgcore.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,17 +126,29 @@ struct proc_seen {
 #define N_MADE 64
 
 /* pids's row of /proc/cgroups. */
-static int pids_row(struct ctx *c, int *id, int *num, int *on)
+/* The pids row of /proc/cgroups: 0, -ENOENT without one, or -errno. */
+static int read_pids_row(int *id, int *num, int *on)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
 	char line[256], name[64];
 
-	TRY(c, f ? 0 : neg_errno(), "open /proc/cgroups");
+	if (!f)
+		return neg_errno();
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%63s %d %d %d", name, id, num, on) == 4 &&
 		    strcmp(name, "pids") == 0)
 			return 0;
-	return ctx_skip(c, "/proc/cgroups has no pids row");
+	return -ENOENT;
+}
+
+static int pids_row(struct ctx *c, int *id, int *num, int *on)
+{
+	int r = read_pids_row(id, num, on);
+
+	if (r == -ENOENT)
+		return ctx_skip(c, "/proc/cgroups has no pids row");
+	TRY(c, r, "read /proc/cgroups");
+	return 0;
 }
 
 /* Our pids hierarchy's id in /proc/self/cgroup. */
@@ -165,10 +180,27 @@ static int make_many(struct ctx *c, const char *dir, bool make)
 	return 0;
 }
 
+/*
+ * The count drops when a removed cgroup is freed, after an RCU grace
+ * period, not at rmdir: wait (up to 1 s) for ours to be counted out while
+ * we hold the lock, so the next holder's window does not see it.
+ */
+static void settle(int num0)
+{
+	int id, num, on;
+
+	for (int i = 0; i < 200; i++) {
+		if (read_pids_row(&id, &num, &on) < 0 || num <= num0)
+			return;
+		cgs_sleep_ms(5);
+	}
+}
+
 static int observe_proc(struct ctx *c, struct proc_seen *o)
 {
 	const char *dir;
 	struct cgc_v1 v;
+	_cleanup_close_ int lock = -1;
 	int num0, num1, id, on;
 
 	TRY_OBS(cgc_need_v1(c, &v));
@@ -179,6 +211,15 @@ static int observe_proc(struct ctx *c, struct proc_seen *o)
 	    !(c->cg->hiers & (1u << c->cgl->unified)))
 		return ctx_skip(c, "no v1 and v2 directory for this run");
 	TRY_OBS(self_id(c, &o->id_self));
+	/*
+	 * The count is the hierarchy's, for every process: with `run -j`,
+	 * our own other run (N_MADE mkdirs of its own) may count between our
+	 * two reads (a control once read +52). Both runs take this lock
+	 * first, an advisory one on /proc/cgroups, released at exit.
+	 */
+	lock = open("/proc/cgroups", O_RDONLY | O_CLOEXEC);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0)
+		return ctx_error(c, neg_errno(), "lock /proc/cgroups");
 	/* N_MADE cgroups on pids's hierarchy (isolated), or on v2. */
 	dir = c->cg->dir[c->isolate ? v.pids : c->cgl->unified];
 	TRY_OBS(pids_row(c, &o->id_proc, &num0, &o->enabled));
@@ -186,6 +227,7 @@ static int observe_proc(struct ctx *c, struct proc_seen *o)
 	TRY_OBS(pids_row(c, &id, &num1, &on));
 	make_many(c, dir, false);
 	o->delta = num1 - num0;
+	settle(num0);
 	return 0;
 }
 
