@@ -27,15 +27,14 @@ extern const char *const life_flaw_names[FLAW__COUNT];
 
 enum life_op { OP_NONE, OP_CREATE, OP_START, OP_STATE, OP_KILL, OP_DELETE };
 
+/* The small fields first, the large buffers last: parsing touches 2 pages. */
 struct exec_args {
 	struct container_spec s;
-	struct idmap uid, gid;
 	const char *lowers[16], *masked[16], *ro_paths[16], *cgroup;
 	const char *deny[32];
 	size_t n_deny, n_ro;
 	char *env[32];
 	size_t n_env, n_masked;
-	char overlay_buf[4096];
 	uint64_t pids, mem, cpu, cpu_period, cpu_shares;
 	gid_t groups[16];
 	struct container_rlimit rlimits[8];
@@ -45,6 +44,8 @@ struct exec_args {
 	const char *state_root, *id, *signal;
 	enum life_flaw flaw;
 	bool force;
+	struct idmap uid, gid;
+	char overlay_buf[4096];
 };
 
 /* The launcher's side of one container: its cgroup, scratch dir. */
