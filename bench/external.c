@@ -114,6 +114,19 @@ static int prep_bwrap(const struct ext_ctx *c, const char *dir, char *cmd,
 	return 0;
 }
 
+/* bwrap with a /proc and a /dev of its own: nearer ref's mounts. */
+static int prep_bwrap_dev(const struct ext_ctx *c, const char *dir, char *cmd,
+			  size_t len)
+{
+	(void)dir;
+	snprintf(cmd, len,
+		 "bwrap --unshare-user --unshare-pid --unshare-net "
+		 "--unshare-ipc --unshare-uts --unshare-cgroup --uid 0 "
+		 "--gid 0 --ro-bind %s / --proc /proc --dev /dev %s",
+		 c->rootfs, FIXTURE_TINY);
+	return 0;
+}
+
 static json_t *oci_idmap(void)
 {
 	return json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID",
@@ -278,6 +291,14 @@ const struct ext_runtime ext_table[] = {
 		  "user pid net ipc uts cgroup namespaces, pivot_root onto "
 		  "tmpfs, rootfs read-only bind; no time namespace, no cgroup"
 		  " limits" },
+	{ .name = "bwrap-dev",
+	  .binary = "bwrap",
+	  .prepare = prep_bwrap_dev,
+	  .isolation =
+		  "as bwrap, with a new /proc and bwrap's /dev (tmpfs, "
+		  "nodes, devpts, shm): the nearest bwrap comes to ref's "
+		  "mounts (ref adds /sys, masked and read-only paths, a time "
+		  "namespace, dropped capabilities)" },
 	{ .name = "runc",
 	  .binary = "runc",
 	  .prepare = prep_runc,

@@ -65,6 +65,7 @@ static const struct {
 	{ "exec", "exec (hyperfine)" },
 	{ "ref", "ref (boxcheck exec)" },
 	{ "ref-nocg", "ref-nocg (no cgroup)" },
+	{ "bwrap-dev", "bwrap-dev (/proc, /dev)" },
 };
 
 struct crow {
