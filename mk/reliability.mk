@@ -106,11 +106,14 @@ CPPCHECK := cppcheck --quiet --error-exitcode=1 --inline-suppr \
             --library=ci/jansson.cfg
 
 lint: $(VERSION_H) $(AREAS_H)
-	@tests/lint-tidy.sh $(BUILD)/gen $(LINT_JOBS) $(LINT_SRC) \
-		>$(BUILD)/tidy.log 2>&1 || true
+	@tests/lint-tidy.sh $(BUILD)/gen $(LINT_JOBS) $(BUILD)/tidy-ok \
+		$(LINT_SRC) >$(BUILD)/tidy.log 2>&1 || true
+	@head -n 1 $(BUILD)/tidy.log
 	@if grep -q -E '(warning|error|Error):' $(BUILD)/tidy.log; then \
 		cat $(BUILD)/tidy.log; echo "lint: clang-tidy findings above"; exit 1; fi
-	$(CPPCHECK) -j $(LINT_JOBS) $(LINT_SRC)
+	@mkdir -p $(BUILD)/cppcheck
+	@$(CPPCHECK) --cppcheck-build-dir=$(BUILD)/cppcheck -j $(LINT_JOBS) \
+		$(LINT_SRC)
 	@echo "lint: clang-tidy and cppcheck clean"
 
 # ---- fuzzing --------------------------------------------------------------
