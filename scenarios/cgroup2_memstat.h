@@ -12,7 +12,7 @@
 
 enum ms_act {
 	ACT_ANON,      /* touch 4 MiB of anonymous memory */
-	ACT_THREADS,   /* start 16 threads that wait */
+	ACT_THREADS,   /* start MS_THREADS threads that wait */
 	ACT_PGTABLES,  /* touch a page every 2 MiB of 512 MiB */
 	ACT_PERCPU,    /* make MS_PERCPU_GROUPS memory cgroups in percpu_dir */
 	ACT_SOCK,      /* fill a TCP connection over lo nobody reads */
@@ -32,6 +32,7 @@ enum ms_act {
 	ACT__COUNT,
 };
 
+#define MS_THREADS 32
 #define MS_PERCPU_GROUPS 64
 #define MS_THP_RANGES 40
 
@@ -44,7 +45,10 @@ struct ms_where {
 	const char *own_dir;	/* the acting process's own cgroup */
 };
 
-/* cgx_act_fn: do w->act (struct ms_where *). 0 or -errno. */
+/*
+ * cgx_act_fn: do w->act (struct ms_where *). How many things it made
+ * (threads, cgroups; 0 where it does not count them), or -errno.
+ */
 int ms_act(void *where, int cmd);
 
 #endif
