@@ -271,6 +271,7 @@ static int observe_ms(struct ctx *c, struct ms_seen *o, int r)
 	 */
 	w.own_dir = cg_group_unified(c->isolate ? &e.g : &e.s);
 	w.percpu_dir = w.own_dir;
+	w.until = row->min;
 	place = row->needs & N_PERCPU ? NULL : c->isolate ? &e.g : &e.s;
 	TRY_OBS(cgx_actor_start(c, place, ms_act, &w, &a));
 	/* 2. The field before and after it acted. */
@@ -360,7 +361,8 @@ static const struct scenario cgroup2_memstat[] = {
 	   "a process of the cgroup touches a page every 2 MiB of 512 MiB",
 	   "512 KiB", ms_pgtables),
 	MS("percpu",
-	   "the cgroup gets 64 child memory cgroups (their per-CPU data)",
+	   "the cgroup gets child memory cgroups (their per-CPU data), 32 at "
+	   "a time until it shows, at most 512",
 	   "8 KiB", ms_percpu),
 	MS("sock",
 	   "a process of the cgroup fills a TCP connection over lo that nobody "

@@ -78,20 +78,35 @@ static int page_tables(const struct ms_where *w _unused_)
 }
 
 /*
- * Memory cgroups made by this process: their per-CPU data is its. 64 of
- * them (about 5 KiB each) so the growth passes the per-CPU batch a kernel
- * may hold back from memory.stat (5.10: MEMCG_CHARGE_BATCH pages, 128 KiB).
+ * Memory cgroups made in percpu_dir, MS_PERCPU_GROUPS at a time, until
+ * its memory.stat percpu has grown by w->until or MS_PERCPU_MAX are made:
+ * their per-CPU data is charged to percpu_dir, and a kernel may hold up
+ * to a batch of it per CPU back from memory.stat. 5.10 held up to
+ * MEMCG_CHARGE_BATCH pages (128 KiB) per CPU, while a memory cgroup's
+ * per-CPU data is, per possible CPU, about 5 KiB on a 64-bit kernel but
+ * 1 to 2 KiB on a 32-bit one: 64 of them showed nothing on a one-CPU
+ * 5.10 armhf guest, 128 did. Returns how many were made.
  */
 static int percpu(const struct ms_where *w)
 {
-	char path[PATH_MAX + 16];
+	char stat[PATH_MAX + 16], path[PATH_MAX + 16];
+	uint64_t base, now;
+	int n = 0, r;
 
-	for (int i = 0; i < MS_PERCPU_GROUPS; i++) {
-		snprintf(path, sizeof(path), "%s/m%d", w->percpu_dir, i);
-		if (mkdir(path, 0755) < 0)
-			return neg_errno();
-	}
-	return 0;
+	snprintf(stat, sizeof(stat), "%s/memory.stat", w->percpu_dir);
+	if ((r = read_key_u64(stat, "percpu", &base)) < 0)
+		return r;
+	do {
+		for (int i = 0; i < MS_PERCPU_GROUPS; i++, n++) {
+			snprintf(path, sizeof(path), "%s/m%d", w->percpu_dir,
+				 n);
+			if (mkdir(path, 0755) < 0)
+				return neg_errno();
+		}
+		if ((r = read_key_u64(stat, "percpu", &now)) < 0)
+			return r;
+	} while (now < base + w->until && n < MS_PERCPU_MAX);
+	return n;
 }
 
 /* A TCP connection over lo whose data nobody reads. */
