@@ -210,6 +210,7 @@ static int ms_prepare(struct ctx *c, const struct ms_row *row, struct ms_env *e,
 
 struct ms_seen {
 	uint64_t before, after; /* the fields' sum */
+	int made;		/* threads or cgroups the action made */
 };
 
 static int sum_fields(struct ctx *c, const char *dir, const struct ms_row *row,
@@ -270,11 +271,13 @@ static int observe_ms(struct ctx *c, struct ms_seen *o, int r)
 	 */
 	w.own_dir = cg_group_unified(c->isolate ? &e.g : &e.s);
 	w.percpu_dir = w.own_dir;
+	w.until = row->min;
 	place = row->needs & N_PERCPU ? NULL : c->isolate ? &e.g : &e.s;
 	TRY_OBS(cgx_actor_start(c, place, ms_act, &w, &a));
 	/* 2. The field before and after it acted. */
 	TRY_OBS(sum_fields(c, dir, row, &o->before));
 	TRY_OBS(cgx_actor_do(c, &a, 0, "the action", &res));
+	o->made = res;
 	return settle_fields(c, dir, row, o);
 }
 
@@ -287,6 +290,9 @@ static enum obs judge_ms(struct judge *j, const struct ms_seen *o, int r)
 	snprintf(name, sizeof(name), "%s%s%s", row->field[0],
 		 row->field[1] ? " + " : "", row->field[1] ?: "");
 	judge_kv(j, "field", "%s", name);
+	if (o->made > 0)
+		judge_kv(j, row->act == ACT_THREADS ? "threads" : "cgroups",
+			 "%d", o->made);
 	judge_kv(j, "before", "%llu", (unsigned long long)o->before);
 	judge_kv(j, "after", "%llu", (unsigned long long)o->after);
 	return judge_holds(j, grew >= row->min,
@@ -347,15 +353,16 @@ MS_CHECK(ms_pgsteal, R_PGSTEAL);
 static const struct scenario cgroup2_memstat[] = {
 	MS("anon", "a process of the cgroup touches 4 MiB of anonymous memory",
 	   "3 MiB", ms_anon),
-	MS("kernel", "a process of the cgroup starts 16 threads", "128 KiB",
+	MS("kernel", "a process of the cgroup starts 32 threads", "128 KiB",
 	   ms_kernel),
-	MS("kernel_stack", "a process of the cgroup starts 16 threads",
+	MS("kernel_stack", "a process of the cgroup starts 32 threads",
 	   "128 KiB", ms_kstack),
 	MS("pagetables",
 	   "a process of the cgroup touches a page every 2 MiB of 512 MiB",
 	   "512 KiB", ms_pgtables),
 	MS("percpu",
-	   "the cgroup gets 64 child memory cgroups (their per-CPU data)",
+	   "the cgroup gets child memory cgroups (their per-CPU data), 32 at "
+	   "a time until it shows, at most 512",
 	   "8 KiB", ms_percpu),
 	MS("sock",
 	   "a process of the cgroup fills a TCP connection over lo that nobody "

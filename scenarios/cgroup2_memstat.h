@@ -12,9 +12,9 @@
 
 enum ms_act {
 	ACT_ANON,      /* touch 4 MiB of anonymous memory */
-	ACT_THREADS,   /* start 16 threads that wait */
+	ACT_THREADS,   /* start MS_THREADS threads that wait */
 	ACT_PGTABLES,  /* touch a page every 2 MiB of 512 MiB */
-	ACT_PERCPU,    /* make MS_PERCPU_GROUPS memory cgroups in percpu_dir */
+	ACT_PERCPU,    /* make memory cgroups in percpu_dir until it shows */
 	ACT_SOCK,      /* fill a TCP connection over lo nobody reads */
 	ACT_FILES,     /* create 2000 empty files */
 	ACT_BPFMAP,    /* create a 1 MiB BPF array map */
@@ -32,7 +32,9 @@ enum ms_act {
 	ACT__COUNT,
 };
 
-#define MS_PERCPU_GROUPS 64
+#define MS_THREADS 32
+#define MS_PERCPU_GROUPS 32 /* a round */
+#define MS_PERCPU_MAX 512
 #define MS_THP_RANGES 40
 
 /* Where the action happens: paths made by the scenario. */
@@ -42,9 +44,13 @@ struct ms_where {
 	const char *mnt;	/* a tmpfs mounted huge=always */
 	const char *percpu_dir; /* a cgroup offering memory below */
 	const char *own_dir;	/* the acting process's own cgroup */
+	uint64_t until;		/* ACT_PERCPU: percpu_dir's growth to stop at */
 };
 
-/* cgx_act_fn: do w->act (struct ms_where *). 0 or -errno. */
+/*
+ * cgx_act_fn: do w->act (struct ms_where *). How many things it made
+ * (threads, cgroups; 0 where it does not count them), or -errno.
+ */
 int ms_act(void *where, int cmd);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <linux/capability.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define SETTLE_MS 20
 #define WINDOW_MS 100  /* the totals are read over this window */
@@ -58,6 +59,11 @@ static void reap_all(pid_t (*p)[2])
 struct stall_seen {
 	uint64_t some[2], full[2]; /* totals, us, at the window's ends */
 	double window_ms;
+	/* psi-memory: the process's cpu time and sleeps, memory.events high */
+	bool ru_read, high_read;
+	double cpu_ms;
+	long sleeps;
+	uint64_t high;
 };
 
 /* The totals over a window of the running load. */
@@ -196,12 +202,39 @@ static enum obs judge_trigger(struct judge *j, const struct trigger_seen *o)
 }
 CHECK(psi_trigger, struct trigger_seen, observe_trigger, judge_trigger);
 
+static double cpu_ms_of(const struct rusage *u)
+{
+	return (u->ru_utime.tv_sec + u->ru_stime.tv_sec) * 1e3 +
+	       (u->ru_utime.tv_usec + u->ru_stime.tv_usec) / 1e3;
+}
+
+/*
+ * Evidence of how the process was throttled: its cpu time and voluntary
+ * context switches (a penalty sleep is one; reclaim runs on the cpu), and
+ * the cgroup's memory.events high, read plainly (no mutation point).
+ */
+static void mem_how(const struct cg_group *g, const struct rusage *u0,
+		    struct stall_seen *o)
+{
+	char path[PATH_MAX + 16];
+	struct rusage u1;
+
+	if (getrusage(RUSAGE_CHILDREN, &u1) == 0) {
+		o->ru_read = true;
+		o->cpu_ms = cpu_ms_of(&u1) - cpu_ms_of(u0);
+		o->sleeps = u1.ru_nvcsw - u0->ru_nvcsw;
+	}
+	snprintf(path, sizeof(path), "%s/memory.events", cg_group_unified(g));
+	o->high_read = read_key_u64(path, "high", &o->high) == 0;
+}
+
 /* A process pushed 3% over memory.high, which only the isolated run sets. */
 static int observe_mem(struct ctx *c, struct stall_seen *o)
 {
 	_cleanup_reap_ pid_t pid = -1;
 	_cleanup_cg_group_ struct cg_group g = { 0 };
 	struct cgs_grow grow = { .target = HIGH + HIGH / 32, .max = 2 * HIGH };
+	struct rusage u0;
 	double t0;
 	int sig;
 
@@ -217,10 +250,13 @@ static int observe_mem(struct ctx *c, struct stall_seen *o)
 	TRY_OBS(cgs_get(c, &g, CGK_PSI_MEM_FULL, &o->full[0]));
 	/* 2. The process grows past it and leaves. */
 	grow.dir = cg_group_unified(&g);
+	TRY(c, getrusage(RUSAGE_CHILDREN, &u0) < 0 ? neg_errno() : 0,
+	    "getrusage");
 	t0 = cgs_now();
 	pid = TRY(c, cgs_fork_in(&g, cgs_grow_fn, &grow), "start the process");
 	TRY_OBS(cgs_reap(c, TAKE_PID(pid), "the process", &sig));
 	o->window_ms = (cgs_now() - t0) * 1000;
+	mem_how(&g, &u0, o);
 	if (sig)
 		return ctx_error(c, 0, "the process died of SIG%s",
 				 sigabbrev_np(sig) ?: "?");
@@ -233,6 +269,13 @@ static enum obs judge_mem(struct judge *j, const struct stall_seen *o)
 	double s = delta_ms(o->some), f = delta_ms(o->full);
 
 	judge_kv(j, "process ran ms", "%.0f", o->window_ms);
+	if (o->ru_read) {
+		judge_kv(j, "process cpu ms", "%.0f", o->cpu_ms);
+		judge_kv(j, "process sleeps", "%ld", o->sleeps);
+	}
+	if (o->high_read)
+		judge_kv(j, "memory.events high", "%llu",
+			 (unsigned long long)o->high);
 	judge_kv(j, "some ms", "%.1f", s);
 	judge_kv(j, "full ms", "%.1f", f);
 	if (s < 0 || f < 0 || f > s + 1)
