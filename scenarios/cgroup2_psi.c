@@ -12,6 +12,7 @@
 
 #include <linux/capability.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 
 #define SETTLE_MS 20
@@ -228,6 +229,63 @@ static void mem_how(const struct cg_group *g, const struct rusage *u0,
 	o->high_read = read_key_u64(path, "high", &o->high) == 0;
 }
 
+/* The full line's total of dir's memory.pressure, read plainly. */
+static int mem_full_total(const char *dir, uint64_t *us)
+{
+	char path[PATH_MAX + 24], buf[256], *l;
+	unsigned long long t;
+
+	snprintf(path, sizeof(path), "%s/memory.pressure", dir);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
+	l = strstr(buf, "full ");
+	if (!l || !(l = strstr(l, "total=")) ||
+	    sscanf(l, "total=%llu", &t) != 1)
+		return -1;
+	*us = t;
+	return 0;
+}
+
+/*
+ * The process: grows 3% past memory.high, then, while still over it,
+ * gives back and touches again 64 pages at a time, each time charged
+ * over the limit, until the cgroup's full total grew by PRESS_US or
+ * PRESS_MS passed. A 64-bit kernel sleeps a penalty at the first
+ * (hundreds of ms) and it stops there; a 32-bit one never sleeps it
+ * (calculate_high_delay() squares the overage into an unsigned long:
+ * always 0 there), and only reclaim stalls, a little at each charge.
+ */
+#define PRESS_US 2000
+#define PRESS_MS 1500
+static int press_fn(void *arg)
+{
+	const struct cgs_grow *g = arg;
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t chunk = 64 * (size_t)pg;
+	uint64_t t0, t;
+	double end;
+	char *p;
+
+	if (mem_full_total(g->dir, &t0) < 0 ||
+	    cgs_grow_to(g->dir, g->target, g->max) < 0)
+		return 3;
+	p = mmap(NULL, chunk, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 3;
+	end = cgs_now() + PRESS_MS / 1000.0;
+	while (cgs_now() < end) {
+		if (mem_full_total(g->dir, &t) < 0)
+			return 3;
+		if (t >= t0 + PRESS_US)
+			break;
+		for (size_t o = 0; o < chunk; o += (size_t)pg)
+			((volatile char *)p)[o] = 1;
+		madvise(p, chunk, MADV_DONTNEED);
+	}
+	return 0;
+}
+
 /* A process pushed 3% over memory.high, which only the isolated run sets. */
 static int observe_mem(struct ctx *c, struct stall_seen *o)
 {
@@ -253,7 +311,7 @@ static int observe_mem(struct ctx *c, struct stall_seen *o)
 	TRY(c, getrusage(RUSAGE_CHILDREN, &u0) < 0 ? neg_errno() : 0,
 	    "getrusage");
 	t0 = cgs_now();
-	pid = TRY(c, cgs_fork_in(&g, cgs_grow_fn, &grow), "start the process");
+	pid = TRY(c, cgs_fork_in(&g, press_fn, &grow), "start the process");
 	TRY_OBS(cgs_reap(c, TAKE_PID(pid), "the process", &sig));
 	o->window_ms = (cgs_now() - t0) * 1000;
 	mem_how(&g, &u0, o);
@@ -337,7 +395,8 @@ static const struct scenario cgroup2_psi[] = {
 		.id = "cgroup2/psi-memory",
 		.title = "memory.pressure counts a memory.high throttle",
 		.property = "a process pushed 3% over its cgroup's "
-			    "memory.high is throttled, and the cgroup's "
+			    "memory.high, and charging more while over it, is "
+			    "throttled, and the cgroup's "
 			    "memory.pressure some and full totals grow by at "
 			    "least 1 ms",
 		.expect = "some and full grew >= 1 ms",
