@@ -147,7 +147,7 @@ struct usage_seen {
 static int observe_usage(struct ctx *c, struct usage_seen *o)
 {
 	_cleanup_reap_ pid_t pid = -1;
-	_cleanup_cg_group_ struct cg_group u = { 0 };
+	_cleanup_cg_group_ struct cg_group u = { 0 }, other = { 0 };
 	_cleanup_chan_ struct chan go = CHAN_INIT, done = CHAN_INIT;
 	struct turns t;
 	bool killed;
@@ -157,12 +157,18 @@ static int observe_usage(struct ctx *c, struct usage_seen *o)
 	o->ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	TRY_OBS(cgs_need_group(c));
 	TRY(c, cg_group_child(c->cg, "usage", &u), "create cgroup");
+	TRY(c, cg_group_child(c->cg, "other", &other), "create cgroup");
 	TRY_OBS(cgs_need(c, &u, CGK_MEM_CURRENT));
 	TRY(c, chan_open(&go), "pipe");
 	TRY(c, chan_open(&done), "pipe");
 	t = (struct turns){ go, done };
-	/* 1. The toucher joins the group only in the isolated run. */
-	pid = TRY(c, cgs_fork_in(c->isolate ? &u : NULL, toucher, &t),
+	/*
+	 * 1. The toucher joins the group (isolated) or its sibling: a fresh
+	 * cgroup either way, so its charges never come out of the per-CPU
+	 * stock already charged to ours (the parent), whose reading (the
+	 * cg-stats-parent mutant) then grows by all N in both runs.
+	 */
+	pid = TRY(c, cgs_fork_in(c->isolate ? &u : &other, toucher, &t),
 		  "start the toucher");
 	close(TAKE_FD(go.rd));
 	close(TAKE_FD(done.wr));
