@@ -160,9 +160,10 @@ vm-col-%: $(VM_RUN) $(BIN)
 		ci/vm/run-suite.sh $* $(call vm_a,$*) $(call vm_img,$*) \
 		$(VM_DIR)/results/$* $(VM_RUN) $(BIN)
 
-# Emulated arches first: they take longest, so the two slots end together.
-vm-cols: $(addprefix vm-col-,$(filter-out %-$(VM_HOST),$(VM_COLS)) \
-	$(filter %-$(VM_HOST),$(VM_COLS)))
+# The longest columns first (the last run's times, else estimates), so the
+# two slots end together.
+vm-cols: $(addprefix vm-col-,$(shell ci/vm/col-order.sh $(VM_DIR)/results \
+	$(VM_HOST) $(VM_COLS)))
 
 # The host column: `make suite`'s results when newer than the binary (as in
 # `make check`), else a fresh host run.
