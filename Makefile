@@ -10,13 +10,6 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu17 $(WARN) -D_GNU_SOURCE -MMD -MP -I$(BUILD)/gen
 # libpfm4 is dlopen()ed by primitives/counters.c; only the static build
 # links it (see counters-static.o).
-# Objects go through ccache when it is installed (install-deps' build group):
-# the mutant, sanitizer, package and cross trees then compile only what
-# differs from a build made before. One cache for all of them, in build/
-# (make clean removes it); CCACHE= turns it off.
-CCACHE   ?= $(shell command -v ccache 2>/dev/null)
-export CCACHE_DIR ?= $(CURDIR)/build/ccache
-export CCACHE_MAXSIZE ?= 2G
 LDLIBS   := -lcap -lseccomp -ljansson -ldl
 STATIC_LIBS := -lcap -lseccomp -lpfm -ljansson
 TESTLIBS := -lcmocka
@@ -94,7 +87,7 @@ $(AREAS_H): $(wildcard scenarios/*.c) | $(BUILD)
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-build $(VERSION_H) $(AREAS_H)
 	@mkdir -p $(dir $@)
-	$(CCACHE) $(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/harness/registry.o: $(AREAS_H)
 
@@ -116,7 +109,7 @@ static: $(BUILD)/boxcheck-static
 # counters.c again, linking libpfm4 directly; ahead of the archive, so the
 # archive's counters.o is not pulled in.
 $(BUILD)/obj/counters-static.o: primitives/counters.c | $(BUILD)/.deps-build
-	$(CCACHE) $(CC) $(CFLAGS) -DBOXCHECK_PFM_STATIC -c -o $@ $<
+	$(CC) $(CFLAGS) -DBOXCHECK_PFM_STATIC -c -o $@ $<
 $(BUILD)/boxcheck-static: $(BUILD)/obj/harness/main.o \
 		$(BUILD)/obj/counters-static.o $(LIB)
 	$(CC) $(LDFLAGS) -static -o $@ $^ $(STATIC_LIBS) $(filter -lm,$(LDLIBS))
