@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "external.h"
+#include "dockerd.h"
 #include "fixture.h"
 #include "hyperfine.h"
 
@@ -253,6 +254,49 @@ static int prep_podman(const struct ext_ctx *c, const char *dir, char *cmd,
 	return 0;
 }
 
+/*
+ * docker: a private dockerd (dockerd.h) for the row, started and fed the
+ * rootfs as an image once; hyperfine times the client's whole `docker run
+ * --rm`, pointed at it by --host, the container's cgroup below ours.
+ */
+#define DOCKER_IMAGE "boxcheck-bench:tiny"
+
+static int setup_docker(const struct ext_ctx *c, const char *dir, void **state,
+			char *why, size_t len)
+{
+	struct dockerd *d = calloc(1, sizeof(*d));
+	struct dockerd_spec s = {
+		.dir = dir, .keep = c->dir, .cgl = c->cgl, .cg_name = c->cg_name
+	};
+	int r;
+
+	if (!d)
+		return -ENOMEM;
+	*state = d;
+	r = dockerd_start(d, &s, why, len);
+	return r ?: dockerd_import(d, c->rootfs, DOCKER_IMAGE, why, len);
+}
+
+static void teardown_docker(void *state)
+{
+	dockerd_stop(state);
+	free(state);
+}
+
+static int prep_docker(const struct ext_ctx *c, const char *dir, char *cmd,
+		       size_t len)
+{
+	const struct dockerd *d = c->state;
+
+	(void)dir;
+	snprintf(cmd, len,
+		 "%s --host %s --config %s run --rm --network none "
+		 "--read-only --cgroupns private --cgroup-parent %s %s %s",
+		 dockerd_client(), d->host, d->config, c->cg_abs, DOCKER_IMAGE,
+		 FIXTURE_TINY);
+	return 0;
+}
+
 const struct ext_runtime ext_table[] = {
 	{ .name = "true",
 	  .binary = "true",
@@ -335,6 +379,20 @@ const struct ext_runtime ext_table[] = {
 		  "/etc/hostname), overlay on the rootfs, runc with a cgroup "
 		  "below ours (crun, its default, refuses hybrid cgroups), "
 		  "explicit rlimits" },
+	{ .name = "docker",
+	  .binary = "dockerd",
+	  .prepare = prep_docker,
+	  .setup = setup_docker,
+	  .teardown = teardown_docker,
+	  .isolation =
+		  "pid net(none) ipc uts mount cgroup namespaces; no user "
+		  "namespace (docker's is the daemon's --userns-remap), no "
+		  "time namespace; runc under containerd with a cgroup below "
+		  "ours, read-only vfs copy of the rootfs, docker's /proc /dev "
+		  "and read-only /sys with masked paths, its default 14 "
+		  "capabilities and seccomp profile, no no_new_privs; the "
+		  "client's whole round trip to a private dockerd, --rm",
+	  .absolute_cgroup = true },
 	{ 0 },
 };
 
@@ -384,9 +442,6 @@ static void failure_reason(struct bench_variant *v, int status, const char *out)
 		 n > 320 ? buf + n - 320 : buf);
 }
 
-static int run_in(const struct ext_ctx *c, const struct ext_runtime *e,
-		  const char *dir, struct bench_result *r);
-
 /* A row run with the v1 view says so, first thing. */
 static void ext_label(const struct ext_runtime *e, const char *hide,
 		      struct bench_variant *v)
@@ -396,20 +451,65 @@ static void ext_label(const struct ext_runtime *e, const char *hide,
 			 e->name);
 }
 
-/* Each tool runs with its own directory as working directory. */
+/*
+ * A failed row: the command when there was one, and why. status >= -1:
+ * the tool's exit status (-1: hyperfine's) and its output in msg; else
+ * msg is our own reason.
+ */
+static int row_failed(struct bench_result *r, const struct ext_runtime *e,
+		      const char *hide, const char *cmd, int status,
+		      const char *msg)
+{
+	struct bench_variant *v = bench_add(r, e->name, BG_EXTERNAL);
+
+	if (!v)
+		return -ENOMEM;
+	if (cmd)
+		snprintf(v->command, sizeof(v->command), "%s", cmd);
+	if (status >= -1) {
+		failure_reason(v, status, msg);
+	} else {
+		v->status = BS_FAILED;
+		snprintf(v->reason, sizeof(v->reason), "%.400s", msg);
+	}
+	ext_label(e, hide, v);
+	return 0;
+}
+
+static int run_in(const struct ext_ctx *c, const struct ext_runtime *e,
+		  const char *dir, struct bench_result *r);
+
+/*
+ * Each tool runs with its own directory as working directory, after its
+ * setup (when it has one) and before its teardown.
+ */
 int ext_run(const struct ext_ctx *c, const struct ext_runtime *e,
 	    struct bench_result *r)
 {
 	_cleanup_close_ int here =
 		open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char dir[PATH_MAX];
+	struct ext_ctx rc = *c;
+	char dir[PATH_MAX], why[400] = "";
 	int k;
 
 	snprintf(dir, sizeof(dir), "%s/%s", c->dir, e->name);
 	if (here < 0 || (mkdir(dir, 0755) < 0 && errno != EEXIST) ||
 	    chdir(dir) < 0)
 		return neg_errno();
-	k = run_in(c, e, dir, r);
+	rc.state = NULL;
+	if (e->absolute_cgroup && !c->cg_abs)
+		snprintf(why, sizeof(why),
+			 "%s takes only an absolute cgroup path, and no one "
+			 "path is below our own cgroup on every hierarchy",
+			 e->name);
+	if (why[0])
+		k = row_failed(r, e, NULL, NULL, -2, why);
+	else if (e->setup && e->setup(&rc, dir, &rc.state, why, sizeof(why)))
+		k = row_failed(r, e, NULL, NULL, -2, why);
+	else
+		k = run_in(&rc, e, dir, r);
+	if (e->teardown && rc.state)
+		e->teardown(rc.state);
 	return fchdir(here) < 0 ? neg_errno() : k;
 }
 
@@ -421,41 +521,17 @@ static int run_in(const struct ext_ctx *c, const struct ext_runtime *e,
 	struct bench_variant *v;
 	int st, k;
 
-	if (e->absolute_cgroup && !c->cg_abs) {
-		v = bench_add(r, e->name, BG_EXTERNAL);
-		if (!v)
-			return -ENOMEM;
-		v->status = BS_FAILED;
-		snprintf(v->reason, sizeof(v->reason),
-			 "%s takes only an absolute cgroup path, and no one "
-			 "path is below our own cgroup on every hierarchy",
-			 e->binary);
-		return 0;
-	}
 	if (e->prepare(c, dir, cmd, sizeof(cmd)) < 0)
 		return -EIO;
 	/* 1. once by ourselves: a failure is reported in the tool's words */
 	st = run_captured(cmd, msg, sizeof(msg), 120, hide);
-	if (st != 0) {
-		v = bench_add(r, e->name, BG_EXTERNAL);
-		if (!v)
-			return -ENOMEM;
-		snprintf(v->command, sizeof(v->command), "%s", cmd);
-		failure_reason(v, st, msg);
-		ext_label(e, hide, v);
-		return 0;
-	}
+	if (st != 0)
+		return row_failed(r, e, hide, cmd, st, msg);
 	/* 2. hyperfine, 3. its samples into our model */
 	snprintf(out, sizeof(out), "%s/hyperfine.json", dir);
 	if (hyperfine_run(cmd, c->runs, c->warmup, out, hide, msg,
-			  sizeof(msg)) < 0) {
-		v = bench_add(r, e->name, BG_EXTERNAL);
-		if (!v)
-			return -ENOMEM;
-		failure_reason(v, -1, msg);
-		ext_label(e, hide, v);
-		return 0;
-	}
+			  sizeof(msg)) < 0)
+		return row_failed(r, e, hide, NULL, -1, msg);
 	k = hyperfine_import(out, r, BG_EXTERNAL, &e->name, 1, msg,
 			     sizeof(msg));
 	if (k <= 0)

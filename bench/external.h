@@ -2,13 +2,16 @@
 /*
  * external.h - the external comparison: the same static program from the
  * same rootfs, started by /bin/true's exec path, util-linux unshare, bwrap,
- * runc, crun, systemd-nspawn, lxc-execute and podman, each timed by
- * hyperfine. Configs and state live in a temp dir of ours.
+ * runc, crun, systemd-nspawn, lxc-execute, podman and docker (the client of
+ * a private dockerd), each timed by hyperfine. Configs and state live in a
+ * temp dir of ours.
  */
 #ifndef BOXCHECK_EXTERNAL_H
 #define BOXCHECK_EXTERNAL_H
 
 #include "bench.h"
+
+struct cg_layout;
 
 struct ext_ctx {
 	const char *rootfs;  /* fixture */
@@ -21,7 +24,10 @@ struct ext_ctx {
 	 * in their private mount namespace (cg_hybrid_v2_mount), or NULL.
 	 */
 	const char *hide_v2;
+	const struct cg_layout
+		*cgl; /* our layout (a daemon's cgroup), or NULL */
 	unsigned runs, warmup;
+	void *state; /* the row's setup's (ext_runtime.setup), for prepare */
 };
 
 /* How a row run with the v1 view is labelled. */
@@ -39,6 +45,15 @@ struct ext_runtime {
 	bool absolute_cgroup;
 	/* Refuses a hybrid host (crun 1.8): run with ext_ctx.hide_v2. */
 	bool v1_view;
+	/*
+	 * Optional: what the row's runs share, made once before prepare (a
+	 * daemon started, an image imported) into *state, which prepare sees
+	 * as ext_ctx.state. 0, or -errno with why: the row fails with it.
+	 * teardown(state) follows every setup that set *state, after hyperfine.
+	 */
+	int (*setup)(const struct ext_ctx *c, const char *dir, void **state,
+		     char *why, size_t len);
+	void (*teardown)(void *state);
 };
 extern const struct ext_runtime ext_table[];
 

@@ -33,6 +33,7 @@ void bench_rows_external(const struct bench_rows *x, const struct bench_env *e,
 			     .cg_name = e->inst,
 			     .cg_abs = e->cg_abs[0] ? e->cg_abs : NULL,
 			     .hide_v2 = hide,
+			     .cgl = e->have_group ? &e->cg : NULL,
 			     .runs = o->ext_runs,
 			     .warmup = o->ext_warmup };
 

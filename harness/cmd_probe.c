@@ -239,12 +239,13 @@ static const char *tool_group(const char *name)
 }
 
 /* The version in a tool's first line: its first word that starts with a
- * digit ("runc version 1.1.5" -> "1.1.5"), else the whole line. */
+ * digit, up to a comma ("runc version 1.1.5" -> "1.1.5", "Docker version
+ * 20.10.24, build 5d6db84" -> "20.10.24"), else the whole line. */
 static void short_version(const char *line, char *buf, size_t len)
 {
 	for (const char *p = line; *p; p += strcspn(p, " "), p += *p == ' ')
 		if (*p >= '0' && *p <= '9') {
-			snprintf(buf, len, "%.*s", (int)strcspn(p, " "), p);
+			snprintf(buf, len, "%.*s", (int)strcspn(p, " ,"), p);
 			return;
 		}
 	snprintf(buf, len, "%s", line);

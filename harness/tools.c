@@ -12,6 +12,7 @@ const struct tool tool_table[] = {
 	{ "nspawn", "systemd-nspawn", "--version" },
 	{ "lxc", "lxc-execute", "--version" },
 	{ "podman", "podman", "--version" },
+	{ "docker", "dockerd", "--version" },
 	{ "unshare", "unshare", "--version" },
 	{ "hyperfine", "hyperfine", "--version" },
 	{ "qemu-x86_64", "qemu-system-x86_64", "--version" },
