@@ -59,6 +59,7 @@ static void common_cgroup(struct bench_env *e)
 	snprintf(e->cg_abs, sizeof(e->cg_abs), "%s/%s",
 		 strcmp(deep, "/") == 0 ? "" : deep, e->inst);
 	cg_abs_track(&e->cg, e->cg_abs, &e->cg_made);
+	instance_note_cgroups(e->rundir, &e->cg, &e->cg_made);
 }
 
 int bench_env_setup(struct bench_env *e, char *err, size_t len)

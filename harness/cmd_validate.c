@@ -335,7 +335,6 @@ static int find_agent(const char *opt, const char *self, char *buf, size_t len)
 static void cg_deep_setup(struct vrun *run)
 {
 	char abs[PATH_MAX + 128];
-	FILE *f;
 
 	if (cg_common_own(&run->cgl, run->cg_deep, sizeof(run->cg_deep)) < 0) {
 		run->cg_deep[0] = '\0';
@@ -344,14 +343,7 @@ static void cg_deep_setup(struct vrun *run)
 	snprintf(abs, sizeof(abs), "%s/%s",
 		 strcmp(run->cg_deep, "/") ? run->cg_deep : "", run->name);
 	cg_abs_track(&run->cgl, abs, &run->cg_made);
-	/* for `boxcheck cleanup`, should this run be killed */
-	snprintf(abs, sizeof(abs), "%s/cgroups-made", run->dir);
-	f = fopen(abs, "we");
-	for (int i = 0; f && i < run->cgl.n; i++)
-		if (run->cg_made.first_new[i][0])
-			fprintf(f, "%s\n", run->cg_made.first_new[i]);
-	if (f)
-		fclose(f);
+	instance_note_cgroups(run->dir, &run->cgl, &run->cg_made);
 }
 
 static int run_setup(struct vrun *run)

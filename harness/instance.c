@@ -89,3 +89,18 @@ const char *instance_base(void)
 		return env;
 	return geteuid() == 0 ? "/run/boxcheck" : "/tmp/boxcheck";
 }
+
+void instance_note_cgroups(const char *rundir, const struct cg_layout *l,
+			   const struct cg_abs_track *t)
+{
+	char path[PATH_MAX + 16];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cgroups-made", rundir);
+	f = fopen(path, "we");
+	for (int i = 0; f && i < l->n && i < CG_MAX_HIER; i++)
+		if (t->first_new[i][0])
+			fprintf(f, "%s\n", t->first_new[i]);
+	if (f)
+		fclose(f);
+}
