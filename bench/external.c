@@ -479,6 +479,25 @@ static int row_failed(struct bench_result *r, const struct ext_runtime *e,
 static int run_in(const struct ext_ctx *c, const struct ext_runtime *e,
 		  const char *dir, struct bench_result *r);
 
+/* Can the row run: its cgroup path, its setup (c->state); else why not. */
+static bool row_ready(struct ext_ctx *c, const struct ext_runtime *e,
+		      const char *dir, char *why, size_t len)
+{
+	if (e->absolute_cgroup && !c->cg_abs) {
+		snprintf(why, len,
+			 "%s takes only an absolute cgroup path, and no one "
+			 "path is below our own cgroup on every hierarchy",
+			 e->name);
+		return false;
+	}
+	if (e->setup && e->setup(c, dir, &c->state, why, len) < 0) {
+		if (!why[0])
+			snprintf(why, len, "%s: its setup failed", e->name);
+		return false;
+	}
+	return true;
+}
+
 /*
  * Each tool runs with its own directory as working directory, after its
  * setup (when it has one) and before its teardown.
@@ -497,17 +516,10 @@ int ext_run(const struct ext_ctx *c, const struct ext_runtime *e,
 	    chdir(dir) < 0)
 		return neg_errno();
 	rc.state = NULL;
-	if (e->absolute_cgroup && !c->cg_abs)
-		snprintf(why, sizeof(why),
-			 "%s takes only an absolute cgroup path, and no one "
-			 "path is below our own cgroup on every hierarchy",
-			 e->name);
-	if (why[0])
-		k = row_failed(r, e, NULL, NULL, -2, why);
-	else if (e->setup && e->setup(&rc, dir, &rc.state, why, sizeof(why)))
-		k = row_failed(r, e, NULL, NULL, -2, why);
-	else
+	if (row_ready(&rc, e, dir, why, sizeof(why)))
 		k = run_in(&rc, e, dir, r);
+	else
+		k = row_failed(r, e, NULL, NULL, -2, why);
 	if (e->teardown && rc.state)
 		e->teardown(rc.state);
 	return fchdir(here) < 0 ? neg_errno() : k;
