@@ -12,7 +12,7 @@
 #                 `all` then `vm-image-host` (mk/run.mk sets it)
 #   RUN_T0        when make run started (date +%s), for the total time
 #   RUN_RUNTIMES  validate --runtime (default: every target boxcheck knows:
-#                 ref host runc crun bwrap nspawn lxc podman)
+#                 ref host runc crun bwrap nspawn lxc podman docker)
 #   RUN_COMPARE   bench --compare (default all: every tool bench knows)
 #   RUN_VM_RUNS   boots of the VM row (default 1), RUN_VM_ARCH (host)
 #   RUN_EXT_RUNS  hyperfine runs per runtime (default: bench --quick's)

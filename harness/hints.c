@@ -15,6 +15,10 @@ static const struct hint {
 	{ "crun", "absolute cgroup path",
 	  "crun resolves a relative cgroup path from the root: run boxcheck "
 	  "from a cgroup whose path is the same on every hierarchy" },
+	{ "docker", "dockerd did not start",
+	  "that is dockerd's own log: boxcheck starts a dockerd of its own "
+	  "(vfs storage, no bridge, no iptables, its files and socket in "
+	  "the run dir; bench/dockerd.h), never the host's" },
 	{ NULL, "cannot execute hyperfine",
 	  "hyperfine is in ci/install-deps.sh's runtimes group (make run "
 	  "installs it)" },

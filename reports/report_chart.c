@@ -66,6 +66,7 @@ static const struct {
 	{ "ref", "ref (boxcheck exec)" },
 	{ "ref-nocg", "ref-nocg (no cgroup)" },
 	{ "bwrap-dev", "bwrap-dev (/proc, /dev)" },
+	{ "docker", "docker (own dockerd)" },
 };
 
 struct crow {

@@ -36,6 +36,15 @@ grep -q '^\[ladder\]' "$OUT/a.txt"
 # skipped as missing where allowed. A tool that errors (hyperfine missing,
 # a runtime that refuses the host) fails here with its row's reason.
 allowed() { case ",$allow," in *,all,* | *,"$1",*) return 0 ;; esac; return 1; }
+# what docker's row could leave: a dockerd of ours, its files, interfaces
+# (another dockerd's are counted alike, before and after, never touched)
+docker_leftovers() {
+	{ ls /etc/docker /run/docker /opt/containerd 2>/dev/null || true; } | wc -l
+	{ ip -o link show 2>/dev/null || true; } | grep -c docker || true
+	for f in /proc/[0-9]*/cmdline; do { tr '\0' ' ' <"$f"; } 2>/dev/null; echo; done |
+		grep -c '^dockerd .*/run/boxcheck/' || true
+}
+before=$(docker_leftovers)
 "$BIN" bench --quick --runs 2 --warmup 0 --variants fork --compare all \
 	--ext-runs 2 --vm-runs 1 --vm-arch host --json "$OUT/e.json" \
 	>"$OUT/e.txt" 2>"$OUT/e.err"
@@ -49,13 +58,22 @@ done < <(jq -r '.variants[] | select(.group == "external" or .group == "vm")
 	| [.name, .status, .reason] | @tsv' "$OUT/e.json")
 ALL=$(jq -r '.meta.options.compare | join(",")' "$OUT/e.json")
 n=$(jq '[.variants[] | select(.group == "external" or .group == "vm")] | length' "$OUT/e.json")
-[ "${ALL#*podman}" != "$ALL" ] && [ "$n" -eq $(($(jq '.meta.options.compare | length' "$OUT/e.json") + 1)) ] ||
+[ "${ALL#*podman}" != "$ALL" ] && [ "${ALL#*docker}" != "$ALL" ] && [ "$n" -eq $(($(jq '.meta.options.compare | length' "$OUT/e.json") + 1)) ] ||
 	{ echo "bench-smoke: $n external and VM rows for $ALL and one VM" >&2; bad=1; }
 # The VM row says what ran it; crun on a hybrid host, its v1 view.
 jq -e '[.variants[] | select(.group == "vm" and .status == "ok")
 	| .description | test("\\((KVM|TCG: [^,]*), ")] | all' "$OUT/e.json" >/dev/null &&
 	grep -q '^note: vm-.*(\(KVM\|TCG: [^,]*\), ' "$OUT/e.txt" ||
 	{ echo "bench-smoke: the VM row does not say KVM or TCG" >&2; bad=1; }
+# docker's row: the client of a private dockerd (its socket in our run
+# dir), the container's cgroup below ours; then nothing of it is left.
+allowed docker || jq -e '.variants[] | select(.name == "docker") | .command
+	| test("docker --host unix:///[^ ]*/boxcheck-[0-9]+-[0-9]+/ext/docker/docker.sock --config [^ ]* run --rm --network none .*--cgroup-parent /[^ ]*boxcheck-[0-9]+-[0-9]+ ")' \
+	"$OUT/e.json" >/dev/null ||
+	{ echo "bench-smoke: docker's row is not the client of a private dockerd" >&2; bad=1; }
+[ "$(docker_leftovers)" = "$before" ] ||
+	{ echo "bench-smoke: docker's row left a dockerd, files in /etc/docker," \
+		"/run/docker or /opt/containerd, or an interface" >&2; bad=1; }
 v2=/sys/fs/cgroup/unified/cgroup.controllers
 if ! allowed crun && [ -s "$v2" ] && [ -n "$(tr -d ' \n' <"$v2")" ]; then
 	jq -e '.variants[] | select(.name == "crun") | .description
