@@ -19,6 +19,9 @@ LDFLAGS  := $(call DPKG_FLAGS,LDFLAGS)
 endif
 endif
 CFLAGS   ?= -O2 -g
+# The flags as given, before the tree's own: another tree built with
+# these finds this one's objects up to date (mk/truth.mk's mutant tree).
+BASE_CFLAGS := $(CFLAGS)
 CFLAGS   += -std=gnu17 $(WARN) -D_GNU_SOURCE -MMD -MP -I$(BUILD)/gen
 # libpfm4 is dlopen()ed by primitives/counters.c; only the static build
 # links it (see counters-static.o).
@@ -112,12 +115,14 @@ $(VERSION_H): FORCE | $(BUILD)
 FORCE:
 
 # What the objects and binaries are made with, rewritten only on change: a
-# change of flags rebuilds them. The tree's path is left out (dpkg's
-# -ffile-prefix-map maps it to "."), and so is -Werror (no object changes
-# with it): a copy of this tree built with the same flags (the package's)
-# finds them up to date.
-FLAGS_TEXT = $(subst $(CURDIR),.,$(CC) | $(CPPFLAGS) | \
-	$(filter-out -Werror,$(CFLAGS)) | $(LDFLAGS))
+# change of flags rebuilds them. Left out: the tree's path (dpkg's
+# -ffile-prefix-map maps it to "."), its own gen/, -Werror (no object
+# changes with it) and -DBOXCHECK_MUTANTS (read by primitives/mutant.h
+# alone, whose includers are never copied between trees: ci/seed-build.sh).
+# A copy of this tree built with the same flags (the package's) finds the
+# objects up to date.
+FLAGS_TEXT = $(subst $(CURDIR),.,$(CC) | $(CPPFLAGS) | $(filter-out \
+	-Werror -DBOXCHECK_MUTANTS -I$(BUILD)/gen,$(CFLAGS)) | $(LDFLAGS))
 $(FLAGS_STAMP): FORCE | $(BUILD)
 	@printf '%s\n' '$(FLAGS_TEXT)' > $@.$$$$; \
 	cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@
