@@ -6,7 +6,22 @@ VERSION  := 0.1.0
 GIT_REV  := $(shell git describe --always --dirty --abbrev=7 2>/dev/null || echo unknown)
 
 WARN     := -Wall -Wextra $(if $(or $(CI),$(WERROR)),-Werror)
+# Where dpkg-buildflags exists, the flags Debian's package is built with
+# (hardening=+all, debian/rules): the package build then reuses this
+# build's objects (make check-package). A CFLAGS given replaces all three.
+ifeq ($(origin CFLAGS),undefined)
+DPKG_FLAGS = $(shell DEB_BUILD_MAINT_OPTIONS=hardening=+all \
+	dpkg-buildflags --get $(1) 2>/dev/null)
+ifneq ($(shell command -v dpkg-buildflags),)
+CFLAGS   := $(call DPKG_FLAGS,CFLAGS)
+CPPFLAGS := $(call DPKG_FLAGS,CPPFLAGS)
+LDFLAGS  := $(call DPKG_FLAGS,LDFLAGS)
+endif
+endif
 CFLAGS   ?= -O2 -g
+# The flags as given, before the tree's own: another tree built with
+# these finds this one's objects up to date (mk/truth.mk's mutant tree).
+BASE_CFLAGS := $(CFLAGS)
 CFLAGS   += -std=gnu17 $(WARN) -D_GNU_SOURCE -MMD -MP -I$(BUILD)/gen
 # libpfm4 is dlopen()ed by primitives/counters.c; only the static build
 # links it (see counters-static.o).
@@ -26,6 +41,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 PAR       = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 AREAS_H  := $(BUILD)/gen/areas.h
 VERSION_H := $(BUILD)/gen/version.h
+FLAGS_STAMP := $(BUILD)/gen/flags
 
 # Dependency groups for ci/install-deps.sh, per target. INSTALL_DEPS=true
 # skips the installs (a package build: its Build-Depends are there).
@@ -85,9 +101,9 @@ $(AREAS_H): $(wildcard scenarios/*.c) | $(BUILD)
 		| sort > $@.$$$$; \
 	cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@
 
-$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-build $(VERSION_H) $(AREAS_H)
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP) | $(BUILD)/.deps-build $(VERSION_H) $(AREAS_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/harness/registry.o: $(AREAS_H)
 
@@ -98,24 +114,39 @@ $(VERSION_H): FORCE | $(BUILD)
 	cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@
 FORCE:
 
+# What the objects and binaries are made with, rewritten only on change: a
+# change of flags rebuilds them. Left out: the tree's path (dpkg's
+# -ffile-prefix-map maps it to "."), its own gen/, -Werror (no object
+# changes with it) and -DBOXCHECK_MUTANTS (read by primitives/mutant.h
+# alone, whose includers are never copied between trees: ci/seed-build.sh).
+# A copy of this tree built with the same flags (the package's) finds the
+# objects up to date.
+FLAGS_TEXT = $(subst $(CURDIR),.,$(CC) | $(CPPFLAGS) | $(filter-out \
+	-Werror -DBOXCHECK_MUTANTS -I$(BUILD)/gen,$(CFLAGS)) | $(LDFLAGS))
+$(FLAGS_STAMP): FORCE | $(BUILD)
+	@printf '%s\n' '$(FLAGS_TEXT)' > $@.$$$$; \
+	cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@
+
 $(LIB): $(OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/obj/harness/main.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN): $(BUILD)/obj/harness/main.o $(LIB) $(FLAGS_STAMP)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(FLAGS_STAMP),$^) $(LDLIBS)
 
 static: $(BUILD)/boxcheck-static
 # counters.c again, linking libpfm4 directly; ahead of the archive, so the
 # archive's counters.o is not pulled in.
-$(BUILD)/obj/counters-static.o: primitives/counters.c | $(BUILD)/.deps-build
-	$(CC) $(CFLAGS) -DBOXCHECK_PFM_STATIC -c -o $@ $<
+$(BUILD)/obj/counters-static.o: primitives/counters.c $(FLAGS_STAMP) | $(BUILD)/.deps-build
+	$(CC) $(CPPFLAGS) $(CFLAGS) -DBOXCHECK_PFM_STATIC -c -o $@ $<
 $(BUILD)/boxcheck-static: $(BUILD)/obj/harness/main.o \
-		$(BUILD)/obj/counters-static.o $(LIB)
-	$(CC) $(LDFLAGS) -static -o $@ $^ $(STATIC_LIBS) $(filter -lm,$(LDLIBS))
+		$(BUILD)/obj/counters-static.o $(LIB) $(FLAGS_STAMP)
+	$(CC) $(LDFLAGS) -static -o $@ $(filter-out $(FLAGS_STAMP),$^) \
+		$(STATIC_LIBS) $(filter -lm,$(LDLIBS))
 
 $(BUILD)/tests/%: tests/%.c $(LIB) tests/testlib.h $(wildcard tests/*_fixtures.h) | $(BUILD)
-	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LIB) $(LDLIBS) $(TESTLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-unused-parameter -o $@ $< \
+		$(LIB) $(LDLIBS) $(TESTLIBS)
 
 # ---- checks ---------------------------------------------------------------
 

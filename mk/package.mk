@@ -34,8 +34,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(PKGLIBDIR)
 
 # dpkg-buildpackage in a copy of the tree (debian/rules clean must not
-# touch this build), the .deb installed into a scratch root with
+# touch this build), seeded with this build's objects (same flags: make
+# recompiles what differs), the .deb installed into a scratch root with
 # dpkg --root, and run there with chroot: tests/check-package.sh.
 PKG_OUT := $(BUILD)/pkg
-check-package:
-	tests/check-package.sh $(PKG_OUT) $(VERSION) $(GIT_REV)
+check-package: $(BIN) $(BUILD)/boxcheck-static $(BENCH_TINY) $(MAN_PAGE)
+	tests/check-package.sh $(PKG_OUT) $(VERSION) $(GIT_REV) $(BUILD)

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# check-package.sh OUTDIR VERSION GIT_REV
+# check-package.sh OUTDIR VERSION GIT_REV [BUILD]
 #
 # The Debian package, built and tried as a user would:
 #   1. a copy of the tree (git's files, tracked and new; no build/) in
 #      OUTDIR/src, where `dpkg-buildpackage -us -uc -b` builds it (its
-#      `debian/rules clean` must not touch this tree's build/);
+#      `debian/rules clean` must not touch this tree's build/). With BUILD
+#      (this tree's build, made with the same dpkg-buildflags: see the
+#      Makefile's FLAGS_STAMP), its objects and binaries are copied in
+#      first, times kept, and the build does not clean first (-nc): make
+#      compiles again only what the package's flags would make otherwise,
+#      everything when they differ;
 #   2. the .deb holds /usr/bin/boxcheck (a link), /usr/lib/boxcheck/
 #      {boxcheck,boxcheck-static,bench-tiny} and boxcheck(1), and its
 #      version is VERSION;
@@ -17,7 +22,7 @@
 #      own, and the static agent runs with none.
 # The scratch root is a plain directory: chroot mounts nothing.
 set -euo pipefail
-out=$1 version=$2 rev=${3:-unknown}
+out=$1 version=$2 rev=${3:-unknown} seed=${4:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 t0=$(date +%s)
 
@@ -38,11 +43,27 @@ else
 fi
 
 # 1. the build
-echo "check-package: dpkg-buildpackage -us -uc -b (log: $out/build.log)"
+nc=
+if [ -n "$seed" ] && [ -s "$seed/gen/flags" ]; then
+	mkdir -p "$out/src/build"
+	for f in obj gen libboxcheck.a boxcheck boxcheck-static bench-tiny boxcheck.1; do
+		[ ! -e "$seed/$f" ] || cp -a "$seed/$f" "$out/src/build/"
+	done
+	nc=-nc
+fi
+echo "check-package: dpkg-buildpackage -us -uc -b $nc (log: $out/build.log)"
 (cd "$out/src" && BOXCHECK_GIT_REV=$rev DEB_BUILD_OPTIONS="parallel=$(nproc) noautodbgsym" \
-	dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1 ||
+	dpkg-buildpackage -us -uc -b $nc) >"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log"; fail "dpkg-buildpackage failed"; }
 t1=$(date +%s)
+compiled=$(grep -cE '^(cc|gcc) .* -c -o ' "$out/build.log" || true)
+if [ -n "$nc" ] && [ "$compiled" = 0 ]; then
+	echo "check-package: the package build compiled nothing: every object is" \
+		"this build's, made with its flags ($(cat "$out/src/build/gen/flags"))"
+elif [ -n "$nc" ]; then
+	echo "check-package: the package build compiled $compiled files (its flags or" \
+		"sources differ from this build's: $(cat "$out/src/build/gen/flags"))"
+fi
 deb=$(find "$out" -maxdepth 1 -name 'boxcheck_*.deb' | head -n 1)
 [ -n "$deb" ] || fail "no boxcheck_*.deb in $out"
 

@@ -10,6 +10,8 @@
 #   deb_resolve DEBARCH SUITE CACHE META [PREFIX]
 #                          the packages a metapackage's versions depend on,
 #                          newest first
+#   deb_download DEBARCH SUITE CACHE PKG...
+#                          download into the cache what it lacks
 #   deb_fetch DEBARCH SUITE CACHE DEST PKG...
 #                          download (cached) and dpkg -x into DEST,
 #                          appending "package version arch" to DEST.versions
@@ -114,21 +116,30 @@ _deb_file() {
 	{ ls -t "$2/${3}_"*"_$1.deb" "$2/${3}_"*"_all.deb" 2>/dev/null || true; } | head -n1
 }
 
-deb_fetch() (
-	local a=$1 suite=$2 cache=$3 dest=$4 dir=$3/debs-$1 p f missing=()
-	shift 4
+# The .debs of PKG... not in the cache yet, in one apt-get run (each run
+# loads the suite's whole package index: about a second of cpu).
+deb_download() (
+	local a=$1 suite=$2 cache=$3 dir=$3/debs-$1 p missing=()
+	shift 3
 	_deb_lock "$a" "$suite" "$cache"
-	mkdir -p "$dir" "$dest"
+	mkdir -p "$dir"
 	for p in "$@"; do
 		[ -n "$(_deb_file "$a" "$dir" "$p")" ] || missing+=("$p")
 	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		_deb_ready "$a" "$suite" "$cache" || return 1
-		# Stale lists name versions the mirror no longer has: refresh, retry.
-		_deb_download "$a" "$suite" "$cache" "$dir" "${missing[@]}" 2>/dev/null ||
-			{ _deb_update "$a" "$suite" "$cache" &&
-				_deb_download "$a" "$suite" "$cache" "$dir" "${missing[@]}"; }
-	fi
+	[ ${#missing[@]} -gt 0 ] || return 0
+	_deb_ready "$a" "$suite" "$cache" || return 1
+	# Stale lists name versions the mirror no longer has: refresh, retry.
+	_deb_download "$a" "$suite" "$cache" "$dir" "${missing[@]}" 2>/dev/null ||
+		{ _deb_update "$a" "$suite" "$cache" &&
+			_deb_download "$a" "$suite" "$cache" "$dir" "${missing[@]}"; }
+)
+
+deb_fetch() (
+	local a=$1 suite=$2 cache=$3 dest=$4 dir=$3/debs-$1 p f
+	shift 4
+	deb_download "$a" "$suite" "$cache" "$@" || return 1
+	_deb_lock "$a" "$suite" "$cache"
+	mkdir -p "$dest"
 	for p in "$@"; do
 		f=$(_deb_file "$a" "$dir" "$p")
 		[ -n "$f" ] || { echo "vm: no .deb for $p ($suite $a)" >&2; return 1; }

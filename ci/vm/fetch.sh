@@ -45,6 +45,9 @@ user() {
 	a=$(deb_arch "$arch")
 	suite=$(deb_host_suite)
 	rm -rf "$dir/extra" "$dir/extra.versions" "$dir/bb" "$dir/bb.versions"
+	# shellcheck disable=SC2046 # the package names, one word each
+	deb_download "$a" "$suite" "$cache" busybox-static \
+		$(sed 's/#.*//' "$here/packages" | awk 'NF { print $1 }')
 	deb_fetch "$a" "$suite" "$cache" "$dir/bb" busybox-static
 	tmp=$(mktemp -d "$dir/.pick.XXXXXX")
 	trap 'rm -rf "$tmp"' RETURN
