@@ -10,7 +10,7 @@
 set -euo pipefail
 
 declare -A GROUP=(
-	[build]="build-essential pkg-config git libcap-dev libpfm4-dev libjansson-dev libseccomp-dev"
+	[build]="build-essential dpkg-dev pkg-config git libcap-dev libpfm4-dev libjansson-dev libseccomp-dev"
 	[test]="libcmocka-dev libxml2-utils perl iproute2 util-linux clang-format busybox-static jq python3-yaml"
 	[runtimes]="hyperfine bubblewrap runc crun systemd-container lxc podman docker.io"
 	[vm]="qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf cpio xz-utils"
