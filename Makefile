@@ -42,6 +42,7 @@ PAR       = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 AREAS_H  := $(BUILD)/gen/areas.h
 VERSION_H := $(BUILD)/gen/version.h
 FLAGS_STAMP := $(BUILD)/gen/flags
+LINK_STAMP := $(BUILD)/gen/ldflags
 
 # Dependency groups for ci/install-deps.sh, per target. INSTALL_DEPS=true
 # skips the installs (a package build: its Build-Depends are there).
@@ -114,25 +115,29 @@ $(VERSION_H): FORCE | $(BUILD)
 	cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@
 FORCE:
 
-# What the objects and binaries are made with, rewritten only on change: a
-# change of flags rebuilds them. Left out: the tree's path (dpkg's
-# -ffile-prefix-map maps it to "."), its own gen/, -Werror (no object
-# changes with it) and -DBOXCHECK_MUTANTS (read by primitives/mutant.h
-# alone, whose includers are never copied between trees: ci/seed-build.sh).
-# A copy of this tree built with the same flags (the package's) finds the
-# objects up to date.
+# What the objects (FLAGS_STAMP) and the binaries (LINK_STAMP) are made
+# with, rewritten only on change: a change of flags rebuilds them. Left
+# out: the tree's path (dpkg's -ffile-prefix-map maps it to "."), its own
+# gen/, -Werror (no object changes with it) and -DBOXCHECK_MUTANTS (read
+# by primitives/mutant.h alone, whose includers are never copied between
+# trees: ci/seed-build.sh). A copy of this tree built with the same flags
+# (the package's) finds the objects up to date.
 FLAGS_TEXT = $(subst $(CURDIR),.,$(CC) | $(CPPFLAGS) | $(filter-out \
-	-Werror -DBOXCHECK_MUTANTS -I$(BUILD)/gen,$(CFLAGS)) | $(LDFLAGS))
+	-Werror -DBOXCHECK_MUTANTS -I$(BUILD)/gen,$(CFLAGS)))
+LINK_TEXT = $(CC) | $(LDFLAGS)
 $(FLAGS_STAMP): FORCE | $(BUILD)
 	@printf '%s\n' '$(FLAGS_TEXT)' > $@.$$$$; \
+	cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@
+$(LINK_STAMP): FORCE | $(BUILD)
+	@printf '%s\n' '$(LINK_TEXT)' > $@.$$$$; \
 	cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@
 
 $(LIB): $(OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/obj/harness/main.o $(LIB) $(FLAGS_STAMP)
-	$(CC) $(LDFLAGS) -o $@ $(filter-out $(FLAGS_STAMP),$^) $(LDLIBS)
+$(BIN): $(BUILD)/obj/harness/main.o $(LIB) $(LINK_STAMP)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_STAMP),$^) $(LDLIBS)
 
 static: $(BUILD)/boxcheck-static
 # counters.c again, linking libpfm4 directly; ahead of the archive, so the
@@ -140,8 +145,8 @@ static: $(BUILD)/boxcheck-static
 $(BUILD)/obj/counters-static.o: primitives/counters.c $(FLAGS_STAMP) | $(BUILD)/.deps-build
 	$(CC) $(CPPFLAGS) $(CFLAGS) -DBOXCHECK_PFM_STATIC -c -o $@ $<
 $(BUILD)/boxcheck-static: $(BUILD)/obj/harness/main.o \
-		$(BUILD)/obj/counters-static.o $(LIB) $(FLAGS_STAMP)
-	$(CC) $(LDFLAGS) -static -o $@ $(filter-out $(FLAGS_STAMP),$^) \
+		$(BUILD)/obj/counters-static.o $(LIB) $(LINK_STAMP)
+	$(CC) $(LDFLAGS) -static -o $@ $(filter-out $(LINK_STAMP),$^) \
 		$(STATIC_LIBS) $(filter -lm,$(LDLIBS))
 
 $(BUILD)/tests/%: tests/%.c $(LIB) tests/testlib.h $(wildcard tests/*_fixtures.h) | $(BUILD)
@@ -194,6 +199,9 @@ check-par:
 	@$(MAKE) --no-print-directory -j$(JOBS) -O $(addprefix timed-,\
 		$(foreach s,$(CHECK_PAR_FIRST),$(filter $(s),$(CHECK_PAR_STEPS))) \
 		$(filter-out $(CHECK_PAR_FIRST),$(CHECK_PAR_STEPS)))
+# The fuzz targets link the ASan tree that check-asan-unit builds: after it,
+# never a second make in the same tree at the same time.
+timed-fuzz-replay: | $(if $(filter check-asan-unit,$(CHECK_PAR_STEPS)),timed-check-asan-unit)
 timed-%:
 	@s=$$(date +%s); $(MAKE) --no-print-directory $*; \
 		echo "== make $*: $$(($$(date +%s) - s)) s (in check-par)"

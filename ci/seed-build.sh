@@ -28,7 +28,7 @@ while IFS= read -r -d '' d; do
 	touch -r "$d" "$dst/obj/$rel"
 	copied=$((copied + 1))
 done < <(find "$src/obj" -name '*.d' -print0)
-for f in version.h areas.h flags; do
+for f in version.h areas.h flags ldflags; do
 	[ ! -e "$src/gen/$f" ] || { [ -e "$dst/gen/$f" ] && ! [ "$src/gen/$f" -nt "$dst/gen/$f" ]; } ||
 		cp -p "$src/gen/$f" "$dst/gen/$f"
 done
