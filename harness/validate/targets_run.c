@@ -275,10 +275,10 @@ int target_enter_v1_view(const char *hide_v2)
 	return cg_detach_v2(hide_v2);
 }
 
-/* fd `to` open on path (read-only), kept over execve. */
+/* fd `to` open on path with flags (a file made is 0600), kept over execve. */
 static int fd_at(const char *path, int flags, int to)
 {
-	int fd = open(path, flags | O_CLOEXEC);
+	int fd = open(path, flags | O_CLOEXEC, 0600);
 
 	if (fd < 0)
 		return -1;
