@@ -106,7 +106,7 @@ CPPCHECK := cppcheck --quiet --error-exitcode=1 --inline-suppr \
             --library=ci/jansson.cfg
 
 lint: $(VERSION_H) $(AREAS_H)
-	@tests/lint-tidy.sh $(BUILD)/gen $(LINT_JOBS) $(BUILD)/tidy-ok \
+	@LINT_DEPS=$(BUILD)/obj tests/lint-tidy.sh $(BUILD)/gen $(LINT_JOBS) $(BUILD)/tidy-ok \
 		$(LINT_SRC) >$(BUILD)/tidy.log 2>&1 || true
 	@head -n 1 $(BUILD)/tidy.log
 	@if grep -q -E '(warning|error|Error):' $(BUILD)/tidy.log; then \
