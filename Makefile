@@ -199,9 +199,6 @@ check-par:
 	@$(MAKE) --no-print-directory -j$(JOBS) -O $(addprefix timed-,\
 		$(foreach s,$(CHECK_PAR_FIRST),$(filter $(s),$(CHECK_PAR_STEPS))) \
 		$(filter-out $(CHECK_PAR_FIRST),$(CHECK_PAR_STEPS)))
-# The fuzz targets link the ASan tree that check-asan-unit builds: after it,
-# never a second make in the same tree at the same time.
-timed-fuzz-replay: | $(if $(filter check-asan-unit,$(CHECK_PAR_STEPS)),timed-check-asan-unit)
 timed-%:
 	@s=$$(date +%s); $(MAKE) --no-print-directory $*; \
 		echo "== make $*: $$(($$(date +%s) - s)) s (in check-par)"
