@@ -57,16 +57,21 @@ int chart_tier(const char *group, const char *name)
 	return TIER_PRIMITIVE;
 }
 
-/* External rows whose name alone does not say what they start. */
+/*
+ * External rows whose name alone does not say what they start; a baseline
+ * (hyperfine's own, boxcheck's, a variant of another row) is not one of
+ * the runtimes the headline's range spans.
+ */
 static const struct {
 	const char *name, *label;
+	bool baseline;
 } ext_labels[] = {
-	{ "true", "true (/bin/true)" },
-	{ "exec", "exec (hyperfine)" },
-	{ "ref", "ref (boxcheck exec)" },
-	{ "ref-nocg", "ref-nocg (no cgroup)" },
-	{ "bwrap-dev", "bwrap-dev (/proc, /dev)" },
-	{ "docker", "docker (own dockerd)" },
+	{ "true", "true (/bin/true)", true },
+	{ "exec", "exec (hyperfine)", true },
+	{ "ref", "ref (boxcheck exec)", true },
+	{ "ref-nocg", "ref-nocg (no cgroup)", true },
+	{ "bwrap-dev", "bwrap-dev (/proc, /dev)", true },
+	{ "docker", "docker (own dockerd)", false },
 };
 
 struct crow {
@@ -303,7 +308,7 @@ static bool is_baseline(const struct crow *r)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(ext_labels); i++)
 		if (!strcmp(variant_label(r->v), ext_labels[i].name))
-			return true;
+			return ext_labels[i].baseline;
 	return false;
 }
 
@@ -341,8 +346,10 @@ static void milestones(const struct crow *rows, size_t n, char *buf, size_t len)
 	if (lo && lo != hi && at < len)
 		at += snprintf(buf + at, len - at,
 			       "%sruntimes %s (%s) to %s (%s)", at ? ", " : "",
-			       fmt_seconds(lo->p50, a, sizeof(a)), lo->label,
-			       fmt_seconds(hi->p50, b, sizeof(b)), hi->label);
+			       fmt_seconds(lo->p50, a, sizeof(a)),
+			       variant_label(lo->v),
+			       fmt_seconds(hi->p50, b, sizeof(b)),
+			       variant_label(hi->v));
 	else
 		at = add_row(buf, len, at, lo);
 	add_row(buf, len, at, first[TIER_VM]);
